@@ -1,0 +1,69 @@
+//! The command line: `lsp`, `check`, `fmt`, `compile`, `syntax`.
+//!
+//! Exit codes: 0 success, 1 the input has errors (or would change, for `fmt --check`), 2 usage
+//! errors and unreadable input.
+
+mod syntax;
+
+use std::io::Write;
+
+/// What the process should exit with.
+pub type ExitCode = i32;
+
+pub const USAGE: &str = "\
+usage: shorewall-ls <command> [args]
+
+commands:
+  lsp [--stdio]            run the language server on stdin/stdout
+  check [DIR]              report every error in a configuration directory
+  fmt [--check] [PATH...]  format configuration files
+  compile [DIR]            print the ip6tables-restore input the directory compiles to
+  syntax FILE              print the syntax tree of a file and its syntax errors
+";
+
+/// Runs the command line `args` (without the program name) and returns the exit code.
+pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let Some(command) = args.first() else {
+        let _ = write!(err, "{USAGE}");
+        return 2;
+    };
+    let rest = &args[1..];
+    match command.as_str() {
+        "syntax" => syntax::run(rest, out, err),
+        "-h" | "--help" | "help" => {
+            let _ = write!(out, "{USAGE}");
+            0
+        }
+        other => {
+            let _ = writeln!(err, "shorewall-ls: unknown command '{other}'\n{USAGE}");
+            2
+        }
+    }
+}
+
+/// The largest configuration file we read: Shorewall files are small, and anything bigger is a
+/// mistake (a log file, a disk image) that must not hang the tool.
+pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Reads a configuration file as text, refusing what is not a regular file, too large, or not
+/// UTF-8, with a message that says why.
+pub fn read_config_file(path: &std::path::Path) -> Result<String, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|it| format!("{shown}: {it}"))?;
+    if !meta.is_file() {
+        return Err(format!("{shown}: not a regular file"));
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(format!(
+            "{shown}: file too large ({} bytes; the limit is {MAX_FILE_SIZE})",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|it| format!("{shown}: {it}"))?;
+    String::from_utf8(bytes).map_err(|it| {
+        format!(
+            "{shown}: not UTF-8 text (invalid byte at offset {})",
+            it.utf8_error().valid_up_to()
+        )
+    })
+}
