@@ -5,3 +5,4 @@
 //! `syntax` (the `shorewall-syntax` crate) → `model` → `compile` → `ide` → `lsp` and `cli`.
 
 pub mod cli;
+pub mod manpages;
