@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 the input has errors (or would change, for `fmt --check`), 2 usage
 //! errors and unreadable input.
 
+pub mod check;
 mod syntax;
 
 use std::io::Write;
@@ -30,6 +31,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> ExitCod
     let rest = &args[1..];
     match command.as_str() {
         "syntax" => syntax::run(rest, out, err),
+        "check" => check::run(rest, out, err),
         "-h" | "--help" | "help" => {
             let _ = write!(out, "{USAGE}");
             0

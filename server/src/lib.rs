@@ -5,4 +5,6 @@
 //! `syntax` (the `shorewall-syntax` crate) → `model` → `compile` → `ide` → `lsp` and `cli`.
 
 pub mod cli;
+pub mod disk;
 pub mod manpages;
+pub mod model;

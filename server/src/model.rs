@@ -1,0 +1,449 @@
+//! The semantic model of one configuration directory, built the way Shorewall 5.2.8 reads it:
+//! params, then shorewall6.conf, zones, interfaces, hosts, the action catalog, policy, and the
+//! rules (blrules first). Pure: files come through a [`Vfs`] the caller provides, nothing is
+//! executed, and every problem found becomes a [`Diagnostic`] rather than a stop.
+
+mod address;
+mod capabilities;
+mod catalog;
+mod conditional;
+mod diagnostic;
+mod expand;
+mod files;
+mod library_files;
+mod log_level;
+mod params;
+mod policy;
+mod reader;
+mod rules;
+mod services;
+mod settings;
+mod vfs;
+mod zones;
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use shorewall_syntax::{Family, FileKind, TextRange, TextSize};
+
+pub use self::{
+    capabilities::Capabilities,
+    catalog::{
+        builtin_target, flags as target_flags, is_builtin_path, ActionDef, Catalog, MacroDef,
+        TargetKind, BUILTIN_TARGETS,
+    },
+    diagnostic::{Diagnostic, Fix, Severity, Site, CODES},
+    expand::{Value, UNKNOWN},
+    files::{FileId, Files, Origin, ParseCache, SourceFile},
+    log_level::{validate as validate_log_level, LogLevel, NAMES as LOG_LEVEL_NAMES},
+    params::{Param, Params},
+    policy::Policy,
+    rules::{col as rule_col, split_action, split_interface, target_param, Rule, Section},
+    services::NameTables,
+    settings::{format_log_prefix, is_option as is_setting, Settings, OPTIONS as SETTING_NAMES},
+    vfs::{MemoryVfs, ReadError, Vfs},
+    zones::{Host, Interface, Zone, ZoneType},
+};
+
+/// What the model reads besides the configuration directory.
+pub struct Environment<'a> {
+    pub vfs: &'a dyn Vfs,
+    /// Shorewall's library directories, searched after the configuration directory for macros
+    /// and actions (`/usr/share/shorewall6`, `/usr/share/shorewall`); where none exists the
+    /// built-in copy of Shorewall 5.2.8's library is used.
+    pub library_dirs: Vec<PathBuf>,
+    /// The service and protocol names (from `/etc/services` and `/etc/protocols`, or built in).
+    pub names: Arc<NameTables>,
+    /// Parses kept between builds.
+    pub parse_cache: Option<&'a dyn ParseCache>,
+}
+
+impl<'a> Environment<'a> {
+    /// An environment with the built-in library and name tables only (nothing from the host).
+    pub fn builtin(vfs: &'a dyn Vfs) -> Environment<'a> {
+        Environment {
+            vfs,
+            library_dirs: Vec::new(),
+            names: Arc::new(NameTables::builtin()),
+            parse_cache: None,
+        }
+    }
+}
+
+/// A reference from a place in a file to a named thing, for navigation and rename.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Reference {
+    pub site: Site,
+    pub target: RefTarget,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RefTarget {
+    Zone(String),
+    Interface(String),
+    Param(String),
+    Macro(String),
+    Action(String),
+}
+
+/// The model of one configuration directory.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub dir: PathBuf,
+    pub family: Family,
+    pub files: Files,
+    pub settings: Settings,
+    pub capabilities: Capabilities,
+    pub params: Params,
+    pub firewall_zone: Option<String>,
+    pub zones: Vec<Zone>,
+    pub interfaces: Vec<Interface>,
+    pub hosts: Vec<Host>,
+    pub policies: Vec<Policy>,
+    pub catalog: Catalog,
+    pub rules: Vec<Rule>,
+    /// Definitions (the site where each zone, interface, param, macro, action is defined).
+    pub definitions: Vec<Reference>,
+    pub references: Vec<Reference>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// False when the directory has no zones file: zone names were not checked.
+    pub zones_checked: bool,
+    pub names: Arc<NameTables>,
+}
+
+impl Model {
+    pub fn zone(&self, name: &str) -> Option<&Zone> {
+        self.zones.iter().find(|it| it.name == name)
+    }
+
+    pub fn interface(&self, name: &str) -> Option<&Interface> {
+        self.interfaces.iter().find(|it| it.name == name)
+    }
+
+    pub fn file(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id)
+    }
+
+    /// The file of the configuration directory named `name` (`rules`, `zones`, ...).
+    pub fn config_file(&self, name: &str) -> Option<FileId> {
+        self.files.id_of(&self.dir.join(name))
+    }
+
+    /// The diagnostics of one file, sorted by position.
+    pub fn diagnostics_for(&self, file: FileId) -> Vec<&Diagnostic> {
+        let mut res: Vec<&Diagnostic> = self
+            .diagnostics
+            .iter()
+            .filter(|it| it.site.file == file)
+            .collect();
+        res.sort_by(|a, b| {
+            (a.site.range.start(), a.code, &a.message).cmp(&(
+                b.site.range.start(),
+                b.code,
+                &b.message,
+            ))
+        });
+        res
+    }
+}
+
+/// The family of a directory: IPv4 for one holding `shorewall.conf` or named `shorewall`, IPv6
+/// otherwise.
+pub fn family_of(dir: &Path, vfs: &dyn Vfs) -> Family {
+    if vfs.exists(&dir.join("shorewall6.conf")) {
+        return Family::Ipv6;
+    }
+    if vfs.exists(&dir.join("shorewall.conf")) {
+        return Family::Ipv4;
+    }
+    match dir.file_name().and_then(|it| it.to_str()) {
+        Some("shorewall") | Some("shorewall4") => Family::Ipv4,
+        _ => Family::Ipv6,
+    }
+}
+
+/// Builds the model of the directory `dir`.
+pub fn build(dir: &Path, env: &Environment<'_>) -> Model {
+    let family = family_of(dir, env.vfs);
+    let mut ctx = Ctx::new(dir, family, env);
+    ctx.run();
+    ctx.finish()
+}
+
+/// The builder's state while it reads the directory.
+pub(crate) struct Ctx<'e> {
+    pub(crate) env: &'e Environment<'e>,
+    pub(crate) model: Model,
+    /// `?SET` variables.
+    pub(crate) set_variables: HashMap<String, Value>,
+    /// Ranges of lines skipped by `?IF`: syntax errors there are not Shorewall's concern.
+    pub(crate) omitted: Vec<(FileId, TextRange)>,
+    pub(crate) catalog_state: catalog::CatalogState,
+}
+
+impl<'e> Ctx<'e> {
+    fn new(dir: &Path, family: Family, env: &'e Environment<'e>) -> Ctx<'e> {
+        Ctx {
+            env,
+            model: Model {
+                dir: dir.to_path_buf(),
+                family,
+                files: Files::default(),
+                settings: Settings::default(),
+                capabilities: Capabilities::default_for(family),
+                params: Params::default(),
+                firewall_zone: None,
+                zones: Vec::new(),
+                interfaces: Vec::new(),
+                hosts: Vec::new(),
+                policies: Vec::new(),
+                catalog: Catalog::default(),
+                rules: Vec::new(),
+                definitions: Vec::new(),
+                references: Vec::new(),
+                diagnostics: Vec::new(),
+                zones_checked: true,
+                names: env.names.clone(),
+            },
+            set_variables: HashMap::new(),
+            omitted: Vec::new(),
+            catalog_state: catalog::CatalogState::default(),
+        }
+    }
+
+    fn run(&mut self) {
+        self.read_capabilities();
+        self.read_params();
+        self.read_settings();
+        zones::read_zones(self);
+        zones::read_interfaces(self);
+        zones::read_hosts(self);
+        catalog::read_actions(self);
+        catalog::check_default_actions(self);
+        policy::read_policy(self);
+        rules::read_rules(self);
+    }
+
+    fn finish(mut self) -> Model {
+        self.syntax_diagnostics();
+        let mut model = self.model;
+        model.diagnostics.sort_by(|a, b| {
+            (a.site.file, a.site.range.start(), a.code, &a.message).cmp(&(
+                b.site.file,
+                b.site.range.start(),
+                b.code,
+                &b.message,
+            ))
+        });
+        model.diagnostics.dedup();
+        model
+    }
+
+    pub(crate) fn diag(&mut self, diagnostic: Diagnostic) {
+        self.model.diagnostics.push(diagnostic);
+    }
+
+    /// The path of a file of the configuration directory.
+    pub(crate) fn config_path(&self, name: &str) -> PathBuf {
+        self.model.dir.join(name)
+    }
+
+    /// Loads a file of the configuration directory, if it exists. Unreadable files (too
+    /// large, binary) get a diagnostic at `reported_at` or, failing that, are skipped.
+    pub(crate) fn load_config_file(&mut self, name: &str, kind: FileKind) -> Option<FileId> {
+        let path = self.config_path(name);
+        match self.model.files.load(
+            self.env.vfs,
+            &path,
+            kind,
+            self.model.family,
+            Origin::Config,
+            self.env.parse_cache,
+        ) {
+            Ok(id) => Some(id),
+            Err(ReadError::NotFound) => None,
+            Err(error) => {
+                // The file stays in the model, empty, so the diagnostic has a place.
+                let id = self.model.files.add(
+                    path.clone(),
+                    kind,
+                    self.model.family,
+                    Origin::Config,
+                    Arc::from(""),
+                    None,
+                );
+                let site = Site {
+                    file: id,
+                    range: TextRange::empty(TextSize::from(0)),
+                };
+                self.diag(Diagnostic::error(
+                    "unreadable-file",
+                    site,
+                    format!("{} cannot be read: {error}", path.display()),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A site for the end of a file (Shorewall's "(EOF)" errors).
+    pub(crate) fn eof_site(&self, file: FileId) -> Site {
+        let len = self
+            .model
+            .files
+            .get(file)
+            .map_or(TextSize::from(0), |it| TextSize::of(&*it.text));
+        Site {
+            file,
+            range: TextRange::empty(len),
+        }
+    }
+
+    fn read_capabilities(&mut self) {
+        if let Some(id) = self.load_config_file("capabilities", FileKind::KeyValue) {
+            if let Some(file) = self.model.files.get(id) {
+                self.model.capabilities = Capabilities::parse(&file.text);
+            }
+        }
+    }
+
+    fn read_params(&mut self) {
+        let Some(id) = self.load_config_file("params", FileKind::Params) else {
+            return;
+        };
+        let Some(tree) = self.model.files.get(id).map(|it| it.parse.tree()) else {
+            return;
+        };
+        let mut params = Params::default();
+        let mut diagnostics = Vec::new();
+        params::evaluate(id, &tree, &mut params, &mut diagnostics);
+        for param in params.iter() {
+            self.model.definitions.push(Reference {
+                site: param.site,
+                target: RefTarget::Param(param.name.clone()),
+            });
+        }
+        self.model.params = params;
+        self.model.diagnostics.extend(diagnostics);
+    }
+
+    fn read_settings(&mut self) {
+        let conf_name = self.model.family.conf_file_name();
+        let id = self.load_config_file(conf_name, FileKind::Conf);
+        let tree = id
+            .and_then(|id| self.model.files.get(id))
+            .map(|it| it.parse.tree());
+        let mut diagnostics = Vec::new();
+        let vars = ParamVariables { ctx: self };
+        let settings = settings::read(
+            self.model.family,
+            id,
+            tree.as_ref(),
+            &vars,
+            &mut diagnostics,
+        );
+        self.model.settings = settings;
+        self.model.diagnostics.extend(diagnostics);
+    }
+
+    fn syntax_diagnostics(&mut self) {
+        let mut res = Vec::new();
+        for (id, file) in self.model.files.iter() {
+            if file.origin != Origin::Config {
+                continue;
+            }
+            for error in file.parse.errors() {
+                let omitted = self
+                    .omitted
+                    .iter()
+                    .any(|(file, range)| *file == id && range.contains_range(error.range));
+                if omitted {
+                    continue;
+                }
+                let code = syntax_code(&error.message);
+                res.push(Diagnostic::error(
+                    code,
+                    Site {
+                        file: id,
+                        range: error.range,
+                    },
+                    error.message.clone(),
+                ));
+            }
+        }
+        self.model.diagnostics.extend(res);
+    }
+}
+
+/// The code of a syntax error, by its message.
+fn syntax_code(message: &str) -> &'static str {
+    if message.starts_with("too many columns") {
+        "too-many-columns"
+    } else if message.starts_with("quotes") || message.starts_with("non-ASCII") {
+        "forbidden-character"
+    } else if message.contains("?ENDIF") || message.contains("matching ?IF") {
+        "unbalanced-conditional"
+    } else {
+        "syntax-error"
+    }
+}
+
+/// The variables of params and the builtins, before shorewall6.conf is read.
+struct ParamVariables<'a, 'e> {
+    ctx: &'a Ctx<'e>,
+}
+
+impl expand::Variables for ParamVariables<'_, '_> {
+    fn lookup(&self, name: &str) -> Option<Value> {
+        self.ctx.variable(name, false)
+    }
+
+    fn strict(&self) -> bool {
+        false
+    }
+}
+
+impl Ctx<'_> {
+    /// Looks a variable up as `expand_variables` does: params (with `FW` and the builtins),
+    /// `?SET` variables, then (when `with_settings`) shorewall6.conf.
+    pub(crate) fn variable(&self, name: &str, with_settings: bool) -> Option<Value> {
+        if let Some(param) = self.model.params.get(name) {
+            return Some(param.value.clone());
+        }
+        if name == "FW" {
+            return Some(Value::Known(
+                self.model
+                    .firewall_zone
+                    .clone()
+                    .unwrap_or_else(|| "fw".to_owned()),
+            ));
+        }
+        if let Some(value) = self.set_variables.get(name) {
+            return Some(value.clone());
+        }
+        let builtin = match name {
+            "CONFDIR" => Some("/etc"),
+            "SHAREDIR" => Some("/usr/share"),
+            "VARLIB" => Some("/var/lib"),
+            "PRODUCT" => Some(match self.model.family {
+                Family::Ipv6 => "shorewall6",
+                Family::Ipv4 => "shorewall",
+            }),
+            "VARDIR" => Some(match self.model.family {
+                Family::Ipv6 => "/var/lib/shorewall6",
+                Family::Ipv4 => "/var/lib/shorewall",
+            }),
+            _ => None,
+        };
+        if let Some(value) = builtin {
+            return Some(Value::Known(value.to_owned()));
+        }
+        if with_settings && settings::is_option(name, self.model.family) {
+            return Some(Value::Known(self.model.settings.get(name).to_owned()));
+        }
+        None
+    }
+}

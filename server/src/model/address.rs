@@ -1,0 +1,320 @@
+//! Address validation as Shorewall 5.2.8 does it (`IPAddrs.pm`): IPv6 and IPv4 addresses,
+//! networks with a prefix length, ranges, and host names, with its messages.
+
+use shorewall_syntax::Family;
+
+/// Whether `text` is an IPv6 address as `valid_6address` sees it.
+pub(crate) fn valid_ipv6(text: &str) -> bool {
+    let mut parts: Vec<&str> = text.split(':').collect();
+    // Perl's split drops trailing empty fields.
+    while parts.last() == Some(&"") && parts.len() > 1 {
+        parts.pop();
+    }
+    let mut address = text.to_owned();
+    let mut max = 8;
+    if let Some(last) = parts.last() {
+        if last.split('.').count() == 4
+            && last
+                .split('.')
+                .all(|it| !it.is_empty() && it.bytes().all(|b| b.is_ascii_digit()))
+        {
+            if !valid_ipv4(last) {
+                return false;
+            }
+            parts.pop();
+            max = 6;
+            address = parts.join(":");
+            if address == ":" {
+                return true;
+            }
+        }
+    }
+    if parts.len() > max {
+        return false;
+    }
+    if address.is_empty() || !address.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') {
+        return false;
+    }
+    if parts.len() != max && !address.contains("::") {
+        return false;
+    }
+    if address.contains(":::") || address.matches("::").count() > 1 {
+        return false;
+    }
+    if !address.starts_with("::") && address.starts_with(':') {
+        return false;
+    }
+    if !address.ends_with("::") && address.ends_with(':') {
+        return false;
+    }
+    parts
+        .iter()
+        .all(|it| it.is_empty() || (it.len() < 5 && it.bytes().all(|b| b.is_ascii_hexdigit())))
+}
+
+pub(crate) fn valid_ipv4(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|it| {
+            !it.is_empty()
+                && it.bytes().all(|b| b.is_ascii_digit())
+                && it.parse::<u32>().is_ok_and(|n| n < 256)
+        })
+}
+
+/// Whether `text` could be a DNS name, which Shorewall would try to resolve.
+fn plausible_host_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 253
+        && text.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        && !text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+}
+
+/// An address (no prefix). `allow_name`: a host name is accepted (Shorewall resolves it).
+pub(crate) fn validate_address(text: &str, family: Family, allow_name: bool) -> Result<(), String> {
+    let valid = match family {
+        Family::Ipv6 => valid_ipv6(text),
+        Family::Ipv4 => valid_ipv4(text),
+    };
+    if valid {
+        return Ok(());
+    }
+    if !allow_name {
+        return Err(match family {
+            Family::Ipv6 => format!("Invalid IPv6 Address ({text})"),
+            Family::Ipv4 => format!("Invalid IP Address ({text})"),
+        });
+    }
+    // A dotted quad never resolves to an IPv6 address, and neither does anything that is not a
+    // host name.
+    let resolvable = plausible_host_name(text) && !(family == Family::Ipv6 && valid_ipv4(text));
+    if resolvable {
+        Ok(())
+    } else {
+        Err(format!("Unknown Host ({text})"))
+    }
+}
+
+/// A network: `address[/vlsm]`, `[address]`, `[address]/vlsm` (IPv6).
+pub(crate) fn validate_net(text: &str, family: Family, allow_name: bool) -> Result<(), String> {
+    let mut net = text.to_owned();
+    if family == Family::Ipv6 {
+        if let Some(inner) = net.strip_prefix('[').and_then(|it| it.strip_suffix(']')) {
+            net = inner.to_owned();
+        } else if let Some((inner, vlsm)) = net.strip_prefix('[').and_then(|it| it.split_once("]/"))
+        {
+            net = format!("{inner}/{vlsm}");
+        }
+        if net.contains('[') {
+            return Err(format!("Invalid Network Address({net})"));
+        }
+    }
+    let mut parts = net.splitn(3, '/');
+    let address = parts.next().unwrap_or("");
+    let vlsm = parts.next();
+    if parts.next().is_some() {
+        return Err(format!("Invalid Network address ({text})"));
+    }
+    if address.contains('+') {
+        return Err(if address.contains("+[") {
+            format!("An ipset list ({address}) is not allowed in this context")
+        } else {
+            format!("An ipset name ({address}) is not allowed in this context")
+        });
+    }
+    if address.is_empty() {
+        return Err(match family {
+            Family::Ipv4 => "Missing address".to_owned(),
+            Family::Ipv6 => format!("Invalid Network address ({text})"),
+        });
+    }
+    let max = match family {
+        Family::Ipv6 => 128,
+        Family::Ipv4 => 32,
+    };
+    match vlsm {
+        Some(vlsm) => {
+            if vlsm.is_empty()
+                || !vlsm.bytes().all(|b| b.is_ascii_digit())
+                || vlsm.parse::<u32>().map_or(true, |it| it > max)
+            {
+                return Err(format!("Invalid VLSM ({vlsm})"));
+            }
+            let valid = match family {
+                Family::Ipv6 => valid_ipv6(address),
+                Family::Ipv4 => valid_ipv4(address),
+            };
+            if !valid {
+                return Err(match family {
+                    Family::Ipv6 => format!("Invalid IPv6 address ({address})"),
+                    Family::Ipv4 => format!("Invalid IP address ({address})"),
+                });
+            }
+            Ok(())
+        }
+        None => validate_address(address, family, allow_name),
+    }
+}
+
+/// A host: a range `a-b` or a network (`validate_host`).
+pub(crate) fn validate_host(text: &str, family: Family, allow_name: bool) -> Result<(), String> {
+    match family {
+        Family::Ipv6 => {
+            // `^(.*:.*)-(.*:.*)$`: the last `-` with colons on both sides.
+            if let Some(idx) = text.rfind('-') {
+                let (low, high) = (&text[..idx], &text[idx + 1..]);
+                if low.contains(':') && high.contains(':') {
+                    return validate_range_v6(low, high);
+                }
+            }
+            validate_net(text, family, allow_name)
+        }
+        Family::Ipv4 => {
+            if let Some((low, high)) = text.split_once('-') {
+                if valid_ipv4_shape(low) && valid_ipv4_shape(high) {
+                    validate_address(low, family, false)?;
+                    validate_address(high, family, false)?;
+                    if ipv4_value(low) > ipv4_value(high) {
+                        return Err(format!("Invalid IP Range ({low}-{high})"));
+                    }
+                    return Ok(());
+                }
+            }
+            validate_net(text, family, allow_name)
+        }
+    }
+}
+
+fn valid_ipv4_shape(text: &str) -> bool {
+    text.split('.').count() == 4
+        && text
+            .split('.')
+            .all(|it| !it.is_empty() && it.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn ipv4_value(text: &str) -> u64 {
+    text.split('.')
+        .fold(0, |acc, it| acc * 256 + it.parse::<u64>().unwrap_or(0))
+}
+
+fn strip_brackets(text: &str) -> String {
+    if let Some(inner) = text.strip_prefix('[').and_then(|it| it.strip_suffix(']')) {
+        return inner.to_owned();
+    }
+    if let Some((inner, vlsm)) = text.strip_prefix('[').and_then(|it| it.split_once("]/")) {
+        return format!("{inner}/{vlsm}");
+    }
+    text.to_owned()
+}
+
+fn validate_range_v6(low: &str, high: &str) -> Result<(), String> {
+    let (low, high) = (strip_brackets(low), strip_brackets(high));
+    validate_address(&low, Family::Ipv6, false)?;
+    validate_address(&high, Family::Ipv6, false)?;
+    match (expand_v6(&low), expand_v6(&high)) {
+        (Some(a), Some(b)) if a <= b => Ok(()),
+        _ => Err(format!("Invalid IPv6 Range ({low}-{high})")),
+    }
+}
+
+/// The eight 16-bit groups of an IPv6 address.
+pub(crate) fn expand_v6(text: &str) -> Option<[u16; 8]> {
+    let (head, tail) = match text.split_once("::") {
+        Some((head, tail)) => (head, Some(tail)),
+        None => (text, None),
+    };
+    let parse_groups = |part: &str| -> Option<Vec<u16>> {
+        if part.is_empty() {
+            return Some(Vec::new());
+        }
+        let mut res = Vec::new();
+        for group in part.split(':') {
+            if group.contains('.') {
+                if !valid_ipv4(group) {
+                    return None;
+                }
+                let value = ipv4_value(group);
+                res.push((value >> 16) as u16);
+                res.push((value & 0xffff) as u16);
+            } else {
+                res.push(u16::from_str_radix(group, 16).ok()?);
+            }
+        }
+        Some(res)
+    };
+    let head = parse_groups(head)?;
+    let tail = match tail {
+        Some(it) => parse_groups(it)?,
+        None => Vec::new(),
+    };
+    if head.len() + tail.len() > 8 {
+        return None;
+    }
+    let mut res = [0u16; 8];
+    res[..head.len()].copy_from_slice(&head);
+    res[8 - tail.len()..].copy_from_slice(&tail);
+    Some(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6() {
+        assert!(valid_ipv6("2001:db8::1"));
+        assert!(valid_ipv6("::"));
+        assert!(valid_ipv6("::1"));
+        assert!(valid_ipv6("fe80::"));
+        assert!(valid_ipv6("::ffff:192.0.2.1"));
+        assert!(!valid_ipv6("2001:db8::zz"));
+        assert!(!valid_ipv6("1:2:3"));
+        assert!(!valid_ipv6("1::2::3"));
+        assert_eq!(
+            validate_net("2001:db8::/129", Family::Ipv6, true),
+            Err("Invalid VLSM (129)".into())
+        );
+        assert_eq!(
+            validate_net("10.0.0.0/8", Family::Ipv6, true),
+            Err("Invalid IPv6 address (10.0.0.0)".into())
+        );
+        assert_eq!(
+            validate_net("192.168.1.1", Family::Ipv6, true),
+            Err("Unknown Host (192.168.1.1)".into())
+        );
+        assert_eq!(
+            validate_net("2001:db8::zz", Family::Ipv6, true),
+            Err("Unknown Host (2001:db8::zz)".into())
+        );
+        assert_eq!(validate_net("[2001:db8::]/32", Family::Ipv6, true), Ok(()));
+        assert_eq!(validate_net("example.com", Family::Ipv6, true), Ok(()));
+        assert_eq!(
+            validate_host("2001:db8::1-2001:db8::9", Family::Ipv6, true),
+            Ok(())
+        );
+        assert!(validate_host("2001:db8::9-2001:db8::1", Family::Ipv6, true).is_err());
+    }
+
+    #[test]
+    fn ipv4() {
+        assert_eq!(validate_net("10.0.0.0/8", Family::Ipv4, true), Ok(()));
+        assert_eq!(
+            validate_net("10.0.0.0/33", Family::Ipv4, true),
+            Err("Invalid VLSM (33)".into())
+        );
+        assert_eq!(
+            validate_host("10.0.0.9-10.0.0.1", Family::Ipv4, true),
+            Err("Invalid IP Range (10.0.0.9-10.0.0.1)".into())
+        );
+        assert_eq!(
+            validate_net("2001:db8::1", Family::Ipv4, true),
+            Err("Unknown Host (2001:db8::1)".into())
+        );
+    }
+}

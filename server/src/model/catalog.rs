@@ -1,0 +1,464 @@
+//! The actions and macros a configuration can use: Shorewall's built-in targets, the actions
+//! declared in `actions.std` and the directory's `actions` file, and the macros found the way
+//! Shorewall finds them (the configuration directory, then the library directories, else the
+//! copy of Shorewall 5.2.8's library built into shorewall-ls).
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use shorewall_syntax::{Family, FileKind};
+
+use crate::model::{
+    diagnostic::{Diagnostic, Site},
+    files::Origin,
+    library_files,
+    reader::{self, Event, ReadOptions},
+    Ctx, FileId, RefTarget, Reference,
+};
+
+/// What an ACTION column name is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetKind {
+    /// A netfilter target or Shorewall built-in (`ACCEPT`, `DNAT`, ...), with its flags.
+    Builtin(u32),
+    /// An action from `actions.std` or `actions`.
+    Action,
+    /// A macro (`macro.NAME`).
+    Macro,
+}
+
+/// Flags of built-in targets (`Chains.pm` target types).
+pub mod flags {
+    pub const STANDARD: u32 = 0x1;
+    pub const NATRULE: u32 = 0x2;
+    pub const NONAT: u32 = 0x8;
+    pub const NATONLY: u32 = 0x10;
+    pub const REDIRECT: u32 = 0x20;
+    pub const LOGRULE: u32 = 0x100;
+    pub const NFQ: u32 = 0x200;
+    pub const SET: u32 = 0x800;
+    pub const AUDIT: u32 = 0x1000;
+    pub const HELPER: u32 = 0x2000;
+    pub const NFLOG: u32 = 0x4000;
+    pub const INLINERULE: u32 = 0x40000;
+    pub const OPTIONS: u32 = 0x80000;
+    pub const IPTABLES: u32 = 0x100000;
+    pub const TARPIT: u32 = 0x200000;
+}
+
+/// The built-in targets of 5.2.8 for a family (`initialize_chain_table`).
+pub fn builtin_target(name: &str, family: Family) -> Option<u32> {
+    use flags::*;
+    let common = match name {
+        "ACCEPT" | "ACCEPT!" | "DROP" | "DROP!" | "CONTINUE" | "CONTINUE!" | "COUNT" | "QUEUE!"
+        | "WHITELIST" => STANDARD,
+        "ACCEPT+" => STANDARD + NONAT,
+        "A_ACCEPT" | "A_ACCEPT!" | "A_DROP" | "A_DROP!" => STANDARD + AUDIT,
+        "A_ACCEPT+" => STANDARD + NONAT + AUDIT,
+        "AUDIT" => STANDARD + AUDIT + OPTIONS,
+        "NONAT" => STANDARD + NONAT + NATONLY,
+        "REJECT" | "REJECT!" | "QUEUE" => STANDARD + OPTIONS,
+        "DNAT" => NATRULE + OPTIONS,
+        "DNAT-" => NATRULE + NATONLY,
+        "REDIRECT" => NATRULE + REDIRECT + OPTIONS,
+        "REDIRECT-" => NATRULE + REDIRECT + NATONLY,
+        "LOG" => STANDARD + LOGRULE + OPTIONS,
+        "NFLOG" => STANDARD + LOGRULE + NFLOG + OPTIONS,
+        "NFQUEUE" => STANDARD + NFQ + OPTIONS,
+        "NFQUEUE!" => STANDARD + NFQ,
+        "ADD" | "DEL" => STANDARD + SET,
+        "HELPER" => STANDARD + HELPER + NATONLY,
+        "INLINE" => INLINERULE,
+        "TARPIT" => STANDARD + TARPIT + OPTIONS,
+        _ => 0,
+    };
+    if common != 0 {
+        return Some(common);
+    }
+    match (name, family) {
+        ("ULOG", Family::Ipv4) => Some(STANDARD + LOGRULE + NFLOG + OPTIONS),
+        ("ULOG", Family::Ipv6) => Some(STANDARD + LOGRULE + NFLOG),
+        ("CONNMARK" | "MARK", Family::Ipv4) => Some(STANDARD + OPTIONS),
+        ("IPTABLES", Family::Ipv4) | ("IP6TABLES", Family::Ipv6) => Some(IPTABLES),
+        _ => None,
+    }
+}
+
+/// The names of the built-in targets, for completion.
+pub const BUILTIN_TARGETS: &[&str] = &[
+    "ACCEPT",
+    "ACCEPT+",
+    "ACCEPT!",
+    "A_ACCEPT",
+    "A_ACCEPT+",
+    "A_ACCEPT!",
+    "A_DROP",
+    "A_DROP!",
+    "AUDIT",
+    "CONTINUE",
+    "CONTINUE!",
+    "COUNT",
+    "DNAT",
+    "DNAT-",
+    "DROP",
+    "DROP!",
+    "HELPER",
+    "INLINE",
+    "LOG",
+    "NFLOG",
+    "NFQUEUE",
+    "NFQUEUE!",
+    "NONAT",
+    "QUEUE",
+    "QUEUE!",
+    "REDIRECT",
+    "REDIRECT-",
+    "REJECT",
+    "REJECT!",
+    "TARPIT",
+    "ULOG",
+    "WHITELIST",
+    "ADD",
+    "DEL",
+];
+
+/// An action of the catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionDef {
+    pub name: String,
+    /// The options from its declaration (`inline`, `noinline`, `audit`, `state=...`, ...).
+    pub options: Vec<String>,
+    /// The declaration's comment (`# Handles ...`), the action's one-line description.
+    pub description: String,
+    /// Where it is declared (`actions.std` or `actions`).
+    pub declared: Site,
+    /// The `action.NAME` file, if found.
+    pub file: Option<FileId>,
+}
+
+impl ActionDef {
+    pub fn is_inline(&self) -> bool {
+        self.options.iter().any(|it| it == "inline")
+    }
+}
+
+/// A macro of the catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MacroDef {
+    pub name: String,
+    pub file: FileId,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub actions: Vec<ActionDef>,
+    /// Macros looked up so far.
+    pub macros: Vec<MacroDef>,
+    /// Every macro name available (config directory, library), for completion.
+    pub macro_names: Vec<String>,
+}
+
+impl Catalog {
+    pub fn action(&self, name: &str) -> Option<&ActionDef> {
+        self.actions.iter().find(|it| it.name == name)
+    }
+
+    pub fn macro_def(&self, name: &str) -> Option<&MacroDef> {
+        self.macros.iter().find(|it| it.name == name)
+    }
+}
+
+/// Lookups made while building, so each file is searched for once.
+#[derive(Debug, Default)]
+pub(crate) struct CatalogState {
+    looked_up: HashMap<String, Option<FileId>>,
+}
+
+const BUILTIN_ROOT: &str = "<built-in shorewall-5.2.8>";
+
+fn builtin_text(dir: &str, name: &str) -> Option<&'static str> {
+    library_files::FILES
+        .iter()
+        .find(|(it, file, _)| *it == dir && *file == name)
+        .map(|(_, _, text)| *text)
+}
+
+/// Finds a library file (`macro.X`, `action.X`, `actions.std`) along the search path and
+/// loads it: the configuration directory, then the library directories (or the built-in copy).
+pub(crate) fn find_library_file(ctx: &mut Ctx<'_>, name: &str, kind: FileKind) -> Option<FileId> {
+    let key = name.to_owned();
+    if let Some(found) = ctx.catalog_state.looked_up.get(&key) {
+        return *found;
+    }
+    let res = search(ctx, name, kind);
+    ctx.catalog_state.looked_up.insert(key, res);
+    res
+}
+
+fn search(ctx: &mut Ctx<'_>, name: &str, kind: FileKind) -> Option<FileId> {
+    let family = ctx.model.family;
+    let vfs = ctx.env.vfs;
+    let cache = ctx.env.parse_cache;
+    let local = ctx.model.dir.join(name);
+    if vfs.exists(&local) {
+        return ctx
+            .model
+            .files
+            .load(vfs, &local, kind, family, Origin::Config, cache)
+            .ok();
+    }
+    if !ctx.env.library_dirs.is_empty() {
+        for dir in ctx.env.library_dirs.clone() {
+            let path = dir.join(name);
+            if vfs.exists(&path) {
+                return ctx
+                    .model
+                    .files
+                    .load(vfs, &path, kind, family, Origin::Library, cache)
+                    .ok();
+            }
+        }
+        return None;
+    }
+    let dirs: &[&str] = match family {
+        Family::Ipv6 => &["shorewall6", "shorewall"],
+        Family::Ipv4 => &["shorewall"],
+    };
+    for dir in dirs {
+        if let Some(text) = builtin_text(dir, name) {
+            let path = PathBuf::from(BUILTIN_ROOT).join(dir).join(name);
+            return Some(ctx.model.files.add(
+                path,
+                kind,
+                family,
+                Origin::Builtin,
+                Arc::from(text),
+                cache,
+            ));
+        }
+    }
+    None
+}
+
+/// Whether a path is one of the built-in library files.
+pub fn is_builtin_path(path: &Path) -> bool {
+    path.starts_with(BUILTIN_ROOT)
+}
+
+/// Every macro name available to the directory, sorted.
+fn list_macros(ctx: &Ctx<'_>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut add = |file: &str| {
+        if let Some(name) = file.strip_prefix("macro.") {
+            if !names.iter().any(|it| it == name) {
+                names.push(name.to_owned());
+            }
+        }
+    };
+    for file in ctx.env.vfs.list_dir(&ctx.model.dir) {
+        add(&file);
+    }
+    if ctx.env.library_dirs.is_empty() {
+        for (dir, file, _) in library_files::FILES {
+            if *dir == "shorewall" || ctx.model.family == Family::Ipv6 {
+                add(file);
+            }
+        }
+    } else {
+        for dir in &ctx.env.library_dirs {
+            for file in ctx.env.vfs.list_dir(dir) {
+                add(&file);
+            }
+        }
+    }
+    names.sort();
+    names
+}
+
+/// Reads `actions.std` and `actions` (`Rules.pm process_actions`).
+pub(crate) fn read_actions(ctx: &mut Ctx<'_>) {
+    ctx.model.catalog.macro_names = list_macros(ctx);
+    let std_file = find_library_file(ctx, "actions.std", FileKind::Actions);
+    let user_file = ctx.load_config_file("actions", FileKind::Actions);
+    for (file, is_std) in [(std_file, true), (user_file, false)] {
+        let Some(file) = file else { continue };
+        let events = reader::read(ctx, file, ReadOptions::default());
+        for event in events {
+            let Event::Record(line) = event else { continue };
+            let name = line.value(0).to_owned();
+            let name = name.split(':').next().unwrap_or("").to_owned();
+            let valid_name = name
+                .chars()
+                .next()
+                .is_some_and(|it| it.is_ascii_alphabetic())
+                && name
+                    .trim_end_matches('!')
+                    .chars()
+                    .all(|it| it.is_ascii_alphanumeric() || it == '_' || it == '-');
+            if !valid_name {
+                ctx.diag(Diagnostic::error(
+                    "invalid-action",
+                    line.site_of(0),
+                    format!("Invalid Action Name ({name})"),
+                ));
+                continue;
+            }
+            let options: Vec<String> = if line.has(1) {
+                line.value(1).split(',').map(str::to_owned).collect()
+            } else {
+                Vec::new()
+            };
+            for option in &options {
+                let known = matches!(
+                    option.as_str(),
+                    "inline"
+                        | "noinline"
+                        | "nolog"
+                        | "builtin"
+                        | "raw"
+                        | "mangle"
+                        | "filter"
+                        | "nat"
+                        | "terminating"
+                        | "audit"
+                        | "logjump"
+                        | "section"
+                ) || option.starts_with("proto=")
+                    || option.starts_with("dport=")
+                    || (is_std && option.starts_with("state="));
+                if !known {
+                    ctx.diag(Diagnostic::error(
+                        "invalid-action",
+                        line.site_of(1),
+                        format!("Invalid option ({option})"),
+                    ));
+                }
+            }
+            let description = line
+                .record
+                .comment()
+                .map(|it| it.text().trim_start_matches('#').trim().to_owned())
+                .unwrap_or_default();
+            let builtin = options.iter().any(|it| it == "builtin");
+            let action_file = if builtin {
+                None
+            } else {
+                find_library_file(ctx, &format!("action.{name}"), FileKind::Action)
+            };
+            if action_file.is_none() && !builtin {
+                ctx.diag(Diagnostic::error(
+                    "unknown-action",
+                    line.site_of(0),
+                    format!("Missing Action File (action.{name})"),
+                ));
+            }
+            if !is_std {
+                ctx.model.definitions.push(Reference {
+                    site: line.site_of(0),
+                    target: RefTarget::Action(name.clone()),
+                });
+            }
+            let def = ActionDef {
+                name: name.clone(),
+                options,
+                description,
+                declared: line.site,
+                file: action_file,
+            };
+            match ctx
+                .model
+                .catalog
+                .actions
+                .iter_mut()
+                .find(|it| it.name == name)
+            {
+                Some(existing) => *existing = def,
+                None => ctx.model.catalog.actions.push(def),
+            }
+        }
+    }
+}
+
+/// What a name in the ACTION column is, finding its macro file if needed.
+pub(crate) fn resolve_target(ctx: &mut Ctx<'_>, name: &str) -> Option<TargetKind> {
+    if let Some(flags) = builtin_target(name, ctx.model.family) {
+        return Some(TargetKind::Builtin(flags));
+    }
+    if ctx.model.catalog.action(name).is_some() {
+        return Some(TargetKind::Action);
+    }
+    find_macro(ctx, name).map(|_| TargetKind::Macro)
+}
+
+/// The file of macro `name`, if it exists.
+pub(crate) fn find_macro(ctx: &mut Ctx<'_>, name: &str) -> Option<FileId> {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|it| it.is_ascii_alphanumeric() || it == '_' || it == '-')
+    {
+        return None;
+    }
+    if let Some(def) = ctx.model.catalog.macro_def(name) {
+        return Some(def.file);
+    }
+    let file = find_library_file(ctx, &format!("macro.{name}"), FileKind::Macro)?;
+    ctx.model.catalog.macros.push(MacroDef {
+        name: name.to_owned(),
+        file,
+    });
+    Some(file)
+}
+
+/// `DROP_DEFAULT` and friends must name actions (or `none`).
+pub(crate) fn check_default_actions(ctx: &mut Ctx<'_>) {
+    for option in [
+        "DROP_DEFAULT",
+        "REJECT_DEFAULT",
+        "BLACKLIST_DEFAULT",
+        "ACCEPT_DEFAULT",
+        "QUEUE_DEFAULT",
+        "NFQUEUE_DEFAULT",
+    ] {
+        let value = ctx.model.settings.get(option).to_owned();
+        if value.eq_ignore_ascii_case("none") || value.is_empty() {
+            continue;
+        }
+        let Some(site) = ctx.model.settings.site(option) else {
+            continue;
+        };
+        for action in split_outside_parens(value.trim_start_matches('+')) {
+            let name = action.split([':', '(']).next().unwrap_or("");
+            if ctx.model.catalog.action(name).is_none() {
+                ctx.diag(Diagnostic::error(
+                    "unknown-action",
+                    site,
+                    format!("Unknown Action ({name}) in {option} setting"),
+                ));
+            }
+        }
+    }
+}
+
+/// Splits at commas that are not inside parentheses.
+pub(crate) fn split_outside_parens(text: &str) -> Vec<&str> {
+    let mut res = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (idx, ch) in text.char_indices() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                res.push(&text[start..idx]);
+                start = idx + 1;
+            }
+            _ => {}
+        }
+    }
+    res.push(&text[start..]);
+    res
+}

@@ -1,0 +1,129 @@
+//! The files a model was built from: each read once, parsed once, and known by a [`FileId`].
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use shorewall_syntax::{parse, Family, FileKind, FileType, LineIndex, Parse};
+
+use crate::model::vfs::{ReadError, Vfs};
+
+/// The index of a file in [`Files`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// Where a file comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The configuration directory (or a file it includes).
+    Config,
+    /// A Shorewall library directory on this machine (`/usr/share/shorewall6`, ...).
+    Library,
+    /// The copy of Shorewall 5.2.8's library built into shorewall-ls.
+    Builtin,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub origin: Origin,
+    pub text: Arc<str>,
+    pub parse: Parse,
+    pub line_index: LineIndex,
+}
+
+/// Parses shared between builds: the language server keeps one, so that a keystroke in one
+/// file does not re-parse the others.
+pub trait ParseCache {
+    fn get(&self, path: &Path, text: &Arc<str>) -> Option<Parse>;
+    fn put(&self, path: &Path, text: &Arc<str>, parse: &Parse);
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    list: Vec<SourceFile>,
+    by_path: HashMap<PathBuf, FileId>,
+}
+
+impl Files {
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.list.get(id.0 as usize)
+    }
+
+    pub fn id_of(&self, path: &Path) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.list
+            .iter()
+            .enumerate()
+            .map(|(idx, it)| (FileId(idx as u32), it))
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Adds a file with the given text (or returns the id it already has).
+    pub(crate) fn add(
+        &mut self,
+        path: PathBuf,
+        kind: FileKind,
+        family: Family,
+        origin: Origin,
+        text: Arc<str>,
+        cache: Option<&dyn ParseCache>,
+    ) -> FileId {
+        if let Some(id) = self.by_path.get(&path) {
+            return *id;
+        }
+        let file_type = FileType::new(kind, family);
+        let parse = match cache.and_then(|it| it.get(&path, &text)) {
+            Some(parse) if parse.file_type() == file_type => parse,
+            _ => {
+                let parse = parse(&text, file_type);
+                if let Some(cache) = cache {
+                    cache.put(&path, &text, &parse);
+                }
+                parse
+            }
+        };
+        let line_index = LineIndex::new(&text);
+        let id = FileId(self.list.len() as u32);
+        self.by_path.insert(path.clone(), id);
+        self.list.push(SourceFile {
+            path,
+            kind,
+            origin,
+            text,
+            parse,
+            line_index,
+        });
+        id
+    }
+
+    /// Reads and adds the file at `path`.
+    pub(crate) fn load(
+        &mut self,
+        vfs: &dyn Vfs,
+        path: &Path,
+        kind: FileKind,
+        family: Family,
+        origin: Origin,
+        cache: Option<&dyn ParseCache>,
+    ) -> Result<FileId, ReadError> {
+        if let Some(id) = self.by_path.get(path) {
+            return Ok(*id);
+        }
+        let text = vfs.read(path)?;
+        Ok(self.add(path.to_path_buf(), kind, family, origin, text, cache))
+    }
+}

@@ -1,0 +1,310 @@
+//! The `params` file, evaluated statically. Shorewall runs it with `/bin/sh`; we never start a
+//! shell. Plain assignments (`[export] NAME=value`, with quoting and `$NAME`/`${NAME}`
+//! expansion) are evaluated; every other shell line is left alone with a warning, and the names
+//! it may assign become unknown, so that nothing is checked against a value we cannot know.
+
+use std::collections::HashMap;
+
+use shorewall_syntax::{
+    ast::{self, AstNode},
+    SyntaxKind, SyntaxNode,
+};
+
+use crate::model::{
+    diagnostic::{Diagnostic, Site},
+    expand::Value,
+    FileId,
+};
+
+/// One variable of params.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    pub value: Value,
+    /// The assignment that set it last (or the shell line that may set it).
+    pub site: Site,
+}
+
+/// The variables of params, in the order they were set; a later assignment wins.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params {
+    list: Vec<Param>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Params {
+    pub fn get(&self, name: &str) -> Option<&Param> {
+        self.by_name.get(name).and_then(|&idx| self.list.get(idx))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Param> {
+        self.list.iter()
+    }
+
+    pub(crate) fn set(&mut self, param: Param) {
+        match self.by_name.get(&param.name) {
+            Some(&idx) => self.list[idx] = param,
+            None => {
+                self.by_name.insert(param.name.clone(), self.list.len());
+                self.list.push(param);
+            }
+        }
+    }
+}
+
+/// Environment variables the shell would see: their values are unknown to us.
+const ENVIRONMENT: &[&str] = &[
+    "HOME", "PATH", "USER", "LOGNAME", "SHELL", "PWD", "LANG", "TERM", "HOSTNAME", "TZ",
+];
+
+/// Evaluates the assignments of one params file into `params`.
+pub(crate) fn evaluate(
+    file: FileId,
+    tree: &ast::SourceFile,
+    params: &mut Params,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for item in tree.items() {
+        match item {
+            ast::Item::Assignment(assignment) => {
+                let (Some(name_node), Some(value_node)) =
+                    (assignment.name_node(), assignment.value_node())
+                else {
+                    continue;
+                };
+                let name = name_node.text().to_string();
+                let value = shell_word(&value_node, params);
+                let site = Site {
+                    file,
+                    range: assignment.syntax().text_range(),
+                };
+                params.set(Param { name, value, site });
+            }
+            ast::Item::ShellLine(line) => {
+                let site = Site {
+                    file,
+                    range: line.syntax().text_range(),
+                };
+                let names = assigned_names(line.syntax());
+                let message = if names.is_empty() {
+                    "this params line is shell, which shorewall-ls does not run".to_owned()
+                } else {
+                    for name in &names {
+                        params.set(Param {
+                            name: name.clone(),
+                            value: Value::Unknown,
+                            site,
+                        });
+                    }
+                    format!(
+                        "this params line is shell, which shorewall-ls does not run: the value of {} is unknown",
+                        names.iter().map(|it| format!("${it}")).collect::<Vec<_>>().join(", ")
+                    )
+                };
+                diagnostics.push(Diagnostic::warning("params-not-evaluated", site, message));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The names a shell line may assign: `NAME=` at the start of a word.
+fn assigned_names(line: &SyntaxNode) -> Vec<String> {
+    let tokens: Vec<_> = line
+        .descendants_with_tokens()
+        .filter_map(|it| it.into_token())
+        .collect();
+    let mut res = Vec::new();
+    for (idx, token) in tokens.iter().enumerate() {
+        let starts_word = idx == 0
+            || matches!(
+                tokens[idx - 1].kind(),
+                SyntaxKind::WHITESPACE | SyntaxKind::SEMI | SyntaxKind::AMP | SyntaxKind::PIPE
+            );
+        let is_name = token.kind() == SyntaxKind::WORD
+            && token
+                .text()
+                .chars()
+                .next()
+                .is_some_and(|it| it.is_ascii_alphabetic() || it == '_')
+            && token
+                .text()
+                .chars()
+                .all(|it| it.is_ascii_alphanumeric() || it == '_');
+        if starts_word
+            && is_name
+            && tokens
+                .get(idx + 1)
+                .is_some_and(|it| it.kind() == SyntaxKind::EQ)
+        {
+            let name = token.text().to_owned();
+            if !res.contains(&name) {
+                res.push(name);
+            }
+        }
+    }
+    res
+}
+
+/// The value of a shell word made of unquoted text, `'literal'`, `"expanded"` and `$NAME`.
+fn shell_word(value: &SyntaxNode, params: &Params) -> Value {
+    let mut res = String::new();
+    for token in value
+        .descendants_with_tokens()
+        .filter_map(|it| it.into_token())
+    {
+        let text = token.text();
+        let piece = match token.kind() {
+            SyntaxKind::STRING if text.starts_with('\'') => Value::Known(
+                text.trim_start_matches('\'')
+                    .trim_end_matches('\'')
+                    .to_owned(),
+            ),
+            SyntaxKind::STRING => {
+                double_quoted(&text[1..text.len().saturating_sub(1).max(1)], params)
+            }
+            SyntaxKind::DOLLAR_REF => reference(text, params),
+            _ => Value::Known(text.to_owned()),
+        };
+        match piece {
+            Value::Known(it) => res.push_str(&it),
+            Value::Unknown => return Value::Unknown,
+        }
+    }
+    Value::Known(res)
+}
+
+/// The inside of `"..."`: backslash escapes and `$NAME` references; command substitution makes
+/// the value unknown.
+fn double_quoted(inner: &str, params: &Params) -> Value {
+    let mut res = String::new();
+    let mut chars = inner.char_indices().peekable();
+    while let Some((idx, ch)) = chars.next() {
+        match ch {
+            '\\' => match chars.peek() {
+                Some(&(_, next @ ('$' | '"' | '\\' | '`'))) => {
+                    res.push(next);
+                    chars.next();
+                }
+                _ => res.push('\\'),
+            },
+            '`' => return Value::Unknown,
+            '$' => {
+                let rest = &inner[idx..];
+                let len = reference_len(rest);
+                if len == 1 {
+                    if rest[1..].starts_with('(') {
+                        return Value::Unknown;
+                    }
+                    res.push('$');
+                    continue;
+                }
+                match reference(&rest[..len], params) {
+                    Value::Known(it) => res.push_str(&it),
+                    Value::Unknown => return Value::Unknown,
+                }
+                for _ in 1..rest[..len].chars().count() {
+                    chars.next();
+                }
+            }
+            _ => res.push(ch),
+        }
+    }
+    Value::Known(res)
+}
+
+/// The length of the `$...` reference at the start of `text` (1 for a lone `$`).
+fn reference_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    if bytes.get(1) == Some(&b'{') {
+        return text.find('}').map_or(1, |it| it + 1);
+    }
+    let name_len = text[1..]
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    1 + name_len
+}
+
+/// The value of `$NAME` or `${NAME}` in the shell: a param set before, the environment
+/// (unknown), or empty. `${NAME:-x}` and other operators are unknown.
+fn reference(text: &str, params: &Params) -> Value {
+    let name = text.trim_start_matches('$');
+    let name = name
+        .strip_prefix('{')
+        .and_then(|it| it.strip_suffix('}'))
+        .unwrap_or(name);
+    if name.is_empty() {
+        return Value::Known(text.to_owned());
+    }
+    if !name
+        .chars()
+        .all(|it| it.is_ascii_alphanumeric() || it == '_')
+    {
+        return Value::Unknown;
+    }
+    match params.get(name) {
+        Some(param) => param.value.clone(),
+        None if ENVIRONMENT.contains(&name) => Value::Unknown,
+        None => Value::Known(String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shorewall_syntax::{parse, Family, FileKind, FileType};
+
+    use super::*;
+
+    fn check(text: &str, expect: expect_test::Expect) {
+        let parse = parse(text, FileType::new(FileKind::Params, Family::Ipv6));
+        let mut params = Params::default();
+        let mut diagnostics = Vec::new();
+        evaluate(FileId(0), &parse.tree(), &mut params, &mut diagnostics);
+        let mut res = String::new();
+        for param in params.iter() {
+            res.push_str(&format!("{} = {:?}\n", param.name, param.value));
+        }
+        for diagnostic in &diagnostics {
+            res.push_str(&format!("{}: {}\n", diagnostic.code, diagnostic.message));
+        }
+        expect.assert_eq(&res);
+    }
+
+    #[test]
+    fn assignments_and_quoting() {
+        check(
+            r#"NET=2001:db8::/32
+export LOC="2001:db8:1::/48"   # the LAN
+BOTH="$NET,${LOC}"
+LIT='$NET'
+ESC="a\"b\$c"
+EMPTY=$UNSET
+"#,
+            expect_test::expect![[r#"
+                NET = Known("2001:db8::/32")
+                LOC = Known("2001:db8:1::/48")
+                BOTH = Known("2001:db8::/32,2001:db8:1::/48")
+                LIT = Known("$NET")
+                ESC = Known("a\"b$c")
+                EMPTY = Known("")
+            "#]],
+        );
+    }
+
+    #[test]
+    fn shell_is_never_run() {
+        check(
+            "A=$(touch /tmp/pwned)\nB=`id`; rm -rf /\nC=\"$HOME/x\"\nif true; then D=1; fi\n",
+            expect_test::expect![[r#"
+                A = Unknown
+                B = Unknown
+                C = Unknown
+                D = Unknown
+                params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $A is unknown
+                params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $B is unknown
+                params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $D is unknown
+            "#]],
+        );
+    }
+}

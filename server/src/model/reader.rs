@@ -1,0 +1,735 @@
+//! Reading a column file the way Shorewall's `read_a_line` does: `?IF` evaluation, `INCLUDE`,
+//! `?COMMENT`, `?SECTION`, `?SET`, `?REQUIRE`, `?ERROR`/`?WARNING`/`?INFO`, the 4.4 spellings, and
+//! `$VARIABLE` expansion of every record before its columns are split.
+
+use std::path::{Path, PathBuf};
+
+use shorewall_syntax::{
+    ast::{self, AstNode},
+    parse, FileKind, FileType, SyntaxKind, TextRange,
+};
+
+use crate::model::{
+    conditional::{self, ConditionContext},
+    diagnostic::{Diagnostic, Site},
+    expand::{self, ExpandProblem, Value, Variables, UNKNOWN},
+    files::Origin,
+    Capabilities, Ctx, FileId, ReadError,
+};
+
+/// How deep INCLUDEs may nest (Shorewall's INCLUDE_LIMIT).
+const INCLUDE_LIMIT: usize = 10;
+
+/// How a file is read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReadOptions {
+    /// The parameters of the action whose body this is (`$1`, `@1`, ...).
+    pub(crate) action_params: Option<Vec<Value>>,
+    /// Whether `?SECTION` is allowed.
+    pub(crate) sections: bool,
+}
+
+/// What reading a file yields, in order.
+#[derive(Debug, Clone)]
+pub(crate) enum Event {
+    Record(Line),
+    Section {
+        name: String,
+        site: Site,
+    },
+    /// `DEFAULTS a,b,...` in an action body.
+    Defaults {
+        args: Vec<String>,
+        site: Site,
+    },
+}
+
+/// One record, expanded, with its columns by schema position.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub(crate) file: FileId,
+    pub(crate) record: ast::Record,
+    /// The record without its trailing comment.
+    pub(crate) site: Site,
+    /// The value of each schema column (`-` when absent); unknown parts are [`UNKNOWN`].
+    pub(crate) values: Vec<String>,
+    /// Where each schema column is (the record's range when it is absent or moved).
+    pub(crate) ranges: Vec<TextRange>,
+    /// `;;` raw matches, expanded.
+    pub(crate) raw_matches: Option<String>,
+    /// The `?COMMENT` in effect.
+    pub(crate) comment: Option<String>,
+}
+
+impl Line {
+    pub(crate) fn value(&self, idx: usize) -> &str {
+        self.values.get(idx).map_or("-", String::as_str)
+    }
+
+    /// Whether column `idx` has a value (not `-`).
+    pub(crate) fn has(&self, idx: usize) -> bool {
+        self.value(idx) != "-"
+    }
+
+    pub(crate) fn is_known(&self, idx: usize) -> bool {
+        !self.value(idx).contains(UNKNOWN)
+    }
+
+    pub(crate) fn site_of(&self, idx: usize) -> Site {
+        Site {
+            file: self.file,
+            range: self.ranges.get(idx).copied().unwrap_or(self.site.range),
+        }
+    }
+}
+
+struct Frame {
+    parent_active: bool,
+    taken: bool,
+    active: bool,
+    unknown: bool,
+}
+
+struct Reader<'c, 'e> {
+    ctx: &'c mut Ctx<'e>,
+    opts: ReadOptions,
+    comment: Option<String>,
+    events: Vec<Event>,
+    include_from: Vec<Site>,
+    include_stack: Vec<PathBuf>,
+}
+
+/// Reads `file` and returns its events.
+pub(crate) fn read(ctx: &mut Ctx<'_>, file: FileId, opts: ReadOptions) -> Vec<Event> {
+    let path = ctx
+        .model
+        .files
+        .get(file)
+        .map(|it| it.path.clone())
+        .unwrap_or_default();
+    let mut reader = Reader {
+        ctx,
+        opts,
+        comment: None,
+        events: Vec::new(),
+        include_from: Vec::new(),
+        include_stack: vec![path],
+    };
+    reader.read_file(file);
+    reader.events
+}
+
+impl Reader<'_, '_> {
+    fn read_file(&mut self, file: FileId) {
+        let Some(source) = self.ctx.model.files.get(file) else {
+            return;
+        };
+        let tree = source.parse.tree();
+        let kind = source.kind;
+        let mut frames: Vec<Frame> = Vec::new();
+        let mut format = 1;
+        for item in tree.items() {
+            let active = frames.iter().all(|it| it.active && !it.unknown);
+            let range = item.syntax().text_range();
+            let site = Site { file, range };
+            if let ast::Item::Directive(directive) = &item {
+                let name = directive.name();
+                if matches!(name.as_str(), "IF" | "ELSIF" | "ELSE" | "ENDIF") {
+                    self.conditional(&mut frames, directive, &name, active, site);
+                    continue;
+                }
+            }
+            if !active {
+                self.ctx.omitted.push((file, range));
+                continue;
+            }
+            match item {
+                ast::Item::Directive(directive) => {
+                    self.directive(&directive, kind, site, &mut format)
+                }
+                ast::Item::Record(record) => self.record(file, kind, format, record),
+                ast::Item::EmbeddedBlock(_) => {
+                    self.ctx.diag(Diagnostic::info(
+                        "invalid-conditional",
+                        site,
+                        "embedded Perl or shell code is not run by shorewall-ls; what it does is not checked",
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn conditional(
+        &mut self,
+        frames: &mut Vec<Frame>,
+        directive: &ast::Directive,
+        name: &str,
+        active: bool,
+        site: Site,
+    ) {
+        match name {
+            "IF" => {
+                let mut frame = Frame {
+                    parent_active: active,
+                    taken: false,
+                    active: false,
+                    unknown: false,
+                };
+                if active {
+                    match self.evaluate(&directive.argument()) {
+                        Ok(value) => {
+                            frame.active = value;
+                            frame.taken = value;
+                        }
+                        Err(message) => {
+                            frame.unknown = true;
+                            self.unknown_condition(site, &message);
+                        }
+                    }
+                }
+                frames.push(frame);
+            }
+            "ELSIF" => {
+                let Some(frame) = frames.last() else { return };
+                if frame.unknown || !frame.parent_active {
+                    return;
+                }
+                if frame.taken {
+                    if let Some(frame) = frames.last_mut() {
+                        frame.active = false;
+                    }
+                    return;
+                }
+                let result = self.evaluate(&directive.argument());
+                let Some(frame) = frames.last_mut() else {
+                    return;
+                };
+                match result {
+                    Ok(value) => {
+                        frame.active = value;
+                        frame.taken = value;
+                    }
+                    Err(message) => {
+                        frame.unknown = true;
+                        self.unknown_condition(site, &message);
+                    }
+                }
+            }
+            "ELSE" => {
+                if let Some(frame) = frames.last_mut() {
+                    frame.active = frame.parent_active && !frame.taken;
+                    frame.taken = true;
+                }
+            }
+            _ => {
+                frames.pop();
+            }
+        }
+    }
+
+    fn unknown_condition(&mut self, site: Site, message: &str) {
+        self.ctx.diag(Diagnostic::warning(
+            "invalid-conditional",
+            site,
+            format!("{message}: the lines of this ?IF are not checked"),
+        ));
+    }
+
+    fn evaluate(&self, expression: &str) -> Result<bool, String> {
+        let cond = ReaderCondition {
+            ctx: self.ctx,
+            params: self.opts.action_params.as_deref(),
+        };
+        conditional::evaluate(expression, &cond)
+    }
+
+    fn directive(
+        &mut self,
+        directive: &ast::Directive,
+        kind: FileKind,
+        site: Site,
+        format: &mut u32,
+    ) {
+        let name = directive.name();
+        let argument = directive.argument();
+        let old = !directive.has_question_mark();
+        match name.as_str() {
+            "SECTION" => {
+                if old {
+                    self.old_spelling(directive, "SECTION", "?SECTION", kind, site.file);
+                }
+                if !self.opts.sections {
+                    self.ctx.diag(Diagnostic::error(
+                        "section-order",
+                        site,
+                        "This file does not allow ?SECTION",
+                    ));
+                    return;
+                }
+                let name = argument.trim().to_owned();
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|it| it.is_ascii_alphanumeric() || it == '-' || it == '_')
+                {
+                    self.ctx.diag(Diagnostic::error(
+                        "section-order",
+                        site,
+                        format!("Invalid SECTION name ({name})"),
+                    ));
+                    return;
+                }
+                self.events.push(Event::Section { name, site });
+            }
+            "COMMENT" => {
+                if old {
+                    self.old_spelling(directive, "COMMENT", "?COMMENT", kind, site.file);
+                }
+                let text = argument.trim();
+                self.comment = (!text.is_empty()).then(|| text.to_owned());
+            }
+            "FORMAT" => {
+                if old {
+                    self.old_spelling(directive, "FORMAT", "?FORMAT", kind, site.file);
+                }
+                match argument.trim().parse::<u32>() {
+                    Ok(value) if (1..=3).contains(&value) => *format = value,
+                    _ => self.ctx.diag(Diagnostic::error(
+                        "invalid-conditional",
+                        site,
+                        format!("Invalid FORMAT ({})", argument.trim()),
+                    )),
+                }
+            }
+            "INCLUDE" => self.include(&argument, kind, site),
+            "DEFAULTS" => {
+                let args = argument.trim().split(',').map(str::to_owned).collect();
+                self.events.push(Event::Defaults { args, site });
+            }
+            "SET" => self.set(&argument, site),
+            "RESET" => {
+                let name = argument.trim().trim_start_matches(['$', '@']).to_owned();
+                self.ctx.set_variables.remove(&name);
+            }
+            "REQUIRE" => {
+                let capability = argument.trim();
+                if !self.ctx.model.capabilities.is_known(capability) {
+                    self.ctx.diag(Diagnostic::error(
+                        "invalid-conditional",
+                        site,
+                        format!("Unknown capability ({capability})"),
+                    ));
+                } else if !self.ctx.model.capabilities.has(capability) {
+                    self.ctx.diag(Diagnostic::error(
+                        "invalid-conditional",
+                        site,
+                        format!("Required capability ({capability}) not available"),
+                    ));
+                }
+            }
+            "ERROR" | "WARNING" | "WARNING!" | "INFO" | "INFO!" => {
+                let message = self.expand_text(&argument);
+                let diagnostic = match name.as_str() {
+                    "ERROR" => Diagnostic::error("directive-message", site, message),
+                    "WARNING" | "WARNING!" => {
+                        Diagnostic::warning("directive-message", site, message)
+                    }
+                    _ => Diagnostic::info("directive-message", site, message),
+                };
+                self.ctx.diag(diagnostic);
+            }
+            _ => {
+                self.ctx.diag(Diagnostic::error(
+                    "invalid-conditional",
+                    site,
+                    format!("Invalid compiler directive (?{name})"),
+                ));
+            }
+        }
+    }
+
+    /// A 4.4 spelling: 5.2.8 rejects `SECTION`, `COMMENT` and `FORMAT` without `?`. The message
+    /// says what the real compiler says and how to fix it; reading goes on as if it were fixed.
+    fn old_spelling(
+        &mut self,
+        directive: &ast::Directive,
+        old: &str,
+        new: &str,
+        kind: FileKind,
+        file: FileId,
+    ) {
+        let Some(token) = directive.name_token() else {
+            return;
+        };
+        let site = Site {
+            file,
+            range: token.text_range(),
+        };
+        let what = match kind {
+            FileKind::Interfaces | FileKind::Zones | FileKind::Hosts | FileKind::Policy => {
+                format!("Unknown zone ({old})")
+            }
+            _ => format!("Unknown ACTION ({old})"),
+        };
+        let message = format!("{what}: Shorewall 5 writes '{new}', not the 4.4 spelling '{old}'");
+        self.ctx
+            .diag(Diagnostic::error("old-spelling", site, message).with_fix(
+                format!("Replace '{old}' with '{new}'"),
+                site,
+                new,
+            ));
+    }
+
+    fn set(&mut self, argument: &str, site: Site) {
+        let argument = argument.trim();
+        let (name, expression) = argument
+            .split_once(char::is_whitespace)
+            .unwrap_or((argument, ""));
+        let name = name.trim_start_matches(['$', '@']).to_owned();
+        let expression = expression.trim();
+        if name.is_empty() || expression.is_empty() {
+            self.ctx.diag(Diagnostic::error(
+                "invalid-conditional",
+                site,
+                "Missing SET variable or expression",
+            ));
+            return;
+        }
+        let value = self.expand_text(expression);
+        let value = value.trim_matches(['\'', '"']).to_owned();
+        let value = if value.contains(UNKNOWN) {
+            Value::Unknown
+        } else {
+            Value::Known(value)
+        };
+        self.ctx.set_variables.insert(name, value);
+    }
+
+    fn expand_text(&self, text: &str) -> String {
+        let vars = LineVariables {
+            ctx: self.ctx,
+            params: self.opts.action_params.as_deref(),
+        };
+        expand::expand(text, &vars).text
+    }
+
+    fn include(&mut self, argument: &str, kind: FileKind, site: Site) {
+        let name = self.expand_text(argument.trim());
+        if name.is_empty() || name.split_whitespace().count() != 1 {
+            self.ctx.diag(Diagnostic::error(
+                "include-error",
+                site,
+                "Invalid INCLUDE command",
+            ));
+            return;
+        }
+        if self.include_stack.len() > INCLUDE_LIMIT {
+            self.ctx.diag(Diagnostic::error(
+                "include-error",
+                site,
+                "INCLUDEs/Scripts nested too deeply",
+            ));
+            return;
+        }
+        let path = self.resolve_include(&name);
+        if self.include_stack.contains(&path) {
+            self.ctx.diag(Diagnostic::error(
+                "include-error",
+                site,
+                format!("INCLUDE of {} makes a cycle", path.display()),
+            ));
+            return;
+        }
+        let family = self.ctx.model.family;
+        let loaded = self.ctx.model.files.load(
+            self.ctx.env.vfs,
+            &path,
+            kind,
+            family,
+            Origin::Config,
+            self.ctx.env.parse_cache,
+        );
+        match loaded {
+            Ok(id) => {
+                self.include_from.push(site);
+                self.include_stack.push(path);
+                self.read_file(id);
+                self.include_stack.pop();
+                self.include_from.pop();
+            }
+            Err(ReadError::NotFound) => {
+                self.ctx.diag(Diagnostic::error(
+                    "include-not-found",
+                    site,
+                    format!("INCLUDE file {} not found", path.display()),
+                ));
+            }
+            Err(error) => {
+                self.ctx.diag(Diagnostic::error(
+                    "unreadable-file",
+                    site,
+                    format!("INCLUDE file {} cannot be read: {error}", path.display()),
+                ));
+            }
+        }
+    }
+
+    /// Shorewall's `find_file`: a name with a `/` is a path (taken relative to the
+    /// configuration directory when relative); a bare name is looked up in the directory.
+    fn resolve_include(&self, name: &str) -> PathBuf {
+        let path = Path::new(name);
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.ctx.model.dir.join(path)
+        }
+    }
+
+    fn record(&mut self, file: FileId, kind: FileKind, format: u32, record: ast::Record) {
+        let specs = kind.columns(format);
+        let content = record.content_range();
+        let site = Site {
+            file,
+            range: content,
+        };
+        let has_refs = record.syntax().descendants_with_tokens().any(|it| {
+            it.kind() == SyntaxKind::DOLLAR_REF
+                || (self.opts.action_params.is_some()
+                    && it.kind() == SyntaxKind::WORD
+                    && it.as_token().is_some_and(|t| t.text().contains('@')))
+        });
+        let original_ranges: Vec<TextRange> = specs
+            .iter()
+            .map(|spec| {
+                record
+                    .column_named(spec.name, specs)
+                    .map_or(content, |it| it.syntax().text_range())
+            })
+            .collect();
+        let (values, raw_matches) = if has_refs {
+            self.expanded_columns(file, kind, format, &record)
+        } else {
+            let values = specs
+                .iter()
+                .map(|spec| {
+                    record
+                        .column_named(spec.name, specs)
+                        .map_or_else(|| "-".to_owned(), |it| it.text())
+                })
+                .collect();
+            (values, record.raw_matches().map(|it| raw_text(&it)))
+        };
+        let line = Line {
+            file,
+            record,
+            site,
+            values,
+            ranges: original_ranges,
+            raw_matches,
+            comment: self.comment.clone(),
+        };
+        self.events.push(Event::Record(line));
+    }
+
+    /// Expands the record's text as Shorewall does (the whole line, before columns are split)
+    /// and reads the columns from the expanded text.
+    fn expanded_columns(
+        &mut self,
+        file: FileId,
+        kind: FileKind,
+        format: u32,
+        record: &ast::Record,
+    ) -> (Vec<String>, Option<String>) {
+        let specs = kind.columns(format);
+        let text = {
+            let mut res = String::new();
+            for token in ast::significant_tokens(record.syntax()) {
+                if token.kind() != SyntaxKind::COMMENT {
+                    res.push_str(token.text());
+                }
+            }
+            res
+        };
+        let vars = LineVariables {
+            ctx: self.ctx,
+            params: self.opts.action_params.as_deref(),
+        };
+        let mut expansion = expand::expand(&text, &vars);
+        if self.opts.action_params.is_some() {
+            expansion.text = expand_at_params(&expansion.text, self.opts.action_params.as_deref());
+        }
+        let strict = vars.strict();
+        for problem in &expansion.problems {
+            let (name, message, error) = match problem {
+                ExpandProblem::Undefined(name) if strict => {
+                    (name.clone(), format!("Undefined shell variable (${name})"), true)
+                }
+                ExpandProblem::Undefined(name) => (
+                    name.clone(),
+                    format!(
+                        "${name} is not defined: Shorewall expands it to nothing (IGNOREUNKNOWNVARIABLES=Yes)"
+                    ),
+                    false,
+                ),
+                ExpandProblem::BadActionParam(name) if self.opts.action_params.is_some() => {
+                    (name.clone(), format!("Undefined parameter (${name})"), strict)
+                }
+                ExpandProblem::BadActionParam(name) => (
+                    name.clone(),
+                    format!("Action parameters (${name}) may only be referenced within the body of an action"),
+                    true,
+                ),
+                ExpandProblem::Loop => (String::new(), "Variable Expansion Loop".to_owned(), true),
+            };
+            let range = reference_range(record, &name).unwrap_or(record.content_range());
+            let site = Site { file, range };
+            self.ctx.diag(if error {
+                Diagnostic::error("undefined-variable", site, message)
+            } else {
+                Diagnostic::warning("undefined-variable", site, message)
+            });
+        }
+        let expanded = format!("?FORMAT {format}\n{}\n", expansion.text);
+        let parse = parse(&expanded, FileType::new(kind, self.ctx.model.family));
+        let Some(new_record) = parse.tree().records().next() else {
+            return (vec!["-".to_owned(); specs.len()], None);
+        };
+        let values = specs
+            .iter()
+            .map(|spec| {
+                new_record
+                    .column_named(spec.name, specs)
+                    .map_or_else(|| "-".to_owned(), |it| it.text())
+            })
+            .collect();
+        (values, new_record.raw_matches().map(|it| raw_text(&it)))
+    }
+}
+
+/// The text after `;;`.
+fn raw_text(raw: &ast::RawMatches) -> String {
+    raw.text().trim_start_matches(";;").trim().to_owned()
+}
+
+/// `@1`, `@{1}`, `@chain` in an action body.
+fn expand_at_params(text: &str, params: Option<&[Value]>) -> String {
+    let Some(params) = params else {
+        return text.to_owned();
+    };
+    let mut res = String::new();
+    let mut rest = text;
+    while let Some(idx) = rest.find('@') {
+        res.push_str(&rest[..idx]);
+        let after = &rest[idx + 1..];
+        let braced = after.starts_with('{');
+        let body = if braced { &after[1..] } else { after };
+        let len = body
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        if len == 0 || (braced && !body[len..].starts_with('}')) {
+            res.push('@');
+            rest = after;
+            continue;
+        }
+        let name = &body[..len];
+        let value = match name.parse::<usize>() {
+            Ok(0) => UNKNOWN.to_string(),
+            Ok(n) => match params.get(n - 1) {
+                Some(Value::Known(it)) => it.clone(),
+                Some(Value::Unknown) => UNKNOWN.to_string(),
+                None => String::new(),
+            },
+            Err(_) => UNKNOWN.to_string(),
+        };
+        res.push_str(&value);
+        rest = &body[len + usize::from(braced)..];
+    }
+    res.push_str(rest);
+    res
+}
+
+/// The range of the `$name` reference in a record.
+fn reference_range(record: &ast::Record, name: &str) -> Option<TextRange> {
+    record
+        .syntax()
+        .descendants_with_tokens()
+        .filter_map(|it| it.into_token())
+        .filter(|it| it.kind() == SyntaxKind::DOLLAR_REF)
+        .find(|it| {
+            let text = it.text().trim_start_matches('$');
+            let text = text
+                .strip_prefix('{')
+                .and_then(|t| t.strip_suffix('}'))
+                .unwrap_or(text);
+            text == name
+        })
+        .map(|it| it.text_range())
+}
+
+/// Variables for a record: params, `?SET`, settings; action parameters in an action body.
+pub(crate) struct LineVariables<'a, 'e> {
+    pub(crate) ctx: &'a Ctx<'e>,
+    pub(crate) params: Option<&'a [Value]>,
+}
+
+impl Variables for LineVariables<'_, '_> {
+    fn lookup(&self, name: &str) -> Option<Value> {
+        self.ctx.variable(name, true)
+    }
+
+    fn action_param(&self, index: usize) -> Option<Value> {
+        let params = self.params?;
+        if index == 0 {
+            return Some(Value::Unknown);
+        }
+        Some(
+            params
+                .get(index - 1)
+                .cloned()
+                .unwrap_or(Value::Known(String::new())),
+        )
+    }
+
+    fn strict(&self) -> bool {
+        !self.ctx.model.settings.is_yes("IGNOREUNKNOWNVARIABLES")
+    }
+}
+
+struct ReaderCondition<'a, 'e> {
+    ctx: &'a Ctx<'e>,
+    params: Option<&'a [Value]>,
+}
+
+impl ConditionContext for ReaderCondition<'_, '_> {
+    fn variable(&self, name: &str) -> Option<Value> {
+        self.ctx.variable(name, false)
+    }
+
+    fn action_param(&self, name: &str) -> Option<Value> {
+        let params = self.params?;
+        match name.parse::<usize>() {
+            Ok(0) => Some(Value::Unknown),
+            Ok(n) => Some(
+                params
+                    .get(n - 1)
+                    .cloned()
+                    .unwrap_or(Value::Known(String::new())),
+            ),
+            Err(_) => Some(Value::Unknown),
+        }
+    }
+
+    fn in_action(&self) -> bool {
+        self.params.is_some()
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        &self.ctx.model.capabilities
+    }
+
+    fn is_ipv6(&self) -> bool {
+        self.ctx.model.family == shorewall_syntax::Family::Ipv6
+    }
+}
