@@ -529,7 +529,7 @@ fn column_phrase_end(term: &str) -> usize {
         let next = chars.get(position + 1).map(|(_, c)| *c);
         let stop = match ch {
             '(' => !term[index..].starts_with("(S)"),
-            '-' => next.map_or(true, char::is_whitespace),
+            '-' => next.is_none_or(char::is_whitespace),
             '‒' | '{' | '[' | '$' => true,
             c => c.is_lowercase(),
         };
@@ -677,7 +677,7 @@ fn actions(page: &Page, renderer: &mut Renderer, generated: &mut Generated) {
         let known = generated.categories.get("action");
         let new_names: Vec<String> = names
             .into_iter()
-            .filter(|name| known.map_or(true, |known| known.iter().all(|(key, _)| key != name)))
+            .filter(|name| known.is_none_or(|known| known.iter().all(|(key, _)| key != name)))
             .collect();
         if new_names.is_empty() {
             continue;

@@ -771,14 +771,13 @@ fn resolve_emphasis(text: &str) -> String {
             .any(|c| c.is_some_and(is_sentinel));
         let opens = match first {
             Some(f) if !f.is_whitespace() => {
-                !is_punctuation(f)
-                    || before.map_or(true, |b| b.is_whitespace() || is_punctuation(b))
+                !is_punctuation(f) || before.is_none_or(|b| b.is_whitespace() || is_punctuation(b))
             }
             _ => false,
         };
         let closes = match last {
             Some(l) if !l.is_whitespace() => {
-                !is_punctuation(l) || after.map_or(true, |a| a.is_whitespace() || is_punctuation(a))
+                !is_punctuation(l) || after.is_none_or(|a| a.is_whitespace() || is_punctuation(a))
             }
             _ => false,
         };
