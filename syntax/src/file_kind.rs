@@ -89,6 +89,8 @@ pub enum ColumnKind {
     Time,
     Headers,
     Switch,
+    /// The name of a conntrack helper.
+    Helper,
     /// A comma-separated list of `name[=value]` options.
     Options,
     /// A policy with an optional default action (`DROP:Broadcast(DROP)`).
@@ -129,7 +131,7 @@ const RULES_COLUMNS: &[ColumnSpec] = &[
     col("TIME", &["time"], K::Time),
     col("HEADERS", &["headers"], K::Headers),
     col("SWITCH", &["switch"], K::Switch),
-    col("HELPER", &["helper"], K::Plain),
+    col("HELPER", &["helper"], K::Helper),
 ];
 
 const ZONES_COLUMNS: &[ColumnSpec] = &[
@@ -169,14 +171,14 @@ const POLICY_COLUMNS: &[ColumnSpec] = &[
 ];
 
 const ACTIONS_COLUMNS: &[ColumnSpec] = &[
-    col("ACTION", &["action"], K::Plain),
+    col("NAME", &["action"], K::Plain),
     col("OPTIONS", &["options"], K::Options),
 ];
 
 const STOPPEDRULES_COLUMNS: &[ColumnSpec] = &[
-    col("TARGET", &["target"], K::Plain),
-    col("SOURCE", &["source"], K::Addresses),
-    col("DEST", &["dest"], K::Addresses),
+    col("ACTION", &["target"], K::Plain),
+    col("SOURCE", &["source"], K::Host),
+    col("DEST", &["dest"], K::Host),
     col("PROTO", &["proto"], K::Proto),
     col("DPORT", &["dport"], K::Ports),
     col("SPORT", &["sport"], K::Ports),
@@ -191,19 +193,42 @@ const ROUTESTOPPED_COLUMNS: &[ColumnSpec] = &[
     col("SPORT", &["sport"], K::Ports),
 ];
 
+/// The mangle file of IPv6; IPv4 has no HEADERS column (`Tc.pm process_mangle_rule`).
 const MANGLE_COLUMNS: &[ColumnSpec] = &[
     col("ACTION", &["action", "mark"], K::Plain),
-    col("SOURCE", &["source"], K::Plain),
-    col("DEST", &["dest"], K::Plain),
+    col("SOURCE", &["source"], K::Host),
+    col("DEST", &["dest"], K::Host),
     col("PROTO", &["proto"], K::Proto),
     col("DPORT", &["dport"], K::Ports),
     col("SPORT", &["sport"], K::Ports),
     col("USER", &["user"], K::User),
-    col("TEST", &["test"], K::Plain),
+    col("TEST", &["test"], K::Mark),
     col("LENGTH", &["length"], K::Plain),
     col("TOS", &["tos"], K::Plain),
     col("CONNBYTES", &["connbytes"], K::Plain),
-    col("HELPER", &["helper"], K::Plain),
+    col("HELPER", &["helper"], K::Helper),
+    col("HEADERS", &["headers"], K::Headers),
+    col("PROBABILITY", &["probability"], K::Plain),
+    col("DSCP", &["dscp"], K::Plain),
+    col("STATE", &["state"], K::Plain),
+    col("TIME", &["time"], K::Time),
+    col("SWITCH", &["switch"], K::Switch),
+];
+
+const MANGLE4_COLUMNS: &[ColumnSpec] = &[
+    col("ACTION", &["action", "mark"], K::Plain),
+    col("SOURCE", &["source"], K::Host),
+    col("DEST", &["dest"], K::Host),
+    col("PROTO", &["proto"], K::Proto),
+    col("DPORT", &["dport"], K::Ports),
+    col("SPORT", &["sport"], K::Ports),
+    col("USER", &["user"], K::User),
+    col("TEST", &["test"], K::Mark),
+    col("LENGTH", &["length"], K::Plain),
+    col("TOS", &["tos"], K::Plain),
+    col("CONNBYTES", &["connbytes"], K::Plain),
+    col("HELPER", &["helper"], K::Helper),
+    // `scp` is what Shorewall 5.2.8 accepts for this column in IPv4 (sic).
     col("PROBABILITY", &["probability"], K::Plain),
     col("DSCP", &["scp"], K::Plain),
     col("STATE", &["state"], K::Plain),
@@ -211,9 +236,14 @@ const MANGLE_COLUMNS: &[ColumnSpec] = &[
     col("SWITCH", &["switch"], K::Switch),
 ];
 
+/// The tcrules file (replaced by mangle): the mangle columns up to STATE.
+const TCRULES_COLUMNS: &[ColumnSpec] = MANGLE_COLUMNS.split_at(16).0;
+const TCRULES4_COLUMNS: &[ColumnSpec] = MANGLE4_COLUMNS.split_at(15).0;
+
+/// snat with `?FORMAT 1` (the default); `?FORMAT 2` adds SPORT after PORT.
 const SNAT_COLUMNS: &[ColumnSpec] = &[
-    col("ACTION", &["action"], K::Plain),
-    col("SOURCE", &["source"], K::Plain),
+    col("ACTION", &["action"], K::Action),
+    col("SOURCE", &["source"], K::Host),
     col("DEST", &["dest"], K::Plain),
     col("PROTO", &["proto"], K::Proto),
     col("PORT", &["port", "dport"], K::Ports),
@@ -225,9 +255,24 @@ const SNAT_COLUMNS: &[ColumnSpec] = &[
     col("PROBABILITY", &["probability"], K::Plain),
 ];
 
+const SNAT_FORMAT2_COLUMNS: &[ColumnSpec] = &[
+    col("ACTION", &["action"], K::Action),
+    col("SOURCE", &["source"], K::Host),
+    col("DEST", &["dest"], K::Plain),
+    col("PROTO", &["proto"], K::Proto),
+    col("PORT", &["port", "dport"], K::Ports),
+    col("SPORT", &["sport"], K::Ports),
+    col("IPSEC", &["ipsec"], K::Plain),
+    col("MARK", &["mark"], K::Mark),
+    col("USER", &["user"], K::User),
+    col("SWITCH", &["switch"], K::Switch),
+    col("ORIGDEST", &["origdest"], K::Addresses),
+    col("PROBABILITY", &["probability"], K::Plain),
+];
+
 const MASQ_COLUMNS: &[ColumnSpec] = &[
     col("INTERFACE", &["interface"], K::Plain),
-    col("SOURCE", &["source"], K::Plain),
+    col("SOURCE", &["source"], K::Host),
     col("ADDRESS", &["address"], K::Plain),
     col("PROTO", &["proto"], K::Proto),
     col("PORT", &["port"], K::Ports),
@@ -299,8 +344,8 @@ const TUNNELS_COLUMNS: &[ColumnSpec] = &[
 const ACCOUNTING_COLUMNS: &[ColumnSpec] = &[
     col("ACTION", &["action"], K::Plain),
     col("CHAIN", &["chain"], K::Plain),
-    col("SOURCE", &["source"], K::Plain),
-    col("DEST", &["dest"], K::Plain),
+    col("SOURCE", &["source"], K::Host),
+    col("DEST", &["dest"], K::Host),
     col("PROTO", &["proto"], K::Proto),
     col("DPORT", &["dport"], K::Ports),
     col("SPORT", &["sport"], K::Ports),
@@ -310,16 +355,20 @@ const ACCOUNTING_COLUMNS: &[ColumnSpec] = &[
     col("HEADERS", &["headers"], K::Headers),
 ];
 
+/// conntrack with `?FORMAT 2` or `3` (the shipped file says `?FORMAT 3`).
 const CONNTRACK_COLUMNS: &[ColumnSpec] = &[
     col("ACTION", &["action"], K::Plain),
-    col("SOURCE", &["source"], K::Plain),
-    col("DEST", &["dest"], K::Plain),
+    col("SOURCE", &["source"], K::Host),
+    col("DEST", &["dest"], K::Host),
     col("PROTO", &["proto"], K::Proto),
     col("DPORT", &["dport"], K::Ports),
     col("SPORT", &["sport"], K::Ports),
     col("USER", &["user"], K::User),
     col("SWITCH", &["switch"], K::Switch),
 ];
+
+/// conntrack (and notrack) with `?FORMAT 1`, the default: no ACTION, every rule is NOTRACK.
+const CONNTRACK_FORMAT1_COLUMNS: &[ColumnSpec] = CONNTRACK_COLUMNS.split_at(1).1;
 
 const MACLIST_COLUMNS: &[ColumnSpec] = &[
     col("DISPOSITION", &["disposition"], K::Plain),
@@ -360,7 +409,7 @@ const TCDEVICES_COLUMNS: &[ColumnSpec] = &[
     col("IN-BANDWIDTH", &["in_bandwidth"], K::Plain),
     col("OUT-BANDWIDTH", &["out_bandwidth"], K::Plain),
     col("OPTIONS", &["options"], K::Options),
-    col("REDIRECTED", &["redirect"], K::Plain),
+    col("REDIRECTED_INTERFACES", &["redirect"], K::Plain),
 ];
 
 const TCCLASSES_COLUMNS: &[ColumnSpec] = &[
@@ -384,20 +433,31 @@ const TCFILTERS_COLUMNS: &[ColumnSpec] = &[
     col("PRIORITY", &["priority"], K::Plain),
 ];
 
+/// tcpri with `?FORMAT 1` (the default); `?FORMAT 2` adds SPORT after PORT.
 const TCPRI_COLUMNS: &[ColumnSpec] = &[
     col("BAND", &["band"], K::Plain),
     col("PROTO", &["proto"], K::Proto),
     col("PORT", &["port", "dport"], K::Ports),
     col("ADDRESS", &["address"], K::Plain),
     col("INTERFACE", &["interface"], K::Plain),
-    col("HELPER", &["helper"], K::Plain),
+    col("HELPER", &["helper"], K::Helper),
+];
+
+const TCPRI_FORMAT2_COLUMNS: &[ColumnSpec] = &[
+    col("BAND", &["band"], K::Plain),
+    col("PROTO", &["proto"], K::Proto),
+    col("PORT", &["port", "dport"], K::Ports),
+    col("SPORT", &["sport"], K::Ports),
+    col("ADDRESS", &["address"], K::Plain),
+    col("INTERFACE", &["interface"], K::Plain),
+    col("HELPER", &["helper"], K::Helper),
 ];
 
 const SECMARKS_COLUMNS: &[ColumnSpec] = &[
     col("SECMARK", &["secmark"], K::Plain),
     col("CHAIN", &["chain"], K::Plain),
-    col("SOURCE", &["source"], K::Plain),
-    col("DEST", &["dest"], K::Plain),
+    col("SOURCE", &["source"], K::Host),
+    col("DEST", &["dest"], K::Host),
     col("PROTO", &["proto"], K::Proto),
     col("DPORT", &["dport"], K::Ports),
     col("SPORT", &["sport"], K::Ports),
@@ -422,6 +482,11 @@ pub struct FileType {
 impl FileType {
     pub fn new(kind: FileKind, family: Family) -> FileType {
         FileType { kind, family }
+    }
+
+    /// The columns of a record, given the `?FORMAT` in effect.
+    pub fn columns(&self, format: u32) -> &'static [ColumnSpec] {
+        self.kind.columns_for(format, self.family)
     }
 
     /// The type of the file at `path`: its kind from the file name, its family from the
@@ -533,8 +598,15 @@ impl FileKind {
         )
     }
 
-    /// The columns of a record, given the `?FORMAT` in effect (1 unless set).
+    /// The columns of a record in an IPv6 file, given the `?FORMAT` in effect (1 unless set).
+    /// [`FileType::columns`] knows the IPv4 differences too.
     pub fn columns(self, format: u32) -> &'static [ColumnSpec] {
+        self.columns_for(format, Family::Ipv6)
+    }
+
+    /// The columns of a record, given the `?FORMAT` in effect and the family (only mangle and
+    /// tcrules differ: IPv4 has no HEADERS column).
+    pub fn columns_for(self, format: u32, family: Family) -> &'static [ColumnSpec] {
         match self {
             FileKind::Rules | FileKind::BlRules | FileKind::Macro | FileKind::Action => {
                 RULES_COLUMNS
@@ -547,7 +619,11 @@ impl FileKind {
             FileKind::Actions => ACTIONS_COLUMNS,
             FileKind::StoppedRules => STOPPEDRULES_COLUMNS,
             FileKind::RouteStopped => ROUTESTOPPED_COLUMNS,
-            FileKind::Mangle | FileKind::TcRules => MANGLE_COLUMNS,
+            FileKind::Mangle if family == Family::Ipv4 => MANGLE4_COLUMNS,
+            FileKind::Mangle => MANGLE_COLUMNS,
+            FileKind::TcRules if family == Family::Ipv4 => TCRULES4_COLUMNS,
+            FileKind::TcRules => TCRULES_COLUMNS,
+            FileKind::Snat if format >= 2 => SNAT_FORMAT2_COLUMNS,
             FileKind::Snat => SNAT_COLUMNS,
             FileKind::Masq => MASQ_COLUMNS,
             FileKind::Nat => NAT_COLUMNS,
@@ -557,7 +633,8 @@ impl FileKind {
             FileKind::Routes => ROUTES_COLUMNS,
             FileKind::Tunnels => TUNNELS_COLUMNS,
             FileKind::Accounting => ACCOUNTING_COLUMNS,
-            FileKind::Conntrack => CONNTRACK_COLUMNS,
+            FileKind::Conntrack if format >= 2 => CONNTRACK_COLUMNS,
+            FileKind::Conntrack => CONNTRACK_FORMAT1_COLUMNS,
             FileKind::Maclist => MACLIST_COLUMNS,
             FileKind::ProxyArp | FileKind::ProxyNdp => PROXYARP_COLUMNS,
             FileKind::Blacklist => BLACKLIST_COLUMNS,
@@ -566,6 +643,7 @@ impl FileKind {
             FileKind::TcDevices => TCDEVICES_COLUMNS,
             FileKind::TcClasses => TCCLASSES_COLUMNS,
             FileKind::TcFilters => TCFILTERS_COLUMNS,
+            FileKind::TcPri if format >= 2 => TCPRI_FORMAT2_COLUMNS,
             FileKind::TcPri => TCPRI_COLUMNS,
             FileKind::Secmarks => SECMARKS_COLUMNS,
             FileKind::ArpRules => ARPRULES_COLUMNS,
@@ -583,6 +661,7 @@ impl FileKind {
                 | FileKind::Action
                 | FileKind::Actions
                 | FileKind::Mangle
+                | FileKind::TcRules
                 | FileKind::Snat
                 | FileKind::Masq
                 | FileKind::Accounting

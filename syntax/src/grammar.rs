@@ -7,10 +7,13 @@ mod assignment;
 mod column;
 mod directive;
 mod host;
+mod matches;
 mod record;
 
+pub(crate) use record::Tails;
+
 use crate::{
-    parser::{is_line_directive, Parser},
+    parser::{is_line_directive, Parser, EOF},
     FileKind,
     SyntaxKind::{self, *},
 };
@@ -38,7 +41,7 @@ fn first_token(p: &Parser<'_>) -> (usize, SyntaxKind) {
 
 fn line(p: &mut Parser<'_>) {
     let (first, kind) = first_token(p);
-    if matches!(kind, NEWLINE | COMMENT | crate::parser::EOF) {
+    if matches!(kind, NEWLINE | COMMENT | EOF) {
         // A blank or comment-only line: its tokens sit at the top level.
         let end = p.physical_line_end();
         p.bump_raw_until(end);
@@ -82,16 +85,20 @@ fn column_file_line(p: &mut Parser<'_>, first: usize, kind: SyntaxKind) {
                 file,
                 FileKind::Zones | FileKind::Interfaces | FileKind::Hosts | FileKind::Policy
             ),
-            "FORMAT" => {
-                matches!(
-                    file,
-                    FileKind::Interfaces | FileKind::Macro | FileKind::Action
-                )
-            }
-            "DEFAULTS" => file == FileKind::Action,
+            "FORMAT" => matches!(
+                file,
+                FileKind::Interfaces
+                    | FileKind::Macro
+                    | FileKind::Action
+                    | FileKind::Conntrack
+                    | FileKind::Snat
+                    | FileKind::TcPri
+            ),
+            "DEFAULTS" => matches!(file, FileKind::Action | FileKind::Macro),
+            "DEFAULT" => file == FileKind::Macro,
             _ => false,
         };
-        // A word alone in its column: `COMMENT` must be followed by whitespace or end the line.
+        // A word alone in its column: `COMMENT` must be followed by white space or end the line.
         if old_directive && !matches!(p.token_kind(first + 1), WORD | COLON | L_PAREN | SLASH) {
             directive::logical_directive(p);
             return;
@@ -100,24 +107,26 @@ fn column_file_line(p: &mut Parser<'_>, first: usize, kind: SyntaxKind) {
     record::record(p);
 }
 
-/// `?BEGIN PERL`, `BEGIN SHELL`, `PERL ...`, `?PERL ...`, `SHELL ...`: Shorewall's embedded code.
+/// `?BEGIN PERL`, `BEGIN SHELL`, `PERL ...`, `?PERL ...`, `SHELL ...`: Shorewall's embedded code
+/// (`Config.pm read_a_line`).
 fn is_embedded_start(p: &Parser<'_>, first: usize) -> bool {
-    let word = |idx: usize| {
-        p.token_text(idx)
-            .trim_start_matches('?')
-            .to_ascii_uppercase()
-    };
-    let first_word = word(first);
+    let text = p.token_text(first);
+    let word = text.trim_start_matches('?');
     let next_is = |name: &str| {
         p.token_kind(first + 1) == WHITESPACE
             && p.token_kind(first + 2) == WORD
-            && p.token_text(first + 2).eq_ignore_ascii_case(name)
+            && p.token_text(first + 2)
+                .trim_end_matches(';')
+                .eq_ignore_ascii_case(name)
     };
-    match first_word.as_str() {
-        "BEGIN" => next_is("PERL") || next_is("SHELL"),
-        "PERL" => true,
-        // `SHELL` without `?` needs something after it, as in Shorewall's `^\s*SHELL\s+`.
-        "SHELL" => p.token_text(first).starts_with('?') || p.token_kind(first + 1) == WHITESPACE,
-        _ => false,
+    if word.eq_ignore_ascii_case("BEGIN") {
+        next_is("PERL") || next_is("SHELL")
+    } else if word.eq_ignore_ascii_case("PERL") {
+        true
+    } else if text.starts_with('?') {
+        word.eq_ignore_ascii_case("SHELL")
+    } else {
+        // `SHELL` without `?` is upper case and needs something after it: `^\s*SHELL\s+`.
+        word == "SHELL" && p.token_kind(first + 1) == WHITESPACE
     }
 }

@@ -119,7 +119,8 @@ enum ShellToken {
     Comment,
     #[regex(r"\$\{[^}\r\n]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9#?*@$!-]|\$")]
     DollarRef,
-    #[regex(r#""([^"\\\r\n]|\\[^\r\n])*"|'[^'\r\n]*'"#)]
+    /// Shell quotes may span lines.
+    #[regex(r#""([^"\\]|\\[\s\S])*"|'[^']*'"#)]
     String,
     #[regex(r#"["']"#)]
     UnterminatedQuote,

@@ -18,6 +18,7 @@ mod line_index;
 mod parser;
 mod syntax_error;
 mod syntax_kind;
+mod tree_builder;
 mod validation;
 
 pub mod ast;
@@ -108,8 +109,6 @@ pub fn parse(text: &str, file_type: FileType) -> Parse {
     let mut parser = parser::Parser::new(text, &tokens, file_type);
     grammar::source_file(&mut parser);
     let (green, mut errors) = parser.finish();
-    let root = SyntaxNode::new_root(green.clone());
-    errors.extend(validation::validate(&root, file_type));
     errors.sort_by_key(|it| (it.range.start(), it.range.end()));
     errors.dedup();
     Parse {

@@ -9,9 +9,9 @@
 //! The cursor never looks past `limit`, which a grammar function narrows to the tokens of one
 //! column or one line, so no sub-grammar can run into the next line.
 
-use rowan::{GreenNode, GreenNodeBuilder, TextRange, TextSize};
+use rowan::{GreenNode, TextRange, TextSize};
 
-use crate::{lexer::Token, FileType, SyntaxError, SyntaxKind};
+use crate::{lexer::Token, tree_builder::TreeBuilder, FileType, SyntaxError, SyntaxKind};
 
 /// The kind `nth` returns beyond the limit.
 pub(crate) const EOF: SyntaxKind = SyntaxKind::__LAST;
@@ -21,37 +21,89 @@ pub(crate) struct Parser<'t> {
     tokens: &'t [Token],
     /// `glue[i]` is the number of tokens of the continuation that starts at token `i`, or 0.
     glue: Vec<u32>,
+    /// Whether there is any continuation at all: most files have none, and the cursor then
+    /// never needs to look at `glue`.
+    any_glue: bool,
     pos: usize,
     limit: usize,
-    builder: GreenNodeBuilder<'static>,
+    builder: TreeBuilder,
     errors: Vec<SyntaxError>,
     pub(crate) file_type: FileType,
     /// The `?FORMAT` in effect (1 until the file sets one).
     pub(crate) format: u32,
+    /// The open `?IF`s: where each is, and the last of `?IF`/`?ELSIF`/`?ELSE` seen for it.
+    conditionals: Vec<(TextRange, Conditional)>,
+}
+
+/// The conditional directives, whose nesting the parser checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Conditional {
+    If,
+    Elsif,
+    Else,
+    Endif,
 }
 
 impl<'t> Parser<'t> {
     pub(crate) fn new(text: &'t str, tokens: &'t [Token], file_type: FileType) -> Parser<'t> {
         let glue = continuation_glue(text, tokens);
+        let any_glue = glue.iter().any(|&it| it > 0);
         Parser {
             text,
             tokens,
             glue,
+            any_glue,
             pos: 0,
             limit: tokens.len(),
-            builder: GreenNodeBuilder::new(),
+            builder: TreeBuilder::default(),
             errors: Vec::new(),
             file_type,
             format: 1,
+            conditionals: Vec::new(),
         }
     }
 
-    pub(crate) fn finish(self) -> (GreenNode, Vec<SyntaxError>) {
+    pub(crate) fn finish(mut self) -> (GreenNode, Vec<SyntaxError>) {
+        for (range, _) in std::mem::take(&mut self.conditionals) {
+            self.error("missing ?ENDIF to match this ?IF", range);
+        }
         (self.builder.finish(), self.errors)
+    }
+
+    /// Whether the cursor is inside a `?IF` block.
+    pub(crate) fn in_conditional(&self) -> bool {
+        !self.conditionals.is_empty()
+    }
+
+    /// Records a conditional directive at `range` and reports what does not nest, as
+    /// `Config.pm process_compiler_directive` does.
+    pub(crate) fn conditional(&mut self, kind: Conditional, range: TextRange) {
+        match kind {
+            Conditional::If => self.conditionals.push((range, Conditional::If)),
+            Conditional::Elsif | Conditional::Else => match self.conditionals.last_mut() {
+                Some((_, last)) if *last != Conditional::Else => *last = kind,
+                _ => {
+                    let name = if kind == Conditional::Else {
+                        "ELSE"
+                    } else {
+                        "ELSIF"
+                    };
+                    self.error(format!("?{name} has no matching ?IF"), range);
+                }
+            },
+            Conditional::Endif => {
+                if self.conditionals.pop().is_none() {
+                    self.error("?ENDIF without matching ?IF", range);
+                }
+            }
+        }
     }
 
     /// The index of the next significant token at or after `idx`, skipping continuation glue.
     fn skip_glue(&self, mut idx: usize) -> usize {
+        if !self.any_glue {
+            return idx;
+        }
         while idx < self.limit {
             match self.glue.get(idx) {
                 Some(&n) if n > 0 => idx += n as usize,
@@ -124,24 +176,45 @@ impl<'t> Parser<'t> {
 
     /// The significant token indices from the cursor up to the limit.
     pub(crate) fn significant_indices(&self) -> Vec<usize> {
-        let mut res = Vec::new();
-        let mut idx = self.skip_glue(self.pos);
-        while idx < self.limit {
-            res.push(idx);
-            idx = self.skip_glue(idx + 1);
+        self.sig().collect()
+    }
+
+    /// The significant token indices from the cursor up to the limit, for random access. Without
+    /// continuations (the common case) this is a plain range and allocates nothing.
+    pub(crate) fn sig_list(&self) -> SigList {
+        if !self.any_glue {
+            let start = self.pos.min(self.limit);
+            return SigList::Range(start, self.limit);
         }
-        res
+        SigList::Owned(self.sig().collect())
+    }
+
+    /// The significant token indices from the cursor up to the limit, without allocating.
+    pub(crate) fn sig(&self) -> Sig<'_, 't> {
+        Sig {
+            parser: self,
+            idx: self.pos,
+        }
+    }
+
+    /// The first significant token of kind `kind` from the cursor, or the limit.
+    pub(crate) fn find(&self, kind: SyntaxKind) -> usize {
+        self.sig()
+            .find(|&idx| self.token_kind(idx) == kind)
+            .unwrap_or(self.limit)
     }
 
     /// Adds glue that precedes the next significant token to the current node.
     fn flush_glue(&mut self) {
+        if !self.any_glue {
+            return;
+        }
         while self.pos < self.limit {
             let n = self.glue_len(self.pos);
             if n == 0 {
                 break;
             }
-            self.builder
-                .start_node(SyntaxKind::LINE_CONTINUATION.into());
+            self.builder.start_node(SyntaxKind::LINE_CONTINUATION);
             for _ in 0..n {
                 self.push_token();
             }
@@ -151,7 +224,7 @@ impl<'t> Parser<'t> {
 
     fn push_token(&mut self) {
         if let Some(token) = self.tokens.get(self.pos) {
-            self.builder.token(token.kind.into(), token.text(self.text));
+            self.builder.token(token.kind, token.text(self.text));
             self.pos += 1;
         }
     }
@@ -162,6 +235,33 @@ impl<'t> Parser<'t> {
         if self.pos < self.limit {
             self.push_token();
         }
+    }
+
+    /// Bumps every token up to the limit, glue included, joining each run of adjacent tokens of
+    /// the kinds `join` into one `WORD`: an address like `2001:db8::1` is one token in the tree
+    /// (the lexer cannot tell it from `zone:interface`, the parser can).
+    pub(crate) fn bump_rest_joined(&mut self, join: &[SyntaxKind]) {
+        while self.pos < self.limit {
+            self.flush_glue();
+            let start = self.pos;
+            let mut end = start;
+            while end < self.limit
+                && self.glue_len(end) == 0
+                && join.contains(&self.token_kind(end))
+            {
+                end += 1;
+            }
+            if end - start > 1 {
+                let text_start = self.tokens.get(start).map_or(0, |it| it.start as usize);
+                let text_end = self.tokens.get(end - 1).map_or(0, |it| it.end as usize);
+                let text = self.text.get(text_start..text_end).unwrap_or("");
+                self.builder.token(SyntaxKind::WORD, text);
+                self.pos = end;
+            } else if self.pos < self.limit {
+                self.push_token();
+            }
+        }
+        self.flush_glue();
     }
 
     /// Bumps every token up to the limit, glue included.
@@ -190,7 +290,7 @@ impl<'t> Parser<'t> {
 
     pub(crate) fn start_node(&mut self, kind: SyntaxKind) {
         self.flush_glue();
-        self.builder.start_node(kind.into());
+        self.builder.start_node(kind);
     }
 
     pub(crate) fn finish_node(&mut self) {
@@ -204,6 +304,13 @@ impl<'t> Parser<'t> {
         let res = f(self);
         self.limit = saved;
         res
+    }
+
+    /// The source text in `range` (empty if the range is not in the text).
+    pub(crate) fn source(&self, range: TextRange) -> &'t str {
+        self.text
+            .get(std::ops::Range::<usize>::from(range))
+            .unwrap_or("")
     }
 
     /// The text range of the token at `idx` (empty at the end of the text).
@@ -281,6 +388,51 @@ impl<'t> Parser<'t> {
         while self.pos < end.min(self.tokens.len()) {
             self.push_token();
         }
+    }
+}
+
+/// The significant token indices of a span, indexed from 0.
+pub(crate) enum SigList {
+    /// Every token index in `start..end`.
+    Range(usize, usize),
+    Owned(Vec<usize>),
+}
+
+impl SigList {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            SigList::Range(start, end) => end - start,
+            SigList::Owned(it) => it.len(),
+        }
+    }
+
+    /// The token index of the `i`th significant token; `usize::MAX` past the end, which every
+    /// token lookup treats as the end of the text.
+    pub(crate) fn at(&self, i: usize) -> usize {
+        match self {
+            SigList::Range(start, end) if start + i < *end => start + i,
+            SigList::Range(..) => usize::MAX,
+            SigList::Owned(it) => it.get(i).copied().unwrap_or(usize::MAX),
+        }
+    }
+}
+
+/// An iterator over the significant token indices from a position to the parser's limit.
+pub(crate) struct Sig<'p, 't> {
+    parser: &'p Parser<'t>,
+    idx: usize,
+}
+
+impl Iterator for Sig<'_, '_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let idx = self.parser.skip_glue(self.idx);
+        if idx >= self.parser.limit {
+            return None;
+        }
+        self.idx = idx + 1;
+        Some(idx)
     }
 }
 

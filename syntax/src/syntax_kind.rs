@@ -92,8 +92,14 @@ pub enum SyntaxKind {
     INTERFACE_REF,
     ADDRESS_LIST,
     ADDRESS,
+    /// `low-high`: two `ADDRESS`es and a dash.
+    ADDRESS_RANGE,
     ADDRESS_EXCLUSION,
+    /// `+name[flags]` or `+[name,name]`.
     IPSET,
+    IPSET_NAME,
+    /// `[src,dst]` or `[2]` after an ipset name.
+    IPSET_FLAGS,
     MAC_ADDRESS,
     /// `:port` after a DNAT/REDIRECT destination.
     SERVER_PORT,
@@ -107,14 +113,40 @@ pub enum SyntaxKind {
 
     // Other rules columns.
     RATE_LIST,
+    /// `[s|d:][name:]rate/unit[:burst]`.
     RATE,
+    /// `s`, `d` or `s/24`: per source or destination address.
+    RATE_MODE,
+    /// The hash table name, with an optional `(size,max)`.
+    RATE_NAME,
+    /// `3/min`.
+    RATE_VALUE,
+    RATE_BURST,
+    USER_LIST,
+    /// `[!][user][:group][+program]`.
     USER_SPEC,
+    USER_NAME,
+    GROUP_NAME,
+    PROGRAM_NAME,
+    /// `[!]value[/mask][:C]`.
     MARK_SPEC,
+    MARK_VALUE,
+    MARK_MASK,
+    /// `[d:][!]limit[:mask]`.
     CONNLIMIT_SPEC,
+    CONNLIMIT_COUNT,
+    CONNLIMIT_MASK,
+    /// `element&element...`.
     TIME_SPEC,
+    /// `name[=value]`, with the name and value as `OPTION_NAME` and `OPTION_VALUE`.
     TIME_ELEMENT,
+    /// `[!][any:|exactly:]header,...`.
     HEADER_LIST,
+    HEADER,
+    /// `[!]name[={0|1}]`.
     SWITCH_SPEC,
+    SWITCH_NAME,
+    HELPER_NAME,
 
     // Option lists (zones, interfaces, hosts, policy).
     OPTION_LIST,
@@ -209,8 +241,11 @@ const fn all_kinds() -> [SyntaxKind; __LAST as usize] {
         INTERFACE_REF,
         ADDRESS_LIST,
         ADDRESS,
+        ADDRESS_RANGE,
         ADDRESS_EXCLUSION,
         IPSET,
+        IPSET_NAME,
+        IPSET_FLAGS,
         MAC_ADDRESS,
         SERVER_PORT,
         PROTO_LIST,
@@ -220,13 +255,28 @@ const fn all_kinds() -> [SyntaxKind; __LAST as usize] {
         PORT_RANGE,
         RATE_LIST,
         RATE,
+        RATE_MODE,
+        RATE_NAME,
+        RATE_VALUE,
+        RATE_BURST,
+        USER_LIST,
         USER_SPEC,
+        USER_NAME,
+        GROUP_NAME,
+        PROGRAM_NAME,
         MARK_SPEC,
+        MARK_VALUE,
+        MARK_MASK,
         CONNLIMIT_SPEC,
+        CONNLIMIT_COUNT,
+        CONNLIMIT_MASK,
         TIME_SPEC,
         TIME_ELEMENT,
         HEADER_LIST,
+        HEADER,
         SWITCH_SPEC,
+        SWITCH_NAME,
+        HELPER_NAME,
         OPTION_LIST,
         OPTION,
         OPTION_NAME,

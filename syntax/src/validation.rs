@@ -1,117 +1,88 @@
-//! Checks that need the whole tree but no knowledge of the configuration: the number of
-//! columns, characters Shorewall refuses in columns, and balanced `?IF`/`?ENDIF`.
+//! The checks Shorewall makes on a whole record before it looks at the columns
+//! (`Config.pm split_line2` and `read_a_line`): the number of columns, quotes and backslashes,
+//! and characters that are not printable ASCII. They run while the record is parsed, on its
+//! tokens, so no second walk over the tree is needed. (`?IF` nesting is checked by the parser
+//! as it meets the directives.)
 
-use crate::{ast, ast::AstNode, FileType, SyntaxError, SyntaxKind, SyntaxNode};
+use crate::{grammar::Tails, parser::Parser, SyntaxKind::*};
 
-pub(crate) fn validate(root: &SyntaxNode, file_type: FileType) -> Vec<SyntaxError> {
-    let mut errors = Vec::new();
-    let Some(file) = ast::SourceFile::cast(root.clone()) else {
-        return errors;
+/// Quotes, backquotes and backslashes in the columns (allowed inside `IP6TABLES(...)`), single
+/// quotes anywhere before the raw matches, and non-ASCII or control characters anywhere but in
+/// comments.
+pub(crate) fn record_characters(p: &mut Parser<'_>, tails: &Tails) {
+    // Most records have nothing to report: one pass over the bytes says so.
+    let start = p.token_range(p.pos()).start();
+    let end = p.token_range(tails.content_end).start().max(start);
+    let bytes = p.source(rowan::TextRange::new(start, end)).as_bytes();
+    let suspicious = bytes
+        .iter()
+        .any(|&b| matches!(b, b'"' | b'\'' | b'`' | b'\\') || !is_printable_byte(b));
+    if !suspicious {
+        return;
+    }
+    let mut sig = p.sig();
+    let is_iptables = match (sig.next(), sig.next()) {
+        (Some(name), Some(paren)) => {
+            matches!(p.token_text(name), "IPTABLES" | "IP6TABLES") && p.token_kind(paren) == L_PAREN
+        }
+        _ => false,
     };
-    if file_type.kind.is_columnar() {
-        for (record, format) in file.records_with_format() {
-            column_count(&record, file_type, format, &mut errors);
-            forbidden_characters(&record, &mut errors);
+    let pairs_end = tails.raw.unwrap_or(tails.content_end);
+    let mut errors = Vec::new();
+    for idx in p.sig() {
+        if idx >= tails.content_end {
+            break;
+        }
+        let kind = p.token_kind(idx);
+        let text = p.token_text(idx);
+        if matches!(kind, STRING | ERROR_TOKEN | BACKSLASH | BACKTICK) {
+            let single = text.starts_with('\'');
+            if idx < tails.columns_end && (single || !is_iptables) {
+                errors.push((
+                    idx,
+                    "quotes, backquotes and backslashes are not allowed in a column",
+                ));
+                continue;
+            }
+            if single && idx < pairs_end {
+                errors.push((idx, "single quotes are not allowed in a record"));
+                continue;
+            }
+        }
+        if kind != COMMENT && !is_printable(text) {
+            errors.push((idx, "non-ASCII or control character in a record"));
         }
     }
-    conditionals(&file, &mut errors);
-    errors
+    for (idx, message) in errors {
+        let range = p.token_range(idx);
+        p.error(message, range);
+    }
 }
 
-fn column_count(
-    record: &ast::Record,
-    file_type: FileType,
-    format: u32,
-    errors: &mut Vec<SyntaxError>,
+/// Printable ASCII and white space, Perl's `[\s[:print:]]` on bytes.
+pub(crate) fn is_printable(text: &str) -> bool {
+    text.bytes().all(is_printable_byte)
+}
+
+fn is_printable_byte(b: u8) -> bool {
+    (0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// More columns than the file has: reported over the extra columns, from token `start` to the
+/// end of the columns `end`.
+pub(crate) fn too_many_columns(
+    p: &mut Parser<'_>,
+    start: usize,
+    end: usize,
+    given: usize,
+    max: usize,
 ) {
-    let max = file_type.kind.columns(format).len();
     if max == 0 {
         return;
     }
-    let columns: Vec<ast::Column> = record.columns().collect();
-    if columns.len() > max {
-        let first_extra = columns[max].syntax().text_range();
-        let range = first_extra.cover(columns[columns.len() - 1].syntax().text_range());
-        errors.push(SyntaxError::new(
-            format!(
-                "too many columns: {} given, at most {max} allowed",
-                columns.len()
-            ),
-            range,
-        ));
-    }
-}
-
-/// Shorewall rejects quotes, backquotes and backslashes in columns (but not in `IP6TABLES(...)`
-/// rules), and any character that is not printable ASCII.
-fn forbidden_characters(record: &ast::Record, errors: &mut Vec<SyntaxError>) {
-    let is_iptables = record.columns().next().is_some_and(|it| {
-        it.text().starts_with("IP6TABLES(") || it.text().starts_with("IPTABLES(")
-    });
-    for column in record.columns() {
-        for token in column
-            .syntax()
-            .descendants_with_tokens()
-            .filter_map(|it| it.into_token())
-        {
-            if token
-                .parent()
-                .is_some_and(|it| it.kind() == SyntaxKind::LINE_CONTINUATION)
-            {
-                continue;
-            }
-            let kind = token.kind();
-            let quoted = matches!(
-                kind,
-                SyntaxKind::STRING
-                    | SyntaxKind::BACKSLASH
-                    | SyntaxKind::BACKTICK
-                    | SyntaxKind::ERROR_TOKEN
-            );
-            if quoted && !is_iptables {
-                errors.push(SyntaxError::new(
-                    "quotes, backquotes and backslashes are not allowed in a column",
-                    token.text_range(),
-                ));
-            } else if token
-                .text()
-                .chars()
-                .any(|ch| !(ch.is_ascii_graphic() || ch.is_ascii_whitespace()))
-            {
-                errors.push(SyntaxError::new(
-                    "non-ASCII or control character in a column",
-                    token.text_range(),
-                ));
-            }
-        }
-    }
-}
-
-/// `?IF` ... `?ENDIF` must balance within a file; `?ELSIF`/`?ELSE` need an open `?IF`.
-fn conditionals(file: &ast::SourceFile, errors: &mut Vec<SyntaxError>) {
-    let mut open: Vec<ast::Directive> = Vec::new();
-    for directive in file.directives() {
-        match directive.name().as_str() {
-            "IF" => open.push(directive),
-            "ELSIF" | "ELSE" if open.is_empty() => {
-                errors.push(SyntaxError::new(
-                    format!("?{} has no matching ?IF", directive.name()),
-                    directive.syntax().text_range(),
-                ));
-            }
-            "ENDIF" if open.pop().is_none() => {
-                errors.push(SyntaxError::new(
-                    "?ENDIF without matching ?IF",
-                    directive.syntax().text_range(),
-                ));
-            }
-            _ => {}
-        }
-    }
-    for directive in open {
-        errors.push(SyntaxError::new(
-            "missing ?ENDIF to match this ?IF",
-            directive.syntax().text_range(),
-        ));
-    }
+    let range = p.tokens_range(start, end);
+    p.error(
+        format!("too many columns: {given} given, at most {max} allowed"),
+        range,
+    );
 }

@@ -208,6 +208,40 @@ impl Column {
     pub fn log_spec(&self) -> Option<LogSpec> {
         support::child(&self.syntax)
     }
+
+    /// Every host spec of a SOURCE or DEST column: one, or several in the 5.1 form
+    /// `loc:(eth1:...),dmz:(eth2),net`.
+    pub fn host_specs(&self) -> impl Iterator<Item = HostSpec> {
+        support::children(&self.syntax)
+    }
+
+    pub fn user_list(&self) -> Option<UserList> {
+        support::child(&self.syntax)
+    }
+
+    pub fn mark_spec(&self) -> Option<MarkSpec> {
+        support::child(&self.syntax)
+    }
+
+    pub fn connlimit_spec(&self) -> Option<ConnlimitSpec> {
+        support::child(&self.syntax)
+    }
+
+    pub fn time_spec(&self) -> Option<TimeSpec> {
+        support::child(&self.syntax)
+    }
+
+    pub fn header_list(&self) -> Option<HeaderList> {
+        support::child(&self.syntax)
+    }
+
+    pub fn switch_spec(&self) -> Option<SwitchSpec> {
+        support::child(&self.syntax)
+    }
+
+    pub fn helper_name(&self) -> Option<HelperName> {
+        support::child(&self.syntax)
+    }
 }
 
 /// The columns of a rules, blrules, macro or action record, by name.
@@ -551,5 +585,275 @@ impl OptionItem {
             .children()
             .find(|it| it.kind() == SyntaxKind::OPTION_VALUE)
             .map(|it| significant_text(&it))
+    }
+}
+
+/// Whether `node` has a direct child token of `kind`.
+fn has_token(node: &SyntaxNode, kind: SyntaxKind) -> bool {
+    support::token(node, kind).is_some()
+}
+
+/// The text of the first child node of `kind`, without continuation glue.
+fn child_text(node: &SyntaxNode, kind: SyntaxKind) -> Option<String> {
+    node.children()
+        .find(|it| it.kind() == kind)
+        .map(|it| significant_text(&it))
+}
+
+/// The first direct `WORD` token after the direct `COLON`/`EQ` token `after`, if any.
+fn word_after(node: &SyntaxNode, after: SyntaxKind) -> Option<String> {
+    node.children_with_tokens()
+        .filter_map(|it| it.into_token())
+        .skip_while(|it| it.kind() != after)
+        .find(|it| it.kind() == SyntaxKind::WORD)
+        .map(|it| it.text().to_owned())
+}
+
+impl ZoneRef {
+    /// Whether this is `all` or `any`, with or without the `+` and `-` suffixes.
+    pub fn is_wildcard(&self) -> bool {
+        let text = self.text();
+        let base = text.trim_end_matches(['+', '-']);
+        base == "all" || base == "any"
+    }
+
+    /// The `+`/`-` suffixes of `all` and `any` (`all+-` gives `+-`); empty for a zone.
+    pub fn wildcard_suffix(&self) -> String {
+        if !self.is_wildcard() {
+            return String::new();
+        }
+        let text = self.text();
+        text.trim_start_matches(|c: char| c != '+' && c != '-')
+            .to_owned()
+    }
+}
+
+impl ZoneList {
+    /// Whether a list of zones ends in `+`: intra-zone traffic is included.
+    pub fn includes_intrazone(&self) -> bool {
+        has_token(&self.syntax, SyntaxKind::PLUS)
+    }
+}
+
+impl Address {
+    /// The range this address is an end of, if it is one.
+    pub fn range(&self) -> Option<AddressRange> {
+        self.syntax.parent().and_then(AddressRange::cast)
+    }
+
+    /// For `&eth0` (the primary address of an interface), the interface.
+    pub fn interface(&self) -> Option<InterfaceRef> {
+        support::child(&self.syntax)
+    }
+}
+
+impl AddressRange {
+    pub fn low(&self) -> Option<Address> {
+        support::children(&self.syntax).next()
+    }
+
+    pub fn high(&self) -> Option<Address> {
+        support::children(&self.syntax).nth(1)
+    }
+}
+
+impl AddressList {
+    /// The ranges of the list, excluded ones included.
+    pub fn ranges(&self) -> impl Iterator<Item = AddressRange> {
+        self.syntax.descendants().filter_map(AddressRange::cast)
+    }
+}
+
+impl Ipset {
+    /// The set names: one, or several in `+[a,b]`.
+    pub fn names(&self) -> impl Iterator<Item = IpsetName> {
+        self.syntax.descendants().filter_map(IpsetName::cast)
+    }
+
+    /// The `[...]` after the name, brackets included.
+    pub fn flags(&self) -> Option<IpsetFlags> {
+        support::child(&self.syntax)
+    }
+
+    /// Whether this is the list form `+[a,b]`.
+    pub fn is_list(&self) -> bool {
+        has_token(&self.syntax, SyntaxKind::L_BRACK)
+    }
+}
+
+impl Proto {
+    /// The protocol without its `!` and option: `tcp` for `tcp:syn`.
+    pub fn name(&self) -> String {
+        let text = self.text();
+        let text = text.trim_start_matches('!');
+        text.split(':').next().unwrap_or("").to_owned()
+    }
+
+    /// The option after the colon: `syn`, `!syn`, `udp`, `all`.
+    pub fn option(&self) -> Option<String> {
+        let text = self.text();
+        text.split_once(':').map(|(_, it)| it.to_owned())
+    }
+}
+
+impl PortRange {
+    /// The two ends as written (either may be empty: `:1023`).
+    pub fn bounds(&self) -> (String, String) {
+        let text = self.text();
+        let sep = if text.contains(':') { ':' } else { '-' };
+        match text.split_once(sep) {
+            Some((low, high)) => (low.to_owned(), high.to_owned()),
+            None => (text, String::new()),
+        }
+    }
+}
+
+impl Rate {
+    pub fn mode(&self) -> Option<RateMode> {
+        support::child(&self.syntax)
+    }
+
+    pub fn name(&self) -> Option<RateName> {
+        support::child(&self.syntax)
+    }
+
+    pub fn value(&self) -> Option<RateValue> {
+        support::child(&self.syntax)
+    }
+
+    pub fn burst(&self) -> Option<RateBurst> {
+        support::child(&self.syntax)
+    }
+}
+
+impl UserList {
+    pub fn specs(&self) -> impl Iterator<Item = UserSpec> {
+        support::children(&self.syntax)
+    }
+}
+
+impl UserSpec {
+    pub fn is_negated(&self) -> bool {
+        has_token(&self.syntax, SyntaxKind::BANG)
+    }
+
+    pub fn user(&self) -> Option<UserName> {
+        support::child(&self.syntax)
+    }
+
+    pub fn group(&self) -> Option<GroupName> {
+        support::child(&self.syntax)
+    }
+
+    pub fn program(&self) -> Option<ProgramName> {
+        support::child(&self.syntax)
+    }
+}
+
+impl MarkSpec {
+    pub fn is_negated(&self) -> bool {
+        has_token(&self.syntax, SyntaxKind::BANG)
+    }
+
+    pub fn value(&self) -> Option<MarkValue> {
+        support::child(&self.syntax)
+    }
+
+    pub fn mask(&self) -> Option<MarkMask> {
+        support::child(&self.syntax)
+    }
+
+    /// The designator after the colon (`C` tests the connection mark).
+    pub fn designator(&self) -> Option<String> {
+        word_after(&self.syntax, SyntaxKind::COLON)
+    }
+}
+
+impl ConnlimitSpec {
+    /// `d:`: the limit is per destination address.
+    pub fn is_per_destination(&self) -> bool {
+        support::token(&self.syntax, SyntaxKind::WORD).is_some_and(|it| it.text() == "d")
+    }
+
+    pub fn is_negated(&self) -> bool {
+        has_token(&self.syntax, SyntaxKind::BANG)
+    }
+
+    pub fn count(&self) -> Option<ConnlimitCount> {
+        support::child(&self.syntax)
+    }
+
+    pub fn mask(&self) -> Option<ConnlimitMask> {
+        support::child(&self.syntax)
+    }
+}
+
+impl TimeSpec {
+    pub fn elements(&self) -> impl Iterator<Item = TimeElement> {
+        support::children(&self.syntax)
+    }
+}
+
+impl TimeElement {
+    /// `timestart`, `weekdays`, `utc`, ...
+    pub fn name(&self) -> String {
+        child_text(&self.syntax, SyntaxKind::OPTION_NAME).unwrap_or_default()
+    }
+
+    pub fn value(&self) -> Option<String> {
+        child_text(&self.syntax, SyntaxKind::OPTION_VALUE)
+    }
+}
+
+impl HeaderList {
+    pub fn is_negated(&self) -> bool {
+        has_token(&self.syntax, SyntaxKind::BANG)
+    }
+
+    /// `any` or `exactly`, if given.
+    pub fn mode(&self) -> Option<String> {
+        support::token(&self.syntax, SyntaxKind::WORD).map(|it| it.text().to_owned())
+    }
+
+    pub fn headers(&self) -> impl Iterator<Item = Header> {
+        support::children(&self.syntax)
+    }
+}
+
+impl SwitchSpec {
+    pub fn is_negated(&self) -> bool {
+        has_token(&self.syntax, SyntaxKind::BANG)
+    }
+
+    pub fn name(&self) -> Option<SwitchName> {
+        support::child(&self.syntax)
+    }
+
+    /// The initial state after `=`: `0` or `1`.
+    pub fn initial(&self) -> Option<String> {
+        word_after(&self.syntax, SyntaxKind::EQ)
+    }
+}
+
+impl LogSpec {
+    /// Whether the level ends in `!` (log every rule of an action).
+    pub fn is_forced(&self) -> bool {
+        self.level().is_some_and(|it| it.text().ends_with('!'))
+    }
+}
+
+impl EmbeddedBlock {
+    /// `PERL` or `SHELL`.
+    pub fn language(&self) -> String {
+        let text = self.syntax.text().to_string();
+        let upper = text.to_ascii_uppercase();
+        let perl = upper.find("PERL");
+        let shell = upper.find("SHELL");
+        match (perl, shell) {
+            (Some(p), Some(s)) if s < p => "SHELL",
+            (None, Some(_)) => "SHELL",
+            _ => "PERL",
+        }
+        .to_owned()
     }
 }

@@ -77,8 +77,17 @@ ast_node!(ZoneExclusion, ZONE_EXCLUSION);
 ast_node!(InterfaceRef, INTERFACE_REF);
 ast_node!(AddressList, ADDRESS_LIST);
 ast_node!(Address, ADDRESS);
+ast_node!(
+    /// `low-high`: two addresses.
+    AddressRange, ADDRESS_RANGE
+);
 ast_node!(AddressExclusion, ADDRESS_EXCLUSION);
-ast_node!(Ipset, IPSET);
+ast_node!(
+    /// `+name[flags]` or `+[name,name]`.
+    Ipset, IPSET
+);
+ast_node!(IpsetName, IPSET_NAME);
+ast_node!(IpsetFlags, IPSET_FLAGS);
 ast_node!(MacAddress, MAC_ADDRESS);
 ast_node!(ServerPort, SERVER_PORT);
 ast_node!(ProtoList, PROTO_LIST);
@@ -87,14 +96,50 @@ ast_node!(PortList, PORT_LIST);
 ast_node!(Port, PORT);
 ast_node!(PortRange, PORT_RANGE);
 ast_node!(RateList, RATE_LIST);
-ast_node!(Rate, RATE);
-ast_node!(UserSpec, USER_SPEC);
-ast_node!(MarkSpec, MARK_SPEC);
-ast_node!(ConnlimitSpec, CONNLIMIT_SPEC);
+ast_node!(
+    /// `[s|d:][name:]rate/unit[:burst]`.
+    Rate, RATE
+);
+ast_node!(RateMode, RATE_MODE);
+ast_node!(RateName, RATE_NAME);
+ast_node!(RateValue, RATE_VALUE);
+ast_node!(RateBurst, RATE_BURST);
+ast_node!(UserList, USER_LIST);
+ast_node!(
+    /// `[!][user][:group][+program]`.
+    UserSpec, USER_SPEC
+);
+ast_node!(UserName, USER_NAME);
+ast_node!(GroupName, GROUP_NAME);
+ast_node!(ProgramName, PROGRAM_NAME);
+ast_node!(
+    /// `[!]value[/mask][:C]`.
+    MarkSpec, MARK_SPEC
+);
+ast_node!(MarkValue, MARK_VALUE);
+ast_node!(MarkMask, MARK_MASK);
+ast_node!(
+    /// `[d:][!]limit[:mask]`.
+    ConnlimitSpec, CONNLIMIT_SPEC
+);
+ast_node!(ConnlimitCount, CONNLIMIT_COUNT);
+ast_node!(ConnlimitMask, CONNLIMIT_MASK);
 ast_node!(TimeSpec, TIME_SPEC);
-ast_node!(TimeElement, TIME_ELEMENT);
-ast_node!(HeaderList, HEADER_LIST);
-ast_node!(SwitchSpec, SWITCH_SPEC);
+ast_node!(
+    /// `name[=value]` in a TIME column.
+    TimeElement, TIME_ELEMENT
+);
+ast_node!(
+    /// `[!][any:|exactly:]header,...`.
+    HeaderList, HEADER_LIST
+);
+ast_node!(Header, HEADER);
+ast_node!(
+    /// `[!]name[={0|1}]`.
+    SwitchSpec, SWITCH_SPEC
+);
+ast_node!(SwitchName, SWITCH_NAME);
+ast_node!(HelperName, HELPER_NAME);
 ast_node!(OptionList, OPTION_LIST);
 ast_node!(
     /// `name[=value]` in an options column.

@@ -6,13 +6,42 @@ use crate::{
     SyntaxKind::{self, *},
 };
 
+/// Built-in targets whose parameters are not actions: their arguments stay plain tokens, where
+/// a macro's or an action's argument that looks like an action (`SSH(ACCEPT:info)`,
+/// `Broadcast(DROP)`) is parsed as one.
+const PLAIN_PARAMS: &[&str] = &[
+    "ADD",
+    "AUDIT",
+    "CONNMARK",
+    "CT",
+    "DEL",
+    "IP6TABLES",
+    "IPTABLES",
+    "Limit",
+    "MARK",
+    "MASQUERADE",
+    "NFLOG",
+    "NFQUEUE",
+    "REJECT",
+    "SNAT",
+    "TARPIT",
+    "ULOG",
+];
+
 /// `ACCEPT`, `ACCEPT!`, `SSH(ACCEPT):info`, `SSH/ACCEPT`, `Limit(net,3,60)`, `NFQUEUE(0)`,
-/// `LOG:NFLOG(5)`, `ACCEPT:info:tag`, `$1`.
+/// `LOG:NFLOG(5)`, `ACCEPT:info:tag`, `Action:none!`, `$1`.
 pub(super) fn action_spec(p: &mut Parser<'_>) {
+    spec(p);
+    if !p.at_end() {
+        p.err_rest("unexpected text in the action");
+    }
+}
+
+fn spec(p: &mut Parser<'_>) {
     p.start_node(ACTION_SPEC);
-    action_name(p);
+    let name = action_name(p);
     if p.at(L_PAREN) {
-        action_params(p);
+        action_params(p, !PLAIN_PARAMS.contains(&name));
         // A suffix after the parameters (`Limit(x)!`) belongs to the action too.
         while matches!(p.current(), PLUS | DASH | BANG) {
             p.bump();
@@ -21,56 +50,52 @@ pub(super) fn action_spec(p: &mut Parser<'_>) {
     if p.at(SLASH) {
         p.start_node(MACRO_TARGET);
         p.bump();
-        action_name(p);
+        let name = action_name(p);
         if p.at(L_PAREN) {
-            action_params(p);
+            action_params(p, !PLAIN_PARAMS.contains(&name));
         }
         p.finish_node();
     }
     if p.at(COLON) {
         log_spec(p);
     }
-    if !p.at_end() {
-        p.err_rest("unexpected text in the action");
-    }
     p.finish_node();
 }
 
-/// The name of an action: words, parameter references and the suffixes `+`, `-`, `!`.
-fn action_name(p: &mut Parser<'_>) {
+/// The name of an action: words, parameter references and the suffixes `+`, `-`, `!`. Returns
+/// the name's first token, which says whether the parameters are actions.
+fn action_name<'t>(p: &mut Parser<'t>) -> &'t str {
+    let first = p.current_text();
     p.start_node(ACTION_NAME);
     while !p.at_end() && !matches!(p.current(), L_PAREN | R_PAREN | COLON | SLASH | COMMA) {
         p.bump();
     }
     p.finish_node();
+    first
 }
 
-/// `(arg, arg, ...)`: each argument is itself an action spec when it starts like one, as the
-/// target of a macro does (`SSH(ACCEPT:info)`).
-fn action_params(p: &mut Parser<'_>) {
+/// `(arg, arg, ...)`: an argument that looks like an action is parsed as one when `nested`.
+fn action_params(p: &mut Parser<'_>, nested: bool) {
     p.start_node(ACTION_PARAMS);
     p.bump();
     loop {
         let (end, stop) = arg_end(p);
         p.start_node(ACTION_ARG);
         p.with_limit(end, |p| {
-            if matches!(p.current(), WORD | DOLLAR_REF) {
-                action_spec(p);
-            } else {
-                p.bump_rest();
+            if nested && looks_like_action(p) {
+                spec(p);
             }
+            p.bump_rest();
         });
         p.finish_node();
         match stop {
             Some(COMMA) => p.bump(),
-            Some(R_PAREN) => {
+            Some(_) => {
                 p.bump();
                 break;
             }
-            _ => {
-                p.error_here("missing ')' to close the action parameters");
-                break;
-            }
+            // The record reports the unbalanced parenthesis.
+            None => break,
         }
     }
     p.finish_node();
@@ -79,7 +104,7 @@ fn action_params(p: &mut Parser<'_>) {
 /// The end of the current argument: the next `,` or `)` at depth 0.
 fn arg_end(p: &Parser<'_>) -> (usize, Option<SyntaxKind>) {
     let mut depth = 0usize;
-    for idx in p.significant_indices() {
+    for idx in p.sig() {
         match p.token_kind(idx) {
             L_PAREN => depth += 1,
             R_PAREN if depth == 0 => return (idx, Some(R_PAREN)),
@@ -91,10 +116,35 @@ fn arg_end(p: &Parser<'_>) -> (usize, Option<SyntaxKind>) {
     (p.limit(), None)
 }
 
+/// An argument shaped like an action: a name that starts with a letter, `_` or `$`, then only
+/// what an action spec is made of.
+fn looks_like_action(p: &Parser<'_>) -> bool {
+    let mut sig = p.sig();
+    let starts_well = sig.next().is_some_and(|idx| match p.token_kind(idx) {
+        WORD => p
+            .token_text(idx)
+            .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'),
+        DOLLAR_REF => true,
+        _ => false,
+    });
+    starts_well
+        && sig.all(|idx| {
+            matches!(
+                p.token_kind(idx),
+                WORD | DOLLAR_REF | COLON | BANG | PLUS | DASH | SLASH | L_PAREN | R_PAREN | COMMA
+            )
+        })
+}
+
 /// `:level[!][:tag]`.
 fn log_spec(p: &mut Parser<'_>) {
     p.start_node(LOG_SPEC);
     p.bump();
+    log_level_and_tag(p);
+    p.finish_node();
+}
+
+fn log_level_and_tag(p: &mut Parser<'_>) {
     log_level(p);
     if p.at(COLON) {
         p.bump();
@@ -102,7 +152,6 @@ fn log_spec(p: &mut Parser<'_>) {
         p.bump_rest();
         p.finish_node();
     }
-    p.finish_node();
 }
 
 /// A log level: `info`, `6`, `NFLOG(5)`, `ULOG`, `none`, `$LOG_LEVEL`, with an optional `!`.
@@ -124,22 +173,16 @@ fn log_level(p: &mut Parser<'_>) {
 /// The policy LOGLEVEL column: `level[:tag]`.
 pub(super) fn log_level_column(p: &mut Parser<'_>) {
     p.start_node(LOG_SPEC);
-    log_level(p);
-    if p.at(COLON) {
-        p.bump();
-        p.start_node(LOG_TAG);
-        p.bump_rest();
-        p.finish_node();
-    }
+    log_level_and_tag(p);
     p.finish_node();
 }
 
 /// The POLICY column: `ACCEPT`, `NFQUEUE(0)`, `DROP:AllowICMPs,Broadcast(DROP)`, `REJECT:None`.
 pub(super) fn policy_spec(p: &mut Parser<'_>) {
     p.start_node(ACTION_SPEC);
-    action_name(p);
+    let name = action_name(p);
     if p.at(L_PAREN) {
-        action_params(p);
+        action_params(p, !PLAIN_PARAMS.contains(&name));
     }
     if p.eat(COLON) {
         // The default actions, each one an action spec.
@@ -149,7 +192,10 @@ pub(super) fn policy_spec(p: &mut Parser<'_>) {
             }
             let end = super::column::next_comma(p);
             p.start_node(ACTION_ARG);
-            p.with_limit(end, action_spec);
+            p.with_limit(end, |p| {
+                spec(p);
+                p.bump_rest();
+            });
             p.finish_node();
         }
     }

@@ -6,18 +6,21 @@
 
 use crate::{
     file_kind::{ColumnKind, ColumnSpec},
-    parser::Parser,
-    SyntaxKind::{self, *},
+    parser::{Parser, EOF},
+    SyntaxKind::*,
 };
 
-use super::{action, host};
+use super::{
+    action,
+    host::{self, Nat, Side},
+    matches,
+};
 
 /// Parses the tokens up to the limit as one column of kind `spec` (plain text when the column is
-/// beyond the file's known columns). `action` is the text of the record's first column, which
-/// decides how a DNAT destination reads.
-pub(super) fn column(p: &mut Parser<'_>, spec: Option<&ColumnSpec>, action: &str) {
+/// beyond the file's known columns). `nat` says how the record's action makes its DEST read.
+pub(super) fn column(p: &mut Parser<'_>, spec: Option<&ColumnSpec>, nat: Nat) {
     p.start_node(COLUMN);
-    if p.at(DASH) && p.nth(1) == crate::parser::EOF {
+    if p.at(DASH) && p.nth(1) == EOF {
         p.bump();
     } else {
         match spec.map_or(ColumnKind::Plain, |it| it.kind) {
@@ -25,23 +28,27 @@ pub(super) fn column(p: &mut Parser<'_>, spec: Option<&ColumnSpec>, action: &str
             ColumnKind::Policy => action::policy_spec(p),
             ColumnKind::LogLevel => action::log_level_column(p),
             ColumnKind::Host => {
-                let is_dest = spec.is_some_and(|it| it.name == "DEST");
-                host::host_spec(p, is_dest && is_nat_action(action));
+                let side = match spec.map(|it| it.name) {
+                    Some("DEST") => Side::Dest,
+                    _ => Side::Source,
+                };
+                host::host_column(p, side, nat);
             }
             ColumnKind::Addresses => host::address_list(p),
             ColumnKind::InterfaceHosts => host::interface_hosts(p),
             ColumnKind::Zone => host::zone_definition(p),
             ColumnKind::ZoneOrAll => host::zone_part(p),
             ColumnKind::Interface => host::interface_column(p),
-            ColumnKind::Proto => list(p, PROTO_LIST, PROTO),
-            ColumnKind::Ports => ports(p),
-            ColumnKind::Rate => list(p, RATE_LIST, RATE),
-            ColumnKind::User => wrap(p, USER_SPEC),
-            ColumnKind::Mark => wrap(p, MARK_SPEC),
-            ColumnKind::ConnLimit => wrap(p, CONNLIMIT_SPEC),
-            ColumnKind::Time => time(p),
-            ColumnKind::Headers => wrap(p, HEADER_LIST),
-            ColumnKind::Switch => wrap(p, SWITCH_SPEC),
+            ColumnKind::Proto => matches::proto_list(p),
+            ColumnKind::Ports => matches::port_list(p),
+            ColumnKind::Rate => matches::rate_list(p),
+            ColumnKind::User => matches::user_list(p),
+            ColumnKind::Mark => matches::mark(p),
+            ColumnKind::ConnLimit => matches::connlimit(p),
+            ColumnKind::Time => matches::time(p),
+            ColumnKind::Headers => matches::headers(p),
+            ColumnKind::Switch => matches::switch(p),
+            ColumnKind::Helper => matches::helper(p),
             ColumnKind::Options => options(p),
             ColumnKind::Plain => p.bump_rest(),
         }
@@ -50,23 +57,21 @@ pub(super) fn column(p: &mut Parser<'_>, spec: Option<&ColumnSpec>, action: &str
     p.finish_node();
 }
 
-/// Actions whose DEST is a server (`zone:address[:port]`), not a zone with hosts.
-fn is_nat_action(action: &str) -> bool {
-    let name = action.trim_end_matches(['+', '-', '!']);
-    let name = name.split(['(', ':']).next().unwrap_or(name);
-    matches!(name, "DNAT" | "REDIRECT")
-}
-
-fn wrap(p: &mut Parser<'_>, kind: SyntaxKind) {
-    p.start_node(kind);
-    p.bump_rest();
-    p.finish_node();
+/// What the ACTION column (its first tokens) makes of the DEST column.
+pub(super) fn nat_kind(p: &Parser<'_>) -> Nat {
+    let mut sig = p.sig();
+    let name = sig.next().map_or("", |idx| p.token_text(idx));
+    match name {
+        "DNAT" => Nat::Dnat,
+        "REDIRECT" => Nat::Redirect,
+        _ => Nat::None,
+    }
 }
 
 /// The index of the next comma outside brackets and parentheses, or the limit.
 pub(super) fn next_comma(p: &Parser<'_>) -> usize {
     let mut depth = 0usize;
-    for idx in p.significant_indices() {
+    for idx in p.sig() {
         match p.token_kind(idx) {
             L_PAREN | L_BRACK | L_ANGLE => depth += 1,
             R_PAREN | R_BRACK | R_ANGLE => depth = depth.saturating_sub(1),
@@ -75,67 +80,6 @@ pub(super) fn next_comma(p: &Parser<'_>) -> usize {
         }
     }
     p.limit()
-}
-
-/// A comma-separated list whose items are plain token runs.
-fn list(p: &mut Parser<'_>, list_kind: SyntaxKind, item_kind: SyntaxKind) {
-    p.start_node(list_kind);
-    while !p.at_end() {
-        if p.eat(COMMA) {
-            continue;
-        }
-        let end = next_comma(p);
-        p.start_node(item_kind);
-        p.with_limit(end, |p| p.bump_rest());
-        p.finish_node();
-    }
-    p.finish_node();
-}
-
-/// DPORT, SPORT: names, numbers, ranges `a:b` and `a-b`, ICMP types `3/4`.
-fn ports(p: &mut Parser<'_>) {
-    p.start_node(PORT_LIST);
-    p.eat(BANG);
-    while !p.at_end() {
-        if p.eat(COMMA) {
-            continue;
-        }
-        let end = next_comma(p);
-        p.with_limit(end, port);
-    }
-    p.finish_node();
-}
-
-fn port(p: &mut Parser<'_>) {
-    let sig = p.significant_indices();
-    let kinds: Vec<SyntaxKind> = sig.iter().map(|&idx| p.token_kind(idx)).collect();
-    let is_number = |i: usize| {
-        kinds.get(i) == Some(&WORD) && p.token_text(sig[i]).bytes().all(|b| b.is_ascii_digit())
-    };
-    let is_range = kinds.contains(&COLON)
-        || (kinds.len() == 3 && kinds[1] == DASH && is_number(0) && is_number(2));
-    p.start_node(if is_range { PORT_RANGE } else { PORT });
-    p.bump_rest();
-    p.finish_node();
-}
-
-/// TIME: `timestart=08:00&weekdays=Mon,Tue&utc`.
-fn time(p: &mut Parser<'_>) {
-    p.start_node(TIME_SPEC);
-    while !p.at_end() {
-        if p.eat(AMP) {
-            continue;
-        }
-        let end = p
-            .significant_indices()
-            .into_iter()
-            .find(|&idx| p.token_kind(idx) == AMP)
-            .unwrap_or(p.limit());
-        p.start_node(TIME_ELEMENT);
-        p.with_limit(end, |p| p.bump_rest());
-        p.finish_node();
-    }
-    p.finish_node();
 }
 
 /// OPTIONS of zones, interfaces, hosts, ...: `name[=value]` separated by commas.
@@ -148,18 +92,22 @@ fn options(p: &mut Parser<'_>) {
         let end = next_comma(p);
         p.with_limit(end, |p| {
             p.start_node(OPTION);
-            p.start_node(OPTION_NAME);
-            while !p.at_end() && !p.at(EQ) {
-                p.bump();
-            }
-            p.finish_node();
-            if p.eat(EQ) {
-                p.start_node(OPTION_VALUE);
-                p.bump_rest();
-                p.finish_node();
-            }
+            name_value(p, EQ);
             p.finish_node();
         });
     }
     p.finish_node();
+}
+
+/// `OPTION_NAME [sep OPTION_VALUE]` up to the limit.
+pub(super) fn name_value(p: &mut Parser<'_>, sep: crate::SyntaxKind) {
+    let at = p.find(sep);
+    p.start_node(OPTION_NAME);
+    p.with_limit(at, |p| p.bump_rest());
+    p.finish_node();
+    if p.eat(sep) {
+        p.start_node(OPTION_VALUE);
+        p.bump_rest_joined(&[WORD, COLON, DASH]);
+        p.finish_node();
+    }
 }
