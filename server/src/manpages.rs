@@ -648,6 +648,7 @@ mod tests {
                 "RouteStopped PROTO",
                 "RouteStopped DPORT",
                 "RouteStopped SPORT",
+                "Mangle HEADERS",
                 "TcRules ACTION",
                 "TcRules SOURCE",
                 "TcRules DEST",
@@ -660,16 +661,17 @@ mod tests {
                 "TcRules TOS",
                 "TcRules CONNBYTES",
                 "TcRules HELPER",
+                "TcRules HEADERS",
                 "TcRules PROBABILITY",
                 "TcRules DSCP",
                 "TcRules STATE",
-                "TcRules TIME",
-                "TcRules SWITCH",
+                "Snat SPORT",
                 "Accounting HEADERS",
                 "Blacklist NETWORKS",
                 "Blacklist PROTO",
                 "Blacklist PORT",
                 "Blacklist OPTIONS",
+                "TcPri SPORT",
             ]
         "#]]
         .assert_debug_eq(&missing);
