@@ -1,0 +1,2 @@
+-- Shorewall configuration files are filetype `shorewall` (see lua/shorewall/filetype.lua).
+require('shorewall.filetype').setup()
