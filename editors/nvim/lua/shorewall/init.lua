@@ -146,7 +146,7 @@ local function show_text(view, lines, focus)
   vim.bo[buf].modified = false
   if focus and vim.fn.bufwinid(buf) == -1 then
     local from = vim.api.nvim_get_current_win()
-    vim.cmd((view.vertical and 'vertical ' or '') .. 'sbuffer ' .. buf)
+    vim.cmd('vertical rightbelow sbuffer ' .. buf)
     vim.api.nvim_set_current_win(from)
   end
 end
@@ -198,7 +198,7 @@ local function open_view(kind, command, filetype, key, source)
   local id = command .. ' ' .. key
   local view = views[id]
   if not view then
-    view = { command = command, filetype = filetype, name = view_name(kind, key), vertical = true }
+    view = { command = command, filetype = filetype, name = view_name(kind, key) }
     views[id] = view
   end
   view.source = source
