@@ -49,16 +49,16 @@ enum ConfigToken {
     LoneCarriageReturn,
     #[regex(r"\r?\n")]
     Newline,
-    #[regex(r"#[^\n]*", allow_greedy = true)]
+    #[token("#", config_comment)]
     Comment,
     #[regex(r"\?[A-Za-z]*[A-Za-z0-9_!]*")]
     DirectiveName,
-    #[regex(r"\$\{[^}\r\n]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9]+|\$")]
+    #[token("$", config_dollar)]
     DollarRef,
-    #[regex(r#""[^"\r\n]*"|'[^'\r\n]*'"#)]
+    /// A quote closed on the same line; an unclosed one is an error token.
+    #[token("\"", quoted_on_line)]
+    #[token("'", quoted_on_line)]
     String,
-    #[regex(r#"["']"#)]
-    UnterminatedQuote,
     #[token(":")]
     Colon,
     #[token(",")]
@@ -103,7 +103,7 @@ enum ConfigToken {
     Backslash,
     #[token("`")]
     Backtick,
-    #[regex(r#"[^ \t\x0B\x0C\r\n#:,!<>\[\](){}=;/+~&|\\"'`$?\-][^ \t\x0B\x0C\r\n#:,!<>\[\](){}=;/+~&|\\"'`$\-]*"#)]
+    #[regex(r#"[^ \t\x0B\x0C\r\n#:,!<>\[\](){}=;/+~&|\\"'`$?\-]"#, config_word)]
     Word,
 }
 
@@ -115,15 +115,14 @@ enum ShellToken {
     LoneCarriageReturn,
     #[regex(r"\r?\n")]
     Newline,
-    #[regex(r"#[^\n]*", allow_greedy = true)]
+    #[token("#", shell_comment)]
     Comment,
-    #[regex(r"\$\{[^}\r\n]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9#?*@$!-]|\$")]
+    #[token("$", shell_dollar)]
     DollarRef,
-    /// Shell quotes may span lines.
-    #[regex(r#""([^"\\]|\\[\s\S])*"|'[^']*'"#)]
+    /// Shell quotes may span lines; an unclosed one is an error token.
+    #[token("\"", shell_double_quoted)]
+    #[token("'", shell_single_quoted)]
     String,
-    #[regex(r#"["']"#)]
-    UnterminatedQuote,
     #[token("=")]
     Eq,
     #[token(";")]
@@ -148,8 +147,130 @@ enum ShellToken {
     Backslash,
     #[token("`")]
     Backtick,
-    #[regex(r#"[^ \t\x0B\x0C\r\n#"'`$;|&(){}<>=\\][^ \t\x0B\x0C\r\n"'`$;|&(){}<>=\\]*"#)]
+    #[regex(r#"[^ \t\x0B\x0C\r\n#"'`$;|&(){}<>=\\]"#, shell_word)]
     Word,
+}
+
+// Tokens that may run long are matched on their first character and extended here, by plain
+// loops: the automaton logos generates walks a multi-byte character per stack frame in debug
+// builds, which a long run of non-ASCII text would overflow.
+
+type ConfigLexer<'s> = logos::Lexer<'s, ConfigToken>;
+type ShellLexer<'s> = logos::Lexer<'s, ShellToken>;
+
+/// The length of the comment's rest: up to the newline (a `\r` before it is included; `push`
+/// gives it to the newline).
+fn line_rest(rest: &str) -> usize {
+    rest.find('\n').unwrap_or(rest.len())
+}
+
+/// The length of the rest of a word: up to the first character in `stop`.
+fn word_rest(rest: &str, stop: &[char]) -> usize {
+    rest.find(stop).unwrap_or(rest.len())
+}
+
+/// After `$`: `{...}` closed on the line, a name, or (`digits`) a positional parameter.
+fn dollar_rest(rest: &str, specials: &[u8]) -> usize {
+    let bytes = rest.as_bytes();
+    match bytes.first() {
+        Some(b'{') => match rest.find(['}', '\r', '\n']) {
+            Some(end) if bytes.get(end) == Some(&b'}') => end + 1,
+            _ => 0,
+        },
+        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => bytes
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .unwrap_or(bytes.len()),
+        Some(b) if b.is_ascii_digit() && specials.is_empty() => bytes
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(bytes.len()),
+        Some(b) if b.is_ascii_digit() || specials.contains(b) => 1,
+        _ => 0,
+    }
+}
+
+/// Characters that end a word in column files (a word may contain `?` after its start).
+const CONFIG_WORD_STOP: &[char] = &[
+    ' ', '\t', '\x0B', '\x0C', '\r', '\n', '#', ':', ',', '!', '<', '>', '[', ']', '(', ')', '{',
+    '}', '=', ';', '/', '+', '~', '&', '|', '\\', '"', '\'', '`', '$', '-',
+];
+
+/// Characters that end a shell word (`#` inside a word is not a comment).
+const SHELL_WORD_STOP: &[char] = &[
+    ' ', '\t', '\x0B', '\x0C', '\r', '\n', '"', '\'', '`', '$', ';', '|', '&', '(', ')', '{', '}',
+    '<', '>', '=', '\\',
+];
+
+fn config_word(lex: &mut ConfigLexer<'_>) {
+    let n = word_rest(lex.remainder(), CONFIG_WORD_STOP);
+    lex.bump(n);
+}
+
+fn shell_word(lex: &mut ShellLexer<'_>) {
+    let n = word_rest(lex.remainder(), SHELL_WORD_STOP);
+    lex.bump(n);
+}
+
+fn config_comment(lex: &mut ConfigLexer<'_>) {
+    let n = line_rest(lex.remainder());
+    lex.bump(n);
+}
+
+fn shell_comment(lex: &mut ShellLexer<'_>) {
+    let n = line_rest(lex.remainder());
+    lex.bump(n);
+}
+
+fn config_dollar(lex: &mut ConfigLexer<'_>) {
+    let n = dollar_rest(lex.remainder(), b"");
+    lex.bump(n);
+}
+
+fn shell_dollar(lex: &mut ShellLexer<'_>) {
+    let n = dollar_rest(lex.remainder(), b"#?*@$!-");
+    lex.bump(n);
+}
+
+/// A quote closed before the end of the line: `false` (an error token) if it is not.
+fn quoted_on_line(lex: &mut ConfigLexer<'_>) -> bool {
+    let quote = lex.slice().chars().next().unwrap_or('"');
+    let rest = lex.remainder();
+    match rest.find([quote, '\r', '\n']) {
+        Some(end) if rest[end..].starts_with(quote) => {
+            lex.bump(end + 1);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// `"..."` with backslash escapes, across lines.
+fn shell_double_quoted(lex: &mut ShellLexer<'_>) -> bool {
+    let rest = lex.remainder().as_bytes();
+    let mut i = 0;
+    while let Some(&b) = rest.get(i) {
+        match b {
+            b'\\' => i += 2,
+            b'"' => {
+                lex.bump(i + 1);
+                return true;
+            }
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// `'...'`, across lines.
+fn shell_single_quoted(lex: &mut ShellLexer<'_>) -> bool {
+    match lex.remainder().find('\'') {
+        Some(end) => {
+            lex.bump(end + 1);
+            true
+        }
+        None => false,
+    }
 }
 
 impl ConfigToken {
@@ -162,7 +283,6 @@ impl ConfigToken {
             ConfigToken::DirectiveName => S::DIRECTIVE_NAME,
             ConfigToken::DollarRef => S::DOLLAR_REF,
             ConfigToken::String => S::STRING,
-            ConfigToken::UnterminatedQuote => S::ERROR_TOKEN,
             ConfigToken::Colon => S::COLON,
             ConfigToken::Comma => S::COMMA,
             ConfigToken::Bang => S::BANG,
@@ -199,7 +319,6 @@ impl ShellToken {
             ShellToken::Comment => S::COMMENT,
             ShellToken::DollarRef => S::DOLLAR_REF,
             ShellToken::String => S::STRING,
-            ShellToken::UnterminatedQuote => S::ERROR_TOKEN,
             ShellToken::Eq => S::EQ,
             ShellToken::Semi => S::SEMI,
             ShellToken::Pipe => S::PIPE,

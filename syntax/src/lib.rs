@@ -119,4 +119,6 @@ pub fn parse(text: &str, file_type: FileType) -> Parse {
 }
 
 #[cfg(test)]
+mod property_tests;
+#[cfg(test)]
 mod tests;

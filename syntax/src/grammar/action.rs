@@ -28,20 +28,26 @@ const PLAIN_PARAMS: &[&str] = &[
     "ULOG",
 ];
 
+/// How deep arguments are parsed as actions (`A(B(C(...)))`); deeper ones stay plain tokens, so
+/// that no input can nest the tree (or the parser's recursion) without bound. Shorewall itself
+/// nests macros at most 10 deep.
+const MAX_NESTING: u32 = 10;
+
 /// `ACCEPT`, `ACCEPT!`, `SSH(ACCEPT):info`, `SSH/ACCEPT`, `Limit(net,3,60)`, `NFQUEUE(0)`,
 /// `LOG:NFLOG(5)`, `ACCEPT:info:tag`, `Action:none!`, `$1`.
 pub(super) fn action_spec(p: &mut Parser<'_>) {
-    spec(p);
+    spec(p, 0);
     if !p.at_end() {
         p.err_rest("unexpected text in the action");
     }
 }
 
-fn spec(p: &mut Parser<'_>) {
+fn spec(p: &mut Parser<'_>, depth: u32) {
     p.start_node(ACTION_SPEC);
     let name = action_name(p);
     if p.at(L_PAREN) {
-        action_params(p, !PLAIN_PARAMS.contains(&name));
+        let nested = depth < MAX_NESTING && !PLAIN_PARAMS.contains(&name);
+        action_params(p, nested.then_some(depth + 1));
         // A suffix after the parameters (`Limit(x)!`) belongs to the action too.
         while matches!(p.current(), PLUS | DASH | BANG) {
             p.bump();
@@ -52,7 +58,8 @@ fn spec(p: &mut Parser<'_>) {
         p.bump();
         let name = action_name(p);
         if p.at(L_PAREN) {
-            action_params(p, !PLAIN_PARAMS.contains(&name));
+            let nested = depth < MAX_NESTING && !PLAIN_PARAMS.contains(&name);
+            action_params(p, nested.then_some(depth + 1));
         }
         p.finish_node();
     }
@@ -74,16 +81,18 @@ fn action_name<'t>(p: &mut Parser<'t>) -> &'t str {
     first
 }
 
-/// `(arg, arg, ...)`: an argument that looks like an action is parsed as one when `nested`.
-fn action_params(p: &mut Parser<'_>, nested: bool) {
+/// `(arg, arg, ...)`: an argument that looks like an action is parsed as one, at `nested`
+/// depth, when that is given.
+fn action_params(p: &mut Parser<'_>, nested: Option<u32>) {
     p.start_node(ACTION_PARAMS);
     p.bump();
     loop {
         let (end, stop) = arg_end(p);
         p.start_node(ACTION_ARG);
         p.with_limit(end, |p| {
-            if nested && looks_like_action(p) {
-                spec(p);
+            match nested {
+                Some(depth) if looks_like_action(p) => spec(p, depth),
+                _ => {}
             }
             p.bump_rest();
         });
@@ -182,7 +191,7 @@ pub(super) fn policy_spec(p: &mut Parser<'_>) {
     p.start_node(ACTION_SPEC);
     let name = action_name(p);
     if p.at(L_PAREN) {
-        action_params(p, !PLAIN_PARAMS.contains(&name));
+        action_params(p, (!PLAIN_PARAMS.contains(&name)).then_some(1));
     }
     if p.eat(COLON) {
         // The default actions, each one an action spec.
@@ -193,7 +202,7 @@ pub(super) fn policy_spec(p: &mut Parser<'_>) {
             let end = super::column::next_comma(p);
             p.start_node(ACTION_ARG);
             p.with_limit(end, |p| {
-                spec(p);
+                spec(p, 1);
                 p.bump_rest();
             });
             p.finish_node();

@@ -279,13 +279,17 @@ fn split_ipv6(p: &Parser<'_>, side: Side) -> Split {
     let text = |i: usize| p.token_text(sig.at(i));
     let colon_at = |j: usize| j >= 1 && kind(j) == COLON;
     // After the colon at `j`, the tail runs from `j + 1` to `n`.
-    // `iface:[a],[b]`: `\[.+,\[.+\]`.
+    // `iface:[a],[b]`: `\[.+,\[.+\]`, so a `,[` at least two tokens after the tail's start
+    // and three before the end; the last `,[` that is not too late decides for every colon.
+    let last_comma_open = (1..n.saturating_sub(3))
+        .rev()
+        .find(|&k| kind(k) == COMMA && is_open(kind(k + 1)));
     let bracket_list = |j: usize| {
         let t = j + 1;
         n >= t + 6
             && is_open(kind(t))
             && is_close(kind(n - 1))
-            && (t + 2..n - 3).any(|k| kind(k) == COMMA && is_open(kind(k + 1)))
+            && last_comma_open.is_some_and(|k| k >= t + 2)
     };
     // `iface:[addresses]`.
     let bracketed = |j: usize| n >= j + 4 && is_open(kind(j + 1)) && is_close(kind(n - 1));
@@ -507,22 +511,27 @@ fn matching_close(p: &Parser<'_>, sig: &SigList) -> Option<usize> {
     None
 }
 
+/// The items of a list; the first `!` starts an exclusion that holds the rest of the list (a
+/// later `!` stays a plain token in it, so the tree never nests deeper).
 fn address_items(p: &mut Parser<'_>) {
+    let mut excluding = false;
     while !p.at_end() {
         match p.current() {
             COMMA => p.bump(),
-            BANG => {
-                // An exclusion applies to the rest of the list.
+            BANG if !excluding => {
+                excluding = true;
                 p.start_node(ADDRESS_EXCLUSION);
                 p.bump();
-                address_items(p);
-                p.finish_node();
             }
+            BANG => p.bump(),
             _ => {
                 let end = item_end(p);
                 p.with_limit(end, address_item);
             }
         }
+    }
+    if excluding {
+        p.finish_node();
     }
 }
 
