@@ -65,20 +65,33 @@ impl Parse {
         &self.green
     }
 
-    /// The tree in rowan's debug format followed by the errors, for snapshot tests.
+    /// The tree in rowan's debug format (the `{:#?}` of the root), then the errors one a line
+    /// as `LINE:COL: message`, both 1-based, the column counted in characters: the output of
+    /// `shorewall-ls syntax` and of the snapshot tests.
     pub fn debug_dump(&self) -> String {
         let mut res = format!("{:#?}", self.syntax());
-        if !self.errors.is_empty() {
-            let index = LineIndex::new(&self.syntax().to_string());
-            for error in &self.errors {
-                let pos = index.line_col(error.range.start());
-                res.push_str(&format!(
-                    "{}:{}: {}\n",
-                    pos.line + 1,
-                    pos.col + 1,
-                    error.message
-                ));
-            }
+        if self.errors.is_empty() {
+            return res;
+        }
+        let text = self.syntax().to_string();
+        let index = LineIndex::new(&text);
+        for error in &self.errors {
+            let pos = index.line_col(error.range.start());
+            let line_start = index
+                .offset(LineCol {
+                    line: pos.line,
+                    col: 0,
+                })
+                .map_or(0, usize::from);
+            let col = text
+                .get(line_start..usize::from(error.range.start()))
+                .map_or(pos.col as usize, |it| it.chars().count());
+            res.push_str(&format!(
+                "{}:{}: {}\n",
+                pos.line + 1,
+                col + 1,
+                error.message
+            ));
         }
         res
     }

@@ -1,9 +1,11 @@
 //! `shorewall-ls syntax FILE`: the tree in rowan's debug format, then the syntax errors as
-//! `LINE:COL: message`. Exit 0 without errors, 1 with some, 2 if the file cannot be read.
+//! `LINE:COL: message` (1-based, the column in characters). Exit 0 without errors, 1 with some,
+//! 2 if the file cannot be read or is not UTF-8 text. The kind of file comes from its name and
+//! the family from its directory (`shorewall/` is IPv4).
 
 use std::{io::Write, path::Path};
 
-use shorewall_syntax::{parse, FileType, LineIndex};
+use shorewall_syntax::{parse, FileType};
 
 use super::ExitCode;
 
@@ -21,11 +23,6 @@ pub(super) fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> 
         }
     };
     let parse = parse(&text, FileType::from_path(path));
-    let _ = write!(out, "{:#?}", parse.syntax());
-    let index = LineIndex::new(&text);
-    for error in parse.errors() {
-        let pos = index.line_col(error.range.start());
-        let _ = writeln!(out, "{}:{}: {}", pos.line + 1, pos.col + 1, error.message);
-    }
+    let _ = write!(out, "{}", parse.debug_dump());
     i32::from(!parse.errors().is_empty())
 }
