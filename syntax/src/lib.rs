@@ -22,6 +22,7 @@ mod tree_builder;
 mod validation;
 
 pub mod ast;
+pub mod format;
 #[doc(hidden)]
 pub mod fuzz;
 
