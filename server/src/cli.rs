@@ -4,6 +4,7 @@
 //! errors and unreadable input.
 
 pub mod check;
+mod fmt;
 mod syntax;
 
 use std::io::Write;
@@ -17,7 +18,8 @@ usage: shorewall-ls <command> [args]
 commands:
   lsp [--stdio]            run the language server on stdin/stdout
   check [DIR]              report every error in a configuration directory
-  fmt [--check] [PATH...]  format configuration files
+  fmt [--check] [--upgrade] [PATH...]
+                           format configuration files (fmt --help for more)
   compile [DIR]            print the ip6tables-restore input the directory compiles to
   syntax FILE              print the syntax tree of a file and its syntax errors
 ";
@@ -30,6 +32,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> ExitCod
     };
     let rest = &args[1..];
     match command.as_str() {
+        "fmt" => fmt::run(rest, out, err),
         "syntax" => syntax::run(rest, out, err),
         "check" => check::run(rest, out, err),
         "-h" | "--help" | "help" => {

@@ -6,5 +6,6 @@
 
 pub mod cli;
 pub mod disk;
+pub mod format_config;
 pub mod manpages;
 pub mod model;
