@@ -19,7 +19,7 @@ use std::{
 
 use shorewall_syntax::{
     format::{format_text, FormatOptions},
-    FileKind, FileType,
+    Family, FileKind, FileType,
 };
 
 use crate::format_config::{self, FormatSettings};
@@ -226,7 +226,7 @@ impl Run<'_> {
             Ok(options) => options,
             Err(message) => return self.fail(&message),
         };
-        let formatted = format_text(&text, FileType::from_path(path), &options);
+        let formatted = format_text(&text, file_type(path), &options);
         if formatted == text {
             return;
         }
@@ -264,7 +264,7 @@ impl Run<'_> {
             Ok(options) => options,
             Err(message) => return self.fail(&message),
         };
-        let formatted = format_text(&text, FileType::from_path(&name), &options);
+        let formatted = format_text(&text, file_type(&name), &options);
         if self.args.check {
             if formatted != text {
                 self.would_change = true;
@@ -274,6 +274,23 @@ impl Run<'_> {
             let _ = write!(self.out, "{formatted}");
         }
     }
+}
+
+/// The type of the file at `path`: its kind from its name; its family from its directory, which
+/// is IPv4 if it holds `shorewall.conf` but no `shorewall6.conf`, IPv6 the other way round,
+/// and otherwise as its name says (`.../shorewall/` is IPv4).
+fn file_type(path: &Path) -> FileType {
+    let mut res = FileType::from_path(path);
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let ipv4 = dir.join(Family::Ipv4.conf_file_name()).is_file();
+    let ipv6 = dir.join(Family::Ipv6.conf_file_name()).is_file();
+    if ipv4 != ipv6 {
+        res.family = if ipv4 { Family::Ipv4 } else { Family::Ipv6 };
+    }
+    res
 }
 
 /// Whether `path` names a file Shorewall reads, judged by its name: a known kind of file, and

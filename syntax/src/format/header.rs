@@ -32,27 +32,44 @@ pub(super) struct HeaderContinuation {
     cells: Vec<Cell>,
 }
 
-/// The names a header may start with in a file of `kind` (without the `#`).
-pub(super) fn first_column_names(kind: FileKind) -> Vec<&'static str> {
-    let Some(first) = kind.columns(1).first() else {
-        return Vec::new();
-    };
-    match first.name {
-        // Sample stoppedrules files call their TARGET column ACTION.
-        "ACTION" | "TARGET" => vec!["ACTION", "TARGET"],
-        name => vec![name],
+/// What a header in a file of some kind may say.
+#[derive(Debug)]
+pub(super) struct ColumnNames {
+    /// The names a header may start with (without the `#`).
+    first: Vec<&'static str>,
+    /// Every column's name.
+    all: Vec<&'static str>,
+}
+
+impl ColumnNames {
+    pub(super) fn of(kind: FileKind) -> ColumnNames {
+        let mut all: Vec<&'static str> = Vec::new();
+        for format in 1..=3 {
+            for column in kind.columns(format) {
+                if !all.contains(&column.name) {
+                    all.push(column.name);
+                }
+            }
+        }
+        let first = match kind.columns(1).first().map(|it| it.name) {
+            None => Vec::new(),
+            // Sample stoppedrules files call their TARGET column ACTION.
+            Some("ACTION" | "TARGET") => vec!["ACTION", "TARGET"],
+            Some(name) => vec![name],
+        };
+        ColumnNames { first, all }
     }
 }
 
 impl Header {
-    pub(super) fn parse(comment: &str, names: &[&str], layout: Layout) -> Option<Header> {
+    pub(super) fn parse(comment: &str, names: &ColumnNames, layout: Layout) -> Option<Header> {
         let rest = comment.strip_prefix('#')?;
         if !rest.starts_with(|ch: char| ch.is_ascii_uppercase()) {
             return None;
         }
-        let cells = cells(comment, 0, layout);
+        let cells = split_known_names(cells(comment, 0, layout), names);
         let name = cells.first()?.text.strip_prefix('#')?;
-        if cells.len() < 2 || !names.contains(&name) {
+        if cells.len() < 2 || !names.first.contains(&name) {
             return None;
         }
         let all_names = cells.iter().enumerate().all(|(idx, cell)| {
@@ -172,6 +189,28 @@ fn cells(line: &str, mut pos: u32, layout: Layout) -> Vec<Cell> {
                 cell.text.push_str(&word.text);
             }
             _ => res.push(word),
+        }
+    }
+    res
+}
+
+/// Splits a cell whose words are all column names (`SOURCE DEST` written with one space) into
+/// one cell per word; `DEST PORT(S)` or `LOG LEVEL` stay whole.
+fn split_known_names(cells: Vec<Cell>, names: &ColumnNames) -> Vec<Cell> {
+    let mut res = Vec::with_capacity(cells.len());
+    for cell in cells {
+        let words: Vec<&str> = cell.text.split(' ').collect();
+        if words.len() < 2 || !words.iter().all(|it| names.all.contains(it)) {
+            res.push(cell);
+            continue;
+        }
+        let mut pos = cell.pos;
+        for word in words {
+            res.push(Cell {
+                text: word.to_owned(),
+                pos,
+            });
+            pos = pos.saturating_add(width(word)).saturating_add(1);
         }
     }
     res

@@ -20,7 +20,7 @@ use crate::{
 
 use super::{
     columns::{GridBuilder, Layout},
-    header::{first_column_names, Header, HeaderContinuation},
+    header::{ColumnNames, Header, HeaderContinuation},
     record::{flatten, FlatRecord, LINE_SPACE},
     FormatOptions, Unit,
 };
@@ -223,7 +223,7 @@ pub(super) fn format_lines(parse: &Parse, options: &FormatOptions) -> Vec<Unit> 
     }
 
     let layout = Layout::new(options);
-    let names = first_column_names(kind);
+    let names = ColumnNames::of(kind);
     let mut grid = GridBuilder::new(options.max_column_width);
     let mut plans: Vec<Plan> = Vec::with_capacity(lines.len());
     for line in &lines {
@@ -294,7 +294,7 @@ fn plan(
     line: &Line,
     options: &FormatOptions,
     layout: Layout,
-    names: &[&str],
+    names: &ColumnNames,
     last_header: Option<&Header>,
     grid: &mut GridBuilder,
 ) -> Plan {

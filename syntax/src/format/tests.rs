@@ -65,6 +65,27 @@ fn header_cells_with_a_space() {
 }
 
 #[test]
+fn header_with_single_spaces() {
+    // Every word a cell when there is no wider gap; two column names in one cell are split.
+    check(
+        "rules",
+        "#ACTION SOURCE DEST PROTO\nACCEPT net:2001:db8::1 $FW tcp\n",
+        expect![[r#"
+            #ACTION         SOURCE                  DEST    PROTO
+            ACCEPT          net:2001:db8::1         $FW     tcp
+        "#]],
+    );
+    check(
+        "rules",
+        "#ACTION  SOURCE DEST    PROTO   DEST PORT(S)\nACCEPT net $FW tcp 22\n",
+        expect![[r#"
+            #ACTION         SOURCE  DEST    PROTO   DEST PORT(S)
+            ACCEPT          net     $FW     tcp     22
+        "#]],
+    );
+}
+
+#[test]
 fn comments_that_are_not_headers() {
     check(
         "rules",
