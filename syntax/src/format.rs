@@ -139,7 +139,7 @@ fn changed_units(
     units
         .into_iter()
         .enumerate()
-        .filter(|(idx, unit)| range.map_or(true, |range| touches(unit.range, range, *idx == last)))
+        .filter(|(idx, unit)| range.is_none_or(|range| touches(unit.range, range, *idx == last)))
         .filter(|(_, unit)| {
             text.get(unit.range.start().into()..unit.range.end().into()) != Some(unit.text.as_str())
         })

@@ -43,20 +43,29 @@ pub(super) struct ColumnNames {
 
 impl ColumnNames {
     pub(super) fn of(kind: FileKind) -> ColumnNames {
-        let mut all: Vec<&'static str> = Vec::new();
+        let (mut first, mut all): (Vec<&'static str>, Vec<&'static str>) = (Vec::new(), Vec::new());
+        // `?FORMAT` may change the columns, and the first one (conntrack's format 1 has no
+        // ACTION).
         for format in 1..=3 {
-            for column in kind.columns(format) {
+            let columns = kind.columns(format);
+            if let Some(column) = columns.first() {
+                let names: &[&'static str] = match column.name {
+                    // Sample stoppedrules files call their TARGET column ACTION.
+                    "ACTION" | "TARGET" => &["ACTION", "TARGET"],
+                    _ => std::slice::from_ref(&column.name),
+                };
+                for name in names {
+                    if !first.contains(name) {
+                        first.push(name);
+                    }
+                }
+            }
+            for column in columns {
                 if !all.contains(&column.name) {
                     all.push(column.name);
                 }
             }
         }
-        let first = match kind.columns(1).first().map(|it| it.name) {
-            None => Vec::new(),
-            // Sample stoppedrules files call their TARGET column ACTION.
-            Some("ACTION" | "TARGET") => vec!["ACTION", "TARGET"],
-            Some(name) => vec![name],
-        };
         ColumnNames { first, all }
     }
 }

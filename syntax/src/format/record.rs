@@ -10,7 +10,7 @@
 //! line's start is part of the column's text and is copied as it is. Between columns, the
 //! continuation goes after one space and the next line is indented to the next column.
 
-use crate::{SyntaxKind, SyntaxNode};
+use crate::{SyntaxKind, SyntaxNode, SyntaxToken};
 
 use super::columns::{width, Grid, GridBuilder};
 
@@ -24,7 +24,11 @@ enum Part {
     Column(Vec<Atom>),
     /// Whitespace between parts, with the continuations in it.
     Space(Vec<Glue>),
-    Tail(String),
+    /// `{...}`, `; ...` or `;; ...` as written, without whitespace or continuations at its end.
+    Tail {
+        text: String,
+        kind: SyntaxKind,
+    },
     Comment(String),
 }
 
@@ -73,9 +77,7 @@ pub(super) fn flatten(record: &SyntaxNode) -> Option<FlatRecord> {
                 }
                 SyntaxKind::COLUMN => column(&node, &mut parts, &mut line)?,
                 SyntaxKind::PAIR_BLOCK | SyntaxKind::PAIR_TAIL | SyntaxKind::RAW_MATCHES => {
-                    let text = node.text().to_string();
-                    line.text(&text);
-                    parts.push(Part::Tail(trim_tail(&text).to_owned()));
+                    tail(&node, &mut parts, &mut line)?;
                 }
                 _ => return None,
             },
@@ -101,15 +103,46 @@ pub(super) fn flatten(record: &SyntaxNode) -> Option<FlatRecord> {
     Some(FlatRecord { parts })
 }
 
-/// A tail without the whitespace at its end, unless that whitespace is a continuation line of
-/// its own: the parser reads a tail that ends in a continuation differently.
-fn trim_tail(text: &str) -> &str {
-    let trimmed = text.trim_end_matches([' ', '\t', '\x0B', '\x0C']);
-    if trimmed.ends_with('\n') {
-        text
-    } else {
-        trimmed
+/// Adds a tail: its text up to the white space and continuations at its end, which become
+/// the whitespace after it (the parser may put them inside the tail or after it).
+fn tail(node: &SyntaxNode, parts: &mut Vec<Part>, line: &mut Joined) -> Option<()> {
+    let tokens: Vec<SyntaxToken> = node
+        .descendants_with_tokens()
+        .filter_map(|it| it.into_token())
+        .collect();
+    let glue_of = |token: &SyntaxToken| {
+        token
+            .parent()
+            .filter(|it| it.kind() == SyntaxKind::LINE_CONTINUATION)
+    };
+    let mut end = tokens.len();
+    let mut trailing: Vec<SyntaxNode> = Vec::new();
+    while let Some(token) = end.checked_sub(1).and_then(|idx| tokens.get(idx)) {
+        if let Some(glue) = glue_of(token) {
+            end = tokens
+                .iter()
+                .position(|it| glue_of(it).as_ref() == Some(&glue))
+                .unwrap_or(0);
+            trailing.push(glue);
+        } else if token.kind() == SyntaxKind::WHITESPACE {
+            end -= 1;
+        } else {
+            break;
+        }
     }
+    let text: String = tokens.get(..end)?.iter().map(|it| it.text()).collect();
+    if text.is_empty() {
+        return None;
+    }
+    line.text(&text);
+    parts.push(Part::Tail {
+        text,
+        kind: node.kind(),
+    });
+    for glue in trailing.iter().rev() {
+        push_space(parts, Some(line.glue(glue)?));
+    }
+    Some(())
 }
 
 /// Adds whitespace (and a continuation in it) after the last part, joining a `Space` there.
@@ -232,7 +265,7 @@ impl FlatRecord {
                     pending = last_piece_width(atoms).map(|width| (column, width));
                     column += 1;
                 }
-                Part::Tail(_) => {
+                Part::Tail { .. } => {
                     if let Some((idx, width)) = pending.take() {
                         grid.observe(idx, width);
                     }
@@ -263,7 +296,7 @@ impl FlatRecord {
                         .get(idx + 1..)
                         .unwrap_or(&[])
                         .iter()
-                        .any(|it| matches!(it, Part::Column(_) | Part::Tail(_)));
+                        .any(|it| matches!(it, Part::Column(_) | Part::Tail { .. }));
                     for glue in glues {
                         if separates && !fresh && !out.ends_with([' ', '\t']) {
                             out.push(' ');
@@ -302,17 +335,28 @@ impl FlatRecord {
                     fresh = false;
                     column += 1;
                 }
-                Part::Tail(text) => {
+                Part::Tail { text, kind } => {
+                    let after_block = matches!(
+                        self.parts.get(idx.wrapping_sub(1)),
+                        Some(Part::Tail {
+                            kind: SyntaxKind::PAIR_BLOCK,
+                            ..
+                        })
+                    );
                     let start = if fresh {
                         grid.start(column)
+                    } else if after_block && *kind == SyntaxKind::RAW_MATCHES {
+                        // FIXME: the parser reads `{...} ;;` as an error (the block's `}` is
+                        // not found before the white space), so `;;` follows `}` directly
+                        // until it does not.
+                        pos
                     } else {
                         layout.next_start(grid.start(column), pos)
                     };
                     layout.pad(out, pos, start);
                     out.push_str(text);
                     pos = layout.advance(start, text);
-                    // A tail may end with a continuation.
-                    fresh = text.ends_with('\n');
+                    fresh = false;
                     column += 1;
                 }
                 Part::Comment(text) => {
