@@ -104,8 +104,13 @@ pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
 
 /// The formatted text of a whole file.
 pub fn format(parse: &Parse, options: &FormatOptions) -> String {
-    let mut res = String::new();
-    for unit in formatted_units(parse, options) {
+    let text = lines::green_text(parse.green());
+    concat(formatted_units(parse, &text, options))
+}
+
+fn concat(units: Vec<Unit>) -> String {
+    let mut res = String::with_capacity(units.iter().map(|it| it.text.len()).sum());
+    for unit in units {
         res.push_str(&unit.text);
     }
     res
@@ -113,7 +118,11 @@ pub fn format(parse: &Parse, options: &FormatOptions) -> String {
 
 /// Parses `text` as a file of `file_type` and formats it.
 pub fn format_text(text: &str, file_type: FileType, options: &FormatOptions) -> String {
-    format(&crate::parse(text, file_type), options)
+    concat(formatted_units(
+        &crate::parse(text, file_type),
+        text,
+        options,
+    ))
 }
 
 /// The edits that format a whole file: one per line that changes, in order.
@@ -133,8 +142,8 @@ fn changed_units(
     options: &FormatOptions,
     range: Option<TextRange>,
 ) -> Vec<TextEdit> {
-    let text = parse.syntax().to_string();
-    let units = formatted_units(parse, options);
+    let text = lines::green_text(parse.green());
+    let units = formatted_units(parse, &text, options);
     let last = units.len().saturating_sub(1);
     units
         .into_iter()
@@ -169,14 +178,14 @@ pub(crate) struct Unit {
 /// The units of `parse` formatted with `options`, the upgrade included. The upgrade changes
 /// text inside lines only, so the upgraded file has the same lines; its units are mapped back
 /// to the original ranges one to one (or, should that ever fail, replace the whole file).
-fn formatted_units(parse: &Parse, options: &FormatOptions) -> Vec<Unit> {
+fn formatted_units(parse: &Parse, before: &str, options: &FormatOptions) -> Vec<Unit> {
     if options.upgrade {
         let edits = upgrade_edits(parse);
         if !edits.is_empty() {
-            let original = lines::split(parse);
-            let text = apply_edits(&parse.syntax().to_string(), &edits);
+            let original = lines::split(parse, before);
+            let text = apply_edits(before, &edits);
             let upgraded = crate::parse(&text, parse.file_type());
-            let units = lines::format_lines(&upgraded, options);
+            let units = lines::format_lines(&upgraded, &text, options);
             if units.len() == original.len() {
                 return units
                     .into_iter()
@@ -187,10 +196,10 @@ fn formatted_units(parse: &Parse, options: &FormatOptions) -> Vec<Unit> {
                     })
                     .collect();
             }
-            let whole = TextRange::up_to(TextSize::of(parse.syntax().to_string().as_str()));
+            let whole = TextRange::up_to(TextSize::of(before));
             let text = units.into_iter().map(|it| it.text).collect();
             return vec![Unit { range: whole, text }];
         }
     }
-    lines::format_lines(parse, options)
+    lines::format_lines(parse, before, options)
 }

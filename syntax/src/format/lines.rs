@@ -14,9 +14,9 @@
 //! - the whole of a `params` file that has such a line: shell may carry a quoted string or a
 //!   here-document over several lines, whose whitespace matters.
 
-use crate::{
-    ast, ast::AstNode, FileKind, Parse, SyntaxElement, SyntaxKind, SyntaxNode, TextRange, TextSize,
-};
+use rowan::{GreenNodeData, GreenTokenData, Language, NodeOrToken};
+
+use crate::{FileKind, Parse, ShorewallLanguage, SyntaxKind, TextRange, TextSize};
 
 use super::{
     columns::{GridBuilder, Layout},
@@ -25,31 +25,33 @@ use super::{
     FormatOptions, Unit,
 };
 
+type Green<'a> = NodeOrToken<&'a GreenNodeData, &'a GreenTokenData>;
+
 /// One line of the original text.
 #[derive(Debug)]
-pub(super) struct Line {
+pub(super) struct Line<'a> {
     /// The line with its newline.
     pub(super) range: TextRange,
     /// The line's newline (`""` for a last line without one).
-    newline: String,
-    kind: LineKind,
+    newline: &'a str,
+    kind: LineKind<'a>,
     has_error: bool,
     verbatim: bool,
 }
 
 #[derive(Debug)]
-enum LineKind {
+enum LineKind<'a> {
     Blank,
     /// A line holding only a comment, and the indentation before it.
     Comment {
-        indent: String,
-        comment: String,
+        indent: &'a str,
+        comment: &'a str,
     },
-    Record(SyntaxNode),
+    Record(&'a GreenNodeData),
     /// A directive, an assignment: trailing whitespace is all we change.
-    Plain(SyntaxNode),
+    Plain,
     /// The IF/ELSIF/ELSE/ENDIF of a conditional.
-    Conditional(SyntaxNode, Conditional),
+    Conditional(Conditional),
     /// Embedded code, shell, errors, anything unexpected.
     Opaque,
 }
@@ -62,38 +64,50 @@ enum Conditional {
 }
 
 /// What a line becomes, decided before the grid is known.
-enum Plan {
+enum Plan<'a> {
     Keep,
     Blank,
     Trimmed(String),
-    Record(FlatRecord),
+    Record(FlatRecord<'a>),
     Header(Header),
     HeaderContinuation(HeaderContinuation),
 }
 
-/// Splits the file into lines and decides which stay byte for byte.
-pub(super) fn split(parse: &Parse) -> Vec<Line> {
-    let root = parse.syntax();
+fn kind_of(element: Green<'_>) -> SyntaxKind {
+    let raw = match element {
+        NodeOrToken::Node(node) => node.kind(),
+        NodeOrToken::Token(token) => token.kind(),
+    };
+    ShorewallLanguage::kind_from_raw(raw)
+}
+
+fn len_of(element: Green<'_>) -> TextSize {
+    match element {
+        NodeOrToken::Node(node) => node.text_len(),
+        NodeOrToken::Token(token) => token.text_len(),
+    }
+}
+
+/// Splits the file (whose text is `text`) into lines and decides which stay byte for byte.
+pub(super) fn split<'a>(parse: &'a Parse, text: &'a str) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
-    let mut elements: Vec<SyntaxElement> = Vec::new();
+    let mut elements: Vec<(Green<'a>, TextSize)> = Vec::new();
     let mut start = TextSize::new(0);
-    for element in root.children_with_tokens() {
-        if element.kind() == SyntaxKind::NEWLINE {
-            let end = element.text_range().end();
-            let newline = element
-                .as_token()
-                .map(|it| it.text().to_owned())
-                .unwrap_or_default();
-            lines.push(line(TextRange::new(start, end), newline, &elements));
+    let mut pos = TextSize::new(0);
+    for element in parse.green().children() {
+        let end = pos + len_of(element);
+        if kind_of(element) == SyntaxKind::NEWLINE {
+            let newline = text.get(usize::from(pos)..usize::from(end)).unwrap_or("\n");
+            lines.push(line(TextRange::new(start, end), newline, &elements, text));
             elements.clear();
             start = end;
         } else {
-            elements.push(element);
+            elements.push((element, pos));
         }
+        pos = end;
     }
     if !elements.is_empty() {
-        let end = root.text_range().end();
-        lines.push(line(TextRange::new(start, end), String::new(), &elements));
+        lines.push(line(TextRange::new(start, pos), "", &elements, text));
     }
     mark_errors(&mut lines, parse);
     mark_conditionals(&mut lines);
@@ -103,59 +117,92 @@ pub(super) fn split(parse: &Parse) -> Vec<Line> {
     lines
 }
 
-fn line(range: TextRange, newline: String, elements: &[SyntaxElement]) -> Line {
+fn line<'a>(
+    range: TextRange,
+    newline: &'a str,
+    elements: &[(Green<'a>, TextSize)],
+    text: &'a str,
+) -> Line<'a> {
     Line {
         range,
         newline,
-        kind: kind(elements),
+        kind: kind(elements, text),
         has_error: false,
         verbatim: false,
     }
 }
 
-fn kind(elements: &[SyntaxElement]) -> LineKind {
+fn kind<'a>(elements: &[(Green<'a>, TextSize)], text: &'a str) -> LineKind<'a> {
+    let slice = |(element, start): (Green<'a>, TextSize)| {
+        let end = start + len_of(element);
+        text.get(usize::from(start)..usize::from(end)).unwrap_or("")
+    };
+    if elements
+        .iter()
+        .all(|(it, _)| kind_of(*it) == SyntaxKind::WHITESPACE)
+    {
+        return LineKind::Blank;
+    }
     match elements {
-        [] => LineKind::Blank,
-        _ if elements
-            .iter()
-            .all(|it| it.kind() == SyntaxKind::WHITESPACE) =>
-        {
-            LineKind::Blank
-        }
-        [comment] if comment.kind() == SyntaxKind::COMMENT => LineKind::Comment {
-            indent: String::new(),
-            comment: comment.to_string(),
+        [comment] if kind_of(comment.0) == SyntaxKind::COMMENT => LineKind::Comment {
+            indent: "",
+            comment: slice(*comment),
         },
         [indent, comment]
-            if indent.kind() == SyntaxKind::WHITESPACE && comment.kind() == SyntaxKind::COMMENT =>
+            if kind_of(indent.0) == SyntaxKind::WHITESPACE
+                && kind_of(comment.0) == SyntaxKind::COMMENT =>
         {
             LineKind::Comment {
-                indent: indent.to_string(),
-                comment: comment.to_string(),
+                indent: slice(*indent),
+                comment: slice(*comment),
             }
         }
-        [rowan::NodeOrToken::Node(node)] => match node.kind() {
-            SyntaxKind::RECORD => LineKind::Record(node.clone()),
-            SyntaxKind::DIRECTIVE => {
-                let name = ast::Directive::cast(node.clone())
-                    .map(|it| it.name())
-                    .unwrap_or_default();
-                match name.as_str() {
-                    "IF" => LineKind::Conditional(node.clone(), Conditional::If),
-                    "ELSIF" | "ELSE" => LineKind::Conditional(node.clone(), Conditional::Else),
-                    "ENDIF" => LineKind::Conditional(node.clone(), Conditional::EndIf),
-                    _ => LineKind::Plain(node.clone()),
-                }
-            }
-            SyntaxKind::ASSIGNMENT => LineKind::Plain(node.clone()),
+        [(element @ NodeOrToken::Node(node), _)] => match kind_of(*element) {
+            SyntaxKind::RECORD => LineKind::Record(node),
+            SyntaxKind::DIRECTIVE => match directive_name(node).as_str() {
+                "IF" => LineKind::Conditional(Conditional::If),
+                "ELSIF" | "ELSE" => LineKind::Conditional(Conditional::Else),
+                "ENDIF" => LineKind::Conditional(Conditional::EndIf),
+                _ => LineKind::Plain,
+            },
+            SyntaxKind::ASSIGNMENT => LineKind::Plain,
             _ => LineKind::Opaque,
         },
         _ => LineKind::Opaque,
     }
 }
 
+/// The text of a green tree, token by token (`to_string` goes through `fmt` and is slower).
+pub(super) fn green_text(node: &GreenNodeData) -> String {
+    fn push(node: &GreenNodeData, out: &mut String) {
+        for child in node.children() {
+            match child {
+                NodeOrToken::Node(node) => push(node, out),
+                NodeOrToken::Token(token) => out.push_str(token.text()),
+            }
+        }
+    }
+    let mut res = String::with_capacity(usize::from(node.text_len()));
+    push(node, &mut res);
+    res
+}
+
+/// A directive's name in upper case without `?` (its first token that is not whitespace).
+fn directive_name(node: &GreenNodeData) -> String {
+    node.children()
+        .find_map(|it| match it {
+            NodeOrToken::Token(token)
+                if !ShorewallLanguage::kind_from_raw(token.kind()).is_trivia() =>
+            {
+                Some(token.text().trim_start_matches('?').to_ascii_uppercase())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 /// Marks the lines that a syntax error touches.
-fn mark_errors(lines: &mut [Line], parse: &Parse) {
+fn mark_errors(lines: &mut [Line<'_>], parse: &Parse) {
     for error in parse.errors() {
         let range = error.range;
         let first = lines.partition_point(|it| it.range.end() <= range.start());
@@ -170,13 +217,13 @@ fn mark_errors(lines: &mut [Line], parse: &Parse) {
 }
 
 /// Keeps whole every `?IF` block with a syntax error inside, and every unclosed one.
-fn mark_conditionals(lines: &mut [Line]) {
+fn mark_conditionals(lines: &mut [Line<'_>]) {
     let mut open: Vec<usize> = Vec::new();
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     for (idx, line) in lines.iter().enumerate() {
         match line.kind {
-            LineKind::Conditional(_, Conditional::If) => open.push(idx),
-            LineKind::Conditional(_, Conditional::EndIf) => {
+            LineKind::Conditional(Conditional::If) => open.push(idx),
+            LineKind::Conditional(Conditional::EndIf) => {
                 if let Some(start) = open.pop() {
                     blocks.push((start, idx));
                 }
@@ -192,7 +239,7 @@ fn mark_conditionals(lines: &mut [Line]) {
         };
         let unclosed = !matches!(
             block.last().map(|it| &it.kind),
-            Some(LineKind::Conditional(_, Conditional::EndIf))
+            Some(LineKind::Conditional(Conditional::EndIf))
         );
         if unclosed || block.iter().any(|it| it.has_error) {
             for line in block {
@@ -203,10 +250,10 @@ fn mark_conditionals(lines: &mut [Line]) {
 }
 
 /// Formats every line: the list of units that `format` and friends put together.
-pub(super) fn format_lines(parse: &Parse, options: &FormatOptions) -> Vec<Unit> {
-    let text = parse.syntax().to_string();
-    let lines = split(parse);
-    let original = |line: &Line| {
+/// `text` is the parsed text.
+pub(super) fn format_lines(parse: &Parse, text: &str, options: &FormatOptions) -> Vec<Unit> {
+    let lines = split(parse, text);
+    let original = |line: &Line<'_>| {
         text.get(usize::from(line.range.start())..usize::from(line.range.end()))
             .unwrap_or("")
             .to_owned()
@@ -231,7 +278,7 @@ pub(super) fn format_lines(parse: &Parse, options: &FormatOptions) -> Vec<Unit> 
             Some(Plan::Header(header)) => Some(header),
             _ => None,
         };
-        let plan = plan(line, options, layout, &names, last_header, &mut grid);
+        let plan = plan(line, text, options, layout, &names, last_header, &mut grid);
         plans.push(plan);
     }
     let grid = grid.finish(layout);
@@ -251,7 +298,7 @@ pub(super) fn format_lines(parse: &Parse, options: &FormatOptions) -> Vec<Unit> 
             }
         }
         if !matches!(plan, Plan::Keep) {
-            out.push_str(&line.newline);
+            out.push_str(line.newline);
         }
         units.push(Unit {
             range: line.range,
@@ -265,7 +312,7 @@ pub(super) fn format_lines(parse: &Parse, options: &FormatOptions) -> Vec<Unit> 
 /// No blank lines at the end, and exactly one newline after the last line, unless that line is
 /// kept as written (an embedded block without its end marker runs to the end of the file, and
 /// a newline would go into it).
-fn finish_file(units: &mut [Unit], lines: &[Line], plans: &[Plan]) {
+fn finish_file(units: &mut [Unit], lines: &[Line<'_>], plans: &[Plan<'_>]) {
     for (unit, plan) in units.iter_mut().zip(plans).rev() {
         if !matches!(plan, Plan::Blank) {
             break;
@@ -283,24 +330,29 @@ fn finish_file(units: &mut [Unit], lines: &[Line], plans: &[Plan]) {
     if !last.text.ends_with('\n') && !matches!(plan, Plan::Keep) {
         let newline = lines
             .iter()
-            .map(|it| it.newline.as_str())
+            .map(|it| it.newline)
             .find(|it| !it.is_empty())
             .unwrap_or("\n");
         last.text.push_str(newline);
     }
 }
 
-fn plan(
-    line: &Line,
+fn plan<'a>(
+    line: &Line<'a>,
+    text: &'a str,
     options: &FormatOptions,
     layout: Layout,
     names: &ColumnNames,
     last_header: Option<&Header>,
     grid: &mut GridBuilder,
-) -> Plan {
+) -> Plan<'a> {
     if line.verbatim {
         return Plan::Keep;
     }
+    let start = usize::from(line.range.start());
+    let content = text
+        .get(start..usize::from(line.range.end()) - line.newline.len())
+        .unwrap_or("");
     match &line.kind {
         LineKind::Blank => Plan::Blank,
         LineKind::Comment { indent, comment } => {
@@ -321,16 +373,14 @@ fn plan(
         }
         LineKind::Record(node) => {
             if options.align {
-                if let Some(record) = flatten(node) {
+                if let Some(record) = flatten(node, text, start) {
                     record.measure(grid);
                     return Plan::Record(record);
                 }
             }
-            Plan::Trimmed(trim_lines(&node.to_string()))
+            Plan::Trimmed(trim_lines(content))
         }
-        LineKind::Plain(node) | LineKind::Conditional(node, _) => {
-            Plan::Trimmed(trim_lines(&node.to_string()))
-        }
+        LineKind::Plain | LineKind::Conditional(_) => Plan::Trimmed(trim_lines(content)),
         LineKind::Opaque => Plan::Keep,
     }
 }

@@ -9,41 +9,55 @@
 //! line's indentation, so we re-indent that line under the column's start. Otherwise the next
 //! line's start is part of the column's text and is copied as it is. Between columns, the
 //! continuation goes after one space and the next line is indented to the next column.
+//!
+//! The record is read from the green tree, and its parts are slices of the file's text: this
+//! is the formatter's hot loop, and red nodes would cost an allocation each.
 
-use crate::{SyntaxKind, SyntaxNode, SyntaxToken};
+use std::ops::Range;
+
+use rowan::{GreenNodeData, Language, NodeOrToken};
+
+use crate::{ShorewallLanguage, SyntaxKind};
 
 use super::columns::{width, Grid, GridBuilder};
 
 #[derive(Debug)]
-pub(super) struct FlatRecord {
-    parts: Vec<Part>,
+pub(super) struct FlatRecord<'a> {
+    /// The whole file; text `Range`s index into it.
+    text: &'a str,
+    parts: Vec<Part<'a>>,
+    /// The atoms of all columns; a column holds a range of them.
+    atoms: Vec<Atom<'a>>,
+    /// Scratch space for the items of one column or tail.
+    items: Vec<Item<'a>>,
 }
 
 #[derive(Debug)]
-enum Part {
-    Column(Vec<Atom>),
+enum Part<'a> {
+    /// A column: its atoms in `FlatRecord::atoms`.
+    Column(Range<usize>),
     /// Whitespace between parts, with the continuations in it.
-    Space(Vec<Glue>),
+    Space(Vec<Glue<'a>>),
     /// `{...}`, `; ...` or `;; ...` as written, without whitespace or continuations at its end.
     Tail {
-        text: String,
+        text: &'a str,
         kind: SyntaxKind,
     },
-    Comment(String),
+    Comment(&'a str),
 }
 
 #[derive(Debug)]
-enum Atom {
-    Text(String),
-    Glue(Glue),
+enum Atom<'a> {
+    Text(Range<usize>),
+    Glue(Glue<'a>),
 }
 
 /// A continuation: `\`, maybe a comment, the newline.
-#[derive(Debug, Clone)]
-struct Glue {
+#[derive(Debug, Clone, Copy)]
+struct Glue<'a> {
     /// `\` and what follows it before the newline, without trailing whitespace.
-    head: String,
-    newline: String,
+    head: &'a str,
+    newline: &'a str,
     /// Whether Shorewall drops the next line's indentation (the text before `\` ends in `,` or
     /// `:`), so that we may write any indentation there.
     suppressed: bool,
@@ -52,46 +66,106 @@ struct Glue {
 /// Characters Shorewall's `\s` matches inside a line.
 pub(super) const LINE_SPACE: [char; 5] = [' ', '\t', '\x0B', '\x0C', '\r'];
 
-/// Splits a record into parts, or `None` when its shape is one the layout does not handle
-/// (then the record is only trimmed).
-pub(super) fn flatten(record: &SyntaxNode) -> Option<FlatRecord> {
-    let mut parts: Vec<Part> = Vec::new();
+fn kind(raw: rowan::SyntaxKind) -> SyntaxKind {
+    ShorewallLanguage::kind_from_raw(raw)
+}
+
+fn len(element: NodeOrToken<&GreenNodeData, &rowan::GreenTokenData>) -> usize {
+    let len = match element {
+        NodeOrToken::Node(node) => node.text_len(),
+        NodeOrToken::Token(token) => token.text_len(),
+    };
+    usize::from(len)
+}
+
+/// A token or a continuation inside a node, with where it is in the file.
+#[derive(Debug, Clone, Copy)]
+enum Item<'a> {
+    Token {
+        kind: SyntaxKind,
+        range: (usize, usize),
+    },
+    Glue {
+        node: &'a GreenNodeData,
+        start: usize,
+    },
+}
+
+/// The tokens and continuations of `node`, which starts at `start`, in order.
+fn items<'a>(node: &'a GreenNodeData, start: usize, out: &mut Vec<Item<'a>>) {
+    let mut pos = start;
+    for child in node.children() {
+        let end = pos + len(child);
+        match child {
+            NodeOrToken::Token(token) => out.push(Item::Token {
+                kind: kind(token.kind()),
+                range: (pos, end),
+            }),
+            NodeOrToken::Node(child) if kind(child.kind()) == SyntaxKind::LINE_CONTINUATION => out
+                .push(Item::Glue {
+                    node: child,
+                    start: pos,
+                }),
+            NodeOrToken::Node(child) => items(child, pos, out),
+        }
+        pos = end;
+    }
+}
+
+/// Splits the record `node`, which starts at byte `start` of `text`, into parts, or `None`
+/// when its shape is one the layout does not handle (then the record is only trimmed).
+pub(super) fn flatten<'a>(
+    node: &'a GreenNodeData,
+    text: &'a str,
+    start: usize,
+) -> Option<FlatRecord<'a>> {
+    let mut record = FlatRecord {
+        text,
+        parts: Vec::new(),
+        atoms: Vec::new(),
+        items: Vec::new(),
+    };
     let mut line = Joined::default();
-    for element in record.children_with_tokens() {
-        match element {
-            rowan::NodeOrToken::Token(token) => match token.kind() {
+    let mut pos = start;
+    for child in node.children() {
+        let end = pos + len(child);
+        let slice = text.get(pos..end)?;
+        match child {
+            NodeOrToken::Token(token) => match kind(token.kind()) {
                 SyntaxKind::WHITESPACE => {
-                    push_space(&mut parts, None);
-                    line.text(token.text());
+                    record.push_space(None);
+                    line.text(slice);
                 }
                 SyntaxKind::COMMENT => {
-                    parts.push(Part::Comment(
-                        token.text().trim_end_matches(LINE_SPACE).to_owned(),
-                    ));
+                    record
+                        .parts
+                        .push(Part::Comment(slice.trim_end_matches(LINE_SPACE)));
                 }
                 _ => return None,
             },
-            rowan::NodeOrToken::Node(node) => match node.kind() {
+            NodeOrToken::Node(child) => match kind(child.kind()) {
                 SyntaxKind::LINE_CONTINUATION => {
-                    push_space(&mut parts, Some(line.glue(&node)?));
+                    let glue = line.glue(child, text, pos)?;
+                    record.push_space(Some(glue));
                 }
-                SyntaxKind::COLUMN => column(&node, &mut parts, &mut line)?,
+                SyntaxKind::COLUMN => record.column(child, pos, &mut line)?,
                 SyntaxKind::PAIR_BLOCK | SyntaxKind::PAIR_TAIL | SyntaxKind::RAW_MATCHES => {
-                    tail(&node, &mut parts, &mut line)?;
+                    record.tail(child, pos, &mut line)?;
                 }
                 _ => return None,
             },
         }
+        pos = end;
     }
+    let parts = &record.parts;
     // A continuation before the first column would have to stay at the start of its line.
     if let Some(Part::Space(glues)) = parts.first() {
         if !glues.is_empty() {
             return None;
         }
     }
-    // Only whitespace and the comment may follow a comment.
-    let comment = parts.iter().position(|it| matches!(it, Part::Comment(_)));
-    if let Some(idx) = comment {
+    // Only whitespace may follow a comment.
+    if let Some(idx) = parts.iter().position(|it| matches!(it, Part::Comment(_))) {
         let rest_ok = parts.iter().skip(idx + 1).all(|it| match it {
             Part::Space(glues) => glues.is_empty(),
             _ => false,
@@ -100,58 +174,7 @@ pub(super) fn flatten(record: &SyntaxNode) -> Option<FlatRecord> {
             return None;
         }
     }
-    Some(FlatRecord { parts })
-}
-
-/// Adds a tail: its text up to the white space and continuations at its end, which become
-/// the whitespace after it (the parser may put them inside the tail or after it).
-fn tail(node: &SyntaxNode, parts: &mut Vec<Part>, line: &mut Joined) -> Option<()> {
-    let tokens: Vec<SyntaxToken> = node
-        .descendants_with_tokens()
-        .filter_map(|it| it.into_token())
-        .collect();
-    let glue_of = |token: &SyntaxToken| {
-        token
-            .parent()
-            .filter(|it| it.kind() == SyntaxKind::LINE_CONTINUATION)
-    };
-    let mut end = tokens.len();
-    let mut trailing: Vec<SyntaxNode> = Vec::new();
-    while let Some(token) = end.checked_sub(1).and_then(|idx| tokens.get(idx)) {
-        if let Some(glue) = glue_of(token) {
-            end = tokens
-                .iter()
-                .position(|it| glue_of(it).as_ref() == Some(&glue))
-                .unwrap_or(0);
-            trailing.push(glue);
-        } else if token.kind() == SyntaxKind::WHITESPACE {
-            end -= 1;
-        } else {
-            break;
-        }
-    }
-    let text: String = tokens.get(..end)?.iter().map(|it| it.text()).collect();
-    if text.is_empty() {
-        return None;
-    }
-    line.text(&text);
-    parts.push(Part::Tail {
-        text,
-        kind: node.kind(),
-    });
-    for glue in trailing.iter().rev() {
-        push_space(parts, Some(line.glue(glue)?));
-    }
-    Some(())
-}
-
-/// Adds whitespace (and a continuation in it) after the last part, joining a `Space` there.
-fn push_space(parts: &mut Vec<Part>, glue: Option<Glue>) {
-    if let Some(Part::Space(glues)) = parts.last_mut() {
-        glues.extend(glue);
-        return;
-    }
-    parts.push(Part::Space(glue.into_iter().collect()));
+    Some(record)
 }
 
 /// The logical line as Shorewall joins it, as far as continuations care.
@@ -171,87 +194,149 @@ impl Joined {
         }
     }
 
-    /// A `LINE_CONTINUATION` node: `\`, optional whitespace and comment, the newline, and the
-    /// indentation that Shorewall drops.
+    /// A `LINE_CONTINUATION` node at byte `start` of `text`: `\`, optional whitespace and
+    /// comment, the newline, and the indentation that Shorewall drops.
     ///
     /// A line holding only `\` after a line that ends in `,` or `:` is read differently by
     /// Shorewall (it still drops the indentation that follows) and by the parser (it does
     /// not), so such a record is left alone.
-    fn glue(&mut self, node: &SyntaxNode) -> Option<Glue> {
+    fn glue<'a>(&mut self, node: &GreenNodeData, text: &'a str, start: usize) -> Option<Glue<'a>> {
         let suppressed = matches!(self.last, Some(',' | ':'));
         if suppressed && self.after_glue {
             return None;
         }
         self.after_glue = true;
-        let mut head = String::new();
-        let mut newline = None;
+        let mut pos = start;
+        let mut newline: Option<Range<usize>> = None;
         let mut indented = false;
-        for token in node.children_with_tokens().filter_map(|it| it.into_token()) {
-            match (token.kind(), &newline) {
-                (SyntaxKind::NEWLINE, None) => newline = Some(token.text().to_owned()),
-                (SyntaxKind::WHITESPACE, Some(_)) => indented = true,
-                (_, None) => head.push_str(token.text()),
-                (_, Some(_)) => return None,
+        for child in node.children() {
+            let end = pos + len(child);
+            match (child, &newline) {
+                (NodeOrToken::Token(token), None) if kind(token.kind()) == SyntaxKind::NEWLINE => {
+                    newline = Some(pos..end);
+                }
+                (NodeOrToken::Token(token), Some(_))
+                    if kind(token.kind()) == SyntaxKind::WHITESPACE =>
+                {
+                    indented = true;
+                }
+                (NodeOrToken::Token(_), None) => {}
+                _ => return None,
             }
+            pos = end;
         }
         let newline = newline?;
+        let head = text.get(start..newline.start)?;
         // The parser keeps the indentation in the glue only where Shorewall drops it.
         if indented && !suppressed || !head.starts_with('\\') {
             return None;
         }
         Some(Glue {
-            head: head.trim_end_matches(LINE_SPACE).to_owned(),
-            newline,
+            head: head.trim_end_matches(LINE_SPACE),
+            newline: text.get(newline)?,
             suppressed,
         })
     }
 }
 
-/// Adds a `COLUMN` node's atoms; continuations at its very start or end go to the whitespace
-/// around it.
-fn column(node: &SyntaxNode, parts: &mut Vec<Part>, line: &mut Joined) -> Option<()> {
-    let mut atoms: Vec<Atom> = Vec::new();
-    for token in node
-        .descendants_with_tokens()
-        .filter_map(|it| it.into_token())
-    {
-        let glue_node = token
-            .parent()
-            .filter(|it| it.kind() == SyntaxKind::LINE_CONTINUATION);
-        match glue_node {
-            Some(glue_node) => {
-                if token.kind() == SyntaxKind::BACKSLASH {
-                    atoms.push(Atom::Glue(line.glue(&glue_node)?));
+impl<'a> FlatRecord<'a> {
+    /// Adds whitespace (and a continuation in it) after the last part, joining a `Space` there.
+    fn push_space(&mut self, glue: Option<Glue<'a>>) {
+        if let Some(Part::Space(glues)) = self.parts.last_mut() {
+            glues.extend(glue);
+            return;
+        }
+        self.parts.push(Part::Space(glue.into_iter().collect()));
+    }
+
+    /// Adds a `COLUMN` node's atoms; continuations at its very start or end go to the
+    /// whitespace around it.
+    fn column(&mut self, node: &'a GreenNodeData, start: usize, line: &mut Joined) -> Option<()> {
+        let mut found = std::mem::take(&mut self.items);
+        found.clear();
+        items(node, start, &mut found);
+        let first = self.atoms.len();
+        let mut leading = Vec::new();
+        for item in &found {
+            match *item {
+                Item::Glue { node, start } => {
+                    let glue = line.glue(node, self.text, start)?;
+                    if self.atoms.len() == first {
+                        leading.push(glue);
+                    } else {
+                        self.atoms.push(Atom::Glue(glue));
+                    }
+                }
+                Item::Token {
+                    range: (start, end),
+                    ..
+                } => {
+                    line.text(self.text.get(start..end)?);
+                    let own = self.atoms.len() > first;
+                    match self.atoms.last_mut() {
+                        Some(Atom::Text(range)) if own && range.end == start => range.end = end,
+                        _ => self.atoms.push(Atom::Text(start..end)),
+                    }
                 }
             }
-            None => {
-                line.text(token.text());
-                match atoms.last_mut() {
-                    Some(Atom::Text(text)) => text.push_str(token.text()),
-                    _ => atoms.push(Atom::Text(token.text().to_owned())),
-                }
+        }
+        self.items = found;
+        let last_text = self
+            .atoms
+            .iter()
+            .rposition(|it| matches!(it, Atom::Text(_)))
+            .filter(|it| *it >= first)?;
+        let trailing: Vec<Atom<'a>> = self.atoms.drain(last_text + 1..).collect();
+        for glue in leading {
+            self.push_space(Some(glue));
+        }
+        self.parts.push(Part::Column(first..self.atoms.len()));
+        for atom in trailing {
+            if let Atom::Glue(glue) = atom {
+                self.push_space(Some(glue));
             }
         }
+        Some(())
     }
-    let first_text = atoms.iter().position(|it| matches!(it, Atom::Text(_)))?;
-    let last_text = atoms.iter().rposition(|it| matches!(it, Atom::Text(_)))?;
-    let trailing: Vec<Atom> = atoms.drain(last_text + 1..).collect();
-    let leading: Vec<Atom> = atoms.drain(..first_text).collect();
-    for atom in leading {
-        if let Atom::Glue(glue) = atom {
-            push_space(parts, Some(glue));
+
+    /// Adds a tail: its text up to the white space and continuations at its end, which become
+    /// the whitespace after it (the parser may put them inside the tail or after it).
+    fn tail(&mut self, node: &'a GreenNodeData, start: usize, line: &mut Joined) -> Option<()> {
+        let mut found = std::mem::take(&mut self.items);
+        found.clear();
+        items(node, start, &mut found);
+        let mut trailing = Vec::new();
+        while let Some(item) = found.last().copied() {
+            match item {
+                Item::Glue { node, start } => trailing.push((node, start)),
+                Item::Token {
+                    kind: SyntaxKind::WHITESPACE,
+                    ..
+                } => {}
+                Item::Token { .. } => break,
+            }
+            found.pop();
         }
-    }
-    parts.push(Part::Column(atoms));
-    for atom in trailing {
-        if let Atom::Glue(glue) = atom {
-            push_space(parts, Some(glue));
+        let end = match found.last()? {
+            Item::Token { range, .. } => range.1,
+            Item::Glue { .. } => return None,
+        };
+        self.items = found;
+        let text = self.text.get(start..end)?;
+        line.text(text);
+        self.parts.push(Part::Tail {
+            text,
+            kind: kind(node.kind()),
+        });
+        for (node, start) in trailing.into_iter().rev() {
+            let glue = line.glue(node, self.text, start)?;
+            self.push_space(Some(glue));
         }
+        Some(())
     }
-    Some(())
 }
 
-impl FlatRecord {
+impl FlatRecord<'_> {
     /// Tells the grid how wide each column is where something follows it on the same line.
     pub(super) fn measure(&self, grid: &mut GridBuilder) {
         let mut column = 0usize;
@@ -259,10 +344,11 @@ impl FlatRecord {
         for part in &self.parts {
             match part {
                 Part::Column(atoms) => {
+                    let atoms = self.atoms.get(atoms.clone()).unwrap_or(&[]);
                     if let Some((idx, width)) = pending.take() {
                         grid.observe(idx, width);
                     }
-                    pending = last_piece_width(atoms).map(|width| (column, width));
+                    pending = last_piece_width(self.text, atoms).map(|width| (column, width));
                     column += 1;
                 }
                 Part::Tail { .. } => {
@@ -301,13 +387,14 @@ impl FlatRecord {
                         if separates && !fresh && !out.ends_with([' ', '\t']) {
                             out.push(' ');
                         }
-                        out.push_str(&glue.head);
-                        out.push_str(&glue.newline);
+                        out.push_str(glue.head);
+                        out.push_str(glue.newline);
                         pos = 0;
                         fresh = true;
                     }
                 }
                 Part::Column(atoms) => {
+                    let atoms = self.atoms.get(atoms.clone()).unwrap_or(&[]);
                     let start = if fresh {
                         grid.start(column)
                     } else {
@@ -317,13 +404,14 @@ impl FlatRecord {
                     pos = start;
                     for atom in atoms {
                         match atom {
-                            Atom::Text(text) => {
+                            Atom::Text(range) => {
+                                let text = self.text.get(range.clone()).unwrap_or("");
                                 out.push_str(text);
                                 pos = layout.advance(pos, text);
                             }
                             Atom::Glue(glue) => {
-                                out.push_str(&glue.head);
-                                out.push_str(&glue.newline);
+                                out.push_str(glue.head);
+                                out.push_str(glue.newline);
                                 pos = 0;
                                 if glue.suppressed {
                                     layout.pad(out, 0, start);
@@ -374,11 +462,13 @@ impl FlatRecord {
 
 /// The width of the part of a column on the line where the next column follows, measured
 /// from the column's start; `None` when a continuation restarts the column at the line start.
-fn last_piece_width(atoms: &[Atom]) -> Option<u32> {
+fn last_piece_width(text: &str, atoms: &[Atom<'_>]) -> Option<u32> {
     let mut res = 0u32;
     for atom in atoms {
         match atom {
-            Atom::Text(text) => res = res.saturating_add(width(text)),
+            Atom::Text(range) => {
+                res = res.saturating_add(width(text.get(range.clone()).unwrap_or("")))
+            }
             Atom::Glue(glue) if glue.suppressed => res = 0,
             Atom::Glue(_) => return None,
         }
