@@ -112,10 +112,23 @@ fn copy_files(from: &Path, to: &Path) {
     }
 }
 
+/// A command for one of Shorewall's tools. Shorewall refuses to run with a `SHOREWALL_*`
+/// variable in its environment (`The variable name ... is reserved`), and the tests' own
+/// `SHOREWALL_LS_SHARED` is one.
+fn shorewall_command(program: &Path) -> Command {
+    let mut command = Command::new(program);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("SHOREWALL") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
 /// The oracle's ip6tables-restore (or iptables-restore) text for `dir`, or its error.
 fn compile(oracle: &Path, family: Family, dir: &Path) -> Result<String, String> {
     let script = oracle.join(format!("compile{}", family.digit()));
-    let output = Command::new(&script)
+    let output = shorewall_command(&script)
         .arg(dir)
         .output()
         .map_err(|it| format!("{}: {it}", script.display()))?;
@@ -219,7 +232,7 @@ fn shorewall_update(oracle: &Path, family: Family, dir: &Path) -> Result<TempDir
         .map(|it| Path::new(it).join(tool))
         .find(|it| it.is_file())
         .ok_or_else(|| format!("{tool} is not installed"))?;
-    let output = Command::new(&tool)
+    let output = shorewall_command(&tool)
         .args(["update", "-e"])
         .arg(&copy.0)
         .output()
