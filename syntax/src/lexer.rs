@@ -164,9 +164,23 @@ fn line_rest(rest: &str) -> usize {
     rest.find('\n').unwrap_or(rest.len())
 }
 
-/// The length of the rest of a word: up to the first character in `stop`.
-fn word_rest(rest: &str, stop: &[char]) -> usize {
-    rest.find(stop).unwrap_or(rest.len())
+/// The length of the rest of a word: up to the first byte that `stop` marks (all of them
+/// ASCII, so the length is on a character boundary).
+fn word_rest(rest: &str, stop: &[bool; 256]) -> usize {
+    rest.bytes()
+        .position(|b| stop[usize::from(b)])
+        .unwrap_or(rest.len())
+}
+
+/// A byte table marking the characters of `chars`.
+const fn byte_set(chars: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < chars.len() {
+        set[chars[i] as usize] = true;
+        i += 1;
+    }
+    set
 }
 
 /// After `$`: `{...}` closed on the line, a name, or (`digits`) a positional parameter.
@@ -191,24 +205,18 @@ fn dollar_rest(rest: &str, specials: &[u8]) -> usize {
 }
 
 /// Characters that end a word in column files (a word may contain `?` after its start).
-const CONFIG_WORD_STOP: &[char] = &[
-    ' ', '\t', '\x0B', '\x0C', '\r', '\n', '#', ':', ',', '!', '<', '>', '[', ']', '(', ')', '{',
-    '}', '=', ';', '/', '+', '~', '&', '|', '\\', '"', '\'', '`', '$', '-',
-];
+const CONFIG_WORD_STOP: [bool; 256] = byte_set(b" \t\x0B\x0C\r\n#:,!<>[](){}=;/+~&|\\\"'`$-");
 
 /// Characters that end a shell word (`#` inside a word is not a comment).
-const SHELL_WORD_STOP: &[char] = &[
-    ' ', '\t', '\x0B', '\x0C', '\r', '\n', '"', '\'', '`', '$', ';', '|', '&', '(', ')', '{', '}',
-    '<', '>', '=', '\\',
-];
+const SHELL_WORD_STOP: [bool; 256] = byte_set(b" \t\x0B\x0C\r\n\"'`$;|&(){}<>=\\");
 
 fn config_word(lex: &mut ConfigLexer<'_>) {
-    let n = word_rest(lex.remainder(), CONFIG_WORD_STOP);
+    let n = word_rest(lex.remainder(), &CONFIG_WORD_STOP);
     lex.bump(n);
 }
 
 fn shell_word(lex: &mut ShellLexer<'_>) {
-    let n = word_rest(lex.remainder(), SHELL_WORD_STOP);
+    let n = word_rest(lex.remainder(), &SHELL_WORD_STOP);
     lex.bump(n);
 }
 

@@ -55,7 +55,7 @@ impl<'t> Parser<'t> {
             any_glue,
             pos: 0,
             limit: tokens.len(),
-            builder: TreeBuilder::default(),
+            builder: TreeBuilder::new(text.bytes().filter(|&b| b == b'\n').count()),
             errors: Vec::new(),
             file_type,
             format: 1,

@@ -1,10 +1,12 @@
-//! A green tree builder without interning.
+//! The green tree builder.
 //!
-//! rowan's `GreenNodeBuilder` hashes every token and small node to share identical ones. Our
-//! trees are built once per edit and most tokens are short, so the hashing costs more than the
-//! memory it saves; this builder makes each node and token directly, except the one-byte
-//! tokens (white space, newlines, punctuation), which are most of a file's tokens and are
-//! shared through a small table.
+//! rowan's `GreenNodeBuilder` hashes every token and every small node to share identical ones;
+//! on our files that costs more than it saves. This builder shares only what is cheap to
+//! recognise and common in Shorewall files: short tokens (`\t`, `:`, `net`, `ACCEPT`, `tcp`),
+//! found by their bytes, and nodes with a single child (`PROTO(tcp)`, `PROTO_LIST(PROTO(tcp))`,
+//! the `COLUMN` around it), found by the identity of that child. Both live in small
+//! direct-mapped tables: a miss just builds a new element. Green trees are immutable, so a
+//! shared subtree is indistinguishable from a copy.
 
 use rowan::{GreenNode, GreenToken, NodeOrToken};
 
@@ -12,31 +14,64 @@ use crate::SyntaxKind;
 
 type Element = NodeOrToken<GreenNode, GreenToken>;
 
-#[derive(Default)]
+/// Slots of each sharing table (a power of two).
+const TABLE_SIZE: usize = 1024;
+
 pub(crate) struct TreeBuilder {
     /// The open nodes: their kind and where their first child is in `children`.
     parents: Vec<(SyntaxKind, usize)>,
     children: Vec<Element>,
-    /// One-byte tokens made so far, by kind and byte.
-    short: Vec<(SyntaxKind, u8, GreenToken)>,
+    /// Tokens of at most 8 bytes: kind, length and bytes packed in a `u64`, and the token.
+    tokens: Vec<Option<(SyntaxKind, u8, u64, GreenToken)>>,
+    /// Nodes of one child: kind, the child's address, and the node (which keeps the child
+    /// alive, so the address cannot be reused by another element while the entry exists).
+    nodes: Vec<Option<(SyntaxKind, usize, GreenNode)>>,
+}
+
+fn slot(hash: u64) -> usize {
+    (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize & (TABLE_SIZE - 1)
+}
+
+fn element_address(element: &Element) -> usize {
+    match element {
+        NodeOrToken::Node(node) => &**node as *const rowan::GreenNodeData as usize,
+        NodeOrToken::Token(token) => &**token as *const rowan::GreenTokenData as usize,
+    }
 }
 
 impl TreeBuilder {
+    /// A builder for a text of `lines` lines: the root has about two children a line.
+    pub(crate) fn new(lines: usize) -> TreeBuilder {
+        TreeBuilder {
+            parents: Vec::with_capacity(16),
+            children: Vec::with_capacity(2 * lines + 16),
+            tokens: vec![None; TABLE_SIZE],
+            nodes: vec![None; TABLE_SIZE],
+        }
+    }
+
     pub(crate) fn token(&mut self, kind: SyntaxKind, text: &str) {
-        let token = match text.as_bytes() {
-            &[byte] => self.short_token(kind, byte, text),
+        let token = match text.len() {
+            1..=8 => self.short_token(kind, text),
             _ => GreenToken::new(kind.into(), text),
         };
         self.children.push(NodeOrToken::Token(token));
     }
 
-    fn short_token(&mut self, kind: SyntaxKind, byte: u8, text: &str) -> GreenToken {
-        if let Some((_, _, token)) = self.short.iter().find(|(k, b, _)| *k == kind && *b == byte) {
-            return token.clone();
+    fn short_token(&mut self, kind: SyntaxKind, text: &str) -> GreenToken {
+        let mut bytes = [0u8; 8];
+        bytes[..text.len()].copy_from_slice(text.as_bytes());
+        let packed = u64::from_le_bytes(bytes);
+        let len = text.len() as u8;
+        let i = slot(packed ^ ((kind as u64) << 56) ^ u64::from(len));
+        match &mut self.tokens[i] {
+            Some((k, l, p, token)) if *k == kind && *l == len && *p == packed => token.clone(),
+            entry => {
+                let token = GreenToken::new(kind.into(), text);
+                *entry = Some((kind, len, packed, token.clone()));
+                token
+            }
         }
-        let token = GreenToken::new(kind.into(), text);
-        self.short.push((kind, byte, token.clone()));
-        token
     }
 
     pub(crate) fn start_node(&mut self, kind: SyntaxKind) {
@@ -44,9 +79,31 @@ impl TreeBuilder {
     }
 
     pub(crate) fn finish_node(&mut self) {
-        if let Some((kind, first)) = self.parents.pop() {
-            let node = GreenNode::new(kind.into(), self.children.drain(first..));
-            self.children.push(NodeOrToken::Node(node));
+        let Some((kind, first)) = self.parents.pop() else {
+            return;
+        };
+        let node = if self.children.len() == first + 1 {
+            self.single_child_node(kind)
+        } else {
+            GreenNode::new(kind.into(), self.children.drain(first..))
+        };
+        self.children.push(NodeOrToken::Node(node));
+    }
+
+    /// The node of `kind` around the last child, shared with an earlier identical one.
+    fn single_child_node(&mut self, kind: SyntaxKind) -> GreenNode {
+        let Some(child) = self.children.pop() else {
+            return GreenNode::new(kind.into(), std::iter::empty());
+        };
+        let address = element_address(&child);
+        let i = slot(address as u64 ^ ((kind as u64) << 48));
+        match &mut self.nodes[i] {
+            Some((k, a, node)) if *k == kind && *a == address => node.clone(),
+            entry => {
+                let node = GreenNode::new(kind.into(), std::iter::once(child));
+                *entry = Some((kind, address, node.clone()));
+                node
+            }
         }
     }
 
