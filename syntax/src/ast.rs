@@ -3,6 +3,8 @@
 
 mod ext;
 mod nodes;
+#[cfg(test)]
+mod tests;
 
 pub use self::{ext::*, nodes::*};
 

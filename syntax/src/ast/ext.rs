@@ -292,7 +292,91 @@ impl RulesRecord {
     }
 }
 
+/// A typed record of another file kind: its columns by name, the column schema chosen by the
+/// `?FORMAT` in effect.
+macro_rules! typed_record {
+    ($(#[$meta:meta])* $name:ident, $kind:expr, { $($method:ident => $column:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name {
+            record: Record,
+            format: u32,
+        }
+
+        impl $name {
+            /// The record, read with the columns of `?FORMAT format` (1 unless the file set one).
+            pub fn new(record: Record, format: u32) -> $name {
+                $name { record, format }
+            }
+
+            pub fn record(&self) -> &Record {
+                &self.record
+            }
+
+            pub fn column(&self, name: &str) -> Option<Column> {
+                self.record.column_named(name, $kind.columns(self.format))
+            }
+
+            named_columns! { $($method => $column),* }
+        }
+    };
+}
+
+typed_record!(
+    /// A record of the zones file.
+    ZonesRecord, FileKind::Zones, {
+        zone => "ZONE",
+        zone_type => "TYPE",
+        options => "OPTIONS",
+        in_options => "IN_OPTIONS",
+        out_options => "OUT_OPTIONS",
+    }
+);
+
+typed_record!(
+    /// A record of the interfaces file (BROADCAST only exists in format 1).
+    InterfacesRecord, FileKind::Interfaces, {
+        zone => "ZONE",
+        interface => "INTERFACE",
+        broadcast => "BROADCAST",
+        options => "OPTIONS",
+    }
+);
+
+typed_record!(
+    /// A record of the hosts file.
+    HostsRecord, FileKind::Hosts, {
+        zone => "ZONE",
+        hosts => "HOSTS",
+        options => "OPTIONS",
+    }
+);
+
+typed_record!(
+    /// A record of the policy file.
+    PolicyRecord, FileKind::Policy, {
+        source => "SOURCE",
+        dest => "DEST",
+        policy => "POLICY",
+        log_level => "LOGLEVEL",
+        rate => "RATE",
+        connlimit => "CONNLIMIT",
+    }
+);
+
 impl Directive {
+    /// The text of a `?COMMENT` as Shorewall takes it: the rest of the line, a `#` included
+    /// (`process_compiler_directive` does not strip comments from it), without surrounding
+    /// white space.
+    pub fn comment_text(&self) -> String {
+        let start = self
+            .name_token()
+            .map_or(self.syntax.text_range().start(), |it| it.text_range().end());
+        let text = self.syntax.text().to_string();
+        let offset = usize::from(start - self.syntax.text_range().start());
+        text.get(offset..).unwrap_or("").trim().to_owned()
+    }
+
     /// The directive's name in upper case, without `?`: `SECTION`, `IF`, `INCLUDE`, ...
     pub fn name(&self) -> String {
         self.name_token()
