@@ -60,6 +60,14 @@ fn typed_views(parse: &crate::Parse) {
         );
         let _ = (rules.action(), rules.source(), rules.dest(), rules.dport());
         let _ = (rules.rate(), rules.user(), rules.time(), rules.helper());
+        for format in [1, 2] {
+            let zones = ast::ZonesRecord::new(record.clone(), format);
+            let interfaces = ast::InterfacesRecord::new(record.clone(), format);
+            let hosts = ast::HostsRecord::new(record.clone(), format);
+            let policy = ast::PolicyRecord::new(record.clone(), format);
+            let _ = (zones.zone(), zones.out_options(), interfaces.broadcast());
+            let _ = (hosts.hosts(), policy.policy(), policy.connlimit());
+        }
     }
     for directive in file.directives() {
         let _ = (
