@@ -443,6 +443,10 @@ impl Iterator for Sig<'_, '_> {
 /// because Shorewall handles those lines before it joins lines.
 fn continuation_glue(text: &str, tokens: &[Token]) -> Vec<u32> {
     use SyntaxKind::*;
+    // Most files have no backslash at all: then there is no glue, and no table.
+    if !text.contains('\\') {
+        return Vec::new();
+    }
     let mut glue = vec![0u32; tokens.len()];
     let kind = |idx: usize| tokens.get(idx).map(|it| it.kind);
     for (idx, token) in tokens.iter().enumerate() {

@@ -59,9 +59,11 @@ impl TreeBuilder {
     }
 
     fn short_token(&mut self, kind: SyntaxKind, text: &str) -> GreenToken {
-        let mut bytes = [0u8; 8];
-        bytes[..text.len()].copy_from_slice(text.as_bytes());
-        let packed = u64::from_le_bytes(bytes);
+        // Packed by hand: `copy_from_slice` of a few bytes is a call to `memcpy`.
+        let packed = text
+            .bytes()
+            .enumerate()
+            .fold(0u64, |acc, (i, b)| acc | u64::from(b) << (8 * i));
         let len = text.len() as u8;
         let i = slot(packed ^ ((kind as u64) << 56) ^ u64::from(len));
         match &mut self.tokens[i] {

@@ -14,9 +14,7 @@ pub(crate) fn record_characters(p: &mut Parser<'_>, tails: &Tails) {
     let start = p.token_range(p.pos()).start();
     let end = p.token_range(tails.content_end).start().max(start);
     let bytes = p.source(rowan::TextRange::new(start, end)).as_bytes();
-    let suspicious = bytes
-        .iter()
-        .any(|&b| matches!(b, b'"' | b'\'' | b'`' | b'\\') || !is_printable_byte(b));
+    let suspicious = bytes.iter().any(|&b| SUSPICIOUS[usize::from(b)]);
     if !suspicious {
         return;
     }
@@ -64,8 +62,21 @@ pub(crate) fn is_printable(text: &str) -> bool {
     text.bytes().all(is_printable_byte)
 }
 
-fn is_printable_byte(b: u8) -> bool {
-    (0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+/// The bytes that make a record worth a closer look: quotes, backquotes, backslashes, and
+/// whatever is not printable ASCII or white space.
+const SUSPICIOUS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = matches!(byte, b'"' | b'\'' | b'`' | b'\\') || !is_printable_byte(byte);
+        b += 1;
+    }
+    table
+};
+
+const fn is_printable_byte(b: u8) -> bool {
+    matches!(b, 0x20..=0x7e | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
 
 /// More columns than the file has: reported over the extra columns, from token `start` to the

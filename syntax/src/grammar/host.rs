@@ -320,19 +320,21 @@ fn split_ipv6(p: &Parser<'_>, side: Side) -> Split {
             && kind(n - 1) == WORD
             && text(n - 1).bytes().all(|b| b.is_ascii_digit())
     };
-    let patterns: [&dyn Fn(usize) -> bool; 5] = [
-        &bracket_list,
-        &bracketed,
-        &ipset,
-        &special,
-        &bracketed_prefix,
-    ];
-    for pattern in patterns {
-        if let Some(j) = (0..n).find(|&j| colon_at(j) && pattern(j)) {
+    // Each pattern at every colon, in Shorewall's order; most texts have few colons.
+    let colons: Vec<usize> = (1..n).filter(|&j| colon_at(j)).collect();
+    for pattern in 0..5 {
+        let found = colons.iter().copied().find(|&j| match pattern {
+            0 => bracket_list(j),
+            1 => bracketed(j),
+            2 => ipset(j),
+            3 => special(j),
+            _ => bracketed_prefix(j),
+        });
+        if let Some(j) = found {
             return Split::InterfaceThenAddresses(sig.at(j));
         }
     }
-    if (0..n).any(|i| kind(i) == COLON) {
+    if !colons.is_empty() || (n > 0 && kind(0) == COLON) {
         return Split::Addresses;
     }
     // `(?:\+|&|%|~|\..*\.)` (a DEST has no `%` or `~`), or `^!?\^`.
