@@ -511,10 +511,16 @@ impl Family {
         } else {
             path.parent()
         };
-        match dir.and_then(|it| it.file_name()).and_then(|it| it.to_str()) {
-            Some("shorewall") | Some("shorewall4") => Family::Ipv4,
-            _ => Family::Ipv6,
+        // The nearest directory named after a product decides, so that `shorewall/macros/`
+        // is IPv4 too.
+        for ancestor in dir.into_iter().flat_map(Path::ancestors) {
+            match ancestor.file_name().and_then(|it| it.to_str()) {
+                Some("shorewall") | Some("shorewall4") => return Family::Ipv4,
+                Some("shorewall6") => return Family::Ipv6,
+                _ => {}
+            }
         }
+        Family::Ipv6
     }
 
     pub fn conf_file_name(self) -> &'static str {
@@ -709,5 +715,13 @@ mod tests {
             Family::Ipv4
         );
         assert_eq!(Family::from_path(Path::new("rules")), Family::Ipv6);
+        assert_eq!(
+            Family::from_path(Path::new("x/shorewall/macros/macro.RTP")),
+            Family::Ipv4
+        );
+        assert_eq!(
+            Family::from_path(Path::new("shorewall/backup/shorewall6/rules")),
+            Family::Ipv6
+        );
     }
 }

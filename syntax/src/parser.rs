@@ -439,8 +439,8 @@ impl Iterator for Sig<'_, '_> {
 /// Finds the line continuations: `\` at the end of a line, optionally followed by a comment
 /// (Shorewall strips `\s*#.*` after a trailing backslash first), then the newline. When the text
 /// before the backslash ends in `,` or `:`, Shorewall also drops the next line's indentation, so
-/// that whitespace is glue too. A continuation into a compiler-directive line is not glued,
-/// because Shorewall handles those lines before it joins lines.
+/// that whitespace is glue too. A continuation into a compiler-directive line ends the record
+/// (see below).
 fn continuation_glue(text: &str, tokens: &[Token]) -> Vec<u32> {
     use SyntaxKind::*;
     // Most files have no backslash at all: then there is no glue, and no table.
@@ -468,6 +468,12 @@ fn continuation_glue(text: &str, tokens: &[Token]) -> Vec<u32> {
         }
         if let Some(token) = tokens.get(next) {
             if token.kind == DIRECTIVE_NAME && is_line_directive(token.text(text)) {
+                // Shorewall reads the directive first and then joins the lines around it, which
+                // a line-oriented tree cannot show: the record ends here, and its `\` (with the
+                // comment after it) is glue rather than a forbidden backslash.
+                if let Some(slot) = glue.get_mut(idx) {
+                    *slot = (end - 1 - idx) as u32;
+                }
                 continue;
             }
         }
