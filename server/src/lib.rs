@@ -5,6 +5,7 @@
 //! `syntax` (the `shorewall-syntax` crate) → `model` → `compile` → `ide` → `lsp` and `cli`.
 
 pub mod cli;
+pub mod compile;
 pub mod disk;
 pub mod format_config;
 pub mod manpages;
