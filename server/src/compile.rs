@@ -5,9 +5,31 @@
 //! working chain table with Shorewall's bookkeeping and [`optimize`] its optimizer;
 //! [`capabilities`] says what the target kernel supports.
 
+pub mod addresses;
 pub mod capabilities;
 pub mod chains;
 pub mod emit;
 pub mod ir;
+pub mod lists;
+pub mod log;
+pub mod matches;
 pub mod optimize;
 pub mod perl_hash;
+
+/// A fatal compilation error: a message in Shorewall's words (`Invalid rate (3/fortnight)`).
+/// The lowering attaches the file and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fatal(pub String);
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Fatal>;
+
+/// `Err(Fatal(message))`.
+pub(crate) fn error<T>(message: impl Into<String>) -> Result<T> {
+    Err(Fatal(message.into()))
+}

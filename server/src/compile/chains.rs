@@ -16,6 +16,7 @@ use super::ir::{
     BUILTIN_CHAINS,
 };
 use super::perl_hash::PerlHashOrder;
+use super::{error, Result};
 
 /// A netfilter table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -51,22 +52,6 @@ pub const DONT_DELETE: u8 = 2;
 pub const DONT_MOVE: u8 = 4;
 /// A chain has a `RETURN` rule.
 pub const RETURNS: u8 = 8;
-
-/// What went wrong while building chains: a message in Shorewall's words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainError(pub String);
-
-impl std::fmt::Display for ChainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-pub type ChainResult<T> = Result<T, ChainError>;
-
-pub(crate) fn error<T>(message: impl Into<String>) -> ChainResult<T> {
-    Err(ChainError(message.into()))
-}
 
 /// One chain with Shorewall's bookkeeping. Fields that only some chains use (policy chains,
 /// action chains) are kept here too, as in Shorewall's chain hash.
@@ -522,7 +507,7 @@ impl ChainTable {
         jump: Jump,
         to: &str,
         matches: Vec<Match>,
-    ) -> ChainResult<Option<usize>> {
+    ) -> Result<Option<usize>> {
         self.add_ijump_internal(table, from, jump, to, false, None, matches)
     }
 
@@ -535,7 +520,7 @@ impl ChainTable {
         to: &str,
         origin: Option<&str>,
         matches: Vec<Match>,
-    ) -> ChainResult<Option<usize>> {
+    ) -> Result<Option<usize>> {
         self.add_ijump_internal(table, from, jump, to, false, origin, matches)
     }
 
@@ -549,7 +534,7 @@ impl ChainTable {
         expand_ports: bool,
         origin: Option<&str>,
         matches: Vec<Match>,
-    ) -> ChainResult<Option<usize>> {
+    ) -> Result<Option<usize>> {
         if self.closed(table, from) {
             return Ok(None);
         }
@@ -769,7 +754,7 @@ impl ChainTable {
         chain: &str,
         text: &str,
         expand_ports: bool,
-    ) -> ChainResult<usize> {
+    ) -> Result<usize> {
         if self.closed(table, chain) {
             return Ok(0);
         }
@@ -814,7 +799,7 @@ impl ChainTable {
         first: &str,
         ports: &str,
         rest: &str,
-    ) -> ChainResult<usize> {
+    ) -> Result<usize> {
         if port_count(ports) > 15 {
             let mut added = 0;
             for group in split_port_list(ports) {
@@ -841,12 +826,7 @@ impl ChainTable {
     }
 
     /// Parses `text` and appends it (`push_rule`).
-    pub fn push_rule(
-        &mut self,
-        table: TableId,
-        chain: &str,
-        text: &str,
-    ) -> ChainResult<Option<usize>> {
+    pub fn push_rule(&mut self, table: TableId, chain: &str, text: &str) -> Result<Option<usize>> {
         if self.closed(table, chain) {
             return Ok(None);
         }
@@ -888,7 +868,7 @@ impl ChainTable {
         chain: &str,
         index: usize,
         text: &str,
-    ) -> ChainResult<()> {
+    ) -> Result<()> {
         let (mut rule, _) = transform_rule(text, &self.terminating)?;
         let chain_origin = self.chain(table, chain).origin.clone();
         self.set_rule_comment(&chain_origin, &mut rule);
@@ -909,7 +889,7 @@ impl ChainTable {
         goto_ok: bool,
         predicate: &str,
         expand_ports: bool,
-    ) -> ChainResult<usize> {
+    ) -> Result<usize> {
         if self.closed(table, from) {
             return Ok(0);
         }
@@ -949,7 +929,7 @@ impl ChainTable {
         to: &str,
         goto: bool,
         predicate: &str,
-    ) -> ChainResult<()> {
+    ) -> Result<()> {
         if self.closed(table, from) {
             return Ok(());
         }
@@ -1303,7 +1283,7 @@ fn contains_inverted_header(predicate: &str) -> bool {
 /// Parses rule text (`-s 2001:db8::1 -p 6 --dport 22 -j ACCEPT`) into a rule, as Shorewall's
 /// `transform_rule` does. Returns the rule and whether it completes its chain (it has no
 /// matches and jumps to a terminating target or `-g`).
-pub fn transform_rule(input: &str, terminating: &BTreeSet<String>) -> ChainResult<(Rule, bool)> {
+pub fn transform_rule(input: &str, terminating: &BTreeSet<String>) -> Result<(Rule, bool)> {
     let mut rule = Rule {
         form: Form::Text,
         ..Rule::default()
@@ -1458,7 +1438,7 @@ fn starts_new_option(text: &str) -> bool {
 }
 
 /// Adds option `key` with `value` to a parsed rule (`set_rule_option`).
-fn set_rule_option(rule: &mut Rule, key: &str, value: String) -> ChainResult<()> {
+fn set_rule_option(rule: &mut Rule, key: &str, value: String) -> Result<()> {
     rule.simple = false;
     let mut key = key.to_owned();
     let mut value = value;
