@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-/// The capabilities file of the reference system (`server/data/capabilities6`).
-pub const DEFAULT_CAPABILITIES: &str = include_str!("../../data/capabilities6");
+/// The capabilities file of the reference system (`server/data/capabilities/capabilities6`, shared with the model).
+pub const DEFAULT_CAPABILITIES: &str = include_str!("../../data/capabilities/capabilities6");
 
 /// Parsed capabilities: `NAME=Yes` is present, `NAME=` absent, `*VERSION` numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
