@@ -8,6 +8,7 @@
 pub mod addresses;
 pub mod capabilities;
 pub mod chains;
+pub mod config;
 pub mod emit;
 pub mod ir;
 pub mod lists;
@@ -15,6 +16,7 @@ pub mod log;
 pub mod matches;
 pub mod optimize;
 pub mod perl_hash;
+pub mod topology;
 
 /// A fatal compilation error: a message in Shorewall's words (`Invalid rate (3/fortnight)`).
 /// The lowering attaches the file and line.

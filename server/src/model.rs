@@ -447,3 +447,71 @@ impl Ctx<'_> {
         None
     }
 }
+
+/// One record of an action body, read for one invocation of the action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLine {
+    pub site: Site,
+    /// The columns by rules-file position (`-` when absent), parameters substituted.
+    pub columns: Vec<String>,
+    /// The `?COMMENT` in effect.
+    pub comment: Option<String>,
+    /// `;;` raw matches.
+    pub raw_matches: Option<String>,
+}
+
+/// What an action body yields, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyItem {
+    Line(BodyLine),
+    /// `DEFAULTS a,b,...`.
+    Defaults(Vec<String>),
+}
+
+/// Reads the body of an action file the way Shorewall reads it for one invocation: `$1`,
+/// `@1`, ... are `params`, the named action variables (`chain`, `caller`, `loglevel`,
+/// `logtag`, `action`, `disposition`, and `0` for `$0`) are `vars`, and `?IF` is evaluated
+/// with them. The compiler calls this once per distinct invocation. Problems found are
+/// returned as diagnostics.
+pub fn read_action_body(
+    model: &Model,
+    env: &Environment<'_>,
+    file: FileId,
+    params: &[String],
+    vars: &[(String, String)],
+) -> (Vec<BodyItem>, Vec<Diagnostic>) {
+    let mut ctx = Ctx::new(&model.dir, model.family, env);
+    ctx.model.files = model.files.clone();
+    ctx.model.settings = model.settings.clone();
+    ctx.model.capabilities = model.capabilities.clone();
+    ctx.model.params = model.params.clone();
+    ctx.model.firewall_zone = model.firewall_zone.clone();
+    let opts = reader::ReadOptions {
+        action_params: Some(params.iter().map(|it| Value::Known(it.clone())).collect()),
+        sections: false,
+        action_vars: Some(vars.to_vec()),
+    };
+    let events = reader::read(&mut ctx, file, opts);
+    let items = events
+        .into_iter()
+        .filter_map(|event| match event {
+            reader::Event::Record(line) => Some(BodyItem::Line(BodyLine {
+                site: line.site,
+                columns: (0..rules::col::COUNT)
+                    .map(|idx| line.value(idx).to_owned())
+                    .collect(),
+                comment: line.comment.clone(),
+                raw_matches: line.raw_matches.clone(),
+            })),
+            reader::Event::Defaults { args, .. } => Some(BodyItem::Defaults(args)),
+            reader::Event::Section { .. } => None,
+        })
+        .collect();
+    let diagnostics = ctx
+        .model
+        .diagnostics
+        .into_iter()
+        .filter(|it| it.severity == Severity::Error)
+        .collect();
+    (items, diagnostics)
+}

@@ -15,6 +15,12 @@ use crate::model::{
 pub struct Policy {
     pub source: String,
     pub dest: String,
+    /// The SOURCE and DEST as written (after expansion), e.g. `all!net`, for the zones a
+    /// wildcard excludes.
+    pub source_text: String,
+    pub dest_text: String,
+    /// The policy ends in `:audit`.
+    pub audit: bool,
     /// `ACCEPT`, `DROP`, `REJECT`, `CONTINUE`, `QUEUE`, `NFQUEUE(...)`, `NONE`, `BLACKLIST`.
     pub policy: String,
     /// The default actions after `:`, as written (`None` when absent).
@@ -235,6 +241,9 @@ fn policy_record(ctx: &mut Ctx<'_>, line: &Line) {
             ctx.model.policies.push(Policy {
                 source: source_name,
                 dest: dest_name,
+                source_text: source.clone(),
+                dest_text: dest.clone(),
+                audit: original.ends_with(":audit"),
                 policy: name.clone(),
                 default_actions: defaults.clone(),
                 log_level: log_level.clone(),

@@ -27,6 +27,10 @@ pub(crate) struct ReadOptions {
     pub(crate) action_params: Option<Vec<Value>>,
     /// Whether `?SECTION` is allowed.
     pub(crate) sections: bool,
+    /// The named variables of the action invocation (`@chain`, `@caller`, `@loglevel`,
+    /// `@logtag`, `@action`, `@disposition`; `@0` and `$0` are `chain`), when the compiler
+    /// reads a body for one invocation.
+    pub(crate) action_vars: Option<Vec<(String, String)>>,
 }
 
 /// What reading a file yields, in order.
@@ -410,6 +414,7 @@ impl Reader<'_, '_> {
         let vars = LineVariables {
             ctx: self.ctx,
             params: self.opts.action_params.as_deref(),
+            vars: self.opts.action_vars.as_deref(),
         };
         expand::expand(text, &vars).text
     }
@@ -554,10 +559,15 @@ impl Reader<'_, '_> {
         let vars = LineVariables {
             ctx: self.ctx,
             params: self.opts.action_params.as_deref(),
+            vars: self.opts.action_vars.as_deref(),
         };
         let mut expansion = expand::expand(&text, &vars);
         if self.opts.action_params.is_some() {
-            expansion.text = expand_at_params(&expansion.text, self.opts.action_params.as_deref());
+            expansion.text = expand_at_params(
+                &expansion.text,
+                self.opts.action_params.as_deref(),
+                self.opts.action_vars.as_deref(),
+            );
         }
         let strict = vars.strict();
         for problem in &expansion.problems {
@@ -613,9 +623,19 @@ fn raw_text(raw: &ast::RawMatches) -> String {
 }
 
 /// `@1`, `@{1}`, `@chain` in an action body.
-fn expand_at_params(text: &str, params: Option<&[Value]>) -> String {
+fn expand_at_params(
+    text: &str,
+    params: Option<&[Value]>,
+    vars: Option<&[(String, String)]>,
+) -> String {
     let Some(params) = params else {
         return text.to_owned();
+    };
+    let named = |name: &str| -> Option<String> {
+        vars?
+            .iter()
+            .find(|(it, _)| it == name)
+            .map(|(_, value)| value.clone())
     };
     let mut res = String::new();
     let mut rest = text;
@@ -635,13 +655,16 @@ fn expand_at_params(text: &str, params: Option<&[Value]>) -> String {
         }
         let name = &body[..len];
         let value = match name.parse::<usize>() {
-            Ok(0) => UNKNOWN.to_string(),
+            Ok(0) => named("chain").unwrap_or_else(|| UNKNOWN.to_string()),
             Ok(n) => match params.get(n - 1) {
                 Some(Value::Known(it)) => it.clone(),
                 Some(Value::Unknown) => UNKNOWN.to_string(),
                 None => String::new(),
             },
-            Err(_) => UNKNOWN.to_string(),
+            Err(_) => match vars {
+                Some(_) => named(name).unwrap_or_default(),
+                None => UNKNOWN.to_string(),
+            },
         };
         res.push_str(&value);
         rest = &body[len + usize::from(braced)..];
@@ -672,17 +695,26 @@ fn reference_range(record: &ast::Record, name: &str) -> Option<TextRange> {
 pub(crate) struct LineVariables<'a, 'e> {
     pub(crate) ctx: &'a Ctx<'e>,
     pub(crate) params: Option<&'a [Value]>,
+    pub(crate) vars: Option<&'a [(String, String)]>,
 }
 
 impl Variables for LineVariables<'_, '_> {
     fn lookup(&self, name: &str) -> Option<Value> {
-        self.ctx.variable(name, true)
+        self.ctx.variable(name, true).or_else(|| {
+            self.vars?
+                .iter()
+                .find(|(it, _)| it == name)
+                .map(|(_, value)| Value::Known(value.clone()))
+        })
     }
 
     fn action_param(&self, index: usize) -> Option<Value> {
         let params = self.params?;
         if index == 0 {
-            return Some(Value::Unknown);
+            let chain = self
+                .vars
+                .and_then(|vars| vars.iter().find(|(it, _)| it == "0"));
+            return Some(chain.map_or(Value::Unknown, |(_, value)| Value::Known(value.clone())));
         }
         Some(
             params

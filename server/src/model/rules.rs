@@ -186,6 +186,7 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
             ReadOptions {
                 action_params: None,
                 sections,
+                action_vars: None,
             },
         );
         let initial = if kind == FileKind::BlRules {

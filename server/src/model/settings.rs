@@ -19,6 +19,9 @@ use crate::model::{
 pub struct Setting {
     pub value: String,
     pub site: Option<Site>,
+    /// The value is Shorewall's default, not what the file says (the option is absent or
+    /// empty there).
+    pub defaulted: bool,
 }
 
 /// The settings of shorewall6.conf, defaults included.
@@ -331,6 +334,15 @@ impl Settings {
         self.site(name).is_some()
     }
 
+    /// The value the file gives an option, if it gives a non-empty one (Shorewall's
+    /// `supplied $config{NAME}`, before its defaults apply).
+    pub fn supplied(&self, name: &str) -> Option<&str> {
+        self.values
+            .get(name)
+            .filter(|it| !it.defaulted && !it.value.is_empty())
+            .map(|it| it.value.as_str())
+    }
+
     /// A Yes/No option: true for Yes (after defaults).
     pub fn is_yes(&self, name: &str) -> bool {
         self.get(name).eq_ignore_ascii_case("yes")
@@ -361,6 +373,7 @@ impl Settings {
             .or_insert_with(|| Setting {
                 value: value.to_owned(),
                 site: None,
+                defaulted: true,
             });
     }
 }
@@ -465,6 +478,7 @@ pub(crate) fn read(
                 Setting {
                     value,
                     site: Some(site),
+                    defaulted: false,
                 },
             );
         }
@@ -477,6 +491,7 @@ pub(crate) fn read(
                 Setting {
                     value: (*default).to_owned(),
                     site,
+                    defaulted: true,
                 },
             );
         }
