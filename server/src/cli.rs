@@ -4,6 +4,7 @@
 //! errors and unreadable input.
 
 pub mod check;
+pub mod compile;
 mod fmt;
 mod syntax;
 
@@ -20,7 +21,8 @@ commands:
   check [DIR]              report every error in a configuration directory
   fmt [--check] [--upgrade] [PATH...]
                            format configuration files (fmt --help for more)
-  compile [DIR]            print the ip6tables-restore input the directory compiles to
+  compile [DIR] [--annotate]
+                           print the ip6tables-restore input the directory compiles to
   syntax FILE              print the syntax tree of a file and its syntax errors
 ";
 
@@ -35,6 +37,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> ExitCod
         "fmt" => fmt::run(rest, out, err),
         "syntax" => syntax::run(rest, out, err),
         "check" => check::run(rest, out, err),
+        "compile" => compile::run(rest, out, err),
         "-h" | "--help" | "help" => {
             let _ = write!(out, "{USAGE}");
             0

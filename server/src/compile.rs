@@ -5,17 +5,23 @@
 //! working chain table with Shorewall's bookkeeping and [`optimize`] its optimizer;
 //! [`capabilities`] says what the target kernel supports.
 
+pub mod actions;
 pub mod addresses;
 pub mod capabilities;
 pub mod chains;
+pub mod common;
 pub mod config;
 pub mod emit;
 pub mod ir;
 pub mod lists;
 pub mod log;
+pub mod lower;
 pub mod matches;
+pub mod matrix;
 pub mod optimize;
 pub mod perl_hash;
+pub mod policy;
+pub mod rules;
 pub mod topology;
 
 /// A fatal compilation error: a message in Shorewall's words (`Invalid rate (3/fortnight)`).

@@ -442,7 +442,7 @@ impl Ctx<'_> {
             return Some(Value::Known(value.to_owned()));
         }
         if with_settings && settings::is_option(name, self.model.family) {
-            return Some(Value::Known(self.model.settings.get(name).to_owned()));
+            return Some(Value::Known(self.model.settings.config_value(name)));
         }
         None
     }

@@ -288,7 +288,7 @@ impl ChainTable {
 
     /// Whether rules can no longer be added to `name`: it is missing or complete.
     pub fn closed(&self, table: TableId, name: &str) -> bool {
-        self.get(table, name).map_or(true, |it| it.complete)
+        self.get(table, name).is_none_or(|it| it.complete)
     }
 
     /// Chain names of `table` in Perl hash order (`keys %$tableref`).

@@ -81,9 +81,7 @@ impl CompileConfig {
             }
         };
         let text = |name: &str, default: &str| supplied(name).unwrap_or_else(|| default.to_owned());
-        let mut config = CompileConfig::default();
-
-        config.optimize = match supplied("OPTIMIZE") {
+        let optimize = match supplied("OPTIMIZE") {
             None => 0,
             Some(value) if value.eq_ignore_ascii_case("all") => 31,
             Some(value) if value.eq_ignore_ascii_case("none") => 0,
@@ -91,6 +89,10 @@ impl CompileConfig {
                 Some(it) if (0..=31).contains(&it) => it as u32,
                 _ => return error(format!("Invalid OPTIMIZE value ({value})")),
             },
+        };
+        let mut config = CompileConfig {
+            optimize,
+            ..CompileConfig::default()
         };
 
         // LOGLIMIT
@@ -457,8 +459,7 @@ fn log_limit(rate: &str, caps: &Capabilities) -> Result<(String, Vec<Match>)> {
             "hashlimit-upto"
         };
         let mut limit = "-m hashlimit ".to_owned();
-        let units;
-        match body.rsplit_once(':') {
+        let units = match body.rsplit_once(':') {
             Some((r, burst)) if body.contains('/') => {
                 let Some((r, count, unit)) = parse_rate(r).filter(|(_, _, unit)| unit.is_some())
                 else {
@@ -474,7 +475,7 @@ fn log_limit(rate: &str, caps: &Capabilities) -> Result<(String, Vec<Match>)> {
                     return error(format!("Invalid burst value ({burst})"));
                 }
                 limit.push_str(&format!("--{option} {r} --hashlimit-burst {burst} --hashlimit-name lograte --hashlimit-mode "));
-                units = unit;
+                unit
             }
             _ => {
                 let Some((r, count, unit)) = parse_rate(body) else {
@@ -486,9 +487,9 @@ fn log_limit(rate: &str, caps: &Capabilities) -> Result<(String, Vec<Match>)> {
                 limit.push_str(&format!(
                     "--{option} {r} --hashlimit-name lograte --hashlimit-mode "
                 ));
-                units = unit;
+                unit
             }
-        }
+        };
         limit.push_str(if rate.starts_with("s:") {
             "srcip "
         } else {

@@ -3,8 +3,12 @@
 
 use super::{error, Result};
 
-/// `split_list`: a comma list without empty elements.
+/// `split_list`: a comma list without empty elements (an empty text is an empty list, as
+/// Perl's `split` makes it).
 pub fn split_list<'a>(list: &'a str, what: &str) -> Result<Vec<&'a str>> {
+    if list.is_empty() {
+        return Ok(Vec::new());
+    }
     if list.starts_with(',')
         || list.ends_with(',')
         || list.contains(",,")

@@ -193,7 +193,7 @@ pub fn validate_icmp6(kind: &str) -> Result<String> {
             && text.chars().all(|c| c.is_ascii_digit())
             && text.parse::<u32>().is_ok_and(|n| n < 256)
     };
-    if small(kind_part) && code.map_or(true, small) {
+    if small(kind_part) && code.is_none_or(small) {
         return Ok(kind.to_owned());
     }
     error(format!("Invalid IPv6 ICMP Type ({kind})"))

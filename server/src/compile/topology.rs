@@ -519,7 +519,7 @@ impl Topology {
                     }
                 }
             }
-            if options.get("ignore").is_none() {
+            if !options.contains_key("ignore") {
                 options.insert("ignore".into(), "0".into());
             }
             if options.contains_key("bridge") && !options.contains_key("routeback") {

@@ -525,6 +525,21 @@ impl Reader<'_, '_> {
                 .collect();
             (values, record.raw_matches().map(|it| raw_text(&it)))
         };
+        // `{ comment="..." }` is the comment of this record alone.
+        let pair_comment = record
+            .pairs()
+            .find(|pair| {
+                pair.name()
+                    .is_some_and(|it| it.eq_ignore_ascii_case("comment"))
+            })
+            .and_then(|pair| pair.value())
+            .map(|it| {
+                let text = it.text();
+                text.strip_prefix('"')
+                    .and_then(|it| it.strip_suffix('"'))
+                    .unwrap_or(&text)
+                    .to_owned()
+            });
         let line = Line {
             file,
             record,
@@ -532,7 +547,7 @@ impl Reader<'_, '_> {
             values,
             ranges: original_ranges,
             raw_matches,
-            comment: self.comment.clone(),
+            comment: pair_comment.or_else(|| self.comment.clone()),
         };
         self.events.push(Event::Record(line));
     }
@@ -736,7 +751,9 @@ struct ReaderCondition<'a, 'e> {
 
 impl ConditionContext for ReaderCondition<'_, '_> {
     fn variable(&self, name: &str) -> Option<Value> {
-        self.ctx.variable(name, false)
+        // Shorewall substitutes `%variables`, which holds the settings of shorewall6.conf too
+        // (`evaluate_expression`).
+        self.ctx.variable(name, true)
     }
 
     fn action_param(&self, name: &str) -> Option<Value> {

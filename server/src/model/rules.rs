@@ -685,8 +685,12 @@ fn check_builtin(
     let site = inv.site(col::ACTION);
     let bare = basic.trim_end_matches(['+', '-', '!']);
     if let Some(param) = param {
-        if target_flags & flags::OPTIONS == 0 && target_flags & flags::SET == 0 && !param.is_empty()
-        {
+        // IP6TABLES(...) takes a target; INLINE(...) an action (`process_rule` checks them
+        // apart, through `handle_inline`).
+        let takes_param = target_flags
+            & (flags::OPTIONS | flags::SET | flags::IPTABLES | flags::INLINERULE | flags::TARPIT)
+            != 0;
+        if !takes_param && !param.is_empty() {
             emit(
                 ctx,
                 inv,

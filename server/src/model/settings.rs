@@ -343,6 +343,21 @@ impl Settings {
             .map(|it| it.value.as_str())
     }
 
+    /// The value Shorewall's `%config` holds after `get_configuration`, which is what `$NAME`
+    /// expands to in `?IF` and in records: a Yes/No option is `Yes` or empty.
+    pub fn config_value(&self, name: &str) -> String {
+        let value = self.get(name);
+        if YES_NO.iter().any(|(it, _)| *it == name) {
+            if value.eq_ignore_ascii_case("yes") {
+                return "Yes".to_owned();
+            }
+            if value.eq_ignore_ascii_case("no") || value.is_empty() {
+                return String::new();
+            }
+        }
+        value.to_owned()
+    }
+
     /// A Yes/No option: true for Yes (after defaults).
     pub fn is_yes(&self, name: &str) -> bool {
         self.get(name).eq_ignore_ascii_case("yes")

@@ -1,0 +1,841 @@
+//! Actions (`Rules.pm process_action`, `process_inline`, `use_action`, ...): an action is
+//! expanded once per distinct invocation (action, log level, tag, parameters) into its own
+//! chain; an inline action is expanded in place like a macro. The standard actions whose
+//! bodies are Perl code (Broadcast and Multicast without the ADDRTYPE capability) are
+//! reimplemented here.
+
+use crate::model::{self, BodyItem};
+
+use super::chains::{TableId, DONT_MOVE, DONT_OPTIMIZE};
+use super::lists::{split_list, split_list1, split_list2, split_list3};
+use super::lower::{opt, section, target, ActParams, Compiler};
+use super::rules::{isolate_basic_target, state_match, Columns};
+use super::{error, Result};
+
+/// `merge_levels`: the log level of an action invocation applied to a body line.
+pub(crate) fn merge_levels(superior: &str, subordinate: &str) -> Result<String> {
+    if matches!(subordinate, "FORMAT" | "COMMENT" | "DEFAULTS" | "DEFAULT") {
+        return Ok(subordinate.to_owned());
+    }
+    let sup = split_list2(superior, "Action")?;
+    let sub = split_list2(subordinate, "Action")?;
+    let subparts = sub.len();
+    let Some(target) = sub.first().cloned().filter(|it| !it.is_empty()) else {
+        return error("Missing ACTION");
+    };
+    let level = sup.get(1).cloned().unwrap_or_default();
+    let tag = sup.get(2).cloned().unwrap_or_default();
+    let netlink = target.starts_with("NFLOG") || target.starts_with("ULOG");
+    if sup.len() == 3 {
+        if netlink {
+            return Ok(format!("{subordinate}:{tag}"));
+        }
+        if level == "none!" {
+            return Ok(format!("{target}:none!:{tag}"));
+        }
+        if level.ends_with('!') {
+            return Ok(format!("{target}:{level}:{tag}"));
+        }
+        if subparts >= 2 {
+            return Ok(subordinate.to_owned());
+        }
+        return Ok(format!("{target}:{level}:{tag}"));
+    }
+    if sup.len() == 2 {
+        if netlink {
+            return Ok(subordinate.to_owned());
+        }
+        if level == "none!" {
+            return Ok(format!("{target}:none!"));
+        }
+        if level.ends_with('!') || subparts < 2 {
+            return Ok(format!("{target}:{level}"));
+        }
+    }
+    Ok(subordinate.to_owned())
+}
+
+/// `merge_macro_source_dest`.
+pub(crate) fn merge_source_dest(body: &str, invocation: &str) -> String {
+    if invocation.is_empty() {
+        return body.to_owned();
+    }
+    if body.is_empty() {
+        return invocation.to_owned();
+    }
+    if invocation == "-" {
+        return body.to_owned();
+    }
+    let addressy = invocation.matches('.').count() >= 2
+        || invocation.starts_with('+')
+        || invocation.starts_with('!')
+        || invocation.starts_with('~')
+        || invocation.contains("~<")
+        || invocation.contains("~[");
+    if addressy {
+        format!("{body}:{invocation}")
+    } else {
+        format!("{invocation}:{body}")
+    }
+}
+
+/// `merge_macro_column`: the invocation's value unless it is `-`.
+fn merge_column(body: &str, invocation: &str) -> String {
+    if !invocation.is_empty() && invocation != "-" {
+        invocation.to_owned()
+    } else {
+        body.to_owned()
+    }
+}
+
+impl Compiler<'_> {
+    /// `normalize_action`: the tuple `action:level:tag:caller:params` naming an invocation.
+    pub(crate) fn normalize_action(&self, action: &str, level: &str, param: &str) -> String {
+        let (mut level, tag) = match level.split_once(':') {
+            Some((l, t)) => (l.to_owned(), t.to_owned()),
+            None => (level.to_owned(), String::new()),
+        };
+        let logjump = self
+            .actions
+            .get(action)
+            .is_some_and(|it| it.options & opt::LOGJUMP != 0);
+        if logjump || level.is_empty() {
+            level = "none".into();
+        }
+        let mut param = param.to_owned();
+        while let Some(rest) = param.strip_suffix(",-") {
+            param = rest.to_owned();
+        }
+        if param == "-" {
+            param.clear();
+        }
+        format!("{action}:{level}:{tag}::{param}")
+    }
+
+    /// `use_action`: the chain of an invocation if it is new (created now), else `None`.
+    pub(crate) fn use_action(&mut self, normalized: &str) -> Result<Option<String>> {
+        if self.usedactions.contains_key(normalized) {
+            return Ok(None);
+        }
+        let mut parts = normalized.splitn(5, ':');
+        let action = parts.next().unwrap_or("").to_owned();
+        let level = parts.next().unwrap_or("").to_owned();
+        let tag = parts.next().unwrap_or("").to_owned();
+        let _caller = parts.next();
+        let param = parts.next().unwrap_or("").to_owned();
+        let name = if level == "none" && tag.is_empty() && param.is_empty() {
+            if self.chains.exists(TableId::Filter, &action)
+                || self.chains.exists(TableId::Nat, &action)
+            {
+                self.log_action_chain_name(&action)
+            } else {
+                action.clone()
+            }
+        } else if self.chains.exists(
+            TableId::Filter,
+            &action.chars().take(28).collect::<String>(),
+        ) {
+            self.log_action_chain_name(&action)
+        } else {
+            action.chars().take(28).collect()
+        };
+        let chain = self.chains.new_chain(TableId::Filter, &name, None);
+        chain.referenced = true;
+        chain.action = normalized.to_owned();
+        self.usedactions.insert(normalized.to_owned(), name.clone());
+        Ok(Some(name))
+    }
+
+    /// `createlogactionchain`'s naming: `%Action`, `%Action1`, ...
+    fn log_action_chain_name(&mut self, action: &str) -> String {
+        let mut chain: String = action.chars().take(28).collect();
+        loop {
+            let counter = self.actchain.get(action).copied();
+            let suffix = |n: Option<u32>| n.map_or_else(String::new, |it| it.to_string());
+            let mut n = counter;
+            while self
+                .chains
+                .exists(TableId::Filter, &format!("%{chain}{}", suffix(n)))
+            {
+                n = Some(n.unwrap_or(0) + 1);
+            }
+            if n.unwrap_or(0) >= 10 && chain.chars().count() == 28 {
+                chain = chain.chars().take(27).collect();
+                self.actchain.insert(action.to_owned(), n.unwrap_or(0));
+                continue;
+            }
+            let name = format!("%{chain}{}", suffix(n));
+            self.actchain.insert(action.to_owned(), n.unwrap_or(0) + 1);
+            return name;
+        }
+    }
+
+    /// `use_policy_action`: the chain of a default action, expanded on first use.
+    pub(crate) fn use_policy_action(&mut self, normalized: &str, caller: &str) -> Result<String> {
+        match self.use_action(normalized)? {
+            Some(chain) => {
+                let mut normalized = normalized.to_owned();
+                let mut chain = chain;
+                let save = self.section;
+                self.process_action(&mut normalized, &mut chain, caller)?;
+                self.section = save;
+                Ok(chain)
+            }
+            None => Ok(self
+                .usedactions
+                .get(normalized)
+                .cloned()
+                .unwrap_or_default()),
+        }
+    }
+
+    /// Reads an action body for one invocation, DEFAULTS applied to `params` first.
+    fn read_body(
+        &mut self,
+        action: &str,
+        params: &mut Vec<String>,
+        vars: &[(String, String)],
+    ) -> Result<Vec<BodyItem>> {
+        let Some(file) = self.actions.get(action).and_then(|it| it.file) else {
+            return error(format!("Missing Action File (action.{action})"));
+        };
+        let vars_for = |params: &[String]| -> Vec<(String, String)> {
+            let mut vars = vars.to_vec();
+            for (i, p) in params.iter().enumerate() {
+                vars.push(((i + 1).to_string(), p.clone()));
+            }
+            vars
+        };
+        let (items, problems) =
+            model::read_action_body(self.model, self.env, file, params, &vars_for(params));
+        if let Some(BodyItem::Defaults(defaults)) =
+            items.iter().find(|it| matches!(it, BodyItem::Defaults(_)))
+        {
+            let defaults = defaults.clone();
+            for (i, default) in defaults.iter().enumerate() {
+                let default = if default == "-" {
+                    String::new()
+                } else {
+                    default.clone()
+                };
+                match params.get_mut(i) {
+                    Some(slot) if !slot.is_empty() => {}
+                    Some(slot) => *slot = default,
+                    None => params.push(default),
+                }
+            }
+            if params.len() > defaults.len()
+                && params[defaults.len()..].iter().any(|it| !it.is_empty())
+            {
+                return error(format!("Too Many arguments to action {action}"));
+            }
+            let (items, problems) =
+                model::read_action_body(self.model, self.env, file, params, &vars_for(params));
+            if let Some(problem) = problems.first() {
+                return error(problem.message.clone());
+            }
+            return Ok(items);
+        }
+        if let Some(problem) = problems.first() {
+            return error(problem.message.clone());
+        }
+        Ok(items)
+    }
+
+    fn push_action_params(
+        &mut self,
+        action: &str,
+        chain: &str,
+        param: &str,
+        loglevel: &str,
+        logtag: &str,
+        caller: &str,
+    ) -> Result<Option<ActParams>> {
+        let params: Vec<String> = if param.is_empty() {
+            Vec::new()
+        } else {
+            split_list3(param, "parameter")?
+                .into_iter()
+                .map(|it| match it.as_str() {
+                    "-" => String::new(),
+                    "--" => "-".to_owned(),
+                    _ => it,
+                })
+                .collect()
+        };
+        let chain_name: String = chain
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        let new = ActParams {
+            params,
+            chain: chain.to_owned(),
+            action: action.to_owned(),
+            loglevel: loglevel.to_owned(),
+            logtag: logtag.to_owned(),
+            caller: caller.to_owned(),
+            chain_name,
+            disposition: None,
+        };
+        Ok(self.actparams.replace(new))
+    }
+
+    fn action_vars(&self) -> Vec<(String, String)> {
+        let Some(params) = &self.actparams else {
+            return Vec::new();
+        };
+        vec![
+            ("0".into(), params.chain.clone()),
+            ("chain".into(), params.chain_name.clone()),
+            ("caller".into(), params.caller.clone()),
+            ("loglevel".into(), params.loglevel.clone()),
+            ("logtag".into(), params.logtag.clone()),
+            ("action".into(), params.action.clone()),
+            (
+                "disposition".into(),
+                params.disposition.clone().unwrap_or_default(),
+            ),
+        ]
+    }
+
+    /// The superior of `merge_levels` inside an action: `chain:loglevel:logtag`.
+    fn action_level_context(&self) -> String {
+        let p = self.actparams.clone().unwrap_or_default();
+        format!("{}:{}:{}", p.chain_name, p.loglevel, p.logtag)
+    }
+
+    /// `process_action`: populates the chain of a new action invocation.
+    pub(crate) fn process_action(
+        &mut self,
+        normalized: &mut str,
+        chain: &mut str,
+        caller: &str,
+    ) -> Result<()> {
+        let mut parts = normalized.splitn(5, ':');
+        let action = parts.next().unwrap_or("").to_owned();
+        let level = parts.next().unwrap_or("").to_owned();
+        let tag = parts.next().unwrap_or("").to_owned();
+        let _ = parts.next();
+        let mut param = parts.next().unwrap_or("").to_owned();
+        if let Some((_, rest)) = param.rsplit_once('|') {
+            param = rest.to_owned();
+        }
+        let options = self.actions.get(&action).map_or(0, |it| it.options);
+        let nolog = options & (opt::NOLOG | opt::LOGJUMP) != 0;
+        let old = self.push_action_params(&action, chain, &param, &level, &tag, caller)?;
+        if let Some(params) = &mut self.actparams {
+            params.disposition = Some(String::new());
+        }
+        if options & opt::AUDIT != 0 {
+            self.setup_audit_action(&action)?;
+        }
+        *self.active.entry(action.clone()).or_insert(0) += 1;
+        self.actionstack.push(normalized.to_owned());
+        let save_comment = std::mem::take(&mut self.chains.comment);
+        let save_origin = self.chains.origin.clone();
+        let result = self.action_body(&action, chain, nolog, false, &Columns::empty());
+        self.chains.comment = save_comment;
+        self.chains.origin = save_origin;
+        *self.active.entry(action.clone()).or_insert(1) -= 1;
+        self.actionstack.pop();
+        self.actparams = old;
+        result.map(|_| ())
+    }
+
+    /// `setup_audit_action`: `Action(DROP,audit)` turns the target into `A_DROP`.
+    fn setup_audit_action(&mut self, action: &str) -> Result<()> {
+        let Some(params) = &mut self.actparams else {
+            return Ok(());
+        };
+        if let Some(audit) = params.params.get(1).filter(|it| !it.is_empty()) {
+            if audit != "audit" {
+                return error(format!("Invalid parameter ({audit}) to action {action}"));
+            }
+            return error(
+                "Audited actions require the AUDIT target, which the preview does not support yet",
+            );
+        }
+        Ok(())
+    }
+
+    /// The body of an action or inline action, for the current parameters. `inline`
+    /// expands it in the calling chain with `cols` from the invocation.
+    fn action_body(
+        &mut self,
+        action: &str,
+        chain: &str,
+        nolog: bool,
+        inline: bool,
+        cols: &Columns,
+    ) -> Result<bool> {
+        if !self.caps().has("ADDRTYPE") && !inline && matches!(action, "Broadcast" | "Multicast") {
+            return self.perl_cast_action(action, chain);
+        }
+        let mut params = self
+            .actparams
+            .as_ref()
+            .map(|it| it.params.clone())
+            .unwrap_or_default();
+        let vars = self.action_vars();
+        let items = self.read_body(action, &mut params, &vars)?;
+        if let Some(p) = &mut self.actparams {
+            p.params = params.clone();
+        }
+        let mut generated = false;
+        let state = self
+            .actions
+            .get(action)
+            .map(|it| it.state.clone())
+            .unwrap_or_default();
+        for item in items {
+            match item {
+                BodyItem::Defaults(_) => {
+                    if !state.is_empty() {
+                        let target = params.first().cloned().unwrap_or_default();
+                        let check = self.check_state(&state);
+                        if check > 0 {
+                            let matches = if check == 1 {
+                                state_match(self, &state)
+                            } else {
+                                String::new()
+                            };
+                            generated |= self
+                                .perl_action_helper(&target, &matches, &state, "", inline, cols)?;
+                        }
+                    }
+                }
+                BodyItem::Line(line) => {
+                    let mtarget = line.columns.first().cloned().unwrap_or_else(|| "-".into());
+                    if mtarget == "-" {
+                        return error("TARGET must be specified");
+                    }
+                    self.site = Some(line.site);
+                    self.chains.comment = match &line.comment {
+                        Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
+                        _ => String::new(),
+                    };
+                    let body = Columns::from_record(&line.columns);
+                    let mtarget = if nolog {
+                        mtarget
+                    } else {
+                        merge_levels(&self.action_level_context(), &mtarget)?
+                    };
+                    if inline {
+                        let basic = isolate_basic_target(&mtarget)?;
+                        let kind = self.target_type(&basic);
+                        if kind
+                            & (target::ACTION
+                                | target::STANDARD
+                                | target::NATRULE
+                                | target::MACRO
+                                | target::CHAIN
+                                | target::INLINE
+                                | target::INLINERULE)
+                            == 0
+                        {
+                            return error(format!("Invalid Action ({mtarget}) in inline action"));
+                        }
+                    }
+                    let (msource, mdest) = if inline {
+                        (
+                            macro_source(&body.source, &cols.source, &cols.dest),
+                            macro_dest(&body.dest, &cols.source, &cols.dest),
+                        )
+                    } else {
+                        (body.source.clone(), body.dest.clone())
+                    };
+                    for proto in split_list(&body.proto, "Protocol")? {
+                        for user in split_list(&body.user, "User/Group")? {
+                            let mut c = if inline {
+                                Columns {
+                                    source: msource.clone(),
+                                    dest: mdest.clone(),
+                                    proto: merge_column(proto, &cols.proto),
+                                    ports: merge_column(&body.ports, &cols.ports),
+                                    sports: merge_column(&body.sports, &cols.sports),
+                                    origdest: merge_column(&body.origdest, &cols.origdest),
+                                    rate: merge_column(&body.rate, &cols.rate),
+                                    user: merge_column(user, &cols.user),
+                                    mark: merge_column(&body.mark, &cols.mark),
+                                    connlimit: merge_column(&body.connlimit, &cols.connlimit),
+                                    time: merge_column(&body.time, &cols.time),
+                                    headers: merge_column(&body.headers, &cols.headers),
+                                    condition: merge_column(&body.condition, &cols.condition),
+                                    helper: merge_column(&body.helper, &cols.helper),
+                                }
+                            } else {
+                                body.clone()
+                            };
+                            c.proto = if inline { c.proto } else { proto.to_owned() };
+                            if !inline {
+                                c.user = user.to_owned();
+                            }
+                            self.inline_matches = line
+                                .raw_matches
+                                .clone()
+                                .map(|it| format!("{it} "))
+                                .unwrap_or_default();
+                            let (matches, matches1) = if inline {
+                                self.inline_context.clone()
+                            } else {
+                                (String::new(), String::new())
+                            };
+                            let current = self
+                                .actparams
+                                .as_ref()
+                                .map(|it| it.params.join(","))
+                                .unwrap_or_default();
+                            generated |= self.process_rule(
+                                Some(chain),
+                                &matches,
+                                &matches1,
+                                &mtarget,
+                                &current,
+                                &c,
+                                false,
+                            )?;
+                        }
+                    }
+                }
+            }
+        }
+        if !inline && self.chains.chain(TableId::Filter, chain).rules.is_empty() {
+            // Shorewall only complains when a file named after the action also exists.
+        }
+        Ok(generated)
+    }
+
+    /// `process_inline`: an inline action expanded into `chain`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn process_inline(
+        &mut self,
+        inline: &str,
+        chain: &str,
+        matches: &str,
+        matches1: &str,
+        loglevel: &str,
+        _target: &str,
+        param: &str,
+        cols: &Columns,
+        _wildcard: bool,
+    ) -> Result<bool> {
+        let (level, tag) = match loglevel.split_once(':') {
+            Some((l, t)) => (l.to_owned(), t.to_owned()),
+            None => (loglevel.to_owned(), String::new()),
+        };
+        let level = if level.is_empty() {
+            "none".to_owned()
+        } else {
+            level
+        };
+        let old = self.push_action_params(inline, chain, param, &level, &tag, chain)?;
+        let options = self.actions.get(inline).map_or(0, |it| it.options);
+        if options & opt::AUDIT != 0 {
+            self.setup_audit_action(inline)?;
+        }
+        let nolog = options & opt::NOLOG != 0;
+        let save_comment = std::mem::take(&mut self.chains.comment);
+        let save_context = std::mem::replace(
+            &mut self.inline_context,
+            (matches.to_owned(), matches1.to_owned()),
+        );
+        let save_columns = self.columns.replace(cols.clone());
+        let save_site = self.site;
+        let result = self.action_body(inline, chain, nolog, true, cols);
+        self.site = save_site;
+        self.columns = save_columns;
+        self.inline_context = save_context;
+        self.chains.comment = save_comment;
+        self.actparams = old;
+        result
+    }
+
+    /// `check_state`: whether a state action applies in the current section: 0 no, 1 with
+    /// a state match, 2 without one.
+    fn check_state(&self, state: &str) -> u32 {
+        let Some(params) = &self.actparams else {
+            return 1;
+        };
+        let chain = self.chains.chain(TableId::Filter, &params.chain);
+        let name = &chain.name;
+        if let Some(first) = name.chars().next() {
+            match first {
+                '+' => return if state == "RELATED" { 2 } else { 0 },
+                '_' => return if state == "INVALID" { 2 } else { 0 },
+                '&' => return if state == "UNTRACKED" { 2 } else { 0 },
+                _ => {}
+            }
+        }
+        let is_rules_chain = !chain.action.is_empty()
+            || !chain.sections.is_empty()
+            || chain.is_policy
+            || self.is_rules_chain(name);
+        let done = &chain.sections;
+        if state == "ESTABLISHED" {
+            return if done.contains(state) {
+                0
+            } else if self.section == section::ESTABLISHED {
+                2
+            } else {
+                1
+            };
+        }
+        let target = match state {
+            "RELATED" => &self.config.related.target,
+            "INVALID" => &self.config.invalid.target,
+            "UNTRACKED" => &self.config.untracked.target,
+            _ => "",
+        };
+        if !target.is_empty() && done.contains(state) {
+            let prefix = match state {
+                "RELATED" => '+',
+                "INVALID" => '_',
+                _ => '&',
+            };
+            return match self.chains.get(TableId::Filter, &format!("{prefix}{name}")) {
+                Some(statechain) => u32::from(statechain.optflags & super::chains::RETURNS != 0),
+                None => 0,
+            };
+        }
+        if self.section & (section::NEW | section::POLICYACTION) != 0 {
+            if state == "NEW" {
+                for s in ["INVALID", "UNTRACKED"] {
+                    if self.check_state(s) > 0 {
+                        return 1;
+                    }
+                }
+                return 2;
+            }
+            return u32::from(state == "INVALID" || state == "UNTRACKED");
+        }
+        if is_rules_chain && chain.action.is_empty() {
+            return if state == section::name(self.section) {
+                2
+            } else {
+                1
+            };
+        }
+        1
+    }
+
+    fn is_rules_chain(&self, name: &str) -> bool {
+        let zones = self.topo.all_zones();
+        zones
+            .iter()
+            .any(|a| zones.iter().any(|b| self.rules_chain(a, b) == name))
+    }
+
+    /// `perl_action_helper`: a rule an action generates itself.
+    fn perl_action_helper(
+        &mut self,
+        target: &str,
+        matches: &str,
+        isstatematch: &str,
+        matches1: &str,
+        inline: bool,
+        cols: &Columns,
+    ) -> Result<bool> {
+        let Some(params) = self.actparams.clone() else {
+            return Ok(false);
+        };
+        let mut matches = matches.to_owned();
+        if !matches.is_empty() && !matches.ends_with(char::is_whitespace) {
+            matches.push(' ');
+        }
+        self.inline_matches = if target.starts_with("INLINE") {
+            matches.clone()
+        } else {
+            String::new()
+        };
+        let mut isstatematch = isstatematch.to_owned();
+        if !isstatematch.is_empty() {
+            if !self.statematch.is_empty() {
+                if self.statematch == isstatematch {
+                    isstatematch.clear();
+                } else {
+                    return Ok(false);
+                }
+            } else {
+                self.statematch = isstatematch.clone();
+            }
+        }
+        let merged = merge_levels(&self.action_level_context(), target)?;
+        let result = if inline {
+            let (context, context1) = self.inline_context.clone();
+            let _ = context;
+            self.process_rule(
+                Some(&params.chain),
+                &matches,
+                &format!("{context1}{matches1}"),
+                &merged,
+                "",
+                cols,
+                false,
+            )?
+        } else {
+            let r = self.process_rule(
+                Some(&params.chain),
+                &matches,
+                matches1,
+                &merged,
+                "",
+                &Columns::empty(),
+                false,
+            )?;
+            self.chains
+                .reset_optflags(TableId::Filter, &params.chain, DONT_OPTIMIZE);
+            r
+        };
+        self.actionresult |= result;
+        if !isstatematch.is_empty() {
+            self.statematch.clear();
+        }
+        Ok(result)
+    }
+
+    /// Broadcast and Multicast without ADDRTYPE (their bodies are Perl code).
+    fn perl_cast_action(&mut self, action: &str, chain: &str) -> Result<bool> {
+        let mut params = self
+            .actparams
+            .as_ref()
+            .map(|it| it.params.clone())
+            .unwrap_or_default();
+        if params.is_empty() || params[0].is_empty() {
+            // DEFAULTS DROP,-
+            if params.is_empty() {
+                params.push("DROP".into());
+            } else {
+                params[0] = "DROP".into();
+            }
+        }
+        let target_action = params[0].clone();
+        if let Some(audit) = params.get(1).filter(|it| !it.is_empty()) {
+            if audit != "audit" {
+                return error(format!("Invalid parameter to action {action}"));
+            }
+            return error(
+                "Audited actions require the AUDIT target, which the preview does not support yet",
+            );
+        }
+        let tgt = if target_action == "REJECT" {
+            "reject".to_owned()
+        } else {
+            target_action.clone()
+        };
+        let level = self
+            .actparams
+            .as_ref()
+            .map(|it| it.loglevel.clone())
+            .unwrap_or_default();
+        let tag = self
+            .actparams
+            .as_ref()
+            .map(|it| it.logtag.clone())
+            .unwrap_or_default();
+        if action == "Broadcast" {
+            self.chains
+                .add_commands(TableId::Filter, chain, &["for address in $ALL_ACASTS; do"]);
+            self.chains.incr_cmd_level(TableId::Filter, chain);
+            if !level.is_empty() {
+                self.log_rule_limit(
+                    &level,
+                    TableId::Filter,
+                    chain,
+                    "Broadcast",
+                    &target_action,
+                    Some(""),
+                    &tag,
+                    true,
+                    " -d $address ",
+                )?;
+            }
+            self.chains
+                .add_jump(TableId::Filter, chain, &tgt, false, "-d $address ", false)?;
+            self.chains.decr_cmd_level(TableId::Filter, chain);
+            self.chains.add_commands(TableId::Filter, chain, &["done"]);
+        } else {
+            let dest = format!("-d {} ", super::addresses::MULTICAST);
+            if !level.is_empty() {
+                self.log_rule_limit(
+                    &level,
+                    TableId::Filter,
+                    chain,
+                    "Multicast",
+                    &target_action,
+                    Some(""),
+                    &tag,
+                    true,
+                    &dest,
+                )?;
+            }
+            self.chains
+                .add_jump(TableId::Filter, chain, &tgt, false, &dest, false)?;
+        }
+        let _ = DONT_MOVE;
+        Ok(true)
+    }
+}
+
+/// The SOURCE of a macro or inline body line merged with the invocation's.
+fn macro_source(body: &str, source: &str, dest: &str) -> String {
+    if body.is_empty() {
+        return String::new();
+    }
+    if body == "-" {
+        return source.to_owned();
+    }
+    if let Some(rest) = body.strip_prefix("DEST") {
+        return merge_source_dest(rest.trim_start_matches(':'), dest);
+    }
+    merge_source_dest(
+        body.strip_prefix("SOURCE")
+            .map_or(body, |it| it.trim_start_matches(':')),
+        source,
+    )
+}
+
+/// The DEST of a macro or inline body line merged with the invocation's.
+fn macro_dest(body: &str, source: &str, dest: &str) -> String {
+    if body.is_empty() {
+        return String::new();
+    }
+    if body == "-" {
+        return dest.to_owned();
+    }
+    if let Some(rest) = body.strip_prefix("SOURCE") {
+        return merge_source_dest(rest.trim_start_matches(':'), source);
+    }
+    let stripped = body.replacen("DEST", "", 1);
+    merge_source_dest(stripped.trim_start_matches(':'), dest)
+}
+
+#[allow(dead_code)]
+fn unused(list: &str) -> Result<Vec<String>> {
+    split_list1(list, "x")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_merge_like_shorewall() {
+        assert_eq!(merge_levels("Svc:none", "ACCEPT").unwrap(), "ACCEPT:none");
+        assert_eq!(
+            merge_levels("Logged:info", "ACCEPT").unwrap(),
+            "ACCEPT:info"
+        );
+        assert_eq!(
+            merge_levels("Logged:info", "DROP:debug").unwrap(),
+            "DROP:debug"
+        );
+        assert_eq!(
+            merge_levels("SSH(ACCEPT):info:tag", "PARAM").unwrap(),
+            "PARAM:info:tag"
+        );
+        assert_eq!(merge_levels("x:info!", "DROP:debug").unwrap(), "DROP:info!");
+        assert_eq!(merge_levels("x", "DROP").unwrap(), "DROP");
+        assert_eq!(merge_source_dest("2001:db8::1", "net"), "net:2001:db8::1");
+        assert_eq!(merge_source_dest("", "net"), "net");
+    }
+}

@@ -1,0 +1,515 @@
+//! The rules every configuration gets from its settings and interface options
+//! (`Misc.pm add_common_rules`): the `reject` chain, the dynamic blacklist chains, `sfilter`,
+//! the per-interface option chains, `smurfs`, DHCP, `tcpflags`/`logflags`.
+
+use super::addresses::{imatch_net, Side, MULTICAST};
+use super::chains::{TableId, DONT_DELETE, DONT_MOVE, DONT_OPTIMIZE};
+use super::ir::{Jump, Match};
+use super::lower::Compiler;
+use super::rules::state_imatch;
+use super::{error, Result};
+
+impl Compiler<'_> {
+    pub(crate) fn add_common_rules(&mut self) -> Result<()> {
+        let faststate = if self.config.related.disposition == "ACCEPT"
+            && self.config.related.level.is_empty()
+        {
+            "ESTABLISHED,RELATED"
+        } else {
+            "ESTABLISHED"
+        };
+        let f = TableId::Filter;
+        if !self.config.reject_action.is_empty() {
+            return error("REJECT_ACTION is not supported by the preview yet");
+        }
+        if self.caps().has("ADDRTYPE") {
+            self.chains.add_ijump(
+                f,
+                "reject",
+                Jump::Jump,
+                "DROP",
+                vec![Match::new("addrtype", "--src-type BROADCAST")],
+            )?;
+        } else {
+            self.chains
+                .add_commands(f, "reject", &["for address in $ALL_ACASTS; do"]);
+            self.chains.incr_cmd_level(f, "reject");
+            self.chains.add_ijump(
+                f,
+                "reject",
+                Jump::Jump,
+                "DROP",
+                vec![Match::new("d", "$address")],
+            )?;
+            self.chains.decr_cmd_level(f, "reject");
+            self.chains.add_commands(f, "reject", &["done"]);
+        }
+        self.chains.add_ijump(
+            f,
+            "reject",
+            Jump::Jump,
+            "DROP",
+            vec![Match::new("s", MULTICAST)],
+        )?;
+        self.chains
+            .add_ijump(f, "reject", Jump::Jump, "DROP", vec![Match::new("p", "2")])?;
+        self.chains.add_ijump(
+            f,
+            "reject",
+            Jump::Jump,
+            "REJECT --reject-with tcp-reset",
+            vec![Match::new("p", "6")],
+        )?;
+        if self.caps().has("ENHANCED_REJECT") {
+            self.chains.add_ijump(
+                f,
+                "reject",
+                Jump::Jump,
+                "REJECT",
+                vec![Match::new("p", "17")],
+            )?;
+            self.chains.add_ijump(
+                f,
+                "reject",
+                Jump::Jump,
+                "REJECT --reject-with icmp6-addr-unreachable",
+                vec![Match::new("p", "58")],
+            )?;
+            self.chains.add_ijump(
+                f,
+                "reject",
+                Jump::Jump,
+                "REJECT --reject-with icmp6-adm-prohibited",
+                vec![],
+            )?;
+        } else {
+            self.chains
+                .add_ijump(f, "reject", Jump::Jump, "REJECT", vec![])?;
+        }
+
+        let mut dynamic = false;
+        if self.config.dynamic_blacklist {
+            let level = self.config.blacklist.level.clone();
+            let tag = self.config.blacklist.tag.clone();
+            for (name, target) in [("logdrop", "DROP"), ("logreject", "reject")] {
+                self.chains.new_standard_chain(name).optflags |= DONT_OPTIMIZE | DONT_DELETE;
+                if !level.is_empty() {
+                    let upper = target.to_ascii_uppercase();
+                    self.log_rule_limit(&level, f, name, name, &upper, Some(""), &tag, true, "")?;
+                }
+                self.chains.add_jump(f, name, target, false, "", false)?;
+            }
+            self.chains.new_standard_chain("dynamic").optflags |= DONT_OPTIMIZE;
+            self.chains.add_commands(
+                f,
+                "dynamic",
+                &["[ -f ${VARDIR}/.dynamic ] && cat ${VARDIR}/.dynamic >&3"],
+            );
+            dynamic = true;
+        }
+
+        self.setup_mss()?;
+
+        if self.config.fastaccept {
+            let m = state_imatch(self, faststate);
+            self.chains
+                .add_ijump(f, "OUTPUT", Jump::Jump, "ACCEPT", m)?;
+        }
+
+        let policy = self.config.sfilter.disposition.clone();
+        let level = self.config.sfilter.level.clone();
+        let tag = self.config.sfilter.tag.clone();
+        if policy.starts_with("A_") {
+            return error("Audited dispositions are not supported by the preview yet");
+        }
+        let target = if !level.is_empty() {
+            self.chains.new_standard_chain("sfilter");
+            self.log_rule_limit(
+                &level,
+                f,
+                "sfilter",
+                "sfilter",
+                &policy,
+                Some(""),
+                &tag,
+                true,
+                "",
+            )?;
+            let to = if policy == "REJECT" {
+                "reject"
+            } else {
+                policy.as_str()
+            };
+            self.chains
+                .add_ijump(f, "sfilter", Jump::Goto, to, vec![])?;
+            "sfilter".to_owned()
+        } else if policy == "REJECT" {
+            "reject".to_owned()
+        } else {
+            policy.clone()
+        };
+
+        let blacklist_states = state_imatch(self, &self.config.blacklist_states.clone());
+        for interface in self.topo.real_interfaces() {
+            let base = self.interface_chain_base(&interface);
+            let iface = self.topo.interface(&interface).cloned().expect("listed");
+            for suffix in ["_fwd", "_in", "_out", "_fop", "_iop", "_oop"] {
+                let origin = iface.origin.clone();
+                self.chains
+                    .ensure_chain(f, &format!("{base}{suffix}"))
+                    .origin = origin;
+            }
+            if iface.physical == self.topo.loopback {
+                continue;
+            }
+            let ignore = iface
+                .options
+                .get("ignore")
+                .and_then(|it| it.parse::<u32>().ok())
+                .unwrap_or(0);
+            if ignore & 2 == 0 && !iface.option("rpfilter") {
+                let fop = format!("{base}_fop");
+                if !iface.filter.is_empty() {
+                    for net in &iface.filter {
+                        let m = imatch_net(net, Side::Source)?;
+                        self.chains.add_ijump_with_origin(
+                            f,
+                            &fop,
+                            Jump::Goto,
+                            &target,
+                            Some(&iface.origin),
+                            m,
+                        )?;
+                        self.chains.get_mut(f, &fop).expect("created").filtered += 1;
+                    }
+                } else if iface.bridge == iface.name
+                    && !(iface.option("routeback")
+                        || iface.option("routefilter")
+                        || iface.physical == "+")
+                {
+                    let m = vec![Match::new("o", iface.physical.clone())];
+                    self.chains.add_ijump_with_origin(
+                        f,
+                        &fop,
+                        Jump::Goto,
+                        &target,
+                        Some(&iface.origin),
+                        m,
+                    )?;
+                    self.chains.get_mut(f, &fop).expect("created").filtered += 1;
+                }
+                if !iface.filter.is_empty() {
+                    let iop = format!("{base}_iop");
+                    for net in &iface.filter {
+                        let m = imatch_net(net, Side::Source)?;
+                        self.chains.add_ijump_with_origin(
+                            f,
+                            &iop,
+                            Jump::Goto,
+                            &target,
+                            Some(&iface.origin),
+                            m,
+                        )?;
+                        self.chains.get_mut(f, &iop).expect("created").filtered += 1;
+                    }
+                }
+            }
+            for suffix in ["_fop", "_iop"] {
+                let chain = format!("{base}{suffix}");
+                let dbl = iface.options.get("dbl").map_or("0:0", String::as_str);
+                if dynamic && dbl != "0:0" {
+                    self.chains.add_ijump(
+                        f,
+                        &chain,
+                        Jump::Jump,
+                        "dynamic",
+                        blacklist_states.clone(),
+                    )?;
+                }
+                if self.config.fastaccept {
+                    let m = state_imatch(self, faststate);
+                    if let Some(index) =
+                        self.chains.add_ijump(f, &chain, Jump::Jump, "ACCEPT", m)?
+                    {
+                        if let Some(rule) = self
+                            .chains
+                            .get_mut(f, &chain)
+                            .and_then(|it| it.rules.get_mut(index))
+                        {
+                            rule.comment = None;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(chain) = self.chains.get_mut(f, "sfilter") {
+            if chain.references.is_empty() {
+                chain.referenced = false;
+            }
+        }
+
+        if !self.topo.interfaces_by_option("rpfilter", false).is_empty() {
+            return error("The rpfilter interface option is not supported by the preview yet");
+        }
+
+        let smurf_hosts = self.topo.hosts_by_option("nosmurfs");
+        if !smurf_hosts.is_empty() {
+            self.chains.new_standard_chain("smurfs");
+            let mut smurfdest = self.config.smurf.disposition.clone();
+            if smurfdest.starts_with("A_") {
+                return error("Audited dispositions are not supported by the preview yet");
+            }
+            let level = self.config.smurf.level.clone();
+            if !level.is_empty() {
+                self.chains.new_chain(f, "smurflog", None);
+                let tag = self.config.smurf.tag.clone();
+                self.log_irule_limit(&level, f, "smurflog", "smurfs", "DROP", &tag, vec![])?;
+                self.chains
+                    .add_ijump(f, "smurflog", Jump::Jump, "DROP", vec![])?;
+                smurfdest = "smurflog".into();
+            }
+            if self.caps().has("ADDRTYPE") {
+                self.chains.add_ijump(
+                    f,
+                    "smurfs",
+                    Jump::Jump,
+                    "RETURN",
+                    vec![Match::new("s", "::")],
+                )?;
+                self.chains.add_ijump(
+                    f,
+                    "smurfs",
+                    Jump::Goto,
+                    &smurfdest,
+                    vec![Match::new("addrtype", "--src-type BROADCAST")],
+                )?;
+            } else {
+                self.chains
+                    .add_commands(f, "smurfs", &["for address in $ALL_ACASTS; do"]);
+                self.chains.incr_cmd_level(f, "smurfs");
+                self.chains.add_ijump(
+                    f,
+                    "smurfs",
+                    Jump::Goto,
+                    &smurfdest,
+                    vec![Match::new("s", "$address")],
+                )?;
+                self.chains.decr_cmd_level(f, "smurfs");
+                self.chains.add_commands(f, "smurfs", &["done"]);
+            }
+            self.chains.add_ijump(
+                f,
+                "smurfs",
+                Jump::Goto,
+                &smurfdest,
+                vec![Match::new("s", MULTICAST)],
+            )?;
+            let states = if self.caps().has("RAW_TABLE") {
+                "NEW,INVALID,UNTRACKED"
+            } else {
+                "NEW,INVALID"
+            };
+            for (interface, _ipsec, net, exclusions, origin) in smurf_hosts {
+                let target = self.source_exclusion(&exclusions, "smurfs")?;
+                let base = self.interface_chain_base(&interface);
+                for suffix in ["_fop", "_iop"] {
+                    let mut m = state_imatch(self, states);
+                    m.extend(imatch_net(&net, Side::Source)?);
+                    self.chains.add_ijump_with_origin(
+                        f,
+                        &format!("{base}{suffix}"),
+                        Jump::Jump,
+                        &target,
+                        Some(&origin),
+                        m,
+                    )?;
+                }
+            }
+        }
+
+        for interface in self.topo.interfaces_by_option("dhcp", false) {
+            let base = self.interface_chain_base(&interface);
+            let iface = self.topo.interface(&interface).cloned().expect("listed");
+            for suffix in ["_iop", "_oop"] {
+                let chain = format!("{base}{suffix}");
+                let m = vec![Match::new("p", "udp --dport 546:547")];
+                if let Some(index) = self.chains.add_ijump_with_origin(
+                    f,
+                    &chain,
+                    Jump::Jump,
+                    "ACCEPT",
+                    Some(&iface.origin),
+                    m,
+                )? {
+                    if let Some(rule) = self
+                        .chains
+                        .get_mut(f, &chain)
+                        .and_then(|it| it.rules.get_mut(index))
+                    {
+                        rule.dhcp = true;
+                    }
+                }
+            }
+            if iface.option("bridge") {
+                let m = vec![
+                    Match::new("p", "udp --dport 546:547"),
+                    Match::new("o", iface.physical.clone()),
+                ];
+                self.chains.add_ijump_with_origin(
+                    f,
+                    &format!("{base}_fop"),
+                    Jump::Jump,
+                    "ACCEPT",
+                    Some(&iface.origin),
+                    m,
+                )?;
+            }
+        }
+
+        let tcpflags_hosts = self.topo.hosts_by_option("tcpflags");
+        if !tcpflags_hosts.is_empty() {
+            let level = self.config.tcp_flags.level.clone();
+            let tag = self.config.tcp_flags.tag.clone();
+            let mut disposition = self.config.tcp_flags.disposition.clone();
+            if disposition.starts_with("A_") {
+                return error("Audited dispositions are not supported by the preview yet");
+            }
+            self.chains.new_standard_chain("tcpflags");
+            if !level.is_empty() {
+                self.chains.new_standard_chain("logflags");
+                let parms = format!("{}--log-ip-options ", self.config.log.parms);
+                let save = std::mem::replace(&mut self.config.log.parms, parms);
+                let result = self.log_rule_limit(
+                    &level,
+                    f,
+                    "logflags",
+                    "logflags",
+                    &disposition,
+                    Some(""),
+                    &tag,
+                    true,
+                    "",
+                );
+                self.config.log.parms = save;
+                result?;
+                if disposition == "REJECT" {
+                    self.chains.add_ijump(
+                        f,
+                        "logflags",
+                        Jump::Jump,
+                        "REJECT --reject-with tcp-reset",
+                        vec![Match::new("p", "6")],
+                    )?;
+                } else {
+                    self.chains
+                        .add_ijump(f, "logflags", Jump::Jump, &disposition, vec![])?;
+                }
+                disposition = "logflags".into();
+            }
+            for flags in [
+                "tcp --tcp-flags ALL FIN,URG,PSH",
+                "tcp --tcp-flags ALL NONE",
+                "tcp --tcp-flags SYN,RST SYN,RST",
+                "tcp --tcp-flags FIN,RST FIN,RST",
+                "tcp --tcp-flags SYN,FIN SYN,FIN",
+                "tcp --tcp-flags ACK,PSH,FIN PSH,FIN",
+                "tcp --syn --sport 0",
+            ] {
+                self.chains.add_ijump(
+                    f,
+                    "tcpflags",
+                    Jump::Goto,
+                    &disposition,
+                    vec![Match::new("p", flags)],
+                )?;
+            }
+            for (interface, _ipsec, net, exclusions, origin) in tcpflags_hosts {
+                let target = self.source_exclusion(&exclusions, "tcpflags")?;
+                let base = self.interface_chain_base(&interface);
+                for suffix in ["_fop", "_iop"] {
+                    let mut m = vec![Match::new("p", "tcp")];
+                    m.extend(imatch_net(&net, Side::Source)?);
+                    self.chains.add_ijump_with_origin(
+                        f,
+                        &format!("{base}{suffix}"),
+                        Jump::Jump,
+                        &target,
+                        Some(&origin),
+                        m,
+                    )?;
+                }
+            }
+        }
+        if !self.topo.interfaces_by_option("upnp", false).is_empty()
+            || !self
+                .topo
+                .interfaces_by_option("upnpclient", false)
+                .is_empty()
+        {
+            return error("The upnp interface options are not supported by the preview yet");
+        }
+        Ok(())
+    }
+
+    /// `source_exclusion`: the target itself, or an `~exclN` chain returning for the
+    /// excluded sources first.
+    pub(crate) fn source_exclusion(
+        &mut self,
+        exclusions: &[String],
+        target: &str,
+    ) -> Result<String> {
+        self.exclusion(exclusions, target, Side::Source)
+    }
+
+    /// `dest_exclusion`.
+    pub(crate) fn dest_exclusion(&mut self, exclusions: &[String], target: &str) -> Result<String> {
+        self.exclusion(exclusions, target, Side::Dest)
+    }
+
+    fn exclusion(&mut self, exclusions: &[String], target: &str, side: Side) -> Result<String> {
+        if exclusions.is_empty() {
+            return Ok(target.to_owned());
+        }
+        let f = TableId::Filter;
+        let name = self.chains.next_seq_name(f, "~excl");
+        self.chains.new_chain(f, &name, None).optflags |= DONT_MOVE;
+        for excluded in exclusions {
+            let m = imatch_net(excluded, side)?;
+            self.chains.add_ijump(f, &name, Jump::Jump, "RETURN", m)?;
+        }
+        self.chains
+            .add_ijump(f, &name, Jump::Goto, target, vec![])?;
+        Ok(name)
+    }
+
+    /// `setup_mss`: CLAMPMSS and the `mss` interface option.
+    fn setup_mss(&mut self) -> Result<()> {
+        let clampmss = self.config.clampmss.clone();
+        if !self.topo.interfaces_by_option("mss", false).is_empty() {
+            return error("The mss interface option is not supported by the preview yet");
+        }
+        if clampmss.is_empty() {
+            return Ok(());
+        }
+        let (option, mut matches) = if clampmss == "Yes" {
+            ("--clamp-mss-to-pmtu".to_owned(), vec![])
+        } else {
+            let m = if self.caps().has("TCPMSS_MATCH") {
+                vec![Match::new("tcpmss", format!("--mss {clampmss}:"))]
+            } else {
+                vec![]
+            };
+            (format!("--set-mss {clampmss}"), m)
+        };
+        let mut all = vec![Match::new("p", "tcp --tcp-flags SYN,RST SYN")];
+        all.append(&mut matches);
+        self.chains.add_ijump(
+            TableId::Mangle,
+            "FORWARD",
+            Jump::Jump,
+            &format!("TCPMSS {option}"),
+            all,
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,543 @@
+//! The dispatch from the built-in chains to the zone-pair chains (`Misc.pm generate_matrix`):
+//! OUTPUT and INPUT jumps per interface and network of each zone, FORWARD through the zone
+//! forwarding chains `zone_frwd`, the loopback interface, and the policies that end INPUT,
+//! OUTPUT and FORWARD.
+
+use std::collections::BTreeSet;
+
+use super::addresses::{imatch_net, Side};
+use super::chains::TableId;
+use super::ir::{Jump, Match};
+use super::lower::Compiler;
+use super::topology::{HostGroup, ZoneKind};
+use super::Result;
+
+#[derive(Default)]
+struct Added {
+    input: BTreeSet<String>,
+    output: BTreeSet<String>,
+    forward: BTreeSet<String>,
+}
+
+impl Compiler<'_> {
+    /// `rules_target`: what traffic from `zone` to `zone1` jumps to, or empty for CONTINUE.
+    pub(crate) fn rules_target(&self, zone: &str, zone1: &str) -> String {
+        let name = self.rules_chain(zone, zone1);
+        let chain = self.chains.get(TableId::Filter, &name);
+        if chain.is_some_and(|it| it.referenced) {
+            return name;
+        }
+        if zone == zone1 {
+            return "ACCEPT".into();
+        }
+        let Some(chain) = chain else {
+            return String::new();
+        };
+        if chain.policy != "CONTINUE" {
+            let Some(policy) = self.chains.get(TableId::Filter, &chain.policychain) else {
+                return String::new();
+            };
+            if policy.name != chain.name {
+                return policy.name.clone();
+            }
+            return if chain.policy == "REJECT" {
+                "reject".into()
+            } else {
+                chain.policy.clone()
+            };
+        }
+        String::new()
+    }
+
+    fn iface_physical(&self, interface: &str) -> String {
+        self.topo
+            .interface(interface)
+            .map_or_else(|| interface.to_owned(), |it| it.physical.clone())
+    }
+
+    fn source_dev(&self, interface: &str) -> Vec<Match> {
+        let physical = self.iface_physical(interface);
+        if physical == "+" {
+            return Vec::new();
+        }
+        vec![Match::new("i", physical)]
+    }
+
+    fn dest_dev(&self, interface: &str) -> Vec<Match> {
+        let physical = self.iface_physical(interface);
+        if physical == "+" {
+            return Vec::new();
+        }
+        vec![Match::new("o", physical)]
+    }
+
+    /// `use_interface_chain`.
+    fn use_interface_chain(&self, interface: &str, which: &str) -> bool {
+        let Some(iface) = self.topo.interface(interface) else {
+            return false;
+        };
+        if iface.zones.len() > 1 || iface.nets > 1 || iface.ports > 0 {
+            return true;
+        }
+        if iface.nets == 0 {
+            return false;
+        }
+        if iface.zone.is_empty() {
+            return true;
+        }
+        iface.option(which)
+            && self
+                .topo
+                .zone(&iface.zone)
+                .is_some_and(|it| it.interfaces.len() > 1)
+    }
+
+    /// `use_forward_chain`.
+    fn use_forward_chain(&self, interface: &str) -> bool {
+        let Some(iface) = self.topo.interface(interface) else {
+            return false;
+        };
+        if iface.physical == self.topo.loopback && self.topo.loopback_zones().is_empty() {
+            return false;
+        }
+        let chain = format!("{}_fwd", self.interface_chain_base(interface));
+        if self
+            .chains
+            .get(TableId::Filter, &chain)
+            .is_some_and(|it| !it.references.is_empty())
+        {
+            return true;
+        }
+        if iface.zones.len() > 1 || iface.nets > 1 || iface.ports > 0 {
+            return true;
+        }
+        if iface.zone.is_empty() {
+            return true;
+        }
+        iface.option("use_forward_chain")
+            && self
+                .topo
+                .zone(&iface.zone)
+                .is_some_and(|it| it.interfaces.len() > 1)
+    }
+
+    pub(crate) fn generate_matrix(&mut self) -> Result<()> {
+        let f = TableId::Filter;
+        let interfaces = self.topo.managed_interfaces();
+        let zones = self.topo.off_firewall_zones();
+        let mut added = Added::default();
+        let mut interface_jumps_added = false;
+        let fw = self.topo.firewall.clone();
+
+        for zone in &zones {
+            let z = self.topo.zone(zone).cloned().expect("known");
+            if z.kind != ZoneKind::Local && !(zones.len() > 2 || z.complex) && zones.len() > 1 {
+                self.chains.new_standard_chain(&format!("{zone}_frwd"));
+            }
+        }
+
+        for zone in &zones {
+            let z = self.topo.zone(zone).cloned().expect("known");
+            let frwd = format!("{zone}_frwd");
+            let has_frwd = self.chains.exists(f, &frwd);
+            self.chains
+                .ensure_chain(TableId::Nat, &format!("{zone}_dnat"));
+            for (_type, by_interface) in z.hosts.iter() {
+                for (interface, groups) in by_interface.iter() {
+                    if self.iface_physical(&interface) == "+" && !interface_jumps_added {
+                        interface_jumps_added = true;
+                        self.add_interface_jumps(&interfaces, &mut added)?;
+                    }
+                    for group in groups {
+                        for net in &group.hosts {
+                            if !self.rules_target(&fw, zone).is_empty() && z.kind != ZoneKind::Bport
+                            {
+                                self.add_output_jumps(zone, &interface, group, net, &mut added)?;
+                            }
+                            if !group.option("destonly") {
+                                self.chains
+                                    .ensure_chain(TableId::Raw, &format!("{zone}_ctrk"));
+                                self.add_input_jumps(zone, &interface, group, net, &mut added)?;
+                                if has_frwd && group.ipsec != "ipsec" {
+                                    self.add_forward_jump(
+                                        zone, &interface, group, net, &frwd, &mut added,
+                                    )?;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if has_frwd {
+                let (last_chain, dest_zones) = if self.config.optimize & 1 != 0 {
+                    self.optimize1_zones(zone, &zones)
+                } else {
+                    (String::new(), zones.clone())
+                };
+                for zone1 in &dest_zones {
+                    let name = self.rules_chain(zone, zone1);
+                    if self.chains.chain(f, &name).policy == "NONE" {
+                        continue;
+                    }
+                    let chain = self.rules_target(zone, zone1);
+                    if chain.is_empty() {
+                        continue;
+                    }
+                    let mut num_ifaces = 0;
+                    if zone == zone1 {
+                        num_ifaces = z.interfaces.len();
+                        if num_ifaces < 2 && !z.routeback {
+                            continue;
+                        }
+                    }
+                    let z1 = self.topo.zone(zone1).cloned().expect("known");
+                    for (_type, by_interface) in z1.hosts.iter() {
+                        for (interface, groups) in by_interface.iter() {
+                            for group in groups {
+                                if group.option("sourceonly") {
+                                    continue;
+                                }
+                                if zone != zone1 || num_ifaces > 1 || group.option("routeback") {
+                                    let target = self.dest_exclusion(&group.exclusions, &chain)?;
+                                    for net in &group.hosts {
+                                        let mut m = self.dest_dev(&interface);
+                                        m.extend(imatch_net(net, Side::Dest)?);
+                                        self.chains.add_ijump_with_origin(
+                                            f,
+                                            &frwd,
+                                            Jump::Jump,
+                                            &target,
+                                            Some(&group.origin),
+                                            m,
+                                        )?;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                if !last_chain.is_empty() {
+                    self.chains
+                        .add_ijump(f, &frwd, Jump::Goto, &last_chain, vec![])?;
+                }
+            }
+        }
+        if !interface_jumps_added {
+            self.add_interface_jumps(&interfaces, &mut added)?;
+        }
+        if !self.config.complete {
+            for interface in self.topo.unmanaged_interfaces() {
+                let physical = self.iface_physical(&interface);
+                self.chains.add_ijump(
+                    f,
+                    "INPUT",
+                    Jump::Jump,
+                    "ACCEPT",
+                    vec![Match::new("i", physical.clone())],
+                )?;
+                self.chains.add_ijump(
+                    f,
+                    "OUTPUT",
+                    Jump::Jump,
+                    "ACCEPT",
+                    vec![Match::new("o", physical)],
+                )?;
+            }
+            self.complete_standard_chain("INPUT", "all", &fw, "DROP")?;
+            self.complete_standard_chain("OUTPUT", &fw, "all", "REJECT")?;
+            self.complete_standard_chain("FORWARD", "all", "all", "REJECT")?;
+        }
+        if !self.config.logallnew.is_empty() {
+            return super::error("LOGALLNEW is not supported by the preview yet");
+        }
+        Ok(())
+    }
+
+    /// `optimize1_zones`: the destination zones worth a jump, and a final policy chain that
+    /// covers the rest.
+    fn optimize1_zones(&self, zone: &str, zones: &[String]) -> (String, Vec<String>) {
+        let z = self.topo.zone(zone).cloned().expect("known");
+        let mut last_chain = String::new();
+        let mut dest_zones = Vec::new();
+        let mut temp_zones: Vec<String> = Vec::new();
+        for zone1 in zones {
+            let name = self.rules_chain(zone, zone1);
+            let policy = self.chains.chain(TableId::Filter, &name).policy.clone();
+            if policy == "NONE" {
+                continue;
+            }
+            let chain = self.rules_target(zone, zone1);
+            if chain.is_empty() {
+                continue;
+            }
+            if zone == zone1 && z.interfaces.len() < 2 && !z.routeback {
+                continue;
+            }
+            if chain.ends_with("2all") || chain.ends_with("-all") {
+                if chain != last_chain {
+                    last_chain = chain.clone();
+                    dest_zones.append(&mut temp_zones);
+                    temp_zones = vec![zone1.clone()];
+                } else if policy == "ACCEPT" {
+                    temp_zones.push(zone1.clone());
+                } else {
+                    last_chain = chain.clone();
+                    temp_zones = vec![zone1.clone()];
+                }
+            } else {
+                dest_zones.append(&mut temp_zones);
+                dest_zones.push(zone1.clone());
+                last_chain.clear();
+            }
+        }
+        if !last_chain.is_empty() && temp_zones.len() == 1 {
+            dest_zones.append(&mut temp_zones);
+            last_chain.clear();
+        }
+        (last_chain, dest_zones)
+    }
+
+    fn add_output_jumps(
+        &mut self,
+        zone: &str,
+        interface: &str,
+        group: &HostGroup,
+        net: &str,
+        added: &mut Added,
+    ) -> Result<()> {
+        let f = TableId::Filter;
+        let fw = self.topo.firewall.clone();
+        let chain1 = self.rules_target(&fw, zone);
+        let chain1_exists = self.chains.exists(f, &chain1);
+        let nextchain = self.dest_exclusion(&group.exclusions, &chain1)?;
+        let base = self.interface_chain_base(interface);
+        let out_chain = format!("{base}_out");
+        let dest = imatch_net(net, Side::Dest)?;
+        let zone_interfaces = self.topo.zone(zone).map_or(0, |it| it.interfaces.len());
+        let out_has_rules = !self.chains.chain(f, &out_chain).rules.is_empty();
+        let mut use_output = false;
+        let (outputref, mut matches) = if self.use_interface_chain(interface, "use_output_chain")
+            || (out_has_rules && !chain1_exists)
+            || zone_interfaces > 1
+        {
+            if added.output.insert(interface.to_owned()) {
+                let m = self.dest_dev(interface);
+                self.chains.add_ijump_with_origin(
+                    f,
+                    "OUTPUT",
+                    Jump::Jump,
+                    &out_chain,
+                    Some(&group.origin),
+                    m,
+                )?;
+            }
+            use_output = true;
+            (out_chain.clone(), Vec::new())
+        } else {
+            ("OUTPUT".to_owned(), self.dest_dev(interface))
+        };
+        matches.extend(dest);
+        self.chains.add_ijump_with_origin(
+            f,
+            &outputref,
+            Jump::Jump,
+            &nextchain,
+            Some(&group.origin),
+            matches,
+        )?;
+        if !use_output && chain1_exists {
+            self.chains.move_rules(f, &out_chain, &chain1);
+        }
+        Ok(())
+    }
+
+    fn add_input_jumps(
+        &mut self,
+        zone: &str,
+        interface: &str,
+        group: &HostGroup,
+        net: &str,
+        added: &mut Added,
+    ) -> Result<()> {
+        let f = TableId::Filter;
+        let fw = self.topo.firewall.clone();
+        let chain2 = self.rules_target(zone, &fw);
+        let chain2_exists = !chain2.is_empty() && self.chains.exists(f, &chain2);
+        let base = self.interface_chain_base(interface);
+        let in_chain = format!("{base}_in");
+        let source = imatch_net(net, Side::Source)?;
+        let in_has_rules = !self.chains.chain(f, &in_chain).rules.is_empty();
+        let mut use_input = false;
+        let (inputref, mut matches) = if self.use_interface_chain(interface, "use_input_chain")
+            || chain2.is_empty()
+            || (in_has_rules && !chain2_exists)
+        {
+            if added.input.insert(interface.to_owned()) {
+                let m = self.source_dev(interface);
+                self.chains.add_ijump_with_origin(
+                    f,
+                    "INPUT",
+                    Jump::Jump,
+                    &in_chain,
+                    Some(&group.origin),
+                    m,
+                )?;
+            }
+            use_input = true;
+            (in_chain.clone(), Vec::new())
+        } else {
+            ("INPUT".to_owned(), self.source_dev(interface))
+        };
+        if !chain2.is_empty() {
+            let target = self.source_exclusion(&group.exclusions, &chain2)?;
+            matches.extend(source);
+            self.chains.add_ijump_with_origin(
+                f,
+                &inputref,
+                Jump::Jump,
+                &target,
+                Some(&group.origin),
+                matches,
+            )?;
+            if !use_input && chain2_exists {
+                self.chains.move_rules(f, &in_chain, &chain2);
+            }
+        }
+        Ok(())
+    }
+
+    fn add_forward_jump(
+        &mut self,
+        _zone: &str,
+        interface: &str,
+        group: &HostGroup,
+        net: &str,
+        frwd: &str,
+        added: &mut Added,
+    ) -> Result<()> {
+        let f = TableId::Filter;
+        let source = imatch_net(net, Side::Source)?;
+        let target = self.source_exclusion(&group.exclusions, frwd)?;
+        let base = self.interface_chain_base(interface);
+        let fwd_chain = format!("{base}_fwd");
+        if self.use_forward_chain(interface) {
+            self.chains.add_ijump_with_origin(
+                f,
+                &fwd_chain,
+                Jump::Jump,
+                &target,
+                Some(&group.origin),
+                source,
+            )?;
+            if added.forward.insert(interface.to_owned()) {
+                let m = self.source_dev(interface);
+                self.chains.add_ijump_with_origin(
+                    f,
+                    "FORWARD",
+                    Jump::Jump,
+                    &fwd_chain,
+                    Some(&group.origin),
+                    m,
+                )?;
+            }
+        } else {
+            let mut m = self.source_dev(interface);
+            m.extend(source);
+            self.chains.add_ijump_with_origin(
+                f,
+                "FORWARD",
+                Jump::Jump,
+                &target,
+                Some(&group.origin),
+                m,
+            )?;
+            self.chains.move_rules(f, &fwd_chain, frwd);
+        }
+        Ok(())
+    }
+
+    /// `add_interface_jumps`: jumps from INPUT/OUTPUT/FORWARD to the interface chains in use,
+    /// the loopback ACCEPT and the firewall-to-firewall traffic.
+    fn add_interface_jumps(&mut self, interfaces: &[String], added: &mut Added) -> Result<()> {
+        let f = TableId::Filter;
+        let mut lo_jump_added = false;
+        for interface in interfaces {
+            let iface = self.topo.interface(interface).cloned().expect("listed");
+            let base = self.interface_chain_base(interface);
+            if iface.physical == "+" && !lo_jump_added {
+                lo_jump_added = true;
+                let lo = self.topo.loopback.clone();
+                self.chains.add_ijump(
+                    f,
+                    "INPUT",
+                    Jump::Jump,
+                    "ACCEPT",
+                    vec![Match::new("i", lo)],
+                )?;
+            }
+            if iface.option("port") {
+                return super::error("Bridge ports are not supported by the preview yet");
+            }
+            if iface.nets == 0 && iface.option("bridge") {
+                let mut m = self.source_dev(interface);
+                m.extend(self.dest_dev(interface));
+                self.chains
+                    .add_ijump(f, "FORWARD", Jump::Jump, "ACCEPT", m)?;
+            }
+            if self.use_forward_chain(interface) && added.forward.insert(interface.clone()) {
+                let m = self.source_dev(interface);
+                self.chains
+                    .add_ijump(f, "FORWARD", Jump::Jump, &format!("{base}_fwd"), m)?;
+            }
+            if self.use_interface_chain(interface, "use_input_chain")
+                && added.input.insert(interface.clone())
+            {
+                let m = self.source_dev(interface);
+                self.chains
+                    .add_ijump(f, "INPUT", Jump::Jump, &format!("{base}_in"), m)?;
+            }
+            if self.use_interface_chain(interface, "use_output_chain")
+                && added.output.insert(interface.clone())
+            {
+                let m = self.dest_dev(interface);
+                self.chains
+                    .add_ijump(f, "OUTPUT", Jump::Jump, &format!("{base}_out"), m)?;
+            }
+        }
+        if !lo_jump_added {
+            let lo = self.topo.loopback.clone();
+            self.chains
+                .add_ijump(f, "INPUT", Jump::Jump, "ACCEPT", vec![Match::new("i", lo)])?;
+        }
+        // handle_loopback_traffic: only the firewall zone (no vserver zones).
+        let fw = self.topo.firewall.clone();
+        let lo = self.topo.loopback.clone();
+        let unmanaged = self
+            .topo
+            .interface(&lo)
+            .is_some_and(|it| it.option("unmanaged"));
+        if unmanaged {
+            self.chains.add_ijump(
+                f,
+                "OUTPUT",
+                Jump::Jump,
+                "ACCEPT",
+                vec![Match::new("o", lo.clone())],
+            )?;
+        }
+        let loopback = !self.topo.loopback_zones().is_empty();
+        if !(loopback || unmanaged) {
+            let chain = self.rules_target(&fw, &fw);
+            if !chain.is_empty() {
+                self.chains.add_ijump(
+                    f,
+                    "OUTPUT",
+                    Jump::Jump,
+                    &chain,
+                    vec![Match::new("o", lo)],
+                )?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,2081 @@
+//! The rules and blrules files (`Rules.pm process_rules`, `process_raw_rule`,
+//! `process_rule`; `Chains.pm expand_rule`): zone lists expanded into zone pairs, sections
+//! and their conntrack state chains, targets, logging chains, and the source and destination
+//! address lists, exclusions included.
+
+use std::collections::BTreeSet;
+
+use crate::model::{self, Section};
+
+use super::addresses::{match_net, validate_net, Side, ALLIP};
+use super::chains::{TableId, DONT_MOVE};
+use super::ir::{Jump, Match};
+use super::lists::{split_list, split_list1, split_list2, split_list3};
+use super::lower::{section, target, Compiler};
+use super::matches::{self as m, resolve_proto};
+use super::{error, Result};
+
+/// The columns of a rule after the ACTION.
+#[derive(Debug, Clone)]
+pub(crate) struct Columns {
+    pub source: String,
+    pub dest: String,
+    pub proto: String,
+    pub ports: String,
+    pub sports: String,
+    pub origdest: String,
+    pub rate: String,
+    pub user: String,
+    pub mark: String,
+    pub connlimit: String,
+    pub time: String,
+    pub headers: String,
+    pub condition: String,
+    pub helper: String,
+}
+
+impl Columns {
+    pub(crate) fn empty() -> Columns {
+        let dash = || "-".to_owned();
+        Columns {
+            source: dash(),
+            dest: dash(),
+            proto: dash(),
+            ports: dash(),
+            sports: dash(),
+            origdest: dash(),
+            rate: dash(),
+            user: dash(),
+            mark: dash(),
+            connlimit: dash(),
+            time: dash(),
+            headers: dash(),
+            condition: dash(),
+            helper: dash(),
+        }
+    }
+
+    /// Columns 1..15 of a rules record.
+    pub(crate) fn from_record(columns: &[String]) -> Columns {
+        let get = |idx: usize| columns.get(idx).cloned().unwrap_or_else(|| "-".to_owned());
+        Columns {
+            source: get(1),
+            dest: get(2),
+            proto: get(3),
+            ports: get(4),
+            sports: get(5),
+            origdest: get(6),
+            rate: get(7),
+            user: get(8),
+            mark: get(9),
+            connlimit: get(10),
+            time: get(11),
+            headers: get(12),
+            condition: get(13),
+            helper: get(14),
+        }
+    }
+}
+
+/// `get_target_param`: `TARGET(param)` or the 4.4 `MACRO/TARGET`.
+pub(crate) fn target_param(target: &str) -> (String, Option<String>) {
+    if let Some((t, p)) = target.split_once('/') {
+        return (t.to_owned(), Some(p.to_owned()));
+    }
+    if let Some(open) = target.find('(') {
+        if let Some(inner) = target[open + 1..].strip_suffix(')') {
+            return (target[..open].to_owned(), Some(inner.to_owned()));
+        }
+    }
+    (target.to_owned(), None)
+}
+
+/// `split_action`: `ACTION[:level[:tag]]` → (action, `level[:tag]`).
+pub(crate) fn split_action(action: &str) -> Result<(String, String)> {
+    let list = split_list2(action, "ACTION")?;
+    if list.len() > 3 {
+        return error(format!("Invalid ACTION ({action})"));
+    }
+    let first = list.first().cloned().unwrap_or_default();
+    Ok((first, list[1.min(list.len())..].join(":")))
+}
+
+/// `isolate_basic_target`: the name of a target without its parameter and log level.
+pub(crate) fn isolate_basic_target(target: &str) -> Result<String> {
+    let base = if target.contains('/') {
+        target.split('/').next().unwrap_or("").to_owned()
+    } else {
+        split_list2(target, "parameter")?
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    };
+    if let Some(open) = base.find('(') {
+        if base.ends_with(')')
+            && base[..open]
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_')
+        {
+            return Ok(base[..open].to_owned());
+        }
+    }
+    Ok(base)
+}
+
+/// `handle_nfqueue`: the NFQUEUE target for `NFQUEUE(params)`.
+pub(crate) fn handle_nfqueue(params: &str) -> Result<String> {
+    let mut queue1 = 0i64;
+    let mut queue2 = None;
+    let mut fanout = "";
+    let mut bypass = String::new();
+    if !params.is_empty() {
+        let mut parts = params.splitn(3, ',');
+        let queue = parts.next().unwrap_or("");
+        let by = parts.next();
+        if parts.next().is_some() {
+            return error(format!("Invalid NFQUEUE parameter list ({params})"));
+        }
+        if queue == "bypass" {
+            if by.is_some_and(|it| !it.is_empty()) {
+                return error(format!(
+                    "Invalid NFQUEUE options (bypass,{})",
+                    by.unwrap_or("")
+                ));
+            }
+            return Ok("NFQUEUE --queue-bypass".into());
+        }
+        if !queue.is_empty() {
+            let (q1, q2) = match queue.split_once(':') {
+                Some((a, b)) => (a, Some(b)),
+                None => (queue, None),
+            };
+            queue1 = match super::lists::numeric_value(q1) {
+                Some(it) if (0..=65535).contains(&it) => it,
+                _ => return error(format!("Invalid NFQUEUE queue number ({q1})")),
+            };
+            if let Some(q2) = q2 {
+                let q2 = match q2.strip_suffix('c') {
+                    Some(rest) => {
+                        fanout = " --queue-cpu-fanout";
+                        rest
+                    }
+                    None => q2,
+                };
+                match super::lists::numeric_value(q2) {
+                    Some(it) if (0..=65535).contains(&it) && queue1 < it => queue2 = Some(it),
+                    _ => return error(format!("Invalid NFQUEUE queue number ({q2})")),
+                }
+            }
+        }
+        if let Some(by) = by.filter(|it| !it.is_empty()) {
+            if by != "bypass" {
+                return error(format!("Invalid NFQUEUE option ({by})"));
+            }
+            bypass = " --queue-bypass".into();
+        }
+    }
+    Ok(match queue2 {
+        Some(q2) => format!("NFQUEUE --queue-balance {queue1}:{q2}{bypass}{fanout}"),
+        None => format!("NFQUEUE --queue-num {queue1}{bypass}"),
+    })
+}
+
+/// Restrictions on interfaces in a rule (`expand_rule`): the firewall zone on one side.
+pub(crate) mod restrict {
+    pub(crate) const NONE: u32 = 0;
+    pub(crate) const INPUT: u32 = 4;
+    pub(crate) const OUTPUT: u32 = 8;
+    pub(crate) const ALL: u32 = 12;
+}
+
+/// A state of the conntrack section table: (chain prefix, level, tag, target).
+fn state_entry(compiler: &Compiler<'_>, state: &str) -> (char, String, String, String) {
+    let c = &compiler.config;
+    match state {
+        "ESTABLISHED" => ('^', String::new(), String::new(), "ACCEPT".into()),
+        "RELATED" => (
+            '+',
+            c.related.level.clone(),
+            c.related.tag.clone(),
+            c.related.target.clone(),
+        ),
+        "INVALID" => (
+            '_',
+            c.invalid.level.clone(),
+            c.invalid.tag.clone(),
+            c.invalid.target.clone(),
+        ),
+        _ => (
+            '&',
+            c.untracked.level.clone(),
+            c.untracked.tag.clone(),
+            c.untracked.target.clone(),
+        ),
+    }
+}
+
+/// The conntrack match for `states` (`state_imatch`).
+pub(crate) fn state_imatch(compiler: &Compiler<'_>, states: &str) -> Vec<Match> {
+    if states == "ALL" {
+        return Vec::new();
+    }
+    if compiler.caps().has("CONNTRACK_MATCH") {
+        vec![Match::new("conntrack --ctstate", states)]
+    } else {
+        vec![Match::new("state", format!("--state {states}"))]
+    }
+}
+
+/// The conntrack match for `state` as text (`state_match`).
+pub(crate) fn state_match(compiler: &Compiler<'_>, state: &str) -> String {
+    if state == "ALL" || state == "-" {
+        String::new()
+    } else if compiler.caps().has("CONNTRACK_MATCH") {
+        format!("-m conntrack --ctstate {state} ")
+    } else {
+        format!("-m state --state {state} ")
+    }
+}
+
+/// A source or destination element of a rule split into interface and addresses
+/// (`isolate_source_interface`, `isolate_dest_interface`).
+pub(crate) fn isolate_interface(value: &str) -> (Option<String>, Option<String>) {
+    let value = value.replace('<', "[").replace('>', "]");
+    let split_bracketed = |value: &str| -> Option<(String, String)> {
+        let (iface, rest) = value.split_once(':')?;
+        if iface.is_empty() {
+            return None;
+        }
+        if rest.starts_with('[') && rest.trim_end().ends_with(']') {
+            let inner = rest.trim_end();
+            let inner = &inner[1..inner.len() - 1];
+            return Some((iface.to_owned(), inner.replace("]-[", "-")));
+        }
+        let bare = rest.trim_start_matches('!');
+        if bare.starts_with('+')
+            || bare.starts_with('&')
+            || bare.starts_with('%')
+            || bare.starts_with('~')
+        {
+            return Some((iface.to_owned(), rest.to_owned()));
+        }
+        if rest.starts_with('[') {
+            if let Some((addr, vlsm)) = rest.rsplit_once("]/") {
+                if !vlsm.is_empty() && vlsm.chars().all(|c| c.is_ascii_digit()) {
+                    return Some((iface.to_owned(), format!("{}/{vlsm}", &addr[1..])));
+                }
+            }
+        }
+        None
+    };
+    if let Some((iface, nets)) = split_bracketed(&value) {
+        return (Some(iface), Some(nets));
+    }
+    if value.contains(':') {
+        if let Some(inner) = value.strip_prefix('[').and_then(|it| it.strip_suffix(']')) {
+            if !inner.contains("],[") {
+                return (None, Some(inner.replace("]-[", "-")));
+            }
+        }
+        return (None, Some(value));
+    }
+    let addressy = value.contains('+')
+        || value.contains('&')
+        || value.contains('%')
+        || value.contains('~')
+        || value.matches('.').count() >= 2
+        || value.trim_start_matches('!').starts_with('^');
+    if addressy {
+        (None, Some(value))
+    } else {
+        (Some(value), None)
+    }
+}
+
+/// `split_host_list` for address lists, keeping `[...]` and `(...)` together.
+pub(crate) fn split_host_list(input: &str) -> Result<Vec<String>> {
+    let items = split_list(input, "host")?;
+    let mut out: Vec<String> = Vec::new();
+    let mut pending: Option<String> = None;
+    for item in items {
+        match pending.take() {
+            Some(mut element) => {
+                element.push(',');
+                element.push_str(item);
+                if element.matches('[').count() > element.matches(']').count() {
+                    pending = Some(element);
+                } else {
+                    out.push(element);
+                }
+            }
+            None => {
+                if item.matches('[').count() > item.matches(']').count() {
+                    pending = Some(item.to_owned());
+                } else {
+                    out.push(item.to_owned());
+                }
+            }
+        }
+    }
+    if let Some(element) = pending {
+        return error(format!("Missing ']' ({element})"));
+    }
+    Ok(out)
+}
+
+/// `handle_network_list`: (networks, exclusions) of a SOURCE or DEST address list.
+fn handle_network_list(list: &str, which: &str) -> Result<(String, String)> {
+    let mut nets = String::new();
+    let mut excl = String::new();
+    let invalid = || error(format!("Invalid {which} network list ({list})"));
+    for item in split_host_list(list)? {
+        if item.contains('!') {
+            if let Some(rest) = item.strip_prefix('!') {
+                if !nets.is_empty() || !excl.is_empty() {
+                    return invalid();
+                }
+                excl = rest.to_owned();
+            } else {
+                let parts: Vec<&str> = item.split('!').collect();
+                if parts.len() > 2 {
+                    return invalid();
+                }
+                nets = if nets.is_empty() {
+                    parts[0].to_owned()
+                } else {
+                    format!("{nets},{}", parts[0])
+                };
+                if let Some(e) = parts.get(1).filter(|it| !it.is_empty()) {
+                    if !excl.is_empty() {
+                        return invalid();
+                    }
+                    excl = (*e).to_owned();
+                }
+            }
+        } else if !excl.is_empty() {
+            excl.push(',');
+            excl.push_str(&item);
+        } else {
+            nets = if nets.is_empty() {
+                item.clone()
+            } else {
+                format!("{nets},{item}")
+            };
+        }
+    }
+    Ok((nets, excl))
+}
+
+impl Compiler<'_> {
+    // ---- sections -------------------------------------------------------------------
+
+    /// `finish_chain_section`: adds the rules for the conntrack `states` to `chain1` (the
+    /// rules chain), using `chain` (the rules chain or a state chain).
+    pub(crate) fn finish_chain_section(
+        &mut self,
+        chain: &str,
+        chain1: &str,
+        states: &str,
+    ) -> Result<()> {
+        let save_comment = std::mem::take(&mut self.chains.comment);
+        let wild = self.chains.chain(TableId::Filter, chain).wild;
+        let mut state: BTreeSet<String> = states.split(',').map(str::to_owned).collect();
+        let done: Vec<String> = self
+            .chains
+            .chain(TableId::Filter, chain1)
+            .sections
+            .iter()
+            .cloned()
+            .collect();
+        for s in ["ESTABLISHED", "RELATED", "INVALID", "UNTRACKED"] {
+            if done.iter().any(|it| it == s) {
+                state.remove(s);
+            }
+        }
+        if let Some(it) = self.chains.get_mut(TableId::Filter, chain1) {
+            for s in &state {
+                it.sections.insert(s.clone());
+            }
+        }
+        if !wild {
+            for s in ["ESTABLISHED", "RELATED", "INVALID", "UNTRACKED"] {
+                if !state.contains(s) {
+                    continue;
+                }
+                let (ch, level, tag, mut tgt) = state_entry(self, s);
+                let twochains = chain.starts_with(ch);
+                if twochains || !level.is_empty() || tgt != "ACCEPT" {
+                    let mut chain2 = chain.to_owned();
+                    if !level.is_empty() {
+                        if !twochains {
+                            let logname = format!(
+                                "{ch}{}",
+                                self.chains.chain(TableId::Filter, chain).logname
+                            );
+                            chain2 = format!("{ch}{chain}");
+                            self.chains
+                                .new_chain(TableId::Filter, &chain2, Some(&logname));
+                        }
+                        let logname = self.chains.chain(TableId::Filter, &chain2).logname.clone();
+                        let disposition = tgt.to_ascii_uppercase();
+                        self.log_rule_limit(
+                            &level,
+                            TableId::Filter,
+                            &chain2,
+                            &logname,
+                            &disposition,
+                            None,
+                            &tag,
+                            true,
+                            "",
+                        )?;
+                        if tgt.starts_with("A_") {
+                            return error("Audited dispositions are not supported by the preview");
+                        }
+                        if !tgt.is_empty() {
+                            self.chains.add_ijump(
+                                TableId::Filter,
+                                &chain2,
+                                Jump::Goto,
+                                &tgt,
+                                vec![],
+                            )?;
+                        }
+                        if !twochains {
+                            tgt = chain2.clone();
+                        }
+                    }
+                    if twochains {
+                        if !tgt.is_empty() {
+                            self.chains.add_ijump(
+                                TableId::Filter,
+                                chain,
+                                Jump::Goto,
+                                &tgt,
+                                vec![],
+                            )?;
+                        }
+                        state.remove(s);
+                        break;
+                    }
+                    if !tgt.is_empty() {
+                        if state.contains("ESTABLISHED") && s != "ESTABLISHED" {
+                            let m = state_imatch(self, "ESTABLISHED");
+                            self.chains.add_ijump(
+                                TableId::Filter,
+                                chain1,
+                                Jump::Jump,
+                                "ACCEPT",
+                                m,
+                            )?;
+                            state.remove("ESTABLISHED");
+                        }
+                        let m = state_imatch(self, s);
+                        self.chains
+                            .add_ijump(TableId::Filter, chain, Jump::Jump, &tgt, m)?;
+                    }
+                    state.remove(s);
+                }
+            }
+            if !state.is_empty() {
+                let mut list = Vec::new();
+                if !self.config.fastaccept {
+                    for s in ["ESTABLISHED", "RELATED"] {
+                        if state.contains(s) {
+                            list.push(s);
+                        }
+                    }
+                }
+                if state.contains("UNTRACKED") && self.config.untracked.target == "ACCEPT" {
+                    list.push("UNTRACKED");
+                }
+                if !list.is_empty() {
+                    let m = state_imatch(self, &list.join(","));
+                    self.chains
+                        .add_ijump(TableId::Filter, chain1, Jump::Jump, "ACCEPT", m)?;
+                }
+            }
+        }
+        if self.sections.get("NEW").copied().unwrap_or(false) {
+            let chain1ref = self.chains.chain(TableId::Filter, chain1);
+            if chain1ref.is_policy && !chain1ref.synparams.is_empty() {
+                return error("Policy rate limits are not supported by the preview yet");
+            }
+            let count = chain1ref.rules.len();
+            if let Some(it) = self.chains.get_mut(TableId::Filter, chain1) {
+                it.new = Some(count);
+            }
+        }
+        self.chains.comment = save_comment;
+        Ok(())
+    }
+
+    /// `ensure_rules_chain`: the rules chain of a pair, with its state rules.
+    pub(crate) fn ensure_rules_chain(&mut self, source: &str, dest: &str) -> Result<String> {
+        let name = self.rules_chain(source, dest);
+        if !self.chains.exists(TableId::Filter, &name) {
+            self.new_rules_chain(source, dest);
+        }
+        if !self.chains.chain(TableId::Filter, &name).referenced {
+            self.finish_chain_sections(&name, &name)?;
+        }
+        Ok(name)
+    }
+
+    /// `finish_section`: the state rules of every rules chain for the sections passed.
+    fn finish_section(&mut self, states: &str) -> Result<()> {
+        for s in states.split(',') {
+            if let Some(flag) = self.sections.get_mut(s) {
+                *flag = true;
+            }
+        }
+        let zones = self.topo.all_zones();
+        for zone in &zones {
+            for zone1 in &zones {
+                let chain1 = self.rules_chain(zone, zone1);
+                if !self
+                    .chains
+                    .get(TableId::Filter, &chain1)
+                    .is_some_and(|it| it.referenced)
+                {
+                    continue;
+                }
+                let chain = match self.section {
+                    section::ESTABLISHED => format!("^{chain1}"),
+                    section::RELATED => format!("+{chain1}"),
+                    section::INVALID => format!("_{chain1}"),
+                    section::UNTRACKED => format!("={chain1}"),
+                    section::BLACKLIST => format!("{chain1}~"),
+                    _ => chain1.clone(),
+                };
+                let chain = if self.chains.exists(TableId::Filter, &chain) {
+                    chain
+                } else {
+                    chain1.clone()
+                };
+                self.finish_chain_section(&chain, &chain1, states)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `next_section`.
+    fn next_section(&mut self) -> Result<()> {
+        match self.next_section {
+            section::RELATED => self.finish_section("ESTABLISHED")?,
+            section::INVALID => self.finish_section("ESTABLISHED,RELATED")?,
+            section::UNTRACKED => self.finish_section("ESTABLISHED,RELATED,INVALID")?,
+            section::NEW => self.finish_section("ESTABLISHED,RELATED,INVALID,UNTRACKED")?,
+            _ => {}
+        }
+        self.section = self.next_section;
+        Ok(())
+    }
+
+    /// `process_section`: the flags a `?SECTION` sets.
+    fn enter_section(&mut self, name: &str) {
+        let implied: &[&str] = match name {
+            "ESTABLISHED" => &["ALL"],
+            "RELATED" => &["ALL", "ESTABLISHED"],
+            "INVALID" => &["ALL", "ESTABLISHED", "RELATED"],
+            "UNTRACKED" => &["ALL", "ESTABLISHED", "RELATED", "INVALID"],
+            "NEW" => &[
+                "ALL",
+                "ESTABLISHED",
+                "RELATED",
+                "INVALID",
+                "UNTRACKED",
+                "NEW",
+            ],
+            _ => &[],
+        };
+        for s in implied {
+            if let Some(flag) = self.sections.get_mut(s) {
+                *flag = true;
+            }
+        }
+        self.next_section = match name {
+            "ALL" => section::ALL,
+            "ESTABLISHED" => section::ESTABLISHED,
+            "RELATED" => section::RELATED,
+            "INVALID" => section::INVALID,
+            "UNTRACKED" => section::UNTRACKED,
+            _ => section::NEW,
+        };
+    }
+
+    // ---- the rules file ---------------------------------------------------------------
+
+    /// `process_rules`.
+    pub(crate) fn process_rules(&mut self) -> Result<()> {
+        let zones = self.topo.off_firewall_zones();
+        for zone in &zones {
+            let z = self.topo.zone(zone).cloned().expect("known zone");
+            if !(z.kind == super::topology::ZoneKind::Local || (zones.len() <= 2 && !z.complex)) {
+                self.chains.new_standard_chain(&format!("{zone}_frwd"));
+            }
+        }
+        let rules = self.model.rules.clone();
+        let blrules: Vec<&model::Rule> = rules
+            .iter()
+            .filter(|it| it.section == Section::Blacklist)
+            .collect();
+        self.section = section::BLACKLIST;
+        self.next_section = section::BLACKLIST;
+        let have_blrules = !blrules.is_empty();
+        if have_blrules {
+            return error("The blrules file is not supported by the preview yet");
+        }
+        self.section = section::NULL;
+        self.next_section = section::NEW;
+        self.add_interface_options(have_blrules)?;
+        let mut current: Option<Section> = None;
+        for rule in rules.iter().filter(|it| it.section != Section::Blacklist) {
+            if current != Some(rule.section) {
+                // The model records the section of each rule; Shorewall switches when it
+                // meets the first rule after a ?SECTION.
+                if rule.section != Section::New || current.is_some() || self.explicit_new(rule) {
+                    self.enter_section(rule.section.name());
+                } else {
+                    self.next_section = section::NEW;
+                }
+                current = Some(rule.section);
+            }
+            self.site = Some(rule.site);
+            self.chains.origin = self.origin_of(rule.site);
+            if rule.has_unknown {
+                return error(
+                    "This rule uses a value shorewall-ls cannot know (a shell-computed param)",
+                );
+            }
+            if self.section != self.next_section {
+                self.next_section()?;
+            }
+            self.chains.comment = match &rule.comment {
+                Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
+                _ => String::new(),
+            };
+            self.process_raw_rule(rule)?;
+        }
+        self.chains.comment.clear();
+        self.section = section::POLICYACTION;
+        self.next_section = section::POLICYACTION;
+        Ok(())
+    }
+
+    /// Whether a rule in the NEW section follows an explicit `?SECTION NEW` (rather than
+    /// having no section at all).
+    fn explicit_new(&self, rule: &model::Rule) -> bool {
+        let Some(file) = self.model.file(rule.site.file) else {
+            return false;
+        };
+        let before = &file.text[..usize::from(rule.site.range.start()).min(file.text.len())];
+        before.lines().any(|line| {
+            let line = line.trim_start();
+            line.strip_prefix("?SECTION")
+                .or_else(|| line.strip_prefix("?section"))
+                .is_some_and(|it| it.trim().starts_with("NEW"))
+        })
+    }
+
+    /// `process_raw_rule` and `process_raw_rule1`: zone lists, PROTO and USER lists.
+    fn process_raw_rule(&mut self, rule: &model::Rule) -> Result<()> {
+        let target = rule.column(model::rule_col::ACTION).to_owned();
+        let cols = Columns::from_record(&rule.columns);
+        let raw = rule
+            .raw_matches
+            .clone()
+            .map(|it| format!("{it} "))
+            .unwrap_or_default();
+        let mut sources = vec![cols.source.clone()];
+        if cols.source.contains(":(") {
+            sources = split_list3(&cols.source, "SOURCE")?;
+        }
+        let mut dests = vec![cols.dest.clone()];
+        if cols.dest.contains(":(") {
+            dests = split_list3(&cols.dest, "DEST")?;
+        }
+        for source in &sources {
+            let source = unparen(source);
+            for dest in &dests {
+                let dest = unparen(dest);
+                if source.to_ascii_lowercase().starts_with("none")
+                    || dest.to_ascii_lowercase().starts_with("none")
+                {
+                    continue;
+                }
+                let mut intrazone = false;
+                let mut wild = false;
+                let source_list =
+                    self.build_zone_list(&source, "SOURCE", &mut intrazone, &mut wild)?;
+                let dest_list = self.build_zone_list(&dest, "DEST", &mut intrazone, &mut wild)?;
+                let protos = split_list1(&cols.proto, "Protocol")?;
+                let users = split_list1(&cols.user, "USER/GROUP")?;
+                if protos.len() > 1 && cols.proto.contains('!') {
+                    return error("Inversion not allowed in a PROTO list");
+                }
+                let mut generated = false;
+                self.statematch.clear();
+                for s in &source_list {
+                    for d in &dest_list {
+                        let sourcezone = s.split(':').next().unwrap_or("").to_owned();
+                        let mut destzone = d.split(':').next().unwrap_or("").to_owned();
+                        if self.topo.zone(&destzone).is_none() {
+                            destzone = String::new();
+                        }
+                        if wild && !intrazone && sourcezone == destzone {
+                            continue;
+                        }
+                        for proto in &protos {
+                            for user in &users {
+                                let mut c = cols.clone();
+                                c.source = s.clone();
+                                c.dest = d.clone();
+                                c.proto = proto.clone();
+                                c.user = user.clone();
+                                self.inline_matches = raw.clone();
+                                if self.process_rule(None, "", "", &target, "", &c, wild)? {
+                                    generated = true;
+                                }
+                            }
+                        }
+                    }
+                }
+                if !generated {
+                    self.warn("Entry generated no ip6tables rules");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `build_zone_list`.
+    fn build_zone_list(
+        &mut self,
+        input: &str,
+        which: &str,
+        intrazone: &mut bool,
+        wild: &mut bool,
+    ) -> Result<Vec<String>> {
+        let fw = self.topo.firewall.clone();
+        let original = input.to_owned();
+        let (input, any) = match input.strip_prefix("any") {
+            Some(rest) => (format!("all{rest}"), true),
+            None => (input.to_owned(), false),
+        };
+        // /^(all[-+]*)(![^:]+)?(:.*)?$/
+        if let Some(rest) = input.strip_prefix("all") {
+            let plus_minus_len = rest.chars().take_while(|c| *c == '+' || *c == '-').count();
+            let head = format!("all{}", &rest[..plus_minus_len]);
+            let rest = &rest[plus_minus_len..];
+            let (exclude, tail) = if let Some(r) = rest.strip_prefix('!') {
+                match r.find(':') {
+                    Some(at) => (Some(&r[..at]), Some(&r[at..])),
+                    None => (Some(r), None),
+                }
+            } else if rest.starts_with(':') || rest.is_empty() {
+                (None, if rest.is_empty() { None } else { Some(rest) })
+            } else {
+                return Ok(vec![original]);
+            };
+            *wild = true;
+            let mut excluded: Vec<String> = Vec::new();
+            if let Some(exclude) = exclude {
+                if exclude.starts_with(',')
+                    || exclude.contains(",,")
+                    || exclude.ends_with(',')
+                    || exclude.contains('!')
+                {
+                    return error(format!("Invalid exclusion list (!{exclude})"));
+                }
+                for zone in exclude.split(',') {
+                    if self.topo.zone(zone).is_none() {
+                        return error(format!("Unknown zone ({zone})"));
+                    }
+                    excluded.push(zone.to_owned());
+                }
+            }
+            match head.as_str() {
+                "all" => {}
+                "all+" => *intrazone = true,
+                "all+-" | "all-+" => {
+                    *intrazone = true;
+                    excluded.push(fw.clone());
+                }
+                "all-" => excluded.push(fw.clone()),
+                _ => return error(format!("Invalid {which} ({head})")),
+            }
+            let base = if any {
+                self.topo.all_parent_zones()
+            } else {
+                self.topo.non_firewall_zones()
+            };
+            let mut result: Vec<String> = base
+                .into_iter()
+                .filter(|it| !excluded.contains(it))
+                .collect();
+            if !excluded.contains(&fw) {
+                result.insert(0, fw);
+            }
+            if let Some(tail) = tail {
+                for it in &mut result {
+                    it.push_str(tail);
+                }
+            }
+            return Ok(result);
+        }
+        // /^([^:]+,[^:]+)(:.*)?$/
+        let (list, tail) = match input.find(':') {
+            Some(at) => (&input[..at], Some(&input[at..])),
+            None => (input.as_str(), None),
+        };
+        if list.contains(',') {
+            *wild = true;
+            let mut list = list.to_owned();
+            if let Some(rest) = list.strip_suffix('+') {
+                list = rest.to_owned();
+                *intrazone = true;
+            } else {
+                *intrazone = false;
+            }
+            let mut result: Vec<String> = split_list(&list, "zone")?
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            if let Some(tail) = tail {
+                for it in &mut result {
+                    it.push_str(tail);
+                }
+            }
+            return Ok(result);
+        }
+        Ok(vec![original])
+    }
+
+    // ---- one rule -------------------------------------------------------------------
+
+    /// `process_rule`. `chain` is the action chain when rules come from an action body.
+    /// Returns whether rules were generated.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn process_rule(
+        &mut self,
+        chain: Option<&str>,
+        rule_matches: &str,
+        matches1: &str,
+        target: &str,
+        current_param: &str,
+        cols: &Columns,
+        wildcard: bool,
+    ) -> Result<bool> {
+        let (mut action, mut loglevel) = split_action(target)?;
+        let (mut basictarget, param) = target_param(&action);
+        let mut param = param.unwrap_or_default();
+        let optimize = if wildcard && !basictarget.ends_with('!') {
+            self.config.optimize & 5
+        } else {
+            0
+        };
+        let inchain = chain.is_some();
+        let inaction = chain
+            .map(|c| self.chains.chain(TableId::Filter, c).action.clone())
+            .filter(|it| !it.is_empty())
+            .map(|it| it.split(':').next().unwrap_or("").to_owned())
+            .unwrap_or_default();
+        let blacklist = self.section == section::BLACKLIST;
+        let mut rule = rule_matches.to_owned();
+        let mut exceptionrule = String::new();
+        let mut raw_matches;
+        let mut prerule = String::new();
+        let mut cols = cols.clone();
+
+        if basictarget == "INLINE" {
+            let inline = std::mem::take(&mut self.inline_matches);
+            if let Some((before, after)) = split_jump(&inline) {
+                raw_matches = before;
+                action = after;
+                basictarget = action.split(' ').next().unwrap_or("").to_owned();
+                if !param.is_empty() {
+                    return error("INLINE may not have a parameter when '-j' is specified in the free-form area");
+                }
+            } else {
+                raw_matches = inline;
+                if param.is_empty() {
+                    action = if loglevel.is_empty() {
+                        String::new()
+                    } else {
+                        "LOG".into()
+                    };
+                    basictarget = action.clone();
+                } else {
+                    let (a, l) = split_action(&param)?;
+                    action = a;
+                    loglevel = l;
+                    let (b, p) = target_param(&action);
+                    basictarget = b;
+                    param = p.unwrap_or_default();
+                }
+            }
+        } else {
+            raw_matches = std::mem::take(&mut self.inline_matches);
+            if raw_matches.contains(" -j ") {
+                return error("-j is only allowed when the ACTION is INLINE with no parameter");
+            }
+        }
+        if let Some(rest) = raw_matches.trim_start().strip_prefix('+') {
+            prerule = rest.to_owned();
+            raw_matches = String::new();
+        }
+
+        let mut actiontype = if basictarget.is_empty() {
+            target::STANDARD
+        } else {
+            self.target_type(&basictarget)
+        };
+        if actiontype == 0 {
+            return error(format!("Unknown ACTION ({action})"));
+        }
+        let usergenerated = actiontype & target::IPTABLES != 0;
+        if actiontype == target::MACRO {
+            return error(format!(
+                "Macro {basictarget} in an action body is not supported by the preview yet"
+            ));
+        }
+        let _ = current_param;
+        if actiontype & target::NFQ != 0 {
+            action = handle_nfqueue(&param)?;
+        } else if actiontype & target::SET != 0 {
+            return error("SET and UNSET rules require Ipset Match in your kernel and iptables");
+        } else if actiontype & target::AUDIT != 0 && basictarget == "AUDIT" {
+            return error("The AUDIT action is not supported by the preview yet");
+        } else if !usergenerated {
+            if actiontype & target::NFLOG != 0 {
+                super::log::validate_level(&action)?;
+                loglevel = if loglevel.is_empty() {
+                    action.clone()
+                } else {
+                    format!("{action}:{loglevel}")
+                };
+                action = "LOG".into();
+            } else if actiontype
+                & (target::ACTION | target::INLINE | target::IPTABLES | target::TARPIT)
+                == 0
+                && !param.is_empty()
+                && actiontype & target::OPTIONS == 0
+            {
+                return error(format!(
+                    "The {basictarget} TARGET does not accept a parameter"
+                ));
+            }
+        }
+        let had_modifier = action.ends_with(['-', '+', '!']);
+        if had_modifier {
+            if blacklist {
+                return error("The +, - and ! modifiers are not allowed in the blrules file");
+            }
+            action.pop();
+        }
+        if actiontype & (target::ACTION | target::INLINE | target::IPTABLES | target::TARPIT) == 0 {
+            if let Some(rest) = action.strip_suffix("()") {
+                let _ = rest;
+                return error(format!(
+                    "The {basictarget} TARGET does not accept parameters"
+                ));
+            }
+        }
+        if actiontype & (target::NATRULE | target::NONAT | target::NATONLY) != 0 {
+            return error(format!(
+                "{basictarget} rules are not supported in an IPv6 preview"
+            ));
+        }
+        if actiontype & target::HELPER != 0 {
+            return error("HELPER rules are not supported by the preview yet");
+        }
+        let mut log_action = action.clone();
+        if actiontype
+            & (target::ACTION
+                | target::MACRO
+                | target::NFLOG
+                | target::NFQ
+                | target::CHAIN
+                | target::INLINE)
+            == 0
+        {
+            let bt = basictarget.trim_end_matches(['-', '+', '!']).to_owned();
+            match bt.as_str() {
+                "ACCEPT" => {
+                    if blacklist {
+                        action = "RETURN".into();
+                    } else if cols.helper != "-" {
+                        return error("HELPER is not supported by the preview yet");
+                    }
+                }
+                "REJECT" => {
+                    if !param.is_empty() {
+                        let option = match param.as_str() {
+                            "icmp6-no-route"
+                            | "no-route"
+                            | "icmp6-adm-prohibited"
+                            | "adm-prohibited"
+                            | "icmp6-addr-unreachable"
+                            | "addr-unreach"
+                            | "icmp6-port-unreachable" => 1,
+                            "tcp-reset" => 2,
+                            _ => return error(format!("Invalid REJECT option ({param})")),
+                        };
+                        if option == 2 {
+                            if resolve_proto(self.names(), &cols.proto) != Some(m::TCP) {
+                                return error("tcp-reset may only be used with PROTO tcp");
+                            }
+                            exceptionrule = "-p 6 ".into();
+                        }
+                        action = format!("REJECT --reject-with {param}");
+                    } else {
+                        action = "reject".into();
+                    }
+                }
+                "CONTINUE" => action = "RETURN".into(),
+                "WHITELIST" => {
+                    if !blacklist {
+                        return error("'WHITELIST' may only be used in the blrules file");
+                    }
+                    action = "RETURN".into();
+                }
+                "COUNT" => action = String::new(),
+                "LOG" if loglevel.is_empty() => return error("LOG requires a log level"),
+                "IP6TABLES" => {
+                    if param.is_empty() {
+                        action = String::new();
+                    } else {
+                        let tgt = param.split(' ').next().unwrap_or("");
+                        if !super::chains::is_builtin_target(tgt) {
+                            return error(format!("Unknown target ({tgt})"));
+                        }
+                        action = param.clone();
+                    }
+                }
+                "TARPIT" => {
+                    return error(
+                        "TARPIT requires the TARPIT capability, which the reference system lacks",
+                    )
+                }
+                _ => {}
+            }
+        }
+
+        // Zones
+        let mut sourcezone = String::new();
+        let mut destzone = String::new();
+        let mut sourceref = None;
+        let mut destref = None;
+        if !inchain {
+            match cols.source.split_once(':') {
+                Some((zone, rest)) => {
+                    if rest.is_empty() {
+                        return error(format!("Missing SOURCE Qualifier ({})", cols.source));
+                    }
+                    sourcezone = zone.to_owned();
+                    cols.source = rest.to_owned();
+                }
+                None => {
+                    sourcezone = cols.source.clone();
+                    cols.source = if actiontype == target::INLINE {
+                        "-".into()
+                    } else {
+                        ALLIP.into()
+                    };
+                }
+            }
+            match cols.dest.split_once(':') {
+                Some((zone, rest)) => {
+                    if rest.is_empty() {
+                        return error(format!("Missing DEST Qualifier ({})", cols.dest));
+                    }
+                    destzone = zone.to_owned();
+                    cols.dest = rest.to_owned();
+                }
+                None => {
+                    destzone = cols.dest.clone();
+                    cols.dest = if actiontype == target::INLINE {
+                        "-".into()
+                    } else {
+                        ALLIP.into()
+                    };
+                }
+            }
+            if sourcezone == "-" || sourcezone.is_empty() {
+                return error("Missing source zone");
+            }
+            sourceref = self.topo.zone(&sourcezone).cloned();
+            if sourceref.is_none() {
+                return error(format!("Unknown source zone ({sourcezone})"));
+            }
+            if cols.user != "-" && sourcezone != self.topo.firewall {
+                return error("USER/GROUP may only be specified when the SOURCE zone is $FW");
+            }
+            if destzone == "-" || destzone.is_empty() {
+                return error("Missing destination zone");
+            }
+            destref = self.topo.zone(&destzone).cloned();
+            if destref.is_none() {
+                return error(format!("Unknown destination zone ({destzone})"));
+            }
+        }
+        let on_fw = |z: &Option<super::topology::Zone>| {
+            z.as_ref().is_some_and(|it| {
+                matches!(
+                    it.kind,
+                    super::topology::ZoneKind::Firewall | super::topology::ZoneKind::Vserver
+                )
+            })
+        };
+        let mut restriction = restrict::NONE;
+        if !inchain {
+            if on_fw(&sourceref) {
+                restriction = if on_fw(&destref) {
+                    restrict::ALL
+                } else {
+                    restrict::OUTPUT
+                };
+            } else if on_fw(&destref) {
+                restriction = restrict::INPUT;
+            }
+        }
+        if cols.origdest == "all" {
+            cols.origdest = ALLIP.into();
+        }
+
+        let mut chain_name;
+        if let Some(chain) = chain {
+            chain_name = chain.to_owned();
+        } else {
+            chain_name = self.rules_chain(&sourcezone, &destzone);
+            if !self.chains.exists(TableId::Filter, &chain_name) {
+                self.new_rules_chain(&sourcezone, &destzone);
+            }
+            if let Some(it) = self.chains.get_mut(TableId::Filter, &chain_name) {
+                it.sourcezone = sourcezone.clone();
+                it.destzone = destzone.clone();
+            }
+            let policy = self
+                .chains
+                .chain(TableId::Filter, &chain_name)
+                .policy
+                .clone();
+            if policy == "NONE" {
+                if wildcard {
+                    return Ok(false);
+                }
+                return error("Rules may not override a NONE policy");
+            }
+            if optimize == 1 && self.section == section::NEW {
+                let policychain = self
+                    .chains
+                    .chain(TableId::Filter, &chain_name)
+                    .policychain
+                    .clone();
+                let polloglevel = self
+                    .chains
+                    .chain(TableId::Filter, &policychain)
+                    .loglevel
+                    .clone();
+                if !polloglevel.is_empty() {
+                    if target == format!("{policy}:{polloglevel}") {
+                        return Ok(false);
+                    }
+                } else if basictarget == policy {
+                    return Ok(false);
+                }
+            }
+            chain_name = self.ensure_rules_chain(&sourcezone, &destzone)?;
+            if self.section
+                & (section::ESTABLISHED | section::RELATED | section::INVALID | section::UNTRACKED)
+                != 0
+            {
+                let (prefix, state) = match self.section {
+                    section::ESTABLISHED => ('^', "ESTABLISHED"),
+                    section::RELATED => ('+', "RELATED"),
+                    section::INVALID => ('_', "INVALID"),
+                    _ => ('=', "UNTRACKED"),
+                };
+                let aux = format!("{prefix}{chain_name}");
+                if !self.chains.exists(TableId::Filter, &aux) {
+                    let save = std::mem::take(&mut self.chains.comment);
+                    let logname = format!("{prefix}{}", self.rules_log(&sourcezone, &destzone));
+                    self.chains.new_chain(TableId::Filter, &aux, Some(&logname));
+                    let m = state_imatch(self, state);
+                    self.chains
+                        .add_ijump(TableId::Filter, &chain_name, Jump::Jump, &aux, m)?;
+                    self.chains.comment = save;
+                }
+                chain_name = aux;
+            }
+        }
+
+        // Actions
+        let mut actionchain = String::new();
+        if actiontype & target::ACTION != 0 {
+            let proto = self.determine_action_protocol(&basictarget, &cols.proto)?;
+            cols.proto = proto;
+            if cols.proto != "-" {
+                cols.ports = self.determine_action_dport(&basictarget, &cols.proto, &cols.ports)?;
+            }
+            let options = self.actions.get(&basictarget).map_or(0, |it| it.options);
+            if options & super::lower::opt::SECTION != 0 {
+                let name = section::name(self.section);
+                param = if param.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{name},{param}")
+                };
+            }
+            let mut normalized = self.normalize_action(&basictarget, &loglevel, &param);
+            if self.active.get(&basictarget).copied().unwrap_or(0) > 0 {
+                return error(format!("Action {basictarget} invoked Recursively"));
+            }
+            if let Some(created) = self.use_action(&normalized)? {
+                let save = std::mem::take(&mut self.statematch);
+                let mut chain_ref = created;
+                self.process_action(&mut normalized, &mut chain_ref, &chain_name)?;
+                actionchain = chain_ref;
+                self.statematch = save;
+            } else {
+                actionchain = self
+                    .usedactions
+                    .get(&normalized)
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            action = basictarget.clone();
+        } else if actiontype & target::INLINE != 0 {
+            self.macro_nest += 1;
+            if self.macro_nest > 10 {
+                return error("Macro/Inline invocations nested too deeply");
+            }
+            let generated = self.process_inline(
+                &basictarget,
+                &chain_name,
+                &format!("{prerule}{rule}"),
+                &format!("{matches1}{raw_matches}"),
+                &loglevel,
+                target,
+                &param,
+                &cols,
+                wildcard,
+            )?;
+            self.macro_nest -= 1;
+            return Ok(generated);
+        }
+
+        // The fixed part of the rule.
+        let basic_for_rate = basictarget.trim_end_matches(['-', '+', '!']);
+        let mut hashlimitset = self.hashlimitset;
+        let proto_text = m::do_proto(
+            self.names(),
+            self.caps(),
+            &cols.proto,
+            &cols.ports,
+            &cols.sports,
+        )?;
+        let rate_text =
+            m::do_ratelimit(self.caps(), &cols.rate, basic_for_rate, &mut hashlimitset)?;
+        self.hashlimitset = hashlimitset;
+        rule.push_str(&proto_text);
+        rule.push_str(&rate_text);
+        rule.push_str(&m::do_user(self.caps(), &cols.user)?);
+        rule.push_str(&m::do_test(&cols.mark, self.config.tc_mask)?);
+        rule.push_str(&m::do_connlimit(&cols.connlimit)?);
+        rule.push_str(&m::do_time(&cols.time)?);
+        rule.push_str(&m::do_headers(&cols.headers)?);
+        if cols.condition != "-" {
+            return error("A non-empty SWITCH column requires the Condition Match capability, which the reference system lacks");
+        }
+        if self.section
+            & (section::ESTABLISHED | section::INVALID | section::RELATED | section::UNTRACKED)
+            != 0
+            && cols.helper != "-"
+        {
+            return error("HELPER is not supported by the preview yet");
+        }
+        rule.push_str(matches1);
+        rule.push_str(&raw_matches);
+
+        if self.section & (section::NEW | section::POLICYACTION) == 0
+            && inaction.is_empty()
+            && !blacklist
+            && basictarget != "dropInvalid"
+        {
+            if self.config.fastaccept {
+                let allowed = self.section & (section::UNTRACKED | section::INVALID | section::ALL)
+                    != 0
+                    || (self.section & section::RELATED != 0
+                        && (self.config.related.disposition != "ACCEPT"
+                            || !self.config.related.level.is_empty()));
+                if !allowed {
+                    return error(format!(
+                        "Entries in the {} SECTION of the rules file not permitted with FASTACCEPT=Yes",
+                        section::name(self.section)
+                    ));
+                }
+            }
+            if self.section == section::ESTABLISHED {
+                let text = state_match(self, "ESTABLISHED");
+                rule.push_str(&text);
+            }
+        }
+
+        if actiontype & target::ACTION != 0 {
+            action = actionchain.clone();
+            let options = self.actions.get(&basictarget).map_or(0, |it| it.options);
+            if options & super::lower::opt::LOGJUMP != 0 {
+                log_action = basictarget.clone();
+            } else {
+                loglevel.clear();
+            }
+        }
+        if cols.origdest != "-" && !cols.origdest.is_empty() {
+            return error("ORIGDEST in a non-NAT rule is not supported by the preview yet");
+        }
+        let _ = actiontype;
+        actiontype = 0;
+        let _ = actiontype;
+        let unreachable = !(wildcard || self.section == section::POLICYACTION)
+            && self.unreachable_warning(&chain_name);
+        if !unreachable {
+            self.expand_rule(
+                TableId::Filter,
+                &chain_name,
+                restriction,
+                &prerule,
+                &rule,
+                &cols.source,
+                &cols.dest,
+                &action,
+                &loglevel,
+                &log_action,
+                &exceptionrule,
+                usergenerated && loglevel.is_empty(),
+                "",
+            )?;
+        }
+        Ok(true)
+    }
+
+    /// `unreachable_warning`: rules after an unconditional jump are discarded.
+    fn unreachable_warning(&mut self, chain: &str) -> bool {
+        if self.chains.chain(TableId::Filter, chain).complete {
+            let name = chain.to_owned();
+            self.warn(format!(
+                "One or more unreachable rules in chain {name} have been discarded"
+            ));
+            return true;
+        }
+        false
+    }
+
+    /// `determine_action_protocol`.
+    pub(crate) fn determine_action_protocol(&self, action: &str, proto: &str) -> Result<String> {
+        match self.actions.get(action).and_then(|it| it.proto) {
+            Some(actionproto) => {
+                if proto == "-" {
+                    Ok(actionproto.to_string())
+                } else {
+                    match resolve_proto(self.names(), proto) {
+                        Some(number) if number == actionproto => Ok(number.to_string()),
+                        Some(_) => error(format!(
+                            "The {action} action is only usable with {}",
+                            m::proto_name(self.names(), actionproto)
+                        )),
+                        None => error(format!("Unknown protocol ({proto})")),
+                    }
+                }
+            }
+            None => Ok(proto.to_owned()),
+        }
+    }
+
+    /// `determine_action_dport`.
+    pub(crate) fn determine_action_dport(
+        &self,
+        action: &str,
+        proto: &str,
+        dport: &str,
+    ) -> Result<String> {
+        match self
+            .actions
+            .get(action)
+            .map(|it| it.dport.clone())
+            .filter(|it| !it.is_empty())
+        {
+            Some(actiondport) => {
+                if dport == "-" {
+                    Ok(actiondport)
+                } else if dport.contains(',') {
+                    error(format!(
+                        "The {action} action is only usable with destination port {actiondport}"
+                    ))
+                } else {
+                    m::validate_port(self.names(), proto, dport)
+                }
+            }
+            None => Ok(dport.to_owned()),
+        }
+    }
+
+    // ---- expand_rule ----------------------------------------------------------------
+
+    /// `expand_rule`: the rules for every source × destination address of a rule.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn expand_rule(
+        &mut self,
+        table: TableId,
+        chain: &str,
+        restriction: u32,
+        prerule: &str,
+        rule: &str,
+        source: &str,
+        dest: &str,
+        target: &str,
+        loglevel: &str,
+        disposition: &str,
+        exceptionrule: &str,
+        usergenerated: bool,
+        logname: &str,
+    ) -> Result<()> {
+        if self.chains.closed(table, chain) {
+            return Ok(());
+        }
+        let sources = if source.contains('(') {
+            split_list3(source, "SOURCE")?
+        } else {
+            vec![source.to_owned()]
+        };
+        let dests = if dest.contains('(') {
+            split_list3(dest, "DEST")?
+        } else {
+            vec![dest.to_owned()]
+        };
+        for source in &sources {
+            let source = unparen_qualified(source);
+            for dest in &dests {
+                let dest = unparen_qualified(dest);
+                self.expand_rule1(
+                    table,
+                    chain,
+                    restriction,
+                    prerule,
+                    rule,
+                    &source,
+                    &dest,
+                    target,
+                    loglevel,
+                    disposition,
+                    exceptionrule,
+                    usergenerated,
+                    logname,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn expand_rule1(
+        &mut self,
+        table: TableId,
+        chain: &str,
+        restriction: u32,
+        prerule: &str,
+        rule: &str,
+        source: &str,
+        dest: &str,
+        target: &str,
+        loglevel: &str,
+        disposition: &str,
+        exceptionrule: &str,
+        usergenerated: bool,
+        logname: &str,
+    ) -> Result<()> {
+        let action_chain_name = self
+            .actparams
+            .as_ref()
+            .map(|it| it.chain_name.clone())
+            .filter(|it| !it.is_empty());
+        let chain_for_log = action_chain_name
+            .clone()
+            .unwrap_or_else(|| chain.to_owned());
+        let basictarget = target.split(' ').next().unwrap_or("").to_owned();
+        let target_is_chain = !basictarget.is_empty() && self.chains.exists(table, &basictarget);
+        let jump = if target.is_empty() || target_is_chain {
+            String::new()
+        } else {
+            format!("-j {target}")
+        };
+        let disposition = disposition
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        let mut rule = rule.to_owned();
+
+        let (mut loglevel, logtag) = if loglevel.is_empty() {
+            if disposition == "LOG" && !usergenerated {
+                return error("LOG requires a level");
+            }
+            (String::new(), String::new())
+        } else {
+            let (level, tag) = super::log::split_level_tag(loglevel)?;
+            if level.trim_end_matches('!').eq_ignore_ascii_case("none") {
+                if disposition == "LOG" {
+                    return Ok(());
+                }
+                (String::new(), String::new())
+            } else {
+                (super::log::validate_level(&level)?, tag)
+            }
+        };
+        if loglevel.is_empty() {
+            loglevel.clear();
+        }
+
+        let mut iiface = None;
+        let mut inets = String::new();
+        if !source.is_empty() && source != "-" {
+            let (i, n) = isolate_interface(source);
+            iiface = i;
+            inets = n.unwrap_or_default();
+        }
+        if let Some(iface) = &iiface {
+            rule.push_str(&self.verify_source_interface(iface, restriction)?);
+        }
+        let mut diface = None;
+        let mut dnets = String::new();
+        if !dest.is_empty() && dest != "-" {
+            if dest.starts_with('$') {
+                dnets = dest.to_owned();
+            } else {
+                let (i, n) = isolate_interface(dest);
+                diface = i;
+                dnets = n.unwrap_or_default();
+            }
+        }
+        if let Some(iface) = &diface {
+            rule.push_str(&self.verify_dest_interface(iface, restriction)?);
+        }
+
+        let mut sprerule = String::new();
+        let mut dprerule = String::new();
+        let mut iexcl = String::new();
+        let mut dexcl = String::new();
+        if !inets.is_empty() {
+            let (n, e) = handle_network_list(&inets, "SOURCE")?;
+            inets = n;
+            iexcl = e;
+            if inets.is_empty() && !iexcl.starts_with("+[") {
+                let list = split_host_list(&iexcl)?;
+                if list.len() == 1 {
+                    sprerule = match_net(&format!("!{iexcl}"), Side::Source)?;
+                    iexcl.clear();
+                }
+            }
+        }
+        if !dnets.is_empty() {
+            let (n, e) = handle_network_list(&dnets, "DEST")?;
+            dnets = n;
+            dexcl = e;
+            if dnets.is_empty() && !dexcl.starts_with("+[") {
+                let list = split_host_list(&dexcl)?;
+                if list.len() == 1 {
+                    dprerule = match_net(&format!("!{dexcl}"), Side::Dest)?;
+                    dexcl.clear();
+                }
+            }
+        }
+        if inets.is_empty() {
+            inets = ALLIP.into();
+        }
+        if dnets.is_empty() {
+            dnets = ALLIP.into();
+        }
+
+        if !iexcl.is_empty() || !dexcl.is_empty() {
+            return self.handle_exclusion(
+                table,
+                chain,
+                &chain_for_log,
+                &disposition,
+                prerule,
+                &sprerule,
+                &dprerule,
+                &rule,
+                &inets,
+                &iexcl,
+                &dnets,
+                &dexcl,
+                &loglevel,
+                &logtag,
+                target,
+                target_is_chain,
+                exceptionrule,
+                &jump,
+            );
+        }
+
+        for inet in split_host_list(&inets)? {
+            let source_match = match_net(&inet, Side::Source)?;
+            for dnet in split_host_list(&dnets)? {
+                let dest_match = match_net(&dnet, Side::Dest)?;
+                let matches = format!("{source_match}{sprerule}{dest_match}{dprerule}{rule}");
+                if loglevel.is_empty() || usergenerated {
+                    if target_is_chain {
+                        let goto = self.chains.is_terminating(table, &basictarget)
+                            && self.chains.chain(table, &basictarget).complete;
+                        let goto = goto
+                            || (self.chains.chain(table, &basictarget).complete
+                                && self.chains.chain(table, &basictarget).optflags
+                                    & super::chains::RETURNS
+                                    == 0);
+                        self.chains.add_expanded_jump(
+                            table,
+                            chain,
+                            &basictarget,
+                            goto,
+                            &format!("{prerule}{matches}"),
+                        )?;
+                    } else {
+                        self.chains.add_rule(
+                            table,
+                            chain,
+                            &format!("{prerule}{matches}{jump}"),
+                            true,
+                        )?;
+                    }
+                } else if disposition == "LOG" || disposition == "COUNT" {
+                    let dispo = match self.action_disposition() {
+                        Some(it) => it,
+                        None if disposition == "reject" => "REJECT".to_owned(),
+                        None => disposition.clone(),
+                    };
+                    self.log_rule_limit(
+                        &loglevel,
+                        table,
+                        chain,
+                        &chain_for_log,
+                        &dispo,
+                        Some(""),
+                        &logtag,
+                        true,
+                        &format!("{prerule}{matches}"),
+                    )?;
+                } else if !logname.is_empty() || basictarget == "RETURN" {
+                    let dispo = self
+                        .action_disposition()
+                        .unwrap_or_else(|| disposition.clone());
+                    let name = if logname.is_empty() {
+                        chain_for_log.clone()
+                    } else {
+                        logname.to_owned()
+                    };
+                    self.log_rule_limit(
+                        &loglevel,
+                        table,
+                        chain,
+                        &name,
+                        &dispo,
+                        Some(""),
+                        &logtag,
+                        true,
+                        &format!("{prerule}{matches}"),
+                    )?;
+                    if target_is_chain {
+                        self.chains.add_expanded_jump(
+                            table,
+                            chain,
+                            &basictarget,
+                            false,
+                            &matches,
+                        )?;
+                    } else {
+                        self.chains
+                            .add_rule(table, chain, &format!("{matches}{jump}"), true)?;
+                    }
+                } else {
+                    let dispo = self
+                        .action_disposition()
+                        .unwrap_or_else(|| disposition.clone());
+                    let logchain = self.logchain(
+                        table,
+                        chain,
+                        &chain_for_log,
+                        &loglevel,
+                        &logtag,
+                        exceptionrule,
+                        &dispo,
+                        target,
+                    )?;
+                    let goto = self.chains.terminating.contains(&basictarget)
+                        || (target_is_chain && self.chains.chain(table, &basictarget).complete);
+                    self.chains.add_expanded_jump(
+                        table,
+                        chain,
+                        &logchain,
+                        goto,
+                        &format!("{prerule}{matches}"),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn action_disposition(&self) -> Option<String> {
+        self.actparams
+            .as_ref()
+            .and_then(|it| it.disposition.clone())
+            .filter(|it| !it.is_empty())
+    }
+
+    /// `verify_source_interface`: `-i IFACE` for an interface in SOURCE.
+    fn verify_source_interface(&mut self, iface: &str, restriction: u32) -> Result<String> {
+        let bare = iface.trim_start_matches('!');
+        if self.topo.known_interface(bare).is_none() {
+            return error(format!("Unknown Interface ({bare})"));
+        }
+        if restriction & restrict::OUTPUT != 0 {
+            return error(format!(
+                "Source Interface ({bare}) not allowed when the SOURCE is the firewall"
+            ));
+        }
+        let invert = if iface.starts_with('!') { "! " } else { "" };
+        let physical = self.topo.physical_of(bare);
+        if physical == "+" {
+            return Ok(String::new());
+        }
+        Ok(format!("{invert}-i {physical} "))
+    }
+
+    /// `verify_dest_interface`: `-o IFACE` for an interface in DEST.
+    fn verify_dest_interface(&mut self, iface: &str, restriction: u32) -> Result<String> {
+        let bare = iface.trim_start_matches('!');
+        if self.topo.known_interface(bare).is_none() {
+            return error(format!("Unknown Interface ({bare})"));
+        }
+        if restriction & restrict::INPUT != 0 {
+            return error(format!("Destination Interface ({bare}) not allowed when the destination zone is the firewall"));
+        }
+        let invert = if iface.starts_with('!') { "! " } else { "" };
+        let physical = self.topo.physical_of(bare);
+        if physical == "+" {
+            return Ok(String::new());
+        }
+        Ok(format!("{invert}-o {physical} "))
+    }
+
+    /// `handle_exclusion`: an exclusion chain `~exclN` with RETURNs for the excluded
+    /// addresses, reached from the rule.
+    #[allow(clippy::too_many_arguments)]
+    fn handle_exclusion(
+        &mut self,
+        table: TableId,
+        chain: &str,
+        chain_for_log: &str,
+        disposition: &str,
+        prerule: &str,
+        sprerule: &str,
+        dprerule: &str,
+        rule: &str,
+        inets: &str,
+        iexcl: &str,
+        dnets: &str,
+        dexcl: &str,
+        loglevel: &str,
+        logtag: &str,
+        target: &str,
+        target_is_chain: bool,
+        exceptionrule: &str,
+        jump: &str,
+    ) -> Result<()> {
+        if disposition == "RETURN" || disposition == "CONTINUE" {
+            return error("Exclusion in CONTINUE rules is not supported by the preview yet");
+        }
+        let echain = self.chains.next_seq_name(table, "~excl");
+        self.chains.new_chain(table, &echain, None).optflags |= DONT_MOVE;
+        for inet in split_host_list(inets)? {
+            let source_match = match_net(&inet, Side::Source)?;
+            for dnet in split_host_list(dnets)? {
+                let dest_match = match_net(&dnet, Side::Dest)?;
+                let predicate =
+                    format!("{prerule}{source_match}{sprerule}{dest_match}{dprerule}{rule}");
+                self.chains
+                    .add_expanded_jump(table, chain, &echain, false, &predicate)?;
+            }
+        }
+        for excluded in split_host_list(iexcl)? {
+            let text = format!("{}-j RETURN", match_net(&excluded, Side::Source)?);
+            self.chains.add_rule(table, &echain, &text, false)?;
+        }
+        for excluded in split_host_list(dexcl)? {
+            let text = format!("{}-j RETURN", match_net(&excluded, Side::Dest)?);
+            self.chains.add_rule(table, &echain, &text, false)?;
+        }
+        if !loglevel.is_empty() {
+            let dispo = self.action_disposition().unwrap_or_else(|| {
+                if disposition == "reject" {
+                    "REJECT".to_owned()
+                } else {
+                    disposition.to_owned()
+                }
+            });
+            self.log_irule_limit(
+                loglevel,
+                table,
+                &echain,
+                chain_for_log,
+                &dispo,
+                logtag,
+                vec![],
+            )?;
+        }
+        if target_is_chain {
+            let basic = target.split(' ').next().unwrap_or("").to_owned();
+            self.chains
+                .add_expanded_jump(table, &echain, &basic, false, exceptionrule)?;
+        } else if disposition != "LOG" {
+            self.chains
+                .add_rule(table, &echain, &format!("{exceptionrule}{jump}"), true)?;
+        }
+        Ok(())
+    }
+
+    /// `logchain`: the `~logN` chain that logs and applies `target`, shared by the rules of
+    /// `chain` with the same level, tag, disposition and target.
+    #[allow(clippy::too_many_arguments)]
+    fn logchain(
+        &mut self,
+        table: TableId,
+        chain: &str,
+        chain_for_log: &str,
+        loglevel: &str,
+        logtag: &str,
+        exceptionrule: &str,
+        disposition: &str,
+        target: &str,
+    ) -> Result<String> {
+        let key = format!("{loglevel}:{logtag}:{exceptionrule}:{disposition}:{target}");
+        if let Some(existing) = self.chains.chain(table, chain).logchains.get(&key) {
+            return Ok(existing.clone());
+        }
+        let name = self.chains.next_seq_name(table, "~log");
+        self.chains.new_chain(table, &name, None);
+        if let Some(it) = self.chains.get_mut(table, chain) {
+            it.logchains.insert(key, name.clone());
+        }
+        let _ = chain_for_log;
+        let logname = self.chains.chain(table, chain).logname.clone();
+        let name_for_log = self
+            .actparams
+            .as_ref()
+            .map(|it| it.chain_name.clone())
+            .filter(|it| !it.is_empty())
+            .unwrap_or(logname);
+        self.log_irule_limit(
+            loglevel,
+            table,
+            &name,
+            &name_for_log,
+            disposition,
+            logtag,
+            vec![],
+        )?;
+        self.chains
+            .add_jump(table, &name, target, false, exceptionrule, false)?;
+        Ok(name)
+    }
+
+    // ---- logging --------------------------------------------------------------------
+
+    /// `log_rule_limit`: adds a LOG rule with text `matches` to `chain`, with the log limit
+    /// unless `limit` is given (`Some("")` means the default limit too).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn log_rule_limit(
+        &mut self,
+        level: &str,
+        table: TableId,
+        chain: &str,
+        chain_for_log: &str,
+        disposition: &str,
+        limit: Option<&str>,
+        tag: &str,
+        add: bool,
+        matches: &str,
+    ) -> Result<()> {
+        let level = super::log::validate_level(level)?;
+        if level.is_empty() {
+            return Ok(());
+        }
+        let name = self
+            .actparams
+            .as_ref()
+            .map(|it| it.chain_name.clone())
+            .filter(|it| !it.is_empty())
+            .unwrap_or_else(|| chain_for_log.to_owned());
+        let dispo = self
+            .action_disposition()
+            .unwrap_or_else(|| disposition.to_owned());
+        let mut matches = matches.to_owned();
+        if !matches.is_empty() && !matches.ends_with(' ') {
+            matches.push(' ');
+        }
+        if !matches.contains("-m limit ") && !matches.contains("-m hashlimit ") {
+            let limit = match limit {
+                Some(it) if !it.is_empty() && it != "-" => it.to_owned(),
+                _ => self.config.log.limit_text.clone(),
+            };
+            matches.push_str(&limit);
+        }
+        let number = self.chains.chain(table, chain).log;
+        let (target_text, warning) =
+            super::log::log_target(&self.config.log, &level, &name, &dispo, tag, number);
+        if self.config.log.rule_numbers {
+            if let Some(it) = self.chains.get_mut(table, chain) {
+                it.log += 1;
+            }
+        }
+        if let Some(warning) = warning {
+            self.warn(warning);
+        }
+        let text = format!("{matches}-j {target_text} ");
+        if add {
+            self.chains
+                .add_rule(table, chain, &text, !matches.is_empty())?;
+        } else {
+            self.chains.insert_rule(table, chain, 0, &text)?;
+        }
+        Ok(())
+    }
+
+    /// `log_irule_limit`: a LOG rule built from matches.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn log_irule_limit(
+        &mut self,
+        level: &str,
+        table: TableId,
+        chain: &str,
+        chain_for_log: &str,
+        disposition: &str,
+        tag: &str,
+        matches: Vec<Match>,
+    ) -> Result<()> {
+        let level = super::log::validate_level(level)?;
+        if level.is_empty() {
+            return Ok(());
+        }
+        let name = self
+            .actparams
+            .as_ref()
+            .map(|it| it.chain_name.clone())
+            .filter(|it| !it.is_empty())
+            .unwrap_or_else(|| chain_for_log.to_owned());
+        let dispo = self
+            .action_disposition()
+            .unwrap_or_else(|| disposition.to_owned());
+        let mut matches = matches;
+        let limited = matches
+            .iter()
+            .any(|it| it.key == "limit" || it.key == "hashlimit");
+        if !limited {
+            matches.extend(self.config.log.limit_matches.clone());
+        }
+        let number = self.chains.chain(table, chain).log;
+        let (target_text, warning) =
+            super::log::log_target(&self.config.log, &level, &name, &dispo, tag, number);
+        if self.config.log.rule_numbers {
+            if let Some(it) = self.chains.get_mut(table, chain) {
+                it.log += 1;
+            }
+        }
+        if let Some(warning) = warning {
+            self.warn(warning);
+        }
+        self.chains
+            .add_ijump(table, chain, Jump::Jump, &target_text, matches)?;
+        Ok(())
+    }
+
+    /// `add_interface_options` without blrules: option chain rules move to the interface
+    /// chains.
+    fn add_interface_options(&mut self, blrules: bool) -> Result<()> {
+        if blrules {
+            return error("The blrules file is not supported by the preview yet");
+        }
+        for interface in self.topo.real_interfaces() {
+            let logical = self.interface_chain_base(&interface);
+            for (option, chain, flag) in [
+                ("_iop", "_in", "use_input_chain"),
+                ("_fop", "_fwd", "use_forward_chain"),
+                ("_oop", "_out", "use_output_chain"),
+            ] {
+                let from = format!("{logical}{option}");
+                let to = format!("{logical}{chain}");
+                if self
+                    .chains
+                    .get(TableId::Filter, &from)
+                    .is_some_and(|it| !it.rules.is_empty())
+                {
+                    self.chains.move_rules(TableId::Filter, &from, &to);
+                    if let Some(it) = self.topo.interface_mut(&interface) {
+                        it.options.insert(flag.into(), "1".into());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The base of the per-interface chain names (the logical name).
+    pub(crate) fn interface_chain_base(&self, interface: &str) -> String {
+        if self.config.use_physical_names {
+            self.topo.physical_of(interface)
+        } else {
+            self.topo
+                .interface(interface)
+                .map_or_else(|| interface.to_owned(), |it| it.name.clone())
+        }
+    }
+}
+
+/// Splits INLINE free-form matches at `-j`: (matches before, target after).
+fn split_jump(inline: &str) -> Option<(String, String)> {
+    let at = inline
+        .find("-j ")
+        .filter(|at| *at == 0 || inline[..*at].ends_with(char::is_whitespace))?;
+    let before = inline[..at].to_owned();
+    let after = inline[at + 3..].trim().to_owned();
+    Some((before, after))
+}
+
+/// `zone:(a,b)` → `zone:a,b`; `(a,b)` → `a,b`.
+fn unparen(text: &str) -> String {
+    if let Some((zone, rest)) = text.split_once(":(") {
+        if let Some(inner) = rest.strip_suffix(')') {
+            return format!("{zone}:{inner}");
+        }
+    }
+    text.to_owned()
+}
+
+fn unparen_qualified(text: &str) -> String {
+    if let Some((zone, rest)) = text.split_once(":(") {
+        if let Some(inner) = rest.strip_suffix(')') {
+            return format!("{zone}:{inner}");
+        }
+    }
+    if let Some(inner) = text.strip_prefix('(').and_then(|it| it.strip_suffix(')')) {
+        return inner.to_owned();
+    }
+    text.to_owned()
+}
+
+#[allow(dead_code)]
+fn validate(net: &str) -> Result<String> {
+    validate_net(net)
+}
