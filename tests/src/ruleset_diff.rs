@@ -12,10 +12,16 @@ pub fn chains_of(text: &str) -> BTreeMap<String, Vec<String>> {
             table = name.to_owned();
         } else if let Some(decl) = line.strip_prefix(':') {
             let name = decl.split_whitespace().next().unwrap_or("");
-            chains.entry(format!("{table}/{name}")).or_default().insert(0, format!(":{decl}"));
+            chains
+                .entry(format!("{table}/{name}"))
+                .or_default()
+                .insert(0, format!(":{decl}"));
         } else if let Some(rule) = line.strip_prefix("-A ") {
             let name = rule.split_whitespace().next().unwrap_or("");
-            chains.entry(format!("{table}/{name}")).or_default().push(line.to_owned());
+            chains
+                .entry(format!("{table}/{name}"))
+                .or_default()
+                .push(line.to_owned());
         }
     }
     chains
@@ -31,7 +37,11 @@ pub fn differing_chains(expected: &str, actual: &str) -> Vec<String> {
         match got.get(name) {
             None => out.push(format!("{name}: missing")),
             Some(other) if other != rules => {
-                let first = rules.iter().zip(other).position(|(a, b)| a != b).unwrap_or(rules.len().min(other.len()));
+                let first = rules
+                    .iter()
+                    .zip(other)
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(rules.len().min(other.len()));
                 out.push(format!(
                     "{name}: differs at line {} (expected {:?}, got {:?})",
                     first + 1,
@@ -62,6 +72,9 @@ mod tests {
         let a = "*filter\n:INPUT DROP [0:0]\n:x - [0:0]\n-A INPUT -j x\n-A x -j ACCEPT\nCOMMIT\n";
         let b = "*filter\n:INPUT DROP [0:0]\n:x - [0:0]\n-A INPUT -j x\n-A x -j DROP\nCOMMIT\n";
         assert!(differing_chains(a, a).is_empty());
-        assert_eq!(differing_chains(a, b), ["filter/x: differs at line 2 (expected \"-A x -j ACCEPT\", got \"-A x -j DROP\")"]);
+        assert_eq!(
+            differing_chains(a, b),
+            ["filter/x: differs at line 2 (expected \"-A x -j ACCEPT\", got \"-A x -j DROP\")"]
+        );
     }
 }

@@ -479,6 +479,14 @@ impl<'a> Compiler<'a> {
         if let Some(action) = self.actions.get(name) {
             return action.kind;
         }
+        // `new_manual_chain` registers its chain as a target (`blacklog`).
+        if self
+            .chains
+            .get(super::chains::TableId::Filter, name)
+            .is_some_and(|it| it.manual)
+        {
+            return target::CHAIN;
+        }
         if self.model.catalog.macro_def(name).is_some()
             || self.model.catalog.macro_names.iter().any(|it| it == name)
         {

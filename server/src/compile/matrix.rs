@@ -55,7 +55,7 @@ impl Compiler<'_> {
             .map_or_else(|| interface.to_owned(), |it| it.physical.clone())
     }
 
-    fn source_dev(&self, interface: &str) -> Vec<Match> {
+    pub(crate) fn source_dev(&self, interface: &str) -> Vec<Match> {
         let physical = self.iface_physical(interface);
         if physical == "+" {
             return Vec::new();

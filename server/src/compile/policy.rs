@@ -352,25 +352,47 @@ impl Compiler<'_> {
         chain.pactions = pactions;
         chain.origin = origin;
         let all_zones = self.topo.all_zones();
+        // `print_policy` compares the POLICY column as written.
+        let plain_continue =
+            policy.policy == "CONTINUE" && policy.default_actions.is_none() && !policy.audit;
         if clientwild {
             if serverwild {
                 for zone in zonelist.iter().filter(|it| !client_excluded.contains(it)) {
                     for zone1 in zonelist {
                         self.set_policy_chain(zone, zone1, &name, &policy_target, intrazone);
+                        self.print_policy(zone, zone1, plain_continue);
                     }
                 }
             } else {
                 for zone in all_zones.iter().filter(|it| !client_excluded.contains(it)) {
                     self.set_policy_chain(zone, &server, &name, &policy_target, intrazone);
+                    self.print_policy(zone, &server, plain_continue);
                 }
             }
         } else if serverwild {
             let server_excluded = exclusions(&policy.dest_text);
             for zone in zonelist.iter().filter(|it| !server_excluded.contains(it)) {
                 self.set_policy_chain(&client, zone, &name, &policy_target, intrazone);
+                self.print_policy(&client, zone, plain_continue);
             }
+        } else {
+            self.print_policy(&client, &server, plain_continue);
         }
         Ok(())
+    }
+
+    /// `print_policy`: the one warning it gives, a CONTINUE policy between zones neither of
+    /// which is nested in another.
+    fn print_policy(&mut self, source: &str, dest: &str, plain_continue: bool) {
+        if !plain_continue || source == "all" || dest == "all" {
+            return;
+        }
+        let unnested = |zone: &str| self.topo.zone(zone).is_some_and(|it| it.parents.is_empty());
+        if unnested(source) && unnested(dest) {
+            self.warn(format!(
+                "CONTINUE policy between two un-nested zones ({source}, {dest})"
+            ));
+        }
     }
 
     /// `add_policy_rules`: default actions, log rule and target at the end of a chain.

@@ -624,8 +624,24 @@ impl Compiler<'_> {
         self.next_section = section::BLACKLIST;
         let have_blrules = !blrules.is_empty();
         if have_blrules {
-            return error("The blrules file is not supported by the preview yet");
+            self.blacklist_first_entry()?;
         }
+        for rule in blrules {
+            self.site = Some(rule.site);
+            self.chains.origin = self.origin_of(rule.site);
+            if rule.has_unknown {
+                return error(
+                    "This rule uses a value shorewall-ls cannot know (a shell-computed param)",
+                );
+            }
+            self.chains.comment = match &rule.comment {
+                Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
+                _ => String::new(),
+            };
+            self.process_raw_rule(rule)?;
+        }
+        self.site = None;
+        self.chains.comment.clear();
         self.section = section::NULL;
         self.next_section = section::NEW;
         self.add_interface_options(have_blrules)?;
@@ -661,6 +677,105 @@ impl Compiler<'_> {
         self.section = section::POLICYACTION;
         self.next_section = section::POLICYACTION;
         Ok(())
+    }
+
+    /// The blrules file's first entry: the `blacklog` chain (and `A_blacklog`) where
+    /// BLACKLIST_LOG_LEVEL asks for logging.
+    fn blacklist_first_entry(&mut self) -> Result<()> {
+        let level = self.config.blacklist.level.clone();
+        let tag = self.config.blacklist.tag.clone();
+        let disposition = self.config.blacklist.disposition.clone();
+        let audit = disposition.starts_with("A_");
+        let target = if disposition == "REJECT" {
+            "reject".to_owned()
+        } else {
+            disposition.clone()
+        };
+        if !level.is_empty() {
+            self.ensure_blacklog_chain(&target, &disposition, &level, &tag, audit)?;
+            if self.caps().has("AUDIT_TARGET") {
+                self.ensure_audit_blacklog_chain(&target, &disposition, &level)?;
+            }
+        } else if audit {
+            return error("Audited BLACKLIST_DISPOSITION is not supported by the preview yet");
+        }
+        Ok(())
+    }
+
+    /// `ensure_blacklog_chain`.
+    fn ensure_blacklog_chain(
+        &mut self,
+        target: &str,
+        disposition: &str,
+        level: &str,
+        tag: &str,
+        audit: bool,
+    ) -> Result<()> {
+        if self.chains.exists(TableId::Filter, "blacklog") {
+            return Ok(());
+        }
+        self.new_manual_chain("blacklog");
+        let mut target = target.replacen("A_", "", 1);
+        if target == "REJECT" {
+            target = "reject".into();
+        }
+        self.log_irule_limit(
+            level,
+            TableId::Filter,
+            "blacklog",
+            "blacklst",
+            disposition,
+            tag,
+            vec![],
+        )?;
+        if audit {
+            self.add_audit_jump("blacklog", &target)?;
+        }
+        self.chains
+            .add_ijump(TableId::Filter, "blacklog", Jump::Goto, &target, vec![])?;
+        Ok(())
+    }
+
+    /// `ensure_audit_blacklog_chain`.
+    fn ensure_audit_blacklog_chain(
+        &mut self,
+        target: &str,
+        disposition: &str,
+        level: &str,
+    ) -> Result<()> {
+        if self.chains.exists(TableId::Filter, "A_blacklog") {
+            return Ok(());
+        }
+        self.new_manual_chain("A_blacklog");
+        self.log_irule_limit(
+            level,
+            TableId::Filter,
+            "A_blacklog",
+            "blacklst",
+            disposition,
+            "",
+            vec![],
+        )?;
+        self.add_audit_jump("A_blacklog", target)?;
+        let target = target.strip_prefix("A_").unwrap_or(target);
+        self.chains
+            .add_ijump(TableId::Filter, "A_blacklog", Jump::Goto, target, vec![])?;
+        Ok(())
+    }
+
+    /// `-j AUDIT --type <target>`.
+    fn add_audit_jump(&mut self, chain: &str, target: &str) -> Result<()> {
+        let audit = format!("AUDIT --type {}", target.to_ascii_lowercase());
+        self.chains
+            .add_ijump(TableId::Filter, chain, Jump::Jump, &audit, vec![])?;
+        Ok(())
+    }
+
+    /// `new_manual_chain`: a referenced filter chain that rules may name as their target.
+    fn new_manual_chain(&mut self, name: &str) {
+        self.chains
+            .ensure_referenced_chain(TableId::Filter, name)
+            .manual = true;
     }
 
     /// Whether a rule in the NEW section follows an explicit `?SECTION NEW` (rather than
@@ -1188,20 +1303,42 @@ impl Compiler<'_> {
             }
             chain_name = self.ensure_rules_chain(&sourcezone, &destzone)?;
             if self.section
-                & (section::ESTABLISHED | section::RELATED | section::INVALID | section::UNTRACKED)
+                & (section::BLACKLIST
+                    | section::ESTABLISHED
+                    | section::RELATED
+                    | section::INVALID
+                    | section::UNTRACKED)
                 != 0
             {
-                let (prefix, state) = match self.section {
-                    section::ESTABLISHED => ('^', "ESTABLISHED"),
-                    section::RELATED => ('+', "RELATED"),
-                    section::INVALID => ('_', "INVALID"),
-                    _ => ('=', "UNTRACKED"),
+                let rules_log = self.rules_log(&sourcezone, &destzone);
+                let blacklist_states = self.config.blacklist_states.clone();
+                let (aux, logname, state) = match self.section {
+                    section::BLACKLIST => (
+                        format!("{chain_name}~"),
+                        format!("{rules_log}~"),
+                        blacklist_states.as_str(),
+                    ),
+                    section::ESTABLISHED => (
+                        format!("^{chain_name}"),
+                        format!("^{rules_log}"),
+                        "ESTABLISHED",
+                    ),
+                    section::RELATED => {
+                        (format!("+{chain_name}"), format!("+{rules_log}"), "RELATED")
+                    }
+                    section::INVALID => {
+                        (format!("_{chain_name}"), format!("_{rules_log}"), "INVALID")
+                    }
+                    _ => (
+                        format!("={chain_name}"),
+                        format!("={rules_log}"),
+                        "UNTRACKED",
+                    ),
                 };
-                let aux = format!("{prefix}{chain_name}");
                 if !self.chains.exists(TableId::Filter, &aux) {
                     let save = std::mem::take(&mut self.chains.comment);
-                    let logname = format!("{prefix}{}", self.rules_log(&sourcezone, &destzone));
-                    self.chains.new_chain(TableId::Filter, &aux, Some(&logname));
+                    let chain = self.chains.new_chain(TableId::Filter, &aux, Some(&logname));
+                    chain.blacklistsection = self.section == section::BLACKLIST;
                     let m = state_imatch(self, state);
                     self.chains
                         .add_ijump(TableId::Filter, &chain_name, Jump::Jump, &aux, m)?;
@@ -2001,11 +2138,12 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    /// `add_interface_options` without blrules: option chain rules move to the interface
-    /// chains.
+    /// `add_interface_options`: with blrules, the rules chains get the interface option rules
+    /// (copied, or a jump per interface); without, the option chains' rules move to the
+    /// interface chains.
     fn add_interface_options(&mut self, blrules: bool) -> Result<()> {
         if blrules {
-            return error("The blrules file is not supported by the preview yet");
+            return self.add_interface_options_to_rules_chains();
         }
         for interface in self.topo.real_interfaces() {
             let logical = self.interface_chain_base(&interface);
@@ -2024,6 +2162,134 @@ impl Compiler<'_> {
                     self.chains.move_rules(TableId::Filter, &from, &to);
                     if let Some(it) = self.topo.interface_mut(&interface) {
                         it.options.insert(flag.into(), "1".into());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `add_interface_options` when there are blacklist rules.
+    fn add_interface_options_to_rules_chains(&mut self) -> Result<()> {
+        // `calculate_digest`: chains with the same rules are interchangeable.
+        let digest = |compiler: &Self, chain: &str| -> Vec<String> {
+            compiler
+                .chains
+                .get(TableId::Filter, chain)
+                .map(|it| {
+                    it.rules
+                        .iter()
+                        .map(|rule| super::emit::format_rule("", rule))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let option_chain = |compiler: &Self, iface: &str, suffix: &str| {
+            format!("{}{suffix}", compiler.interface_chain_base(iface))
+        };
+        let copy_options = |compiler: &Self, iface: &str| {
+            compiler
+                .topo
+                .interface(iface)
+                .is_some_and(|it| it.zones.len() == 1)
+        };
+        let all_zones = self.topo.all_zones();
+        for zone1 in self.topo.off_firewall_zones() {
+            let interfaces = self
+                .topo
+                .zone(&zone1)
+                .map(|it| it.interfaces.keys())
+                .unwrap_or_default();
+            let mut input_interfaces = interfaces.clone();
+            let mut forward_interfaces = interfaces;
+            if input_interfaces.len() > 1 {
+                let same = |chains: Vec<String>| {
+                    let digests: Vec<Vec<String>> =
+                        chains.iter().map(|it| digest(self, it)).collect();
+                    digests.windows(2).all(|it| it[0] == it[1])
+                };
+                if same(
+                    input_interfaces
+                        .iter()
+                        .map(|it| option_chain(self, it, "_iop"))
+                        .collect(),
+                ) {
+                    input_interfaces.truncate(1);
+                }
+                if same(
+                    forward_interfaces
+                        .iter()
+                        .map(|it| option_chain(self, it, "_fop"))
+                        .collect(),
+                ) {
+                    forward_interfaces.truncate(1);
+                }
+            }
+            for zone2 in &all_zones {
+                let chain = self.rules_chain(&zone1, zone2);
+                let to_firewall = self.topo.is_on_firewall(zone2);
+                let (interfaces, suffix) = if to_firewall {
+                    (&input_interfaces, "_iop")
+                } else {
+                    (&forward_interfaces, "_fop")
+                };
+                if let [only] = interfaces.as_slice() {
+                    if copy_options(self, only) {
+                        let from = option_chain(self, only, suffix);
+                        if self
+                            .chains
+                            .get(TableId::Filter, &from)
+                            .is_some_and(|it| !it.rules.is_empty())
+                        {
+                            self.chains.copy_rules(TableId::Filter, &from, &chain, true);
+                            if let Some(it) = self.chains.get_mut(TableId::Filter, &chain) {
+                                it.referenced = true;
+                            }
+                        }
+                        continue;
+                    }
+                }
+                let several = interfaces.len() > 1;
+                for iface in interfaces {
+                    let from = option_chain(self, iface, suffix);
+                    let origin = self.topo.interface(iface).map(|it| it.origin.clone());
+                    let matches = if several {
+                        self.source_dev(iface)
+                    } else {
+                        Vec::new()
+                    };
+                    self.chains.add_ijump_with_origin(
+                        TableId::Filter,
+                        &chain,
+                        Jump::Jump,
+                        &from,
+                        origin.as_deref(),
+                        matches,
+                    )?;
+                }
+            }
+        }
+        let mut on_firewall = vec![self.topo.firewall.clone()];
+        on_firewall.extend(self.topo.vserver_zones());
+        for zone1 in &on_firewall {
+            for zone2 in self.topo.off_firewall_zones() {
+                let chain = self.rules_chain(zone1, &zone2);
+                let interfaces = self
+                    .topo
+                    .zone(&zone2)
+                    .map(|it| it.interfaces.keys())
+                    .unwrap_or_default();
+                for iface in interfaces {
+                    let from = option_chain(self, &iface, "_oop");
+                    if self
+                        .chains
+                        .get(TableId::Filter, &from)
+                        .is_some_and(|it| !it.rules.is_empty())
+                    {
+                        self.chains.copy_rules(TableId::Filter, &from, &chain, true);
+                        if let Some(it) = self.chains.get_mut(TableId::Filter, &chain) {
+                            it.referenced = true;
+                        }
                     }
                 }
             }

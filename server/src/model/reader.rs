@@ -311,6 +311,16 @@ impl Reader<'_, '_> {
                 let args = argument.trim().split(',').map(str::to_owned).collect();
                 self.events.push(Event::Defaults { args, site });
             }
+            // A macro's `DEFAULT param` line (the syntax layer reads it as a directive): the
+            // parameter used when the invocation supplies none.
+            "DEFAULT" => {
+                let args = argument
+                    .split_whitespace()
+                    .take(1)
+                    .map(str::to_owned)
+                    .collect();
+                self.events.push(Event::Defaults { args, site });
+            }
             "SET" => self.set(&argument, site),
             "RESET" => {
                 let name = argument.trim().trim_start_matches(['$', '@']).to_owned();

@@ -1,0 +1,140 @@
+//! The compile preview against Shorewall 5.2.8's own output: every case of `tests/compile/`
+//! (a configuration directory in `config/` and what `../shared/oracle/compile6` made of it) must
+//! compile to the same bytes, fail where Shorewall fails, and give the warnings Shorewall gives.
+//! `tests/compile/regenerate.sh` rebuilds the expected files from the oracle.
+//!
+//! On a mismatch the failure names each case and the chains that differ.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
+
+use shorewall_ls::cli::compile::compile_directory;
+use shorewall_tests::{ruleset_diff::differing_chains, workspace_root};
+
+fn cases() -> Vec<PathBuf> {
+    let dir = workspace_root().join("tests/compile");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&dir)
+        .expect("tests/compile")
+        .flatten()
+        .map(|it| it.path())
+        .filter(|it| it.join("config").is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+fn name(case: &Path) -> String {
+    case.file_name()
+        .map(|it| it.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A warning as (file name, line, message), from either side's format.
+type Warning = (String, u32, String);
+
+/// `   WARNING: MESSAGE <case>/config/FILE (line N)` lines of `expected.warnings`.
+fn expected_warnings(text: &str) -> Vec<Warning> {
+    let mut warnings: Vec<Warning> = text
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim_start().strip_prefix("WARNING: ")?;
+            let (message, place) = rest.rsplit_once(" <case>/config/")?;
+            let (file, line) = place.split_once(" (line ")?;
+            let line = line.strip_suffix(')')?.parse().ok()?;
+            Some((file.to_owned(), line, message.to_owned()))
+        })
+        .collect();
+    warnings.sort();
+    warnings
+}
+
+/// `PATH:LINE:COL: warning: MESSAGE [compile-warning]` lines of `compile_directory`.
+fn our_warnings(lines: &[String]) -> Vec<Warning> {
+    let mut warnings: Vec<Warning> = lines
+        .iter()
+        .filter_map(|line| {
+            let (place, rest) = line.split_once(": warning: ")?;
+            let message = rest.rsplit_once(" [")?.0;
+            let mut parts = place.rsplitn(3, ':');
+            let _column = parts.next()?;
+            let line = parts.next()?.parse().ok()?;
+            let file = parts.next()?.rsplit('/').next()?;
+            Some((file.to_owned(), line, message.to_owned()))
+        })
+        .collect();
+    warnings.sort();
+    warnings
+}
+
+/// What is wrong with one case, or `None` when it matches.
+fn check_case(case: &Path) -> Option<String> {
+    let config = case.join("config");
+    let result = compile_directory(&config, false, case);
+    let expected = fs::read_to_string(case.join("expected.ip6tables")).ok();
+    match (expected, result) {
+        (Some(expected), Ok(output)) => {
+            let mut problems = Vec::new();
+            if output.text != expected {
+                problems.extend(differing_chains(&expected, &output.text));
+            }
+            let want = fs::read_to_string(case.join("expected.warnings"))
+                .map(|it| expected_warnings(&it))
+                .unwrap_or_default();
+            let got = our_warnings(&output.warnings);
+            if want != got {
+                problems.push(format!("warnings: expected {want:?}, got {got:?}"));
+            }
+            (!problems.is_empty()).then(|| problems.join("\n    "))
+        }
+        (Some(_), Err(errors)) => Some(format!(
+            "Shorewall compiles it, the preview fails: {}",
+            errors.join(" | ")
+        )),
+        (None, Ok(_)) => {
+            let message = fs::read_to_string(case.join("expected.err")).unwrap_or_default();
+            Some(format!(
+                "Shorewall fails ({}), the preview compiles it",
+                message.trim()
+            ))
+        }
+        (None, Err(_)) => None,
+    }
+}
+
+#[test]
+fn every_golden_case_compiles_as_shorewall_does() {
+    let cases = cases();
+    assert!(cases.len() >= 100, "tests/compile lost its cases");
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|case| check_case(case).map(|it| format!("{}:\n    {it}", name(case))))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} golden cases differ from Shorewall 5.2.8:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn warnings_are_read_from_both_formats() {
+    let ours = our_warnings(&[
+        "tests/compile/x/config/policy:4:1: warning: CONTINUE policy (loc, fw) [compile-warning]"
+            .to_owned(),
+    ]);
+    let theirs =
+        expected_warnings("   WARNING: CONTINUE policy (loc, fw) <case>/config/policy (line 4)\n");
+    assert_eq!(ours, theirs);
+    assert_eq!(
+        ours,
+        [(
+            "policy".to_owned(),
+            4,
+            "CONTINUE policy (loc, fw)".to_owned()
+        )]
+    );
+}
