@@ -37,3 +37,5 @@ pub fn shared_or_skip(sub: &str, test: &str) -> Option<PathBuf> {
         }
     }
 }
+
+pub mod fuzzing;

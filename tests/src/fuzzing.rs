@@ -1,0 +1,403 @@
+//! The entry points of the fuzz targets under `fuzz/`, kept here so that `cargo test` runs them
+//! over the corpus (`tests/fuzz_entry_points.rs`) and they cannot rot.
+//!
+//! Each entry point takes the fuzzer's bytes, turns them into an input the tool reads, runs
+//! one part of the tool on it, and panics if an invariant is broken. Inputs are encoded so
+//! that a mutation of the bytes is a plausible edit of a configuration:
+//! - one file: a first byte that picks the file's name (and so its kind) and family, then the
+//!   text;
+//! - a directory: files separated by a `0xFF` byte (never part of UTF-8 text), each a name on
+//!   its first line and then the text.
+//!
+//! Text that is not UTF-8 is read with replacement characters: the tool refuses such files
+//! before parsing, so only text reaches the parser.
+
+use std::path::{Path, PathBuf};
+
+use shorewall_ls::{
+    cli::check,
+    compile::{emit, lower},
+    model::{self, Environment, MemoryVfs, Model, Severity},
+};
+use shorewall_syntax::{
+    format::{check::check_format, FormatOptions},
+    fuzz::check_parser,
+    Family, FileType,
+};
+
+/// The file names the first byte of a one-file input picks from: one of each kind, so that
+/// every grammar is reached.
+pub const FILE_NAMES: &[&str] = &[
+    "rules",
+    "blrules",
+    "macro.Fuzz",
+    "action.Fuzz",
+    "actions",
+    "zones",
+    "interfaces",
+    "hosts",
+    "policy",
+    "params",
+    "shorewall6.conf",
+    "capabilities",
+    "stoppedrules",
+    "routestopped",
+    "mangle",
+    "tcrules",
+    "snat",
+    "masq",
+    "nat",
+    "netmap",
+    "providers",
+    "rtrules",
+    "routes",
+    "tunnels",
+    "accounting",
+    "conntrack",
+    "maclist",
+    "proxyndp",
+    "blacklist",
+    "ecn",
+    "tcinterfaces",
+    "tcdevices",
+    "tcclasses",
+    "tcfilters",
+    "tcpri",
+    "secmarks",
+    "arprules",
+    "notes",
+];
+
+/// The separator of the files of a directory input.
+pub const FILE_SEPARATOR: u8 = 0xFF;
+
+/// A one-file input: the file's name, its family and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileInput {
+    pub name: &'static str,
+    pub family: Family,
+    pub text: String,
+}
+
+impl FileInput {
+    pub fn decode(data: &[u8]) -> FileInput {
+        let (selector, text) = match data.split_first() {
+            Some((first, rest)) => (*first, rest),
+            None => (0, data),
+        };
+        let name = FILE_NAMES
+            .get(usize::from(selector & 0x7F) % FILE_NAMES.len())
+            .copied()
+            .unwrap_or("rules");
+        let family = if selector & 0x80 == 0 {
+            Family::Ipv6
+        } else {
+            Family::Ipv4
+        };
+        FileInput {
+            name,
+            family,
+            text: String::from_utf8_lossy(text).into_owned(),
+        }
+    }
+
+    /// The bytes that decode to a file named like `name` (its kind) with `text`.
+    pub fn encode(name: &str, family: Family, text: &str) -> Vec<u8> {
+        let kind = shorewall_syntax::FileKind::from_file_name(name);
+        let index = FILE_NAMES
+            .iter()
+            .position(|it| *it == name)
+            .or_else(|| {
+                FILE_NAMES
+                    .iter()
+                    .position(|it| shorewall_syntax::FileKind::from_file_name(it) == kind)
+            })
+            .unwrap_or(0);
+        let family_bit = match family {
+            Family::Ipv6 => 0,
+            Family::Ipv4 => 0x80,
+        };
+        let mut res = vec![index as u8 | family_bit];
+        res.extend_from_slice(text.as_bytes());
+        res
+    }
+
+    pub fn file_type(&self) -> FileType {
+        FileType::new(
+            shorewall_syntax::FileKind::from_file_name(self.name),
+            self.family,
+        )
+    }
+}
+
+/// A directory input: its name says the family (`shorewall6` or `shorewall`), and its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirInput {
+    pub dir: PathBuf,
+    pub files: Vec<(String, String)>,
+}
+
+impl DirInput {
+    pub fn decode(data: &[u8]) -> DirInput {
+        let (family, data) = match data.split_first() {
+            Some((first, rest)) if first & 1 == 1 => ("shorewall", rest),
+            Some((_, rest)) => ("shorewall6", rest),
+            None => ("shorewall6", data),
+        };
+        let files = data
+            .split(|it| *it == FILE_SEPARATOR)
+            .filter_map(|chunk| {
+                let text = String::from_utf8_lossy(chunk);
+                let (name, body) = text.split_once('\n').unwrap_or((&text, ""));
+                let name = name.trim();
+                // A name the directory could hold: one path component.
+                let valid = !name.is_empty()
+                    && name.len() <= 64
+                    && name != "."
+                    && name != ".."
+                    && !name.contains(['/', '\0']);
+                valid.then(|| (name.to_owned(), body.to_owned()))
+            })
+            .collect();
+        DirInput {
+            dir: PathBuf::from("/fuzz").join(family),
+            files,
+        }
+    }
+
+    pub fn encode(family: Family, files: &[(String, String)]) -> Vec<u8> {
+        let mut res = vec![match family {
+            Family::Ipv6 => 0,
+            Family::Ipv4 => 1,
+        }];
+        for (idx, (name, text)) in files.iter().enumerate() {
+            if idx > 0 {
+                res.push(FILE_SEPARATOR);
+            }
+            res.extend_from_slice(name.as_bytes());
+            res.push(b'\n');
+            res.extend_from_slice(text.as_bytes());
+        }
+        res
+    }
+
+    pub fn vfs(&self) -> MemoryVfs {
+        let mut vfs = MemoryVfs::default();
+        for (name, text) in &self.files {
+            vfs.insert(self.dir.join(name), text.as_str());
+        }
+        vfs
+    }
+}
+
+/// Fuzz target `parse`: the parser's invariants (lossless, errors in range and sorted, typed
+/// accessors total) on one file.
+pub fn parse(data: &[u8]) {
+    let input = FileInput::decode(data);
+    check_parser(&input.text, input.file_type());
+}
+
+/// Fuzz target `check`: the model of a generated directory, and the CLI's report of it.
+pub fn check(data: &[u8]) {
+    let input = DirInput::decode(data);
+    let vfs = input.vfs();
+    let model = model::build(&input.dir, &Environment::builtin(&vfs));
+    check_model(&model);
+}
+
+/// Fuzz target `fmt`: the formatter's promises (idempotent, Shorewall reads the same thing,
+/// the same syntax errors, every comment kept) on one file, with the default options and with
+/// the other choices of each option.
+pub fn fmt(data: &[u8]) {
+    let input = FileInput::decode(data);
+    let file_type = input.file_type();
+    let other = FormatOptions {
+        align: true,
+        use_tabs: true,
+        tab_width: 4,
+        max_column_width: 8,
+        upgrade: true,
+    };
+    let unaligned = FormatOptions {
+        align: false,
+        ..FormatOptions::default()
+    };
+    for options in [FormatOptions::default(), other, unaligned] {
+        if let Err(message) = check_format(&input.text, file_type, &options) {
+            panic!("{options:?}: {message}");
+        }
+    }
+}
+
+/// Fuzz target `compile`: a generated directory through the model and, when the model has
+/// no error, the compiler; the ruleset must be well-formed restore input. Returns whether the
+/// compiler produced a ruleset.
+pub fn compile(data: &[u8]) -> bool {
+    let input = DirInput::decode(data);
+    let vfs = input.vfs();
+    let env = Environment::builtin(&vfs);
+    let model = model::build(&input.dir, &env);
+    check_model(&model);
+    if model
+        .diagnostics
+        .iter()
+        .any(|it| it.severity == Severity::Error)
+    {
+        return false;
+    }
+    let Ok(compiled) = lower::compile(&model, &env) else {
+        return false;
+    };
+    let text = emit::emit(&compiled.ruleset, emit::EmitOptions { annotate: true });
+    check_restore_text(&text);
+    true
+}
+
+/// The shape of ip6tables-restore input: tables that open with `*name` and close with
+/// `COMMIT`, and in them only chain declarations, rules and comments.
+pub fn check_restore_text(text: &str) {
+    let mut in_table = false;
+    for (idx, line) in text.lines().enumerate() {
+        let ok = match line {
+            _ if line.starts_with('*') => !std::mem::replace(&mut in_table, true),
+            "COMMIT" => std::mem::replace(&mut in_table, false),
+            _ if line.starts_with(':') || line.starts_with("-A ") || line.starts_with('#') => {
+                in_table || line.starts_with('#')
+            }
+            _ => false,
+        };
+        assert!(
+            ok,
+            "line {}: not restore input here: {line:?}\n{text}",
+            idx + 1
+        );
+    }
+    assert!(!in_table, "a table is not committed:\n{text}");
+}
+
+/// The invariants of a model: every diagnostic and fix points into its file on character
+/// boundaries, has a known code and a message, and converts to a line and column.
+pub fn check_model(model: &Model) {
+    let sites = model.diagnostics.iter().flat_map(|it| {
+        std::iter::once(&it.site)
+            .chain(it.related.iter().map(|(site, _)| site))
+            .chain(it.fix.iter().map(|fix| &fix.site))
+    });
+    for site in sites {
+        let file = model
+            .file(site.file)
+            .unwrap_or_else(|| panic!("a diagnostic names an unknown file: {site:?}"));
+        let (start, end) = (
+            usize::from(site.range.start()),
+            usize::from(site.range.end()),
+        );
+        assert!(
+            end <= file.text.len()
+                && file.text.is_char_boundary(start)
+                && file.text.is_char_boundary(end),
+            "a diagnostic range is outside {} or splits a character: {site:?}",
+            file.path.display()
+        );
+    }
+    for diagnostic in &model.diagnostics {
+        assert!(
+            model::CODES.iter().any(|it| it.0 == diagnostic.code),
+            "unknown diagnostic code {}",
+            diagnostic.code
+        );
+        assert!(
+            !diagnostic.message.trim().is_empty(),
+            "empty message: {diagnostic:?}"
+        );
+    }
+    for it in &check::report(model, Path::new("/")) {
+        assert!(it.line >= 1 && it.column >= 1, "{it:?}");
+        assert!(
+            (it.end_line, it.end_column) >= (it.line, it.column),
+            "{it:?}"
+        );
+    }
+}
+
+/// The regular UTF-8 files of `dir` on disk as a directory input (the corpus tests and seeds).
+pub fn dir_input_from_disk(dir: &Path) -> Option<DirInput> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        if !entry.file_type().is_ok_and(|it| it.is_file()) {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(entry.path()) {
+            files.push((name, text));
+        }
+    }
+    files.sort();
+    let family = match dir.file_name().and_then(|it| it.to_str()) {
+        Some("shorewall") => "shorewall",
+        _ if files.iter().any(|(name, _)| name == "shorewall.conf") => "shorewall",
+        _ => "shorewall6",
+    };
+    Some(DirInput {
+        dir: PathBuf::from("/fuzz").join(family),
+        files,
+    })
+}
+
+/// Every configuration directory under `corpus` (a directory that holds files), encoded as
+/// directory inputs.
+pub fn corpus_dir_inputs(corpus: &Path) -> Vec<Vec<u8>> {
+    let mut dirs = Vec::new();
+    walk(corpus, &mut |dir| dirs.push(dir.to_path_buf()), &mut |_| {});
+    dirs.sort();
+    dirs.iter()
+        .filter_map(|dir| dir_input_from_disk(dir))
+        .filter(|it| !it.files.is_empty())
+        .map(|it| {
+            let family = if it.dir.ends_with("shorewall") {
+                Family::Ipv4
+            } else {
+                Family::Ipv6
+            };
+            DirInput::encode(family, &it.files)
+        })
+        .collect()
+}
+
+/// Every UTF-8 file under `corpus`, encoded as a one-file input of the kind its name says,
+/// with the family of its directory.
+pub fn corpus_file_inputs(corpus: &Path) -> Vec<Vec<u8>> {
+    let mut paths = Vec::new();
+    walk(corpus, &mut |_| {}, &mut |file| {
+        paths.push(file.to_path_buf())
+    });
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            let name = path.file_name()?.to_str()?;
+            let family = Family::from_path(path);
+            Some(FileInput::encode(name, family, &text))
+        })
+        .collect()
+}
+
+/// Calls `on_dir` for every directory below `root` and `on_file` for every regular file.
+fn walk(root: &Path, on_dir: &mut dyn FnMut(&Path), on_file: &mut dyn FnMut(&Path)) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    on_dir(root);
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            walk(&entry.path(), on_dir, on_file);
+        } else if kind.is_file() {
+            on_file(&entry.path());
+        }
+    }
+}
