@@ -64,10 +64,13 @@ pub struct Environment<'a> {
 impl<'a> Environment<'a> {
     /// An environment with the built-in library and name tables only (nothing from the host).
     pub fn builtin(vfs: &'a dyn Vfs) -> Environment<'a> {
+        static BUILTIN_NAMES: std::sync::OnceLock<Arc<NameTables>> = std::sync::OnceLock::new();
         Environment {
             vfs,
             library_dirs: Vec::new(),
-            names: Arc::new(NameTables::builtin()),
+            names: BUILTIN_NAMES
+                .get_or_init(|| Arc::new(NameTables::builtin()))
+                .clone(),
             parse_cache: None,
         }
     }

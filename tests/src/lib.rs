@@ -2,6 +2,7 @@
 //! material (corpus, oracle, manpages) is, and how to skip cleanly where it is not.
 
 pub mod ruleset_diff;
+pub mod differential;
 
 use std::path::{Path, PathBuf};
 
