@@ -38,7 +38,10 @@ pub use self::{
     diagnostic::{Diagnostic, Fix, Severity, Site, CODES},
     expand::{Value, UNKNOWN},
     files::{FileId, Files, Origin, ParseCache, SourceFile},
-    log_level::{validate as validate_log_level, LogLevel, NAMES as LOG_LEVEL_NAMES},
+    log_level::{
+        check as check_log_level, validate as validate_log_level, LogLevel,
+        NAMES as LOG_LEVEL_NAMES,
+    },
     params::{Param, Params},
     policy::Policy,
     rules::{col as rule_col, split_action, split_interface, target_param, Rule, Section},
@@ -185,6 +188,8 @@ pub(crate) struct Ctx<'e> {
     /// Ranges of lines skipped by `?IF`: syntax errors there are not Shorewall's concern.
     pub(crate) omitted: Vec<(FileId, TextRange)>,
     pub(crate) catalog_state: catalog::CatalogState,
+    /// The policy of each pair of zones, after the policy file.
+    pub(crate) policy_matrix: HashMap<(String, String), String>,
 }
 
 impl<'e> Ctx<'e> {
@@ -214,6 +219,7 @@ impl<'e> Ctx<'e> {
             set_variables: HashMap::new(),
             omitted: Vec::new(),
             catalog_state: catalog::CatalogState::default(),
+            policy_matrix: HashMap::new(),
         }
     }
 
@@ -427,25 +433,48 @@ impl Ctx<'_> {
         if let Some(value) = self.set_variables.get(name) {
             return Some(value.clone());
         }
+        let product = match self.model.family {
+            Family::Ipv6 => "shorewall6",
+            Family::Ipv4 => "shorewall",
+        };
+        // Debian's /usr/share/shorewall/shorewallrc, which Shorewall reads into its variables.
         let builtin = match name {
+            "HOST" => Some("debian"),
+            "PREFIX" => Some("/usr"),
             "CONFDIR" => Some("/etc"),
-            "SHAREDIR" => Some("/usr/share"),
+            "SHAREDIR" | "LIBEXECDIR" => Some("/usr/share"),
+            "PERLLIBDIR" => Some("/usr/share/shorewall"),
+            "SBINDIR" => Some("/sbin"),
+            "MANDIR" => Some("/usr/share/man"),
+            "INITDIR" => Some("/etc/init.d"),
+            "INITSOURCE" => Some("init.debian.sh"),
+            "SYSCONFFILE" => Some("default.debian.sysvinit"),
+            "SYSCONFDIR" => Some("/etc/default"),
+            "SERVICEDIR" => Some("/lib/systemd/system"),
+            "SPARSE" => Some("Yes"),
             "VARLIB" => Some("/var/lib"),
-            "PRODUCT" => Some(match self.model.family {
-                Family::Ipv6 => "shorewall6",
-                Family::Ipv4 => "shorewall",
-            }),
-            "VARDIR" => Some(match self.model.family {
-                Family::Ipv6 => "/var/lib/shorewall6",
-                Family::Ipv4 => "/var/lib/shorewall",
-            }),
+            "STOPSERVICEFILE" => Some("stop_service.debian"),
+            "BUILD" | "ANNOTATED" => Some(""),
+            "PRODUCT" | "INITFILE" => Some(product),
             _ => None,
         };
         if let Some(value) = builtin {
             return Some(Value::Known(value.to_owned()));
         }
+        match name {
+            "VARDIR" => return Some(Value::Known(format!("/var/lib/{product}"))),
+            "SERVICEFILE" => return Some(Value::Known(format!("{product}.service.debian"))),
+            _ => {}
+        }
         if with_settings && settings::is_option(name, self.model.family) {
             return Some(Value::Known(self.model.settings.config_value(name)));
+        }
+        // Shorewall's variables start as its environment: their values are not ours to know.
+        const ENVIRONMENT: &[&str] = &[
+            "HOME", "PATH", "USER", "LOGNAME", "SHELL", "PWD", "LANG", "TERM", "HOSTNAME", "TZ",
+        ];
+        if ENVIRONMENT.contains(&name) {
+            return Some(Value::Unknown);
         }
         None
     }

@@ -330,6 +330,24 @@ impl Verdict {
         }
     }
 
+    /// Every place of the configuration directory the error names: where it is, then the
+    /// lines of the files that included or invoked it.
+    pub fn places(&self) -> Vec<(String, Option<u32>)> {
+        if self.accepted {
+            return Vec::new();
+        }
+        let messages: Vec<&str> = self.message.split(" | ").collect();
+        let start = messages
+            .iter()
+            .position(|it| it.starts_with("ERROR:"))
+            .unwrap_or(0);
+        messages[start..]
+            .iter()
+            .take_while(|it| !it.starts_with("WARNING:") || it.starts_with("from "))
+            .filter_map(|it| place(it))
+            .collect()
+    }
+
     fn encode(&self) -> String {
         format!(
             "{}\t{}\t{}\t{}",
@@ -517,15 +535,22 @@ pub fn compare(
     if verdict.accepted {
         return (!errors.is_empty()).then_some(Disagreement::FalseError);
     }
-    // Where the mistake is: the compiler's place, else (an error in a library file) the
-    // edited file.
-    let file = verdict
-        .file
-        .clone()
-        .or_else(|| variant.edits.first().map(|it| it.file.clone()));
-    let line = verdict.file.as_ref().and(verdict.line);
+    // Where the mistake is: any place of the directory the compiler names (the macro line or
+    // the rules line that invokes it), else (an error in a library file) the edited file.
+    let mut places = verdict.places();
+    if places.is_empty() {
+        places = variant
+            .edits
+            .first()
+            .map(|it| (it.file.clone(), None))
+            .into_iter()
+            .collect();
+    }
     let at = |it: &&Reported| {
-        file.as_ref().is_none_or(|file| &it.path == file) && line.is_none_or(|line| it.line == line)
+        places.is_empty()
+            || places
+                .iter()
+                .any(|(file, line)| &it.path == file && line.is_none_or(|line| it.line == line))
     };
     if !errors.iter().any(at) {
         return Some(Disagreement::Missed);

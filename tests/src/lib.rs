@@ -1,8 +1,8 @@
 //! Shared helpers of the black-box tests: where the development environment's `../shared`
 //! material (corpus, oracle, manpages) is, and how to skip cleanly where it is not.
 
-pub mod ruleset_diff;
 pub mod differential;
+pub mod ruleset_diff;
 
 use std::path::{Path, PathBuf};
 

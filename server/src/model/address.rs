@@ -91,6 +91,10 @@ pub(crate) fn validate_address(text: &str, family: Family, allow_name: bool) -> 
             Family::Ipv4 => format!("Invalid IP Address ({text})"),
         });
     }
+    // The C library reads `10.0.0`, `10.1` or `0x0a000001` as IPv4 addresses (inet_aton).
+    if family == Family::Ipv4 && inet_aton(text) {
+        return Ok(());
+    }
     // A dotted quad never resolves to an IPv6 address, and neither does anything that is not a
     // host name.
     let resolvable = plausible_host_name(text) && !(family == Family::Ipv6 && valid_ipv4(text));
@@ -98,6 +102,49 @@ pub(crate) fn validate_address(text: &str, family: Family, allow_name: bool) -> 
         Ok(())
     } else {
         Err(format!("Unknown Host ({text})"))
+    }
+}
+
+/// Whether `inet_aton` reads `text` as an IPv4 address: one to four numbers (decimal, `0x` hex or
+/// leading-zero octal) separated by dots, the last filling the remaining bytes.
+fn inet_aton(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return false;
+    }
+    let mut values = Vec::new();
+    for part in &parts {
+        let value = if let Some(hex) = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
+            u64::from_str_radix(hex, 16).ok()
+        } else if part.len() > 1 && part.starts_with('0') {
+            u64::from_str_radix(&part[1..], 8).ok()
+        } else if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        };
+        match value {
+            Some(it) => values.push(it),
+            None => return false,
+        }
+    }
+    let last_bytes = 5 - values.len() as u32;
+    let (last, first) = values.split_last().unwrap_or((&0, &[]));
+    first.iter().all(|it| *it <= 255) && *last < 1u64 << (8 * last_bytes)
+}
+
+/// An address range `low-high` (`validate_range`): both addresses, the first not above the last.
+pub(crate) fn validate_range(low: &str, high: &str, family: Family) -> Result<(), String> {
+    match family {
+        Family::Ipv4 => {
+            validate_address(low, family, false)?;
+            validate_address(high, family, false)?;
+            if ipv4_value(low) > ipv4_value(high) {
+                return Err(format!("Invalid IP Range ({low}-{high})"));
+            }
+            Ok(())
+        }
+        Family::Ipv6 => validate_range_v6(low, high),
     }
 }
 
@@ -218,7 +265,7 @@ fn validate_range_v6(low: &str, high: &str) -> Result<(), String> {
     validate_address(&low, Family::Ipv6, false)?;
     validate_address(&high, Family::Ipv6, false)?;
     match (expand_v6(&low), expand_v6(&high)) {
-        (Some(a), Some(b)) if a <= b => Ok(()),
+        (Some(a), Some(b)) if a < b => Ok(()),
         _ => Err(format!("Invalid IPv6 Range ({low}-{high})")),
     }
 }

@@ -50,7 +50,135 @@ impl Capabilities {
     pub fn is_known(&self, name: &str) -> bool {
         self.values.contains_key(name)
     }
+
+    /// Shorewall's `require_capability`: `Err` with its message when the capability is absent.
+    /// `singular` is `"s"` for "requires", `""` for "require".
+    pub fn require(&self, name: &str, what: &str, singular: &str) -> Result<(), String> {
+        if self.has(name) {
+            return Ok(());
+        }
+        Err(format!(
+            "{what} require{singular} {} in your kernel and iptables",
+            description(name)
+        ))
+    }
 }
+
+/// How Shorewall names a capability in its messages (`%capdesc`).
+pub(crate) fn description(name: &str) -> &str {
+    CAPDESC
+        .iter()
+        .find(|(it, _)| *it == name)
+        .map_or(name, |(_, text)| text)
+}
+
+const CAPDESC: &[(&str, &str)] = &[
+    ("NAT_ENABLED", "NAT"),
+    ("MANGLE_ENABLED", "Packet Mangling"),
+    ("MULTIPORT", "Multi-port Match"),
+    ("XMULTIPORT", "Extended Multi-port Match"),
+    ("EMULTIPORT", "Enhanced Multi-port Match"),
+    ("CONNTRACK_MATCH", "Connection Tracking Match"),
+    ("OLD_CONNTRACK_MATCH", "Old conntrack match syntax"),
+    ("NEW_CONNTRACK_MATCH", "Extended Connection Tracking Match"),
+    ("POLICY_MATCH", "Policy Match"),
+    ("PHYSDEV_MATCH", "Physdev Match"),
+    ("PHYSDEV_BRIDGE", "Physdev-is-bridged support"),
+    ("LENGTH_MATCH", "Packet length Match"),
+    ("IPRANGE_MATCH", "IP Range Match"),
+    ("RECENT_MATCH", "Recent Match"),
+    ("REAP_OPTION", "Recent Match \"--reap\" option"),
+    ("OWNER_MATCH", "Owner Match"),
+    ("OWNER_NAME_MATCH", "Owner Name Match"),
+    ("IPSET_MATCH", "Ipset Match"),
+    ("OLD_IPSET_MATCH", "Old Ipset Match"),
+    ("IPSET_MATCH_NOMATCH", "Ipset Match nomatch"),
+    ("IPSET_MATCH_COUNTERS", "Ipset Match counters"),
+    ("IPSET_V5", "Version 5 or later ipset"),
+    ("CONNMARK", "CONNMARK Target"),
+    ("XCONNMARK", "Extended CONNMARK Target"),
+    ("CONNMARK_MATCH", "Connmark Match"),
+    ("XCONNMARK_MATCH", "Extended Connmark Match"),
+    ("RAW_TABLE", "Raw Table"),
+    ("IPP2P_MATCH", "IPP2P Match"),
+    ("OLD_IPP2P_MATCH", "Old IPP2P Match Syntax"),
+    ("CLASSIFY_TARGET", "CLASSIFY Target"),
+    ("ENHANCED_REJECT", "Extended Reject"),
+    ("KLUDGEFREE", "Repeat match"),
+    ("MARK", "MARK Target"),
+    ("XMARK", "Extended Mark Target"),
+    ("EXMARK", "Extended Mark Target 2"),
+    ("MANGLE_FORWARD", "Mangle FORWARD Chain"),
+    ("COMMENTS", "Comments"),
+    ("ADDRTYPE", "Address Type Match"),
+    ("TCPMSS_MATCH", "TCPMSS Match"),
+    ("HASHLIMIT_MATCH", "Hashlimit Match"),
+    ("NFQUEUE_TARGET", "NFQUEUE Target"),
+    ("REALM_MATCH", "Realm Match"),
+    ("HELPER_MATCH", "Helper Match"),
+    ("CONNLIMIT_MATCH", "Connlimit Match"),
+    ("TIME_MATCH", "Time Match"),
+    ("GOTO_TARGET", "Goto Support"),
+    ("LOG_TARGET", "LOG Target"),
+    ("ULOG_TARGET", "ULOG Target"),
+    ("NFLOG_TARGET", "NFLOG Target"),
+    ("LOGMARK_TARGET", "LOGMARK Target"),
+    ("IPMARK_TARGET", "IPMARK Target"),
+    ("PERSISTENT_SNAT", "Persistent SNAT"),
+    ("OLD_HL_MATCH", "Old Hash Limit Match"),
+    ("TPROXY_TARGET", "TPROXY Target"),
+    ("FLOW_FILTER", "Flow Classifier"),
+    ("FWMARK_RT_MASK", "fwmark route mask"),
+    ("MARK_ANYWHERE", "Mark in the filter and nat tables"),
+    ("HEADER_MATCH", "Header Match"),
+    ("ACCOUNT_TARGET", "ACCOUNT Target"),
+    ("AUDIT_TARGET", "AUDIT Target"),
+    ("CONDITION_MATCH", "Condition Match"),
+    ("IPTABLES_S", "iptables -S"),
+    ("BASIC_FILTER", "Basic Filter"),
+    ("BASIC_EMATCH", "Basic Filter ematch"),
+    ("CT_TARGET", "CT Target"),
+    ("STATISTIC_MATCH", "Statistics Match"),
+    ("IMQ_TARGET", "IMQ Target"),
+    ("DSCP_MATCH", "DSCP Match"),
+    ("DSCP_TARGET", "DSCP Target"),
+    ("GEOIP_MATCH", "GeoIP Match"),
+    ("RPFILTER_MATCH", "RPFilter Match"),
+    ("NFACCT_MATCH", "NFAcct Match"),
+    ("CHECKSUM_TARGET", "Checksum Target"),
+    ("ARPTABLESJF", "Arptables JF"),
+    ("MASQUERADE_TGT", "MASQUERADE Target"),
+    ("UDPLITEREDIRECT", "UDPLITE Port Redirection"),
+    ("NEW_TOS_MATCH", "New tos Match"),
+    ("TARPIT_TARGET", "TARPIT Target"),
+    ("IFACE_MATCH", "Iface Match"),
+    ("TCPMSS_TARGET", "TCPMSS Target"),
+    ("WAIT_OPTION", "iptables --wait option"),
+    ("CPU_FANOUT", "NFQUEUE CPU Fanout"),
+    ("NETMAP_TARGET", "NETMAP Target"),
+    ("NFLOG_SIZE", "--nflog-size support"),
+    ("RESTORE_WAIT_OPTION", "iptables-restore --wait option"),
+    ("NAT_INPUT_CHAIN", "INPUT chain in NAT table"),
+    ("CONNMARK_ACTION", "TC connmark support"),
+    ("AMANDA_HELPER", "Amanda Helper"),
+    ("FTP_HELPER", "FTP Helper"),
+    ("FTP0_HELPER", "FTP-0 Helper"),
+    ("H323_HELPER", "H323 Helpers"),
+    ("IRC_HELPER", "IRC Helper"),
+    ("IRC0_HELPER", "IRC-0 Helper"),
+    ("NETBIOS_NS_HELPER", "Netbios-ns Helper"),
+    ("PPTP_HELPER", "PPTP Helper"),
+    ("SANE_HELPER", "SANE Helper"),
+    ("SANE0_HELPER", "SANE-0 Helper"),
+    ("SIP_HELPER", "SIP Helper"),
+    ("SIP0_HELPER", "SIP-0 Helper"),
+    ("SNMP_HELPER", "SNMP Helper"),
+    ("TFTP_HELPER", "TFTP Helper"),
+    ("TFTP0_HELPER", "TFTP-0 Helper"),
+    ("LOG_OPTIONS", "Log Options"),
+    ("CAPVERSION", "Capability Version"),
+    ("KERNELVERSION", "Kernel Version"),
+];
 
 #[cfg(test)]
 mod tests {

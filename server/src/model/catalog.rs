@@ -37,6 +37,11 @@ pub mod flags {
     pub const NONAT: u32 = 0x8;
     pub const NATONLY: u32 = 0x10;
     pub const REDIRECT: u32 = 0x20;
+    pub const ACTION: u32 = 0x40;
+    pub const MACRO: u32 = 0x80;
+    pub const CHAIN: u32 = 0x400;
+    pub const INLINE: u32 = 0x8000;
+    pub const USERBUILTIN: u32 = 0x20000;
     pub const LOGRULE: u32 = 0x100;
     pub const NFQ: u32 = 0x200;
     pub const SET: u32 = 0x800;
@@ -143,6 +148,46 @@ impl ActionDef {
     pub fn is_inline(&self) -> bool {
         self.options.iter().any(|it| it == "inline")
     }
+
+    pub fn has_option(&self, option: &str) -> bool {
+        self.options.iter().any(|it| it == option)
+    }
+
+    /// The action's `%targets` type: an inline action, a user builtin, or an action.
+    pub fn target_flags(&self) -> u32 {
+        if self.has_option("builtin") {
+            flags::USERBUILTIN | flags::OPTIONS
+        } else if self.is_inline() {
+            flags::INLINE
+        } else {
+            flags::ACTION
+        }
+    }
+
+    /// The protocol of the `proto=` option, as written.
+    pub fn proto(&self) -> Option<&str> {
+        self.options.iter().find_map(|it| it.strip_prefix("proto="))
+    }
+
+    /// The port of the `dport=` option, as written.
+    pub fn dport(&self) -> Option<&str> {
+        self.options.iter().find_map(|it| it.strip_prefix("dport="))
+    }
+
+    /// The conntrack state of the `state=` option (actions.std only).
+    pub fn state(&self) -> Option<&str> {
+        self.options.iter().find_map(|it| it.strip_prefix("state="))
+    }
+}
+
+/// The targets `IPTABLES(...)`/`IP6TABLES(...)` and INLINE's `-j` may name in the filter table
+/// (`%builtin_target`).
+pub(crate) fn iptables_target(name: &str) -> Option<()> {
+    const FILTER: &[&str] = &[
+        "ACCEPT", "AUDIT", "CHAOS", "COUNT", "DELUDE", "DROP", "ECHO", "LOG", "MARK", "MIRROR",
+        "NFQUEUE", "QUEUE", "REJECT", "STEAL", "SYSRQ", "TARPIT", "TCPMSS", "TEE", "ULOG",
+    ];
+    FILTER.contains(&name).then_some(())
 }
 
 /// A macro of the catalog.
@@ -380,17 +425,6 @@ pub(crate) fn read_actions(ctx: &mut Ctx<'_>) {
             }
         }
     }
-}
-
-/// What a name in the ACTION column is, finding its macro file if needed.
-pub(crate) fn resolve_target(ctx: &mut Ctx<'_>, name: &str) -> Option<TargetKind> {
-    if let Some(flags) = builtin_target(name, ctx.model.family) {
-        return Some(TargetKind::Builtin(flags));
-    }
-    if ctx.model.catalog.action(name).is_some() {
-        return Some(TargetKind::Action);
-    }
-    find_macro(ctx, name).map(|_| TargetKind::Macro)
 }
 
 /// The file of macro `name`, if it exists.

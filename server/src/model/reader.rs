@@ -18,7 +18,23 @@ use crate::model::{
 };
 
 /// How deep INCLUDEs may nest (Shorewall's INCLUDE_LIMIT).
-const INCLUDE_LIMIT: usize = 10;
+const INCLUDE_LIMIT: usize = 20;
+
+/// The highest ?FORMAT a file allows (`open_file`'s `$max_format`).
+fn max_format(kind: FileKind) -> u32 {
+    match kind {
+        FileKind::Interfaces | FileKind::Macro | FileKind::Action | FileKind::Actions => 2,
+        _ => 1,
+    }
+}
+
+/// Whether ?COMMENT is allowed in a file (`open_file`'s `$comments_allowed`).
+fn comments_allowed(kind: FileKind) -> bool {
+    matches!(
+        kind,
+        FileKind::Rules | FileKind::BlRules | FileKind::Macro | FileKind::Action
+    )
+}
 
 /// How a file is read.
 #[derive(Debug, Clone, Default)]
@@ -131,7 +147,12 @@ impl Reader<'_, '_> {
         let tree = source.parse.tree();
         let kind = source.kind;
         let mut frames: Vec<Frame> = Vec::new();
-        let mut format = 1;
+        // Macro and action bodies start in format 2 (`push_open`).
+        let mut format = if matches!(kind, FileKind::Macro | FileKind::Action) {
+            2
+        } else {
+            1
+        };
         for item in tree.items() {
             let active = frames.iter().all(|it| it.active && !it.unknown);
             let range = item.syntax().text_range();
@@ -233,11 +254,50 @@ impl Reader<'_, '_> {
     }
 
     fn unknown_condition(&mut self, site: Site, message: &str) {
-        self.ctx.diag(Diagnostic::warning(
-            "invalid-conditional",
-            site,
-            format!("{message}: the lines of this ?IF are not checked"),
-        ));
+        // Shorewall stops on these; on other expressions our evaluator may just be too simple.
+        let fatal = message.starts_with("Unknown capability")
+            || message.starts_with("missing ')'")
+            || message.starts_with("unexpected end")
+            || message.starts_with("Action parameters");
+        let diagnostic = if fatal {
+            Diagnostic::error("invalid-conditional", site, message.to_owned())
+        } else {
+            Diagnostic::warning(
+                "invalid-conditional",
+                site,
+                format!("{message}: the lines of this ?IF are not checked"),
+            )
+        };
+        self.ctx.diag(diagnostic);
+    }
+
+    /// `DEFAULTS` in an action body: values for the parameters not passed (or passed as `-`).
+    fn defaults(&mut self, args: &[String], site: Site) {
+        let Some(params) = self.opts.action_params.as_mut() else {
+            return;
+        };
+        for (idx, default) in args.iter().enumerate() {
+            match params.get_mut(idx) {
+                Some(Value::Known(current)) if current.is_empty() => {
+                    *current = default.clone();
+                }
+                Some(_) => {}
+                None => {
+                    while params.len() < idx {
+                        params.push(Value::Known(String::new()));
+                    }
+                    params.push(Value::Known(default.clone()));
+                }
+            }
+        }
+        let supplied = |it: &Value| !matches!(it, Value::Known(text) if text.is_empty());
+        if params.len() > args.len() && params[args.len()..].iter().any(supplied) {
+            self.ctx.diag(Diagnostic::error(
+                "invalid-action",
+                site,
+                "Too Many arguments to action",
+            ));
+        }
     }
 
     fn evaluate(&self, expression: &str) -> Result<bool, String> {
@@ -289,6 +349,13 @@ impl Reader<'_, '_> {
             "COMMENT" => {
                 if old {
                     self.old_spelling(directive, "COMMENT", "?COMMENT", kind, site.file);
+                } else if !comments_allowed(kind) {
+                    self.ctx.diag(Diagnostic::error(
+                        "invalid-conditional",
+                        site,
+                        "?COMMENT is not allowed in this file",
+                    ));
+                    return;
                 }
                 let text = argument.trim();
                 self.comment = (!text.is_empty()).then(|| text.to_owned());
@@ -297,28 +364,33 @@ impl Reader<'_, '_> {
                 if old {
                     self.old_spelling(directive, "FORMAT", "?FORMAT", kind, site.file);
                 }
-                match argument.trim().parse::<u32>() {
-                    Ok(value) if (1..=3).contains(&value) => *format = value,
-                    _ => self.ctx.diag(Diagnostic::error(
-                        "invalid-conditional",
-                        site,
-                        format!("Invalid FORMAT ({})", argument.trim()),
-                    )),
+                let max = max_format(kind);
+                let expression = argument.split('#').next().unwrap_or("").trim();
+                let message = if max < 2 {
+                    Some("?FORMAT is not allowed in this file".to_owned())
+                } else if expression.is_empty() {
+                    Some("Missing format".to_owned())
+                } else if !expression.bytes().all(|b| b.is_ascii_digit()) {
+                    Some(format!("Invalid format ({expression})"))
+                } else {
+                    match expression.parse::<u32>() {
+                        Ok(value) if (1..=max).contains(&value) => {
+                            *format = value;
+                            None
+                        }
+                        _ => Some(format!("Format must be between 1 and {max}")),
+                    }
+                };
+                if let Some(message) = message {
+                    self.ctx
+                        .diag(Diagnostic::error("invalid-conditional", site, message));
                 }
             }
             "INCLUDE" => self.include(&argument, kind, site),
-            "DEFAULTS" => {
-                let args = argument.trim().split(',').map(str::to_owned).collect();
-                self.events.push(Event::Defaults { args, site });
-            }
-            // A macro's `DEFAULT param` line (the syntax layer reads it as a directive): the
-            // parameter used when the invocation supplies none.
-            "DEFAULT" => {
-                let args = argument
-                    .split_whitespace()
-                    .take(1)
-                    .map(str::to_owned)
-                    .collect();
+            "DEFAULTS" | "DEFAULT" => {
+                let text = self.expand_text(argument.trim());
+                let args: Vec<String> = text.split(',').map(str::to_owned).collect();
+                self.defaults(&args, site);
                 self.events.push(Event::Defaults { args, site });
             }
             "SET" => self.set(&argument, site),
@@ -328,7 +400,13 @@ impl Reader<'_, '_> {
             }
             "REQUIRE" => {
                 let capability = argument.trim();
-                if !self.ctx.model.capabilities.is_known(capability) {
+                if self.opts.action_params.is_none() {
+                    self.ctx.diag(Diagnostic::error(
+                        "invalid-conditional",
+                        site,
+                        "?REQUIRE may only be used within action files",
+                    ));
+                } else if !self.ctx.model.capabilities.is_known(capability) {
                     self.ctx.diag(Diagnostic::error(
                         "invalid-conditional",
                         site,
@@ -761,9 +839,13 @@ struct ReaderCondition<'a, 'e> {
 
 impl ConditionContext for ReaderCondition<'_, '_> {
     fn variable(&self, name: &str) -> Option<Value> {
-        // Shorewall substitutes `%variables`, which holds the settings of shorewall6.conf too
-        // (`evaluate_expression`).
-        self.ctx.variable(name, true)
+        // `evaluate_expression`: Shorewall's variables (params, the environment and, once
+        // shorewall6.conf is read, its settings), then the capabilities by name.
+        self.ctx.variable(name, true).or_else(|| {
+            let caps = &self.ctx.model.capabilities;
+            caps.is_known(name)
+                .then(|| Value::Known(caps.value(name).unwrap_or("").to_owned()))
+        })
     }
 
     fn action_param(&self, name: &str) -> Option<Value> {

@@ -1,17 +1,33 @@
-//! The rules and blrules files: every record checked as Shorewall 5.2.8's `process_rule` checks
-//! it, macros expanded, and the resulting rules kept for the compiler.
+//! The rules and blrules files, checked the way Shorewall 5.2.8 processes them (`Rules.pm`
+//! `process_rules` → `process_raw_rule` → `process_rule`, `process_macro`, `process_inline`,
+//! `process_action`; `Chains.pm` `expand_rule` and the `do_*` matches): zone lists expanded into
+//! zone pairs, macros and actions expanded with their parameters, every column checked. Also
+//! the list of rules after macro expansion that the compiler reads ([`Rule`]).
 
-use shorewall_syntax::{Family, FileKind};
+mod bodies;
+mod compiler_rules;
+pub(crate) mod hosts;
+pub(crate) mod matches;
+
+use std::collections::{HashMap, HashSet};
+
+use shorewall_syntax::{FileKind, TextRange, TextSize};
 
 use crate::model::{
-    address,
-    catalog::{self, flags, TargetKind},
+    catalog::{self, flags},
     diagnostic::{Diagnostic, Site},
     expand::UNKNOWN,
+    files::Origin,
     log_level,
     reader::{self, Event, Line, ReadOptions},
     settings::format_log_prefix,
+    zones::ZoneType,
     Ctx, RefTarget, Reference,
+};
+
+use self::{
+    hosts::{restrict, Hosts},
+    matches::{Check, Env, MarkLayout, Problem},
 };
 
 /// The sections of the rules file, in their required order.
@@ -106,182 +122,6 @@ impl Rule {
     }
 }
 
-/// Where an expanded rule's columns come from, for placing diagnostics.
-#[derive(Clone)]
-struct Invocation {
-    /// The top-level record.
-    line_site: Site,
-    column_sites: Vec<Site>,
-    /// The macro lines, outermost first (name, site).
-    macros: Vec<(String, Site)>,
-    /// Which columns came from the macro body rather than the invocation.
-    from_body: Vec<bool>,
-    /// The parameter of the enclosing macro, which a nested macro invoked without one (or with
-    /// `PARAM`) inherits.
-    param: Option<String>,
-}
-
-impl Invocation {
-    fn site(&self, idx: usize) -> Site {
-        if self.from_body.get(idx).copied().unwrap_or(false) {
-            return self.column_sites.first().copied().unwrap_or(self.line_site);
-        }
-        self.column_sites
-            .get(idx)
-            .copied()
-            .unwrap_or(self.line_site)
-    }
-
-    /// Adds "in macro X (line N)" context to a diagnostic raised on an expanded line.
-    fn decorate(&self, ctx: &Ctx<'_>, mut diagnostic: Diagnostic) -> Diagnostic {
-        for (name, site) in self.macros.iter().rev() {
-            let line = ctx
-                .model
-                .files
-                .get(site.file)
-                .map_or(0, |it| it.line_index.line_col(site.range.start()).line + 1);
-            let path = ctx
-                .model
-                .files
-                .get(site.file)
-                .map(|it| it.path.display().to_string())
-                .unwrap_or_default();
-            diagnostic.message = format!(
-                "{} (in macro {name}, {path} line {line})",
-                diagnostic.message
-            );
-            diagnostic.related.push((*site, format!("in macro {name}")));
-        }
-        diagnostic
-    }
-}
-
-struct RuleState {
-    section: Section,
-    /// Sections seen so far.
-    seen: Vec<Section>,
-    file_kind: FileKind,
-}
-
-pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
-    for (name, kind) in [("blrules", FileKind::BlRules), ("rules", FileKind::Rules)] {
-        let Some(file) = ctx.load_config_file(name, kind) else {
-            continue;
-        };
-        if !ctx.model.zones_checked {
-            let site = Site {
-                file,
-                range: shorewall_syntax::TextRange::empty(0.into()),
-            };
-            ctx.diag(Diagnostic::info(
-                "zones-not-checked",
-                site,
-                "there is no zones file beside this file: zone names were not checked",
-            ));
-        }
-        let sections = kind == FileKind::Rules;
-        let events = reader::read(
-            ctx,
-            file,
-            ReadOptions {
-                action_params: None,
-                sections,
-                action_vars: None,
-            },
-        );
-        let initial = if kind == FileKind::BlRules {
-            Section::Blacklist
-        } else {
-            Section::New
-        };
-        let mut state = RuleState {
-            section: initial,
-            seen: Vec::new(),
-            file_kind: kind,
-        };
-        if kind == FileKind::Rules {
-            // Until a ?SECTION appears, rules are in NEW (Shorewall's implicit sections).
-            state.section = Section::New;
-        }
-        for event in events {
-            match event {
-                Event::Section { name, site } => section(ctx, &mut state, &name, site),
-                Event::Record(line) => record(ctx, &mut state, &line),
-                Event::Defaults { site, .. } => {
-                    ctx.diag(Diagnostic::error(
-                        "unknown-action",
-                        site,
-                        "Unknown ACTION (DEFAULTS)",
-                    ));
-                }
-            }
-        }
-    }
-}
-
-fn section(ctx: &mut Ctx<'_>, state: &mut RuleState, name: &str, site: Site) {
-    if name == "BLACKLIST" {
-        ctx.diag(Diagnostic::error(
-            "section-order",
-            site,
-            "The BLACKLIST section has been eliminated. Please move your BLACKLIST rules to the 'blrules' file",
-        ));
-        return;
-    }
-    let Some(section) = Section::from_name(name) else {
-        ctx.diag(Diagnostic::error(
-            "section-order",
-            site,
-            format!("Invalid SECTION ({name})"),
-        ));
-        return;
-    };
-    let out_of_order = state.seen.iter().any(|it| *it >= section);
-    if out_of_order {
-        ctx.diag(Diagnostic::error(
-            "section-order",
-            site,
-            format!("Duplicate or out of order SECTION {name}"),
-        ));
-        return;
-    }
-    state.seen.push(section);
-    state.section = section;
-}
-
-fn record(ctx: &mut Ctx<'_>, state: &mut RuleState, line: &Line) {
-    let column_sites: Vec<Site> = (0..col::COUNT).map(|idx| line.site_of(idx)).collect();
-    let invocation = Invocation {
-        line_site: line.site,
-        column_sites,
-        macros: Vec::new(),
-        from_body: vec![false; col::COUNT],
-        param: None,
-    };
-    if !line.has(col::ACTION) {
-        ctx.diag(Diagnostic::error(
-            "invalid-action",
-            line.site,
-            "ACTION must be specified",
-        ));
-        return;
-    }
-    let mut columns: Vec<String> = (0..col::COUNT)
-        .map(|idx| line.value(idx).to_owned())
-        .collect();
-    columns.truncate(col::COUNT);
-    let rule = Rule {
-        site: line.site,
-        macro_sites: Vec::new(),
-        section: state.section,
-        columns,
-        comment: line.comment.clone(),
-        raw_matches: line.raw_matches.clone(),
-        has_unknown: line.values.iter().any(|it| it.contains(UNKNOWN)),
-    };
-    process_rule(ctx, state, rule, &invocation, 0);
-}
-
 /// Splits `ACTION:level:tag` at colons outside parentheses (`split_action`).
 pub fn split_action(action: &str) -> Vec<String> {
     let mut parts = Vec::new();
@@ -303,7 +143,7 @@ pub fn split_action(action: &str) -> Vec<String> {
     parts
 }
 
-/// `TARGET(param)` or the 4.4 `MACRO/TARGET` → (target, param).
+/// `TARGET(param)` or the 4.4 `MACRO/TARGET` → (target, param) (`get_target_param`).
 pub fn target_param(action: &str) -> (String, Option<String>) {
     if let Some((target, param)) = action.split_once('/') {
         return (target.to_owned(), Some(param.to_owned()));
@@ -316,848 +156,1813 @@ pub fn target_param(action: &str) -> (String, Option<String>) {
     (action.to_owned(), None)
 }
 
-/// Shorewall's `merge_levels`: the invocation's log level applies to a macro's lines.
-fn merge_levels(superior: &str, subordinate: &str) -> String {
-    let sup = split_action(superior);
-    let sub = split_action(subordinate);
-    let target = sub.first().cloned().unwrap_or_default();
-    let sub_count = sub.len();
-    let level = sup.get(1).cloned().unwrap_or_default();
-    let tag = sup.get(2).cloned().unwrap_or_default();
-    let is_netlink = target.starts_with("NFLOG") || target.starts_with("ULOG");
-    if sup.len() == 3 {
-        if is_netlink {
-            return format!("{subordinate}:{tag}");
-        }
-        if level == "none!" {
-            return format!("{target}:none!:{tag}");
-        }
-        if level.ends_with('!') {
-            return format!("{target}:{level}:{tag}");
-        }
-        if sub_count >= 2 {
-            return subordinate.to_owned();
-        }
-        return format!("{target}:{level}:{tag}");
-    }
-    if sup.len() == 2 {
-        if is_netlink {
-            return subordinate.to_owned();
-        }
-        if level == "none!" {
-            return format!("{target}:none!");
-        }
-        if level.ends_with('!') || sub_count < 2 {
-            return format!("{target}:{level}");
+/// `(interface, addresses)` of the text after a rule's zone, per Shorewall's rules.
+pub fn split_interface(
+    rest: &str,
+    family: shorewall_syntax::Family,
+) -> (Option<String>, Option<String>) {
+    hosts::isolate_interface(family, rest, false)
+}
+
+/// Where the values of a rule being checked come from, to place its diagnostics.
+#[derive(Debug, Clone)]
+pub(crate) struct Place {
+    /// The record of the configuration directory a problem is reported on when nothing more
+    /// precise is known.
+    line: Site,
+    /// Per column, where its value comes from.
+    cols: Vec<Site>,
+    /// The macro and action bodies this rule comes from, outermost first: (what, body line).
+    trail: Vec<(String, Site)>,
+}
+
+impl Place {
+    fn of_line(line: &Line) -> Place {
+        Place {
+            line: line.site,
+            cols: (0..col::COUNT).map(|idx| line.site_of(idx)).collect(),
+            trail: Vec::new(),
         }
     }
-    subordinate.to_owned()
+
+    fn col(&self, idx: usize) -> Site {
+        self.cols.get(idx).copied().unwrap_or(self.line)
+    }
+}
+
+/// The action whose body is being read, for `$1`, `@chain`, logging and recursion.
+#[derive(Debug, Clone)]
+pub(crate) struct Frame {
+    /// Its parameters, after DEFAULTS.
+    pub(crate) params: Vec<crate::model::expand::Value>,
+    /// The log level and tag of the invocation (`none` when absent).
+    pub(crate) loglevel: String,
+    pub(crate) logtag: String,
+    /// The chain the body's rules go to (`@chain`).
+    pub(crate) chain: String,
+    /// Whether rules are added to the action's chain (`process_action`) rather than inline.
+    pub(crate) in_chain: bool,
+}
+
+/// The state of the rules files being processed.
+pub(crate) struct Proc<'c, 'e> {
+    pub(crate) ctx: &'c mut Ctx<'e>,
+    pub(crate) section: Section,
+    next_section: Section,
+    /// Sections that may no longer appear (`%sections`).
+    closed: HashSet<Section>,
+    pub(crate) blacklist: bool,
+    pub(crate) macro_nest: usize,
+    /// Actions whose bodies are being read (recursion).
+    pub(crate) active: Vec<String>,
+    /// Normalized action invocations already processed (`%usedactions`).
+    pub(crate) used: HashSet<String>,
+    switches: HashMap<String, u8>,
+    pub(crate) helpers_enabled: HashMap<String, bool>,
+    pub(crate) layout: MarkLayout,
+    /// The policy of each zone pair (`NONE` pairs reject rules).
+    pub(crate) none_pairs: HashSet<(String, String)>,
+}
+
+/// Why processing of a rule stopped (the diagnostic is already reported).
+pub(crate) struct Stop;
+
+pub(crate) type Flow<T = ()> = Result<T, Stop>;
+
+pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
+    let helpers_enabled = helpers_enabled(ctx);
+    let layout = MarkLayout::from_settings(&ctx.model.settings);
+    let none_pairs = ctx
+        .policy_matrix
+        .iter()
+        .filter(|(_, policy)| *policy == "NONE")
+        .map(|(pair, _)| pair.clone())
+        .collect();
+    let mut p = Proc {
+        ctx,
+        section: Section::Blacklist,
+        next_section: Section::Blacklist,
+        closed: HashSet::new(),
+        blacklist: true,
+        macro_nest: 0,
+        active: Vec::new(),
+        used: HashSet::new(),
+        switches: HashMap::new(),
+        helpers_enabled,
+        layout,
+        none_pairs,
+    };
+    for (name, kind) in [("blrules", FileKind::BlRules), ("rules", FileKind::Rules)] {
+        let Some(file) = p.ctx.load_config_file(name, kind) else {
+            continue;
+        };
+        if !p.ctx.model.zones_checked {
+            let site = Site {
+                file,
+                range: TextRange::empty(TextSize::from(0)),
+            };
+            p.ctx.diag(Diagnostic::info(
+                "zones-not-checked",
+                site,
+                "there is no zones file beside this file: zone names were not checked",
+            ));
+        }
+        let is_rules = kind == FileKind::Rules;
+        if is_rules {
+            p.section = Section::New;
+            p.next_section = Section::New;
+            p.blacklist = false;
+        }
+        let events = reader::read(
+            p.ctx,
+            file,
+            ReadOptions {
+                action_params: None,
+                sections: is_rules,
+                action_vars: None,
+            },
+        );
+        for event in events {
+            match event {
+                Event::Section { name, site } => process_section(&mut p, &name, site),
+                Event::Record(line) => process_raw_rule(&mut p, &line),
+                Event::Defaults { site, .. } => {
+                    p.ctx.diag(Diagnostic::error(
+                        "unknown-action",
+                        site,
+                        "Unknown ACTION (DEFAULTS)",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// `%helpers_enabled` after HELPERS: every helper whose capability is present, or the listed
+/// ones.
+fn helpers_enabled(ctx: &Ctx<'_>) -> HashMap<String, bool> {
+    const ALL: &[(&str, &str)] = &[
+        ("amanda", "AMANDA_HELPER"),
+        ("ftp", "FTP_HELPER"),
+        ("ftp-0", "FTP0_HELPER"),
+        ("h323", "H323_HELPER"),
+        ("irc", "IRC_HELPER"),
+        ("irc-0", "IRC0_HELPER"),
+        ("netbios-ns", "NETBIOS_NS_HELPER"),
+        ("pptp", "PPTP_HELPER"),
+        ("sane", "SANE_HELPER"),
+        ("sane-0", "SANE0_HELPER"),
+        ("sip", "SIP_HELPER"),
+        ("sip-0", "SIP0_HELPER"),
+        ("snmp", "SNMP_HELPER"),
+        ("tftp", "TFTP_HELPER"),
+        ("tftp-0", "TFTP0_HELPER"),
+    ];
+    let caps = &ctx.model.capabilities;
+    let setting = ctx.model.settings.get("HELPERS").to_owned();
+    let listed: Option<Vec<&str>> = if setting.is_empty() {
+        None
+    } else if setting == "none" {
+        Some(Vec::new())
+    } else {
+        Some(setting.split(',').collect())
+    };
+    ALL.iter()
+        .map(|(name, cap)| {
+            let enabled = match &listed {
+                None => !name.ends_with("-0") && caps.has(cap),
+                Some(list) => list.contains(name) && caps.has(cap),
+            };
+            ((*name).to_owned(), enabled)
+        })
+        .collect()
+}
+
+/// `process_section`.
+fn process_section(p: &mut Proc<'_, '_>, name: &str, site: Site) {
+    let section = match name {
+        "BLACKLIST" => None,
+        _ => Section::from_name(name),
+    };
+    if name != "BLACKLIST" && section.is_none() {
+        p.ctx.diag(Diagnostic::error(
+            "section-order",
+            site,
+            format!("Invalid SECTION ({name})"),
+        ));
+        return;
+    }
+    let blacklist_seen = false;
+    let closed = match section {
+        Some(section) => p.closed.contains(&section),
+        None => blacklist_seen,
+    };
+    if closed {
+        p.ctx.diag(Diagnostic::error(
+            "section-order",
+            site,
+            format!("Duplicate or out of order SECTION {name}"),
+        ));
+        return;
+    }
+    let Some(section) = section else {
+        p.ctx.diag(Diagnostic::error(
+            "section-order",
+            site,
+            "The BLACKLIST section has been eliminated. Please move your BLACKLIST rules to the 'blrules' file",
+        ));
+        return;
+    };
+    for earlier in Section::ORDER {
+        if earlier < section || (earlier == section && section == Section::New) {
+            p.closed.insert(earlier);
+        }
+    }
+    p.next_section = section;
+}
+
+/// A rule's 15 columns.
+pub(crate) type Columns = Vec<String>;
+
+/// `process_raw_rule`: one record of rules or blrules.
+fn process_raw_rule(p: &mut Proc<'_, '_>, line: &Line) {
+    let place = Place::of_line(line);
+    compiler_rules::push(p, line);
+    if line.value(col::ACTION) == "-" {
+        p.ctx.diag(Diagnostic::error(
+            "invalid-action",
+            line.site,
+            "ACTION must be specified",
+        ));
+        return;
+    }
+    if p.section != p.next_section {
+        // `next_section` → `finish_section`: the earlier conntrack sections are complete.
+        let finished: &[Section] = match p.next_section {
+            Section::Related => &[Section::Established],
+            Section::Invalid => &[Section::Established, Section::Related],
+            Section::Untracked => &[Section::Established, Section::Related, Section::Invalid],
+            Section::New => &[
+                Section::Established,
+                Section::Related,
+                Section::Invalid,
+                Section::Untracked,
+            ],
+            _ => &[],
+        };
+        p.closed.extend(finished.iter().copied());
+        p.section = p.next_section;
+    }
+    let cols: Columns = (0..col::COUNT)
+        .map(|idx| line.value(idx).to_owned())
+        .collect();
+    if cols.iter().any(|it| it.contains(UNKNOWN)) {
+        // A value from a shell-computed param: what Shorewall would see is unknown.
+        return;
+    }
+    let sources = split_paren_list(&cols[col::SOURCE]);
+    let dests = split_paren_list(&cols[col::DEST]);
+    for source in &sources {
+        for dest in &dests {
+            let mut cols = cols.clone();
+            cols[col::SOURCE] = source.clone();
+            cols[col::DEST] = dest.clone();
+            let _ = process_raw_rule1(p, &place, &cols);
+        }
+    }
+}
+
+/// `zone:(a,b)` lists (`split_list3`) and the `zone:(...)` form.
+fn split_paren_list(value: &str) -> Vec<String> {
+    let items: Vec<String> = if value.contains(":(") && value.contains(')') {
+        matches::split_list3(value)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    } else {
+        vec![value.to_owned()]
+    };
+    items
+        .into_iter()
+        .map(|it| match it.split_once(":(") {
+            Some((zone, rest)) if rest.ends_with(')') && !zone.is_empty() => {
+                format!("{zone}:{}", &rest[..rest.len() - 1])
+            }
+            _ => it,
+        })
+        .collect()
+}
+
+/// `split_list2` on a target: `Invalid parameter (...)` for an empty part or unbalanced
+/// parentheses.
+fn check_target_parts(target: &str) -> Result<(), String> {
+    if target.contains('/') {
+        return Ok(());
+    }
+    let invalid = || Err(format!("Invalid parameter ({target})"));
+    if target.starts_with(':') {
+        return invalid();
+    }
+    let mut depth: i64 = 0;
+    for ch in target.chars() {
+        match ch {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return invalid();
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return invalid();
+    }
+    let mut parts = split_action(target);
+    while parts.len() > 1 && parts.last().is_some_and(String::is_empty) {
+        parts.pop();
+    }
+    if parts.iter().any(String::is_empty) {
+        return invalid();
+    }
+    Ok(())
+}
+
+/// `isolate_basic_target`.
+fn isolate_basic_target(target: &str) -> String {
+    let first = if target.contains('/') {
+        target.split('/').next().unwrap_or("").to_owned()
+    } else {
+        split_action(target).into_iter().next().unwrap_or_default()
+    };
+    if let Some(open) = first.find('(') {
+        let name = &first[..open];
+        if first.ends_with(')')
+            && !name.is_empty()
+            && name
+                .chars()
+                .all(|it| it.is_ascii_alphanumeric() || it == '_')
+        {
+            return name.to_owned();
+        }
+    }
+    first
+}
+
+/// `process_raw_rule1`: zone lists, protocol and user lists, and a `process_rule` per
+/// combination.
+fn process_raw_rule1(p: &mut Proc<'_, '_>, place: &Place, cols: &Columns) -> Flow {
+    let source = &cols[col::SOURCE];
+    let dest = &cols[col::DEST];
+    let is_none = |it: &str| {
+        let zone = it.split(':').next().unwrap_or("");
+        zone.eq_ignore_ascii_case("none")
+    };
+    if is_none(source) || is_none(dest) {
+        return Ok(());
+    }
+    if let Err(message) = check_target_parts(&cols[col::ACTION]) {
+        return Err(p.fail(place, Problem::new(col::ACTION, "invalid-action", message)));
+    }
+    let action = isolate_basic_target(&cols[col::ACTION]);
+    let mut intrazone = false;
+    let mut wild = false;
+    let sources = build_zone_list(p, place, source, col::SOURCE, &mut intrazone, &mut wild)?;
+    let dests = build_zone_list(p, place, dest, col::DEST, &mut intrazone, &mut wild)?;
+    let protos = split_list1(p, place, &cols[col::PROTO], "Protocol", col::PROTO)?;
+    let users = split_list1(p, place, &cols[col::USER], "USER/GROUP", col::USER)?;
+    if protos.len() > 1 && cols[col::PROTO].contains('!') {
+        return Err(p.fail(
+            place,
+            Problem::new(
+                col::PROTO,
+                "unknown-protocol",
+                "Inversion not allowed in a PROTO list",
+            ),
+        ));
+    }
+    let fw = p.firewall_zone();
+    for s in &sources {
+        for d in &dests {
+            let source_zone = s.split(':').next().unwrap_or("");
+            let mut dest_zone = d.split(':').next().unwrap_or("").to_owned();
+            if !p.zone_defined(&dest_zone) {
+                dest_zone = if action.starts_with("REDIRECT") {
+                    fw.clone()
+                } else {
+                    String::new()
+                };
+            }
+            if wild && !intrazone && source_zone == dest_zone {
+                continue;
+            }
+            for proto in &protos {
+                for user in &users {
+                    let mut cols = cols.clone();
+                    cols[col::SOURCE] = s.clone();
+                    cols[col::DEST] = d.clone();
+                    cols[col::PROTO] = proto.clone();
+                    cols[col::USER] = user.clone();
+                    process_rule(p, None, place, &cols, "", wild)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `split_list1`: a comma list whose members may be `(a,b)` groups.
+fn split_list1(
+    p: &mut Proc<'_, '_>,
+    place: &Place,
+    list: &str,
+    what: &str,
+    idx: usize,
+) -> Flow<Vec<String>> {
+    let invalid = |p: &mut Proc<'_, '_>| {
+        p.fail(
+            place,
+            Problem::new(
+                idx,
+                "invalid-column",
+                format!("Invalid {what} list ({list})"),
+            ),
+        )
+    };
+    if list.starts_with(',')
+        || list.ends_with(',')
+        || list.contains(",,")
+        || list.contains("!,")
+        || list.ends_with(",!")
+    {
+        return Err(invalid(p));
+    }
+    let mut res = Vec::new();
+    let mut element = String::new();
+    for item in list.split(',') {
+        let opens = item.matches('(').count();
+        let closes = item.matches(')').count();
+        if opens > 0 {
+            if !element.is_empty() || opens > 1 {
+                return Err(invalid(p));
+            }
+            let item = item.replacen('(', "", 1);
+            if closes > 0 {
+                if closes > 1 {
+                    return Err(invalid(p));
+                }
+                res.push(item.replacen(')', "", 1));
+            } else {
+                element = item;
+            }
+        } else if closes > 0 {
+            if element.is_empty() || closes != 1 {
+                return Err(invalid(p));
+            }
+            res.push(format!("{element},{}", item.replacen(')', "", 1)));
+            element.clear();
+        } else if !element.is_empty() {
+            element = format!("{element},{item}");
+        } else {
+            res.push(item.to_owned());
+        }
+    }
+    if !element.is_empty() {
+        return Err(invalid(p));
+    }
+    Ok(res)
+}
+
+/// `build_zone_list`: `all[+-][!zones][:rest]`, `a,b[+][:rest]` or a single zone.
+fn build_zone_list(
+    p: &mut Proc<'_, '_>,
+    place: &Place,
+    input: &str,
+    idx: usize,
+    intrazone: &mut bool,
+    wild: &mut bool,
+) -> Flow<Vec<String>> {
+    let which = if idx == col::SOURCE { "SOURCE" } else { "DEST" };
+    let any = input.starts_with("any");
+    let input = if any {
+        format!("all{}", &input[3..])
+    } else {
+        input.to_owned()
+    };
+    // `^(all[-+]*)(![^:]+)?(:.*)?$`
+    if let Some(after) = input.strip_prefix("all") {
+        let modifiers_len = after
+            .bytes()
+            .take_while(|b| *b == b'-' || *b == b'+')
+            .count();
+        let modifiers = &after[..modifiers_len];
+        let mut rest = &after[modifiers_len..];
+        let mut exclude: Option<&str> = None;
+        if let Some(excl) = rest.strip_prefix('!') {
+            let len = excl.find(':').unwrap_or(excl.len());
+            if len > 0 {
+                exclude = Some(&excl[..len]);
+                rest = &excl[len..];
+            }
+        }
+        if rest.is_empty() || rest.starts_with(':') {
+            *wild = true;
+            let mut excluded: HashSet<String> = HashSet::new();
+            if let Some(list) = exclude {
+                if list.starts_with(',')
+                    || list.contains('!')
+                    || list.contains(",,")
+                    || list.ends_with(',')
+                {
+                    return Err(p.fail(
+                        place,
+                        Problem::new(
+                            idx,
+                            "unknown-zone",
+                            format!("Invalid exclusion list (!{list})"),
+                        ),
+                    ));
+                }
+                for zone in list.split(',') {
+                    if !p.zone_defined(zone) {
+                        return Err(p.fail(
+                            place,
+                            Problem::new(idx, "unknown-zone", format!("Unknown zone ({zone})"))
+                                .at(zone),
+                        ));
+                    }
+                    p.reference_zone(place, idx, zone);
+                    excluded.insert(zone.to_owned());
+                }
+            }
+            let fw = p.firewall_zone();
+            match modifiers {
+                "" => {}
+                "+" => *intrazone = true,
+                "+-" | "-+" => {
+                    *intrazone = true;
+                    excluded.insert(fw.clone());
+                }
+                "-" => {
+                    excluded.insert(fw.clone());
+                }
+                _ => {
+                    return Err(p.fail(
+                        place,
+                        Problem::new(
+                            idx,
+                            "unknown-zone",
+                            format!("Invalid {which} (all{modifiers})"),
+                        ),
+                    ));
+                }
+            }
+            if !p.ctx.model.zones_checked {
+                return Ok(vec![format!("all{rest}")]);
+            }
+            let mut res: Vec<String> = Vec::new();
+            if !excluded.contains(&fw) {
+                res.push(fw.clone());
+            }
+            for zone in &p.ctx.model.zones {
+                let eligible = if any {
+                    !matches!(zone.kind, ZoneType::Firewall | ZoneType::Vserver)
+                        && zone.parents.is_empty()
+                } else {
+                    zone.kind != ZoneType::Firewall
+                };
+                if eligible && !excluded.contains(&zone.name) {
+                    res.push(format!("{}{rest}", zone.name));
+                }
+            }
+            if let Some(first) = res.first_mut() {
+                if *first == fw {
+                    first.push_str(rest);
+                }
+            }
+            return Ok(res);
+        }
+    }
+    // `^([^:]+,[^:]+)(:.*)?$`
+    let (head, rest) = match input.find(':') {
+        Some(pos) => (&input[..pos], &input[pos..]),
+        None => (input.as_str(), ""),
+    };
+    if head.contains(',') && !head.starts_with(',') && !head.ends_with(',') {
+        *wild = true;
+        let head = match head.strip_suffix('+') {
+            Some(it) => {
+                *intrazone = true;
+                it
+            }
+            None => head,
+        };
+        let zones = matches::split_list(head, "zone", idx).map_err(|it| p.fail(place, it))?;
+        return Ok(zones.iter().map(|zone| format!("{zone}{rest}")).collect());
+    }
+    Ok(vec![input])
+}
+
+impl<'c, 'e> Proc<'c, 'e> {
+    /// The sections that are complete (`%sections`).
+    pub(crate) fn closed_sections(&self) -> &HashSet<Section> {
+        &self.closed
+    }
+
+    pub(crate) fn firewall_zone(&self) -> String {
+        self.ctx
+            .model
+            .firewall_zone
+            .clone()
+            .unwrap_or_else(|| "fw".to_owned())
+    }
+
+    pub(crate) fn zone_defined(&self, zone: &str) -> bool {
+        !self.ctx.model.zones_checked || self.ctx.model.zone(zone).is_some()
+    }
+
+    fn zone_type(&self, zone: &str) -> Option<ZoneType> {
+        self.ctx.model.zone(zone).map(|it| it.kind)
+    }
+
+    /// Reports a problem at the place its column comes from.
+    pub(crate) fn report(&mut self, place: &Place, problem: Problem, severity: Severity) {
+        let mut site = place.col(problem.col);
+        if let Some(needle) = &problem.needle {
+            site = narrow(self.ctx, site, needle);
+        }
+        let mut diagnostic = match severity {
+            Severity::Error => Diagnostic::error(problem.code, site, problem.message),
+            Severity::Warning => Diagnostic::warning(problem.code, site, problem.message),
+        };
+        for (what, body_site) in place.trail.iter().rev() {
+            if body_site.file == site.file {
+                continue;
+            }
+            let line = self.ctx.model.files.get(body_site.file).map_or(0, |it| {
+                it.line_index.line_col(body_site.range.start()).line + 1
+            });
+            let path = self
+                .ctx
+                .model
+                .files
+                .get(body_site.file)
+                .map(|it| it.path.display().to_string())
+                .unwrap_or_default();
+            diagnostic.message = format!("{} (in {what}, {path} line {line})", diagnostic.message);
+            diagnostic.related.push((*body_site, format!("in {what}")));
+        }
+        self.ctx.diag(diagnostic);
+    }
+
+    /// Reports an error and returns the [`Stop`] to propagate.
+    pub(crate) fn fail(&mut self, place: &Place, problem: Problem) -> Stop {
+        self.report(place, problem, Severity::Error);
+        Stop
+    }
+
+    pub(crate) fn warn(&mut self, place: &Place, problem: Problem) {
+        self.report(place, problem, Severity::Warning);
+    }
+
+    fn reference_zone(&mut self, place: &Place, idx: usize, zone: &str) {
+        if !place.trail.is_empty() {
+            return;
+        }
+        let site = narrow(self.ctx, place.col(idx), zone);
+        self.ctx.model.references.push(Reference {
+            site,
+            target: RefTarget::Zone(zone.to_owned()),
+        });
+    }
+
+    pub(crate) fn env(&self) -> Env<'_> {
+        Env {
+            family: self.ctx.model.family,
+            caps: &self.ctx.model.capabilities,
+            names: &self.ctx.model.names,
+            helpers_enabled: &self.helpers_enabled,
+        }
+    }
+}
+
+/// The severity of a reported problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Severity {
+    Error,
+    Warning,
+}
+
+/// The part of `site` that holds `needle`, when it appears there exactly once.
+fn narrow(ctx: &Ctx<'_>, site: Site, needle: &str) -> Site {
+    let Some(file) = ctx.model.files.get(site.file) else {
+        return site;
+    };
+    let start = usize::from(site.range.start());
+    let end = usize::from(site.range.end());
+    let Some(text) = file.text.get(start..end) else {
+        return site;
+    };
+    let mut found = text.match_indices(needle);
+    match (found.next(), found.next()) {
+        (Some((offset, _)), None) => Site {
+            file: site.file,
+            range: TextRange::at(
+                TextSize::from((start + offset) as u32),
+                TextSize::from(needle.len() as u32),
+            ),
+        },
+        _ => site,
+    }
+}
+
+/// What an ACTION column name is (Shorewall's `%targets`, with `find_macro`).
+pub(crate) fn target_type(ctx: &mut Ctx<'_>, name: &str) -> Option<u32> {
+    if let Some(flags) = catalog::builtin_target(name, ctx.model.family) {
+        return Some(flags);
+    }
+    if let Some(action) = ctx.model.catalog.action(name) {
+        return Some(action.target_flags());
+    }
+    catalog::find_macro(ctx, name).map(|_| flags::MACRO)
+}
+
+/// `process_rule`: one rule after zone-list expansion. `frame` is the action whose body the
+/// rule is in, if any; `current_param` the parameter of the enclosing macro.
+pub(crate) fn process_rule(
+    p: &mut Proc<'_, '_>,
+    frame: Option<&Frame>,
+    place: &Place,
+    cols: &Columns,
+    current_param: &str,
+    wildcard: bool,
+) -> Flow<bool> {
+    let target = cols[col::ACTION].clone();
+    let parts = split_action(&target);
+    if parts.len() > 3 {
+        return Err(p.fail(
+            place,
+            Problem::new(
+                col::ACTION,
+                "invalid-action",
+                format!("Invalid ACTION ({target})"),
+            ),
+        ));
+    }
+    if target.starts_with(':') {
+        return Err(p.fail(
+            place,
+            Problem::new(
+                col::ACTION,
+                "invalid-action",
+                format!("Invalid ACTION ({target})"),
+            ),
+        ));
+    }
+    let action_text = parts[0].clone();
+    let loglevel = parts[1..].join(":");
+    let (basic, param) = target_param(&action_text);
+    let mut param = param.unwrap_or_default();
+    let in_chain = frame.is_some_and(|it| it.in_chain);
+    // INLINE's parameter is an action; `;;` may hold a `-j` target.
+    let (basic, action_text, loglevel) = if basic == "INLINE" {
+        if param.is_empty() {
+            (basic, action_text, loglevel)
+        } else {
+            let inner = param.clone();
+            let inner_parts = split_action(&inner);
+            let (inner_basic, inner_param) = target_param(&inner_parts[0]);
+            param = inner_param.unwrap_or_default();
+            let level = if inner_parts.len() > 1 {
+                inner_parts[1..].join(":")
+            } else {
+                loglevel
+            };
+            (inner_basic, inner_parts[0].clone(), level)
+        }
+    } else {
+        (basic, action_text, loglevel)
+    };
+    let Some(mut actiontype) = target_type(p.ctx, &basic) else {
+        let shown = if loglevel.is_empty() {
+            target.clone()
+        } else {
+            action_text.clone()
+        };
+        let message = format!("Unknown ACTION ({shown})");
+        return Err(p.fail(
+            place,
+            Problem::new(col::ACTION, "unknown-action", message).at(&basic),
+        ));
+    };
+    reference_target(p, place, &basic, actiontype);
+    if actiontype & flags::MACRO != 0 {
+        if p.macro_nest >= MAX_MACRO_NEST {
+            return Err(p.fail(
+                place,
+                Problem::new(
+                    col::ACTION,
+                    "invalid-action",
+                    "Macro/Inline invocations nested too deeply",
+                ),
+            ));
+        }
+        let current = if param.is_empty() || param == "PARAM" {
+            current_param.to_owned()
+        } else {
+            param.clone()
+        };
+        p.macro_nest += 1;
+        let res = bodies::process_macro(p, frame, place, &basic, cols, &current, wildcard);
+        p.macro_nest -= 1;
+        return res;
+    }
+    let usergenerated = actiontype & flags::IPTABLES != 0;
+    let env_check = |p: &mut Proc<'_, '_>, check: Check| check.map_err(|it| p.fail(place, it));
+    if actiontype & flags::NFQ != 0 {
+        let env = p.env();
+        let check = matches::handle_nfqueue(&env, &param);
+        env_check(p, check)?;
+    } else if actiontype & flags::SET != 0 {
+        let env = p.env();
+        let check = env.require(col::ACTION, "IPSET_MATCH", "SET and UNSET rules", "");
+        env_check(p, check)?;
+        if param.is_empty() {
+            return Err(p.fail(
+                place,
+                Problem::new(
+                    col::ACTION,
+                    "invalid-action",
+                    format!("{action_text} rules require a set name parameter"),
+                ),
+            ));
+        }
+    } else if actiontype & flags::AUDIT != 0 && basic == "AUDIT" {
+        let env = p.env();
+        let check = env.require(col::ACTION, "AUDIT_TARGET", "The AUDIT action", "s");
+        env_check(p, check)?;
+        let kind = if param.is_empty() { "drop" } else { &param };
+        if !matches!(kind, "accept" | "drop" | "reject") {
+            return Err(p.fail(
+                place,
+                Problem::new(
+                    col::ACTION,
+                    "invalid-action",
+                    format!("Invalid AUDIT type ({kind}) -- must be 'accept', 'drop' or 'reject'"),
+                ),
+            ));
+        }
+        actiontype = flags::STANDARD;
+    } else if !usergenerated {
+        if actiontype & flags::NFLOG != 0 {
+            check_level(p, place, &action_text)?;
+        } else if actiontype & (flags::ACTION | flags::INLINE | flags::IPTABLES | flags::TARPIT)
+            == 0
+        {
+            if actiontype == flags::USERBUILTIN {
+                return Err(p.fail(
+                    place,
+                    Problem::new(
+                        col::ACTION,
+                        "invalid-action",
+                        "'builtin' actions may only be used in INLINE or IP[6]TABLES rules",
+                    ),
+                ));
+            }
+            if !param.is_empty() && actiontype & flags::OPTIONS == 0 {
+                return Err(p.fail(
+                    place,
+                    Problem::new(
+                        col::ACTION,
+                        "invalid-action",
+                        format!("The {basic} TARGET does not accept a parameter"),
+                    ),
+                ));
+            }
+        }
+    }
+    if p.blacklist && basic.ends_with(['-', '+', '!']) {
+        return Err(p.fail(
+            place,
+            Problem::new(
+                col::ACTION,
+                "invalid-action",
+                "The +, - and ! modifiers are not allowed in the blrules file",
+            ),
+        ));
+    }
+    if actiontype & (flags::ACTION | flags::INLINE | flags::IPTABLES | flags::TARPIT) == 0
+        && action_text.ends_with("()")
+    {
+        return Err(p.fail(
+            place,
+            Problem::new(
+                col::ACTION,
+                "invalid-action",
+                format!("The {basic} TARGET does not accept parameters"),
+            ),
+        ));
+    }
+    if actiontype & (flags::NATRULE | flags::NONAT | flags::NATONLY) != 0
+        && p.section != Section::New
+    {
+        return Err(p.fail(
+            place,
+            Problem::new(
+                col::ACTION,
+                "action-not-allowed-in-section",
+                "NAT rules are only allowed in the NEW section",
+            ),
+        ));
+    }
+    if actiontype & flags::HELPER != 0 && p.section != Section::New {
+        return Err(p.fail(
+            place,
+            Problem::new(
+                col::ACTION,
+                "action-not-allowed-in-section",
+                "HELPER rules are only allowed in the NEW section",
+            ),
+        ));
+    }
+    let mut dest = cols[col::DEST].clone();
+    let helper = cols[col::HELPER].clone();
+    let proto = cols[col::PROTO].clone();
+    let bt = basic.trim_end_matches(['-', '+', '!']).to_owned();
+    if actiontype
+        & (flags::ACTION | flags::MACRO | flags::NFLOG | flags::NFQ | flags::CHAIN | flags::INLINE)
+        == 0
+    {
+        special_targets(
+            p,
+            place,
+            &bt,
+            &basic,
+            &param,
+            &mut actiontype,
+            &loglevel,
+            &proto,
+            &helper,
+            &mut dest,
+            cols,
+            in_chain,
+        )?;
+    }
+    // Zones.
+    let fw = p.firewall_zone();
+    let mut source = cols[col::SOURCE].clone();
+    let mut source_zone = String::from("-");
+    let mut dest_zone = String::from("-");
+    if !in_chain {
+        match source.find(':') {
+            Some(pos) => {
+                if pos + 1 == source.len() {
+                    return Err(p.fail(
+                        place,
+                        Problem::new(
+                            col::SOURCE,
+                            "missing-zone",
+                            format!("Missing SOURCE Qualifier ({source})"),
+                        ),
+                    ));
+                }
+                source_zone = source[..pos].to_owned();
+                source = source[pos + 1..].to_owned();
+            }
+            None => {
+                source_zone = source.clone();
+                source = if actiontype == flags::INLINE {
+                    "-".to_owned()
+                } else {
+                    String::new()
+                };
+            }
+        }
+        match dest.find(':') {
+            Some(pos) => {
+                if pos + 1 == dest.len() {
+                    return Err(p.fail(
+                        place,
+                        Problem::new(
+                            col::DEST,
+                            "missing-zone",
+                            format!("Missing DEST Qualifier ({dest})"),
+                        ),
+                    ));
+                }
+                dest_zone = dest[..pos].to_owned();
+                dest = dest[pos + 1..].to_owned();
+            }
+            None if dest
+                .find('.')
+                .is_some_and(|it| dest[it + 1..].contains('.')) =>
+            {
+                dest_zone = "-".to_owned();
+            }
+            None => {
+                dest_zone = dest.clone();
+                dest = if actiontype == flags::INLINE {
+                    "-".to_owned()
+                } else {
+                    String::new()
+                };
+            }
+        }
+        if source_zone == "-" || source_zone.is_empty() {
+            return Err(p.fail(
+                place,
+                Problem::new(col::SOURCE, "missing-zone", "Missing source zone"),
+            ));
+        }
+        if !p.zone_defined(&source_zone) {
+            return Err(unknown_zone(p, place, col::SOURCE, &source_zone, "source"));
+        }
+        p.reference_zone(place, col::SOURCE, &source_zone);
+        if cols[col::USER] != "-" && source_zone != fw && p.ctx.model.zones_checked {
+            return Err(p.fail(
+                place,
+                Problem::new(
+                    col::USER,
+                    "user-requires-firewall-source",
+                    "USER/GROUP may only be specified when the SOURCE zone is $FW",
+                ),
+            ));
+        }
+    }
+    if actiontype & flags::NATONLY != 0 {
+        if dest_zone != "-" && !dest_zone.is_empty() && !p.zone_defined(&dest_zone) {
+            dest = format!("{dest_zone}:{dest}");
+            dest_zone = String::new();
+        } else if dest_zone != "-" && !dest_zone.is_empty() && !in_chain {
+            p.warn(
+                place,
+                Problem::new(
+                    col::DEST,
+                    "ignored-column",
+                    format!("The destination zone ({dest_zone}) is ignored in {bt} rules"),
+                ),
+            );
+        }
+    } else if !in_chain {
+        if dest_zone == "-" || dest_zone.is_empty() {
+            return Err(p.fail(
+                place,
+                Problem::new(col::DEST, "missing-zone", "Missing destination zone"),
+            ));
+        }
+        if !p.zone_defined(&dest_zone) {
+            return Err(unknown_zone(p, place, col::DEST, &dest_zone, "destination"));
+        }
+        p.reference_zone(place, col::DEST, &dest_zone);
+    }
+    let on_firewall = |p: &Proc<'_, '_>, zone: &str| {
+        matches!(
+            p.zone_type(zone),
+            Some(ZoneType::Firewall | ZoneType::Vserver)
+        )
+    };
+    let mut restriction = restrict::NONE;
+    if !in_chain {
+        if on_firewall(p, &source_zone) {
+            restriction = if on_firewall(p, &dest_zone) {
+                restrict::ALL
+            } else {
+                restrict::OUTPUT
+            };
+        } else if on_firewall(p, &dest_zone) {
+            restriction = restrict::INPUT;
+        }
+    }
+    let origdest = if cols[col::ORIGDEST] == "all" {
+        String::new()
+    } else {
+        cols[col::ORIGDEST].clone()
+    };
+    // The zone pair's chain.
+    let chain = if in_chain {
+        frame.map(|it| it.chain.clone()).unwrap_or_default()
+    } else {
+        zone_pair_chain(p.ctx, &source_zone, &dest_zone)
+    };
+    if !in_chain && actiontype & flags::NATONLY == 0 {
+        if p.zone_type(&dest_zone) == Some(ZoneType::Bport) {
+            let same_bridge = zone_bridge(p, &source_zone) == zone_bridge(p, &dest_zone);
+            if !same_bridge {
+                if wildcard {
+                    return Ok(false);
+                }
+                return Err(p.fail(
+                    place,
+                    Problem::new(
+                        col::DEST,
+                        "invalid-column",
+                        "Rules with a DESTINATION Bridge Port zone must have a SOURCE zone on the same bridge",
+                    ),
+                ));
+            }
+        }
+        if p.none_pairs
+            .contains(&(source_zone.clone(), dest_zone.clone()))
+        {
+            if wildcard {
+                return Ok(false);
+            }
+            return Err(p.fail(
+                place,
+                Problem::new(
+                    col::ACTION,
+                    "invalid-policy",
+                    "Rules may not override a NONE policy",
+                ),
+            ));
+        }
+    }
+    // Actions and inline actions.
+    if actiontype & flags::ACTION != 0 {
+        let proto = bodies::determine_action_protocol(p, place, &basic, &cols[col::PROTO])?;
+        let mut ports = cols[col::DPORT].clone();
+        if proto != "-" {
+            ports = bodies::determine_action_dport(p, place, &basic, &proto, &ports)?;
+        }
+        let mut cols = cols.clone();
+        cols[col::PROTO] = proto;
+        cols[col::DPORT] = ports;
+        let chain_for_action = chain.clone();
+        bodies::process_action(
+            p,
+            frame,
+            place,
+            &basic,
+            &loglevel,
+            &param,
+            &chain_for_action,
+        )?;
+        // The jump to the action's chain.
+        return finish_rule(
+            p,
+            place,
+            &cols,
+            FinishArgs {
+                basic: &basic,
+                bt: &bt,
+                actiontype,
+                loglevel: "",
+                source: &source,
+                dest: &dest,
+                origdest: &origdest,
+                restriction,
+                chain: &chain,
+                wildcard,
+                in_action: in_chain,
+            },
+        );
+    }
+    if actiontype & flags::INLINE != 0 {
+        if p.macro_nest >= MAX_MACRO_NEST {
+            return Err(p.fail(
+                place,
+                Problem::new(
+                    col::ACTION,
+                    "invalid-action",
+                    "Macro/Inline invocations nested too deeply",
+                ),
+            ));
+        }
+        p.macro_nest += 1;
+        let mut inline_cols = cols.clone();
+        inline_cols[col::SOURCE] = if in_chain {
+            cols[col::SOURCE].clone()
+        } else if source.is_empty() || source == "-" {
+            source_zone.clone()
+        } else {
+            format!("{source_zone}:{source}")
+        };
+        let res = bodies::process_inline(
+            p, frame, place, &basic, &loglevel, &param, cols, wildcard, &chain,
+        );
+        p.macro_nest -= 1;
+        return res;
+    }
+    if !loglevel.is_empty() {
+        check_rule_level(p, place, &loglevel)?;
+    }
+    finish_rule(
+        p,
+        place,
+        cols,
+        FinishArgs {
+            basic: &basic,
+            bt: &bt,
+            actiontype,
+            loglevel: &loglevel,
+            source: &source,
+            dest: &dest,
+            origdest: &origdest,
+            restriction,
+            chain: &chain,
+            wildcard,
+            in_action: frame.is_some(),
+        },
+    )
 }
 
 const MAX_MACRO_NEST: usize = 10;
 
-fn process_rule(ctx: &mut Ctx<'_>, state: &RuleState, rule: Rule, inv: &Invocation, depth: usize) {
-    let action = rule.column(col::ACTION).to_owned();
-    if action.contains(UNKNOWN) {
-        ctx.model.rules.push(rule);
-        return;
+fn unknown_zone(p: &mut Proc<'_, '_>, place: &Place, idx: usize, zone: &str, what: &str) -> Stop {
+    let mut problem =
+        Problem::new(idx, "unknown-zone", format!("Unknown {what} zone ({zone})")).at(zone);
+    if let Some(suggestion) = closest(zone, p.ctx.model.zones.iter().map(|it| it.name.as_str())) {
+        problem
+            .message
+            .push_str(&format!("; did you mean '{suggestion}'?"));
     }
-    let source = rule.column(col::SOURCE);
-    let dest = rule.column(col::DEST);
-    if source.to_ascii_lowercase().split(':').next() == Some("none")
-        || dest.to_ascii_lowercase().split(':').next() == Some("none")
-    {
-        return;
-    }
-    let parts = split_action(&action);
-    if parts.len() > 3 {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "invalid-action",
-                inv.site(col::ACTION),
-                format!("Invalid ACTION ({action})"),
-            ),
-        );
-        return;
-    }
-    let target_text = parts[0].clone();
-    let log = parts.get(1).cloned().filter(|it| !it.is_empty());
-    let tag = parts.get(2).cloned();
-    let (basic, param) = target_param(&target_text);
-    if target_text.contains('/') && inv.macros.is_empty() {
-        let fixed = format!("{basic}({})", param.clone().unwrap_or_default());
-        let site = inv.site(col::ACTION);
-        let replacement = match &log {
-            Some(level) => format!(
-                "{fixed}:{level}{}",
-                tag.as_ref().map(|it| format!(":{it}")).unwrap_or_default()
-            ),
-            None => fixed.clone(),
-        };
-        ctx.diag(
-            Diagnostic::warning(
-                "old-spelling",
-                site,
-                format!("'{target_text}' is the 4.4 macro syntax; Shorewall 5 writes '{fixed}'"),
-            )
-            .with_fix(format!("Replace with '{fixed}'"), site, replacement),
-        );
-    }
-    let kind = catalog::resolve_target(ctx, &basic);
-    reference_target(ctx, inv, &basic, kind.as_ref());
-    let Some(kind) = kind else {
-        let shown = match &log {
-            Some(_) => target_text.clone(),
-            None => action.clone(),
-        };
-        let message = if inv.macros.is_empty() {
-            format!("Unknown ACTION ({shown})")
-        } else {
-            format!("Invalid Action ({shown}) in macro")
-        };
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error("unknown-action", inv.site(col::ACTION), message),
-        );
-        return;
-    };
-    if let Some(level) = &log {
-        let level_only = level.trim_end_matches('!');
-        if !matches!(kind, TargetKind::Builtin(f) if f & flags::NFLOG != 0)
-            && log_level::validate(level_only).is_none()
-        {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "invalid-log-level",
-                    inv.site(col::ACTION),
-                    format!("Invalid log level ({})", level.to_ascii_uppercase()),
-                ),
-            );
-        }
-    }
-    match kind {
-        TargetKind::Macro => expand_macro(ctx, state, rule, inv, depth, &basic, param, &action),
-        TargetKind::Action => {
-            check_columns(
-                ctx,
-                state,
-                &rule,
-                inv,
-                &basic,
-                0,
-                log.as_deref(),
-                tag.as_deref(),
-            );
-            ctx.model.rules.push(rule);
-        }
-        TargetKind::Builtin(target_flags) => {
-            check_builtin(
-                ctx,
-                state,
-                &rule,
-                inv,
-                &basic,
-                param.as_deref(),
-                target_flags,
-                log.as_deref(),
-            );
-            check_columns(
-                ctx,
-                state,
-                &rule,
-                inv,
-                &basic,
-                target_flags,
-                log.as_deref(),
-                tag.as_deref(),
-            );
-            ctx.model.rules.push(rule);
-        }
-    }
+    p.fail(place, problem)
 }
 
-fn reference_target(ctx: &mut Ctx<'_>, inv: &Invocation, name: &str, kind: Option<&TargetKind>) {
-    if !inv.macros.is_empty() {
-        return;
-    }
-    let target = match kind {
-        Some(TargetKind::Macro) => RefTarget::Macro(name.to_owned()),
-        Some(TargetKind::Action) => RefTarget::Action(name.to_owned()),
-        _ => return,
-    };
-    ctx.model.references.push(Reference {
-        site: inv.site(col::ACTION),
-        target,
-    });
-}
-
-fn emit(ctx: &mut Ctx<'_>, inv: &Invocation, diagnostic: Diagnostic) {
-    let diagnostic = inv.decorate(ctx, diagnostic);
-    ctx.diag(diagnostic);
-}
-
-#[allow(clippy::too_many_arguments)]
-fn expand_macro(
-    ctx: &mut Ctx<'_>,
-    state: &RuleState,
-    rule: Rule,
-    inv: &Invocation,
-    depth: usize,
-    name: &str,
-    param: Option<String>,
-    action: &str,
-) {
-    if depth >= MAX_MACRO_NEST {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "invalid-action",
-                inv.site(col::ACTION),
-                "Macro/Inline invocations nested too deeply",
-            ),
-        );
-        return;
-    }
-    let Some(file) = catalog::find_macro(ctx, name) else {
-        return;
-    };
-    let mut param = param
-        .filter(|it| !it.is_empty() && it != "PARAM")
-        .or_else(|| inv.param.clone());
-    let events = reader::read(ctx, file, ReadOptions::default());
-    for event in events {
-        let line = match event {
-            Event::Record(line) => line,
-            Event::Defaults { args, .. } => {
-                if param.is_none() {
-                    param = args
-                        .first()
-                        .cloned()
-                        .filter(|it| !it.is_empty() && it != "-");
-                }
-                continue;
-            }
-            Event::Section { .. } => continue,
-        };
-        let mut inner_inv = inv.clone();
-        inner_inv.macros.push((name.to_owned(), line.site));
-        inner_inv.param = param.clone();
-        let mtarget = line.value(col::ACTION).to_owned();
-        if mtarget == "-" {
-            emit(
-                ctx,
-                &inner_inv,
-                Diagnostic::error(
-                    "invalid-action",
-                    inv.site(col::ACTION),
-                    "TARGET must be specified",
-                ),
-            );
-            continue;
-        }
-        if mtarget == "DEFAULT" || mtarget == "DEFAULTS" {
-            if param.is_none() {
-                param = Some(line.value(col::SOURCE).to_owned()).filter(|it| it != "-");
-            }
-            continue;
-        }
-        let mut mtarget = merge_levels(action, &mtarget);
-        if mtarget == "PARAM" || mtarget.starts_with("PARAM:") {
-            let Some(param) = &param else {
-                emit(
-                    ctx,
-                    &inner_inv,
-                    Diagnostic::error(
-                        "macro-needs-parameter",
-                        inv.site(col::ACTION),
-                        format!("PARAM requires a parameter to be supplied in macro invocation: write {name}(ACCEPT), {name}(DROP), ..."),
-                    ),
-                );
-                continue;
-            };
-            // `substitute_param`: the parameter replaces PARAM, keeping the line's log part.
-            mtarget = match mtarget.split_once(':') {
-                Some((_, log)) => format!("{param}:{}", log.trim_end_matches('/')),
-                None => param.clone(),
-            };
-        }
-        let mut columns = vec!["-".to_owned(); col::COUNT];
-        columns[col::ACTION] = mtarget;
-        let mut from_body = vec![false; col::COUNT];
-        from_body[col::ACTION] = true;
-        let source_body = line.value(col::SOURCE);
-        columns[col::SOURCE] = if source_body == "-" {
-            rule.column(col::SOURCE).to_owned()
-        } else if let Some(rest) = source_body.strip_prefix("DEST") {
-            merge_source_dest(rest.trim_start_matches(':'), rule.column(col::DEST))
-        } else {
-            merge_source_dest(
-                source_body
-                    .trim_start_matches("SOURCE")
-                    .trim_start_matches(':'),
-                rule.column(col::SOURCE),
-            )
-        };
-        let dest_body = line.value(col::DEST);
-        columns[col::DEST] = if dest_body == "-" {
-            rule.column(col::DEST).to_owned()
-        } else if let Some(rest) = dest_body.strip_prefix("SOURCE") {
-            merge_source_dest(rest.trim_start_matches(':'), rule.column(col::SOURCE))
-        } else {
-            merge_source_dest(
-                dest_body.trim_start_matches("DEST").trim_start_matches(':'),
-                rule.column(col::DEST),
-            )
-        };
-        for idx in col::PROTO..col::COUNT {
-            let invocation = rule.column(idx);
-            if invocation != "-" {
-                columns[idx] = invocation.to_owned();
-            } else {
-                columns[idx] = line.value(idx).to_owned();
-                from_body[idx] = line.has(idx);
-            }
-        }
-        inner_inv.from_body = from_body;
-        let comment = if ctx.model.settings.is_yes("AUTOCOMMENT") && rule.comment.is_none() {
-            Some(name.to_owned())
-        } else {
-            rule.comment.clone()
-        };
-        let mut macro_sites = rule.macro_sites.clone();
-        macro_sites.push(line.site);
-        let raw_matches = match (&rule.raw_matches, &line.raw_matches) {
-            (Some(a), Some(b)) => Some(format!("{a} {b}")),
-            (a, b) => a.clone().or_else(|| b.clone()),
-        };
-        let expanded = Rule {
-            site: rule.site,
-            macro_sites,
-            section: rule.section,
-            has_unknown: rule.has_unknown || columns.iter().any(|it| it.contains(UNKNOWN)),
-            columns,
-            comment,
-            raw_matches,
-        };
-        process_rule(ctx, state, expanded, &inner_inv, depth + 1);
-    }
-}
-
-/// `merge_macro_source_dest`.
-fn merge_source_dest(body: &str, invocation: &str) -> String {
-    if invocation.is_empty() {
-        return body.to_owned();
-    }
-    if body.is_empty() {
-        return invocation.to_owned();
-    }
-    if invocation == "-" {
-        return body.to_owned();
-    }
-    let address_like = invocation.matches('.').count() >= 2
-        || invocation.starts_with(['+', '!', '~'])
-        || invocation.contains("~<")
-        || invocation.contains("~[");
-    if address_like {
-        format!("{body}:{invocation}")
-    } else {
-        format!("{invocation}:{body}")
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn check_builtin(
-    ctx: &mut Ctx<'_>,
-    state: &RuleState,
-    rule: &Rule,
-    inv: &Invocation,
-    basic: &str,
-    param: Option<&str>,
-    target_flags: u32,
-    log: Option<&str>,
-) {
-    let site = inv.site(col::ACTION);
-    let bare = basic.trim_end_matches(['+', '-', '!']);
-    if let Some(param) = param {
-        // IP6TABLES(...) takes a target; INLINE(...) an action (`process_rule` checks them
-        // apart, through `handle_inline`).
-        let takes_param = target_flags
-            & (flags::OPTIONS | flags::SET | flags::IPTABLES | flags::INLINERULE | flags::TARPIT)
-            != 0;
-        if !takes_param && !param.is_empty() {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "invalid-action",
-                    site,
-                    format!("The {basic} TARGET does not accept a parameter"),
-                ),
-            );
-        }
-    }
-    if bare == "LOG" && log.is_none() {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error("invalid-action", site, "LOG requires a log level"),
-        );
-    }
-    if target_flags & flags::NFQ != 0 {
-        if let Some(message) = check_nfqueue(param.unwrap_or("")) {
-            emit(ctx, inv, Diagnostic::error("invalid-action", site, message));
-        }
-    }
-    if bare == "REJECT" {
-        if let Some(param) = param.filter(|it| !it.is_empty()) {
-            const OPTIONS: &[&str] = &[
-                "icmp6-no-route",
-                "no-route",
-                "icmp6-adm-prohibited",
-                "adm-prohibited",
-                "icmp6-addr-unreachable",
-                "addr-unreach",
-                "icmp6-port-unreachable",
-                "tcp-reset",
-                "icmp-net-unreachable",
-                "icmp-host-unreachable",
-                "icmp-port-unreachable",
-                "icmp-proto-unreachable",
-                "icmp-net-prohibited",
-                "icmp-host-prohibited",
-                "icmp-admin-prohibited",
-            ];
-            if !OPTIONS.contains(&param) {
-                emit(
-                    ctx,
-                    inv,
-                    Diagnostic::error(
-                        "invalid-action",
-                        site,
-                        format!("Invalid REJECT option ({param})"),
-                    ),
-                );
-            } else if param == "tcp-reset"
-                && !rule.column(col::PROTO).eq_ignore_ascii_case("tcp")
-                && rule.column(col::PROTO) != "6"
-            {
-                emit(
-                    ctx,
-                    inv,
-                    Diagnostic::error(
-                        "invalid-action",
-                        site,
-                        "tcp-reset may only be used with PROTO tcp",
-                    ),
-                );
-            }
-        }
-    }
-    if target_flags & flags::SET != 0 && param.is_none_or(str::is_empty) {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "invalid-action",
-                site,
-                format!("{basic} rules require a set name parameter"),
-            ),
-        );
-    }
-    if target_flags & flags::SET != 0 && !ctx.model.capabilities.has("IPSET_MATCH") {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "invalid-action",
-                site,
-                "SET and UNSET rules require Ipset Match in your kernel and iptables",
-            ),
-        );
-    }
-    if bare == "TARPIT" && !ctx.model.capabilities.has("TARPIT_TARGET") {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "invalid-action",
-                site,
-                "TARPIT requires TARPIT Target in your kernel and iptables",
-            ),
-        );
-    }
-    if state.file_kind == FileKind::BlRules && basic.ends_with(['+', '-', '!']) {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "invalid-action",
-                site,
-                "The +, - and ! modifiers are not allowed in the blrules file",
-            ),
-        );
-    }
-    if bare == "WHITELIST" && state.file_kind != FileKind::BlRules {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "invalid-action",
-                site,
-                "'WHITELIST' may only be used in the blrules file",
-            ),
-        );
-    }
-    let nat = target_flags & (flags::NATRULE | flags::NONAT) != 0;
-    if nat && rule.section != Section::New && rule.section != Section::Blacklist {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "action-not-allowed-in-section",
-                site,
-                format!(
-                    "{basic} rules are not allowed in the {} SECTION",
-                    rule.section.name()
-                ),
-            ),
-        );
-    } else if target_flags & flags::NATRULE != 0 && rule.section != Section::New {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "action-not-allowed-in-section",
-                site,
-                "NAT rules are only allowed in the NEW section",
-            ),
-        );
-    }
-    if bare == "HELPER" && rule.column(col::HELPER) == "-" {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "invalid-action",
-                site,
-                "HELPER requires that a helper be specified in the HELPER column",
-            ),
-        );
-    }
-}
-
-fn check_nfqueue(params: &str) -> Option<String> {
-    if params.is_empty() {
-        return None;
-    }
-    let mut parts = params.splitn(3, ',');
-    let queue = parts.next().unwrap_or("");
-    let bypass = parts.next();
-    if parts.next().is_some() {
-        return Some(format!("Invalid NFQUEUE parameter list ({params})"));
-    }
-    if queue == "bypass" {
-        return bypass.map(|it| format!("Invalid NFQUEUE options (bypass,{it})"));
-    }
-    if !queue.is_empty() {
-        let (first, second) = match queue.split_once(':') {
-            Some((a, b)) => (a, Some(b)),
-            None => (queue, None),
-        };
-        let first_value = crate::model::zones::parse_number(first).filter(|it| *it <= 65535);
-        let Some(first_value) = first_value else {
-            return Some(format!("Invalid NFQUEUE queue number ({first})"));
-        };
-        if let Some(second) = second {
-            let second_value = crate::model::zones::parse_number(second.trim_end_matches('c'));
-            if second_value.is_none_or(|it| it > 65535 || it <= first_value) {
-                return Some(format!("Invalid NFQUEUE queue number ({second})"));
-            }
-        }
-    }
-    match bypass {
-        Some(it) if it != "bypass" && !it.is_empty() => {
-            Some(format!("Invalid NFQUEUE option ({it})"))
-        }
+fn zone_bridge(p: &Proc<'_, '_>, zone: &str) -> Option<String> {
+    let interfaces: Vec<&crate::model::Interface> = p
+        .ctx
+        .model
+        .interfaces
+        .iter()
+        .filter(|it| it.zone.as_deref() == Some(zone))
+        .collect();
+    let bridged = interfaces.iter().find_map(|it| it.bridge.clone());
+    bridged.or_else(|| match interfaces.as_slice() {
+        [single] => Some(single.name.clone()),
         _ => None,
+    })
+}
+
+/// `validate_level` on a rule's `level[:tag]`, then `Invalid log tag`.
+fn check_rule_level(p: &mut Proc<'_, '_>, place: &Place, loglevel: &str) -> Flow {
+    let mut parts = loglevel.splitn(3, ':');
+    let level = parts.next().unwrap_or("");
+    let _tag = parts.next();
+    if parts.next().is_some() {
+        return Err(p.fail(
+            place,
+            Problem::new(col::ACTION, "invalid-log-level", "Invalid log tag"),
+        ));
+    }
+    if level.eq_ignore_ascii_case("none") || level.eq_ignore_ascii_case("none!") {
+        return Ok(());
+    }
+    check_level(p, place, level)
+}
+
+/// `validate_level`.
+pub(crate) fn check_level(p: &mut Proc<'_, '_>, place: &Place, level: &str) -> Flow {
+    let res = log_level::check(level, Some(&p.ctx.model.capabilities), p.ctx.model.family);
+    match res {
+        Ok(_) => Ok(()),
+        Err(message) => {
+            let code = if message.contains("require") {
+                "missing-capability"
+            } else {
+                "invalid-log-level"
+            };
+            Err(p.fail(place, Problem::new(col::ACTION, code, message).at(level)))
+        }
     }
 }
 
-/// The checks on SOURCE, DEST and the other columns, for any rule that is not a macro.
+fn reference_target(p: &mut Proc<'_, '_>, place: &Place, name: &str, actiontype: u32) {
+    if !place.trail.is_empty() {
+        return;
+    }
+    let target = if actiontype & flags::MACRO != 0 {
+        RefTarget::Macro(name.to_owned())
+    } else if actiontype & (flags::ACTION | flags::INLINE) != 0 {
+        RefTarget::Action(name.to_owned())
+    } else {
+        return;
+    };
+    let site = narrow(p.ctx, place.col(col::ACTION), name);
+    p.ctx.model.references.push(Reference { site, target });
+}
+
+/// The `%functions` of `process_rule`: the targets with their own syntax.
 #[allow(clippy::too_many_arguments)]
-fn check_columns(
-    ctx: &mut Ctx<'_>,
-    state: &RuleState,
-    rule: &Rule,
-    inv: &Invocation,
+fn special_targets(
+    p: &mut Proc<'_, '_>,
+    place: &Place,
+    bt: &str,
     basic: &str,
-    target_flags: u32,
-    log: Option<&str>,
-    tag: Option<&str>,
-) {
-    let family = ctx.model.family;
-    let bare = basic.trim_end_matches(['+', '-', '!']);
-    let known = |idx: usize| !rule.column(idx).contains(UNKNOWN);
-    // FASTACCEPT forbids ESTABLISHED and RELATED rules (with the default RELATED handling).
-    if matches!(rule.section, Section::Established | Section::Related)
-        && ctx.model.settings.is_yes("FASTACCEPT")
-    {
-        let related_ok = rule.section == Section::Related
-            && (ctx.model.settings.get("RELATED_DISPOSITION") != "ACCEPT"
-                || !ctx.model.settings.get("RELATED_LOG_LEVEL").is_empty());
-        if !related_ok && bare != "dropInvalid" {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "fastaccept-established",
-                    inv.site(col::ACTION),
-                    format!(
-                        "Entries in the {} SECTION of the rules file not permitted with FASTACCEPT=Yes",
-                        rule.section.name()
-                    ),
-                ),
-            );
-        }
-    }
-    // Zones.
-    let nat_only = target_flags & flags::NATONLY != 0;
-    let source_zones = if known(col::SOURCE) {
-        check_zone_column(ctx, inv, rule.column(col::SOURCE), col::SOURCE, false)
-    } else {
-        None
-    };
-    let dest_zones = if known(col::DEST) && !nat_only {
-        check_zone_column(
-            ctx,
-            inv,
-            rule.column(col::DEST),
-            col::DEST,
-            target_flags & flags::NATRULE != 0,
-        )
-    } else {
-        None
-    };
-    // USER/GROUP only when the source is the firewall.
-    if rule.column(col::USER) != "-" && known(col::USER) {
-        let fw = ctx
-            .model
-            .firewall_zone
-            .clone()
-            .unwrap_or_else(|| "fw".to_owned());
-        let from_fw = source_zones
-            .as_ref()
-            .is_some_and(|zones| zones.len() == 1 && zones[0] == fw);
-        if source_zones.is_some() && !from_fw {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "user-requires-firewall-source",
-                    inv.site(col::USER),
-                    "USER/GROUP may only be specified when the SOURCE zone is $FW",
-                ),
-            );
-        }
-    }
-    // Host parts.
-    let mut ipsets = [false, false];
-    for (which, idx) in [(0, col::SOURCE), (1, col::DEST)] {
-        if !known(idx) {
-            continue;
-        }
-        let value = rule.column(idx);
-        if let Some((_, rest)) = value.split_once(':') {
-            if which == 1 && target_flags & flags::NATRULE != 0 {
-                check_server(ctx, inv, rest, family);
-                continue;
+    param: &str,
+    actiontype: &mut u32,
+    loglevel: &str,
+    proto: &str,
+    helper: &str,
+    dest: &mut String,
+    cols: &Columns,
+    in_chain: bool,
+) -> Flow {
+    let problem = |message: String| Problem::new(col::ACTION, "invalid-action", message);
+    let env = p.env();
+    let result: Check = match bt {
+        "ACCEPT" => {
+            if !p.blacklist && helper != "-" && p.section == Section::New {
+                *actiontype |= flags::HELPER;
             }
-            ipsets[which] = check_host_part(ctx, inv, rest, idx, family);
+            Ok(())
         }
-    }
-    if ipsets[0] && ipsets[1] {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "ipset-in-source-and-dest",
-                inv.site(col::DEST),
-                "Only one of the SOURCE and DEST columns may specify an ipset",
-            ),
-        );
-    }
-    // PROTO and ports.
-    if known(col::PROTO) && known(col::DPORT) && known(col::SPORT) {
-        for proto in rule.column(col::PROTO).split(',') {
-            check_proto(
-                ctx,
-                inv,
-                proto,
-                rule.column(col::DPORT),
-                rule.column(col::SPORT),
-            );
+        "CONNMARK" | "MARK" => handle_mark(&env, &p.layout, bt, param),
+        "REDIRECT" => {
+            redirect_dest(p, *actiontype, dest, &cols[col::DPORT], in_chain);
+            Ok(())
         }
-    }
-    // ORIGDEST.
-    let origdest = rule.column(col::ORIGDEST);
-    if origdest != "-" && origdest != "all" && known(col::ORIGDEST) {
-        for item in origdest.trim_start_matches('!').split(',') {
-            if item.starts_with('+') || item.starts_with('&') {
-                continue;
-            }
-            if let Err(message) =
-                address::validate_host(item.trim_matches(['[', ']']), family, true)
-            {
-                emit(
-                    ctx,
-                    inv,
-                    Diagnostic::error("invalid-address", inv.site(col::ORIGDEST), message),
-                );
+        "REJECT" => {
+            if param.is_empty() {
+                Ok(())
+            } else {
+                let tcp_reset = param == "tcp-reset";
+                if !reject_option(param, env.family) {
+                    Err(problem(format!("Invalid REJECT option ({param})")))
+                } else if tcp_reset
+                    && matches::resolve_proto(&env, proto, col::PROTO)
+                        .ok()
+                        .flatten()
+                        != Some(matches::TCP)
+                {
+                    Err(problem(
+                        "tcp-reset may only be used with PROTO tcp".to_owned(),
+                    ))
+                } else {
+                    Ok(())
+                }
             }
         }
-    }
-    // RATE.
-    let rate = rule.column(col::RATE);
-    if rate != "-" && known(col::RATE) {
-        if matches!(bare, "DROP" | "REJECT") {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "rate-with-drop",
-                    inv.site(col::RATE),
-                    format!("Rate Limiting not available with {bare}"),
-                ),
-            );
-        } else {
-            for message in check_rate(rate, family) {
-                emit(
-                    ctx,
-                    inv,
-                    Diagnostic::error("invalid-rate", inv.site(col::RATE), message),
-                );
+        "WHITELIST" if !p.blacklist => Err(problem(
+            "'WHITELIST' may only be used in the blrules file".to_owned(),
+        )),
+        "LOG" if loglevel.is_empty() => Err(problem("LOG requires a log level".to_owned())),
+        "HELPER" => {
+            if helper == "-" {
+                Err(problem(
+                    "HELPER requires that a helper be specified in the HELPER column".to_owned(),
+                ))
+            } else if p.section != Section::New {
+                Err(problem(
+                    "HELPER rules may only appear in the NEW section".to_owned(),
+                ))
+            } else {
+                Ok(())
             }
         }
-    }
-    // USER.
-    let user = rule.column(col::USER);
-    if user != "-" && known(col::USER) {
-        let body = user.trim_start_matches('!');
-        let (name, group) = body.split_once(':').unwrap_or((body, ""));
-        if name.is_empty() && group.is_empty() {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "invalid-column",
-                    inv.site(col::USER),
-                    format!("Invalid USER/GROUP ({user})"),
-                ),
-            );
-        }
-    }
-    // MARK.
-    let mark = rule.column(col::MARK);
-    if mark != "-" && known(col::MARK) {
-        if let Some(message) = check_mark(mark) {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error("invalid-column", inv.site(col::MARK), message),
-            );
-        }
-    }
-    // CONNLIMIT.
-    let connlimit = rule.column(col::CONNLIMIT);
-    if connlimit != "-" && known(col::CONNLIMIT) {
-        let body = connlimit.trim_start_matches("d:").trim_start_matches('!');
-        let valid = match body.split_once(':') {
-            Some((limit, mask)) => is_digits(limit) && is_digits(mask),
-            None => is_digits(body),
-        };
-        if !valid {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "invalid-column",
-                    inv.site(col::CONNLIMIT),
-                    format!("Invalid connlimit ({body})"),
-                ),
-            );
-        }
-    }
-    // TIME.
-    let time = rule.column(col::TIME);
-    if time != "-" && known(col::TIME) {
-        for message in check_time(time) {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error("invalid-column", inv.site(col::TIME), message),
-            );
-        }
-    }
-    // HEADERS (IPv6 only).
-    let headers = rule.column(col::HEADERS);
-    if headers != "-" && known(col::HEADERS) {
-        if family == Family::Ipv4 {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "invalid-column",
-                    inv.site(col::HEADERS),
-                    "HEADERS not allowed in IPv4 rules",
-                ),
-            );
-        } else if let Some(message) = check_headers(headers) {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error("invalid-column", inv.site(col::HEADERS), message),
-            );
-        }
-    }
-    // Log prefix length.
-    if let (Some(level), Some(source), Some(dest)) = (log, &source_zones, &dest_zones) {
-        if level != "none" && level != "none!" && source.len() == 1 && dest.len() == 1 {
-            let chain = zone_pair_chain(ctx, &source[0], &dest[0]);
-            let disposition = bare.to_owned();
-            let format = ctx.model.settings.get("LOGFORMAT").to_owned();
-            if let Some(mut prefix) = format_log_prefix(&format, &chain, &disposition) {
-                if let Some(tag) = tag.filter(|it| !it.is_empty()) {
-                    if !ctx.model.settings.is_yes("LOGTAGONLY") {
-                        prefix.push_str(tag);
-                        prefix.push(' ');
+        "IPTABLES" | "IP6TABLES" => {
+            if param.is_empty() {
+                Ok(())
+            } else {
+                let own = match env.family {
+                    shorewall_syntax::Family::Ipv4 => "IPTABLES",
+                    shorewall_syntax::Family::Ipv6 => "IP6TABLES",
+                };
+                if bt != own {
+                    Err(Problem::new(
+                        col::ACTION,
+                        "unknown-action",
+                        format!("Unknown ACTION ({bt})"),
+                    ))
+                } else {
+                    let target = param.split(' ').next().unwrap_or("");
+                    if catalog::iptables_target(target).is_some() {
+                        Ok(())
+                    } else {
+                        Err(problem(format!("Unknown target ({target})")))
                     }
                 }
-                if prefix.len() > 29 {
-                    let shortened: String = prefix.chars().take(28).collect();
-                    emit(
-                        ctx,
-                        inv,
-                        Diagnostic::warning(
-                            "log-prefix-truncated",
-                            inv.site(col::ACTION),
-                            format!("Log Prefix shortened to \"{shortened} \""),
-                        ),
-                    );
-                }
             }
         }
-    }
-    let _ = state;
+        "TARPIT" => env
+            .require(col::ACTION, "TARPIT_TARGET", "TARPIT", "s")
+            .and_then(|()| {
+                if matches::resolve_proto(&env, proto, col::PROTO)
+                    .ok()
+                    .flatten()
+                    != Some(matches::TCP)
+                {
+                    return Err(problem(
+                        "TARPIT is only valid with PROTO tcp (6)".to_owned(),
+                    ));
+                }
+                if !param.is_empty() && !matches!(param, "tarpit" | "honeypot" | "reset") {
+                    return Err(problem(
+                        "TARPIT Parameter must be 'tarpit', 'honeypot' or 'reset'".to_owned(),
+                    ));
+                }
+                Ok(())
+            }),
+        _ => {
+            if *actiontype & flags::NATRULE != 0 && helper != "-" {
+                *actiontype |= flags::HELPER;
+                Ok(())
+            } else if *actiontype & flags::SET != 0 {
+                check_set_param(basic, param)
+            } else {
+                Ok(())
+            }
+        }
+    };
+    result.map_err(|it| p.fail(place, it))
 }
 
-fn is_digits(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+/// The REJECT options of a family (`%reject_options`).
+fn reject_option(option: &str, family: shorewall_syntax::Family) -> bool {
+    const V4: &[&str] = &[
+        "icmp-net-unreachable",
+        "icmp-host-unreachable",
+        "icmp-port-unreachable",
+        "icmp-proto-unreachable",
+        "icmp-net-prohibited",
+        "icmp-host-prohibited",
+        "icmp-admin-prohibited",
+        "tcp-reset",
+    ];
+    const V6: &[&str] = &[
+        "icmp6-no-route",
+        "no-route",
+        "icmp6-adm-prohibited",
+        "adm-prohibited",
+        "icmp6-addr-unreachable",
+        "addr-unreach",
+        "icmp6-port-unreachable",
+        "tcp-reset",
+    ];
+    match family {
+        shorewall_syntax::Family::Ipv4 => V4.contains(&option),
+        shorewall_syntax::Family::Ipv6 => V6.contains(&option),
+    }
+}
+
+/// `handle_mark` (MARK and CONNMARK in the rules file).
+fn handle_mark(env: &Env<'_>, layout: &MarkLayout, target: &str, param: &str) -> Check {
+    env.require(
+        col::ACTION,
+        "MARK_ANYWHERE",
+        &format!("The {target} action"),
+        "s",
+    )?;
+    let param = param.trim_start_matches(['|', '&']);
+    if param.contains('-') {
+        return Err(Problem::new(
+            col::ACTION,
+            "invalid-action",
+            "Mark Ranges are not supported in the rules file",
+        ));
+    }
+    if !param.is_empty() {
+        matches::validate_mark(layout, param, col::ACTION)?;
+    }
+    Ok(())
+}
+
+/// ADD/DEL: `setname,flags[,timeout]`.
+fn check_set_param(basic: &str, param: &str) -> Check {
+    let problem = |message: String| Err(Problem::new(col::ACTION, "invalid-action", message));
+    let mut parts = param.splitn(4, ':');
+    let setname = parts.next().unwrap_or("");
+    let set_flags = parts.next();
+    let timeout = parts.next();
+    if parts.next().is_some_and(|it| !it.is_empty()) {
+        return problem(format!("Invalid ADD/DEL parameter ({param})"));
+    }
+    let setname = setname.strip_prefix('+').unwrap_or(setname);
+    let name = setname.strip_prefix("6_").unwrap_or(setname);
+    let valid_name = name
+        .chars()
+        .next()
+        .is_some_and(|it| it.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|it| it.is_ascii_alphanumeric() || it == '_' || it == '-');
+    if !valid_name {
+        return problem(format!("Expected ipset name ({setname})"));
+    }
+    let valid_flags = set_flags.is_some_and(|it| {
+        let items: Vec<&str> = it.split(',').collect();
+        items.len() <= 6 && items.iter().all(|it| *it == "src" || *it == "dst")
+    });
+    if !valid_flags {
+        return problem(format!("Invalid flags ({})", set_flags.unwrap_or("")));
+    }
+    if let Some(timeout) = timeout.filter(|it| !it.is_empty()) {
+        if basic != "ADD" {
+            return problem("A timeout may only be supplied in an ADD rule".to_owned());
+        }
+        if !timeout.bytes().all(|b| b.is_ascii_digit()) || timeout.parse::<u64>().unwrap_or(0) == 0
+        {
+            return problem(format!("Invalid Timeout ({timeout})"));
+        }
+    }
+    Ok(())
+}
+
+/// REDIRECT: an empty DEST is the firewall with the port; a port alone gets the firewall zone.
+fn redirect_dest(
+    p: &Proc<'_, '_>,
+    actiontype: u32,
+    dest: &mut String,
+    ports: &str,
+    in_chain: bool,
+) {
+    let zone = if actiontype & flags::NATONLY != 0 {
+        String::new()
+    } else {
+        p.firewall_zone()
+    };
+    let v4 = p.ctx.model.family == shorewall_syntax::Family::Ipv4;
+    let separator = if v4 { "::" } else { ":[]:" };
+    if dest == "-" {
+        *dest = if in_chain {
+            String::new()
+        } else {
+            let port = if ports.contains([':', ',']) {
+                ""
+            } else {
+                ports
+            };
+            format!("{zone}{separator}{port}")
+        };
+    } else if in_chain {
+        *dest = if v4 {
+            format!(":{dest}")
+        } else {
+            format!("[]:{dest}")
+        };
+    } else {
+        // `unless $dest =~ /^[^\d].*:/`
+        let named = dest.starts_with(|c: char| !c.is_ascii_digit()) && dest[1..].contains(':');
+        if !named {
+            *dest = format!("{zone}{separator}{dest}");
+        }
+    }
+}
+
+/// The rest of `process_rule` for a rule that is not a macro or inline action: the matches of
+/// the columns, the section checks, NAT and the host parts.
+struct FinishArgs<'a> {
+    basic: &'a str,
+    bt: &'a str,
+    actiontype: u32,
+    loglevel: &'a str,
+    source: &'a str,
+    dest: &'a str,
+    origdest: &'a str,
+    restriction: u32,
+    chain: &'a str,
+    wildcard: bool,
+    in_action: bool,
+}
+
+fn finish_rule(
+    p: &mut Proc<'_, '_>,
+    place: &Place,
+    cols: &Columns,
+    args: FinishArgs<'_>,
+) -> Flow<bool> {
+    let mut switches = std::mem::take(&mut p.switches);
+    let env = p.env();
+    let layout = p.layout;
+    // The matches of the columns, each checked (and all reported).
+    let rate_action = if args.actiontype & (flags::NATRULE | flags::NONAT) != 0
+        && args.actiontype & flags::NATONLY == 0
+    {
+        "ACCEPT"
+    } else {
+        args.basic
+    };
+    let mut checks: Vec<Check> = vec![
+        matches::do_proto(
+            &env,
+            &cols[col::PROTO],
+            &cols[col::DPORT],
+            &cols[col::SPORT],
+        ),
+        matches::do_ratelimit(&env, &cols[col::RATE], rate_action),
+        matches::do_user(&env, &cols[col::USER]),
+        matches::do_test(&layout, &cols[col::MARK]),
+        matches::do_connlimit(&env, &cols[col::CONNLIMIT]),
+        matches::do_time(&env, &cols[col::TIME]),
+        matches::do_headers(&env, &cols[col::HEADERS]),
+    ];
+    checks.push(matches::do_condition(
+        &env,
+        &cols[col::SWITCH],
+        args.chain,
+        &mut switches,
+    ));
+    let aux_section = matches!(
+        p.section,
+        Section::Established | Section::Related | Section::Invalid | Section::Untracked
+    );
+    if aux_section
+        && args.actiontype & (flags::NATRULE | flags::NONAT) == 0
+        && cols[col::HELPER] != "-"
+    {
+        checks.push(matches::validate_helper(&env, &cols[col::HELPER], None));
+    }
+    p.switches = switches;
+    let mut failed = false;
+    for check in checks {
+        if let Err(problem) = check {
+            p.report(place, problem, Severity::Error);
+            failed = true;
+        }
+    }
+    if failed {
+        return Err(Stop);
+    }
+    // Sections.
+    if !matches!(p.section, Section::New | Section::Blacklist)
+        && !args.in_action
+        && args.basic != "dropInvalid"
+    {
+        let fastaccept = p.ctx.model.settings.is_yes("FASTACCEPT");
+        if fastaccept {
+            let related_ok = p.section == Section::Related
+                && (p.ctx.model.settings.get("RELATED_DISPOSITION") != "ACCEPT"
+                    || !p.ctx.model.settings.get("RELATED_LOG_LEVEL").is_empty());
+            let allowed = matches!(
+                p.section,
+                Section::Untracked | Section::Invalid | Section::All
+            ) || related_ok;
+            if !allowed {
+                return Err(p.fail(
+                    place,
+                    Problem::new(
+                        col::ACTION,
+                        "fastaccept-established",
+                        format!(
+                            "Entries in the {} SECTION of the rules file not permitted with FASTACCEPT=Yes",
+                            p.section.name()
+                        ),
+                    ),
+                ));
+            }
+        }
+        if args.actiontype & (flags::NATRULE | flags::NONAT) != 0 {
+            return Err(p.fail(
+                place,
+                Problem::new(
+                    col::ACTION,
+                    "action-not-allowed-in-section",
+                    format!(
+                        "{} rules are not allowed in the {} SECTION",
+                        args.basic,
+                        p.section.name()
+                    ),
+                ),
+            ));
+        }
+    }
+    let hosts = Hosts {
+        env: &p.env(),
+        interfaces: &p.ctx.model.interfaces,
+        interfaces_known: p.ctx.model.config_file("interfaces").is_some(),
+    };
+    let env = p.env();
+    let mut dest = args.dest.to_owned();
+    let mut origdest = args.origdest.to_owned();
+    let mut result: Check = Ok(());
+    // HELPER and NAT.
+    if args.actiontype & flags::HELPER != 0 && cols[col::HELPER] != "-" {
+        result = matches::validate_helper(&env, &cols[col::HELPER], Some(&cols[col::PROTO]));
+    }
+    if result.is_ok() && args.actiontype & flags::NATRULE != 0 {
+        result = env
+            .require(
+                col::ACTION,
+                "NAT_ENABLED",
+                &format!("{} rules", args.basic),
+                "",
+            )
+            .and_then(|()| {
+                bodies::handle_nat_rule(
+                    &hosts,
+                    &dest,
+                    &cols[col::PROTO],
+                    &cols[col::DPORT],
+                    &origdest,
+                    args.bt,
+                    args.actiontype,
+                    args.in_action,
+                )
+            })
+            .map(|server| {
+                if args.actiontype & flags::NATONLY == 0 {
+                    dest = server;
+                    if origdest.contains('+') {
+                        origdest.clear();
+                    }
+                }
+            });
+    } else if result.is_ok() && args.actiontype & flags::NONAT != 0 {
+        if dest.contains(':') || (dest.is_empty() && env.family == shorewall_syntax::Family::Ipv6) {
+            let shown = if dest.is_empty() {
+                "::/0".to_owned()
+            } else {
+                dest.clone()
+            };
+            result = Err(Problem::new(
+                col::DEST,
+                "invalid-column",
+                format!("Invalid DEST ({shown}) in {} rule", args.bt),
+            ));
+        } else {
+            result = hosts::expand_rule(
+                &hosts,
+                restrict::PREROUTE,
+                args.source,
+                &dest,
+                if origdest == "detect" { "" } else { &origdest },
+            );
+        }
+    }
+    if let Err(problem) = result {
+        return Err(p.fail(place, problem));
+    }
+    if args.actiontype & flags::NATONLY != 0 {
+        return Ok(true);
+    }
+    if !origdest.is_empty() && origdest != "-" && args.actiontype & flags::NATRULE == 0 {
+        if let Err(problem) = env.require(
+            col::ORIGDEST,
+            "CONNTRACK_MATCH",
+            "ORIGINAL DEST in a non-NAT rule",
+            "s",
+        ) {
+            return Err(p.fail(place, problem));
+        }
+    }
+    if args.actiontype & flags::AUDIT != 0 {
+        if let Err(problem) = env.require(
+            col::ACTION,
+            "AUDIT_TARGET",
+            &format!("{} rules", args.bt),
+            "",
+        ) {
+            return Err(p.fail(place, problem));
+        }
+    }
+    let check = hosts::expand_rule(&hosts, args.restriction, args.source, &dest, &origdest);
+    if let Err(problem) = check {
+        return Err(p.fail(place, problem));
+    }
+    if !args.loglevel.is_empty() && !args.wildcard {
+        log_prefix_warning(p, place, args.chain, args.bt, args.loglevel);
+    }
+    Ok(true)
+}
+
+/// `log_rule_limit`'s warning when the prefix is longer than 29 characters.
+fn log_prefix_warning(
+    p: &mut Proc<'_, '_>,
+    place: &Place,
+    chain: &str,
+    disposition: &str,
+    loglevel: &str,
+) {
+    let mut parts = loglevel.splitn(2, ':');
+    let level = parts.next().unwrap_or("");
+    let tag = parts.next().unwrap_or("");
+    if level.is_empty() || level.to_ascii_lowercase().starts_with("none") {
+        return;
+    }
+    let upper = level.to_ascii_uppercase();
+    if upper.starts_with("NFLOG") || upper.starts_with("ULOG") || upper.starts_with("LOGMARK") {
+        return;
+    }
+    let disposition = if disposition == "CONTINUE" {
+        "RETURN"
+    } else {
+        disposition
+    };
+    let format = p.ctx.model.settings.get("LOGFORMAT").to_owned();
+    let prefix = if p.ctx.model.settings.is_yes("LOGTAGONLY") && !tag.is_empty() {
+        format!("{tag} ")
+    } else {
+        let Some(mut prefix) = format_log_prefix(&format, chain, disposition) else {
+            return;
+        };
+        if !tag.is_empty() {
+            prefix.push_str(tag);
+            prefix.push(' ');
+        }
+        prefix
+    };
+    if prefix.len() > 29 {
+        let shortened: String = prefix.chars().take(28).collect();
+        p.warn(
+            place,
+            Problem::new(
+                col::ACTION,
+                "log-prefix-truncated",
+                format!("Log Prefix shortened to \"{shortened} \""),
+            ),
+        );
+    }
 }
 
 /// The chain a pair of zones' rules go to (ZONE2ZONE).
@@ -1165,121 +1970,6 @@ pub(crate) fn zone_pair_chain(ctx: &Ctx<'_>, source: &str, dest: &str) -> String
     let separator = ctx.model.settings.get("ZONE2ZONE");
     let separator = if separator == "2" { "2" } else { "-" };
     format!("{source}{separator}{dest}")
-}
-
-/// Checks the zone part of SOURCE or DEST; returns the zones named, when they are known.
-fn check_zone_column(
-    ctx: &mut Ctx<'_>,
-    inv: &Invocation,
-    value: &str,
-    idx: usize,
-    nat: bool,
-) -> Option<Vec<String>> {
-    let in_macro = !inv.macros.is_empty();
-    let zone_part = value.split(':').next().unwrap_or("").to_owned();
-    let what = if idx == col::SOURCE {
-        "source"
-    } else {
-        "destination"
-    };
-    let site = inv.site(idx);
-    if zone_part.is_empty() || zone_part == "-" {
-        if !(idx == col::DEST && nat) {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error("missing-zone", site, format!("Missing {what} zone")),
-            );
-        }
-        return None;
-    }
-    // An IPv4 address in DEST (DNAT without a zone).
-    if idx == col::DEST && !value.contains(':') && value.matches('.').count() >= 2 {
-        return None;
-    }
-    if !ctx.model.zones_checked {
-        return None;
-    }
-    let lower = zone_part.to_ascii_lowercase();
-    let wildcard = lower.starts_with("all") || lower.starts_with("any");
-    let fw = ctx
-        .model
-        .firewall_zone
-        .clone()
-        .unwrap_or_else(|| "fw".to_owned());
-    if wildcard {
-        let base = &zone_part[3..];
-        let (modifiers, exclusion) = match base.split_once('!') {
-            Some((modifiers, exclusion)) => (modifiers, Some(exclusion)),
-            None => (base, None),
-        };
-        if !["", "+", "-", "+-", "-+"].contains(&modifiers) {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "unknown-zone",
-                    site,
-                    format!(
-                        "Invalid {} ({zone_part})",
-                        if idx == col::SOURCE { "SOURCE" } else { "DEST" }
-                    ),
-                ),
-            );
-            return None;
-        }
-        if let Some(exclusion) = exclusion {
-            for zone in exclusion.split(',') {
-                if ctx.model.zone(zone).is_none() {
-                    emit(
-                        ctx,
-                        inv,
-                        Diagnostic::error("unknown-zone", site, format!("Unknown zone ({zone})")),
-                    );
-                } else if !in_macro {
-                    ctx.model.references.push(Reference {
-                        site,
-                        target: RefTarget::Zone(zone.to_owned()),
-                    });
-                }
-            }
-        }
-        return Some(ctx.model.zones.iter().map(|it| it.name.clone()).collect());
-    }
-    let zones: Vec<String> = zone_part
-        .trim_end_matches('+')
-        .split(',')
-        .map(str::to_owned)
-        .collect();
-    let mut res = Vec::new();
-    for zone in zones {
-        if ctx.model.zone(&zone).is_none() {
-            let message = if zone_part.contains(',') {
-                format!("Unknown zone ({zone})")
-            } else {
-                format!("Unknown {what} zone ({zone})")
-            };
-            let mut diagnostic = Diagnostic::error("unknown-zone", site, message);
-            if let Some(suggestion) =
-                closest(&zone, ctx.model.zones.iter().map(|it| it.name.as_str()))
-            {
-                diagnostic
-                    .message
-                    .push_str(&format!("; did you mean '{suggestion}'?"));
-            }
-            emit(ctx, inv, diagnostic);
-            return None;
-        }
-        if !in_macro {
-            ctx.model.references.push(Reference {
-                site,
-                target: RefTarget::Zone(zone.clone()),
-            });
-        }
-        res.push(zone);
-    }
-    let _ = fw;
-    Some(res)
 }
 
 /// The known name closest to `name` (edit distance at most 2), for "did you mean".
@@ -1311,839 +2001,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
-/// What follows the zone in SOURCE or DEST (`isolate_source_interface`); returns whether it
-/// names an ipset.
-fn check_host_part(
-    ctx: &mut Ctx<'_>,
-    inv: &Invocation,
-    rest: &str,
-    idx: usize,
-    family: Family,
-) -> bool {
-    let site = inv.site(idx);
-    if rest.is_empty() {
-        let what = if idx == col::SOURCE { "SOURCE" } else { "DEST" };
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error("missing-zone", site, format!("Missing {what} Qualifier")),
-        );
-        return false;
-    }
-    let (interface, nets) = split_interface(rest, family);
-    if let Some(interface) = interface {
-        let name = interface.trim_start_matches('!');
-        let known = ctx.model.interfaces.iter().any(|it| {
-            it.name == name
-                || (it.name.ends_with('+') && name.starts_with(it.name.trim_end_matches('+')))
-        });
-        if !known && !ctx.model.interfaces.is_empty() {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "unknown-interface",
-                    site,
-                    format!("Unknown Interface ({name})"),
-                ),
-            );
-        } else if known && inv.macros.is_empty() {
-            ctx.model.references.push(Reference {
-                site,
-                target: RefTarget::Interface(name.to_owned()),
-            });
-        }
-    }
-    let Some(nets) = nets else { return false };
-    check_address_list(ctx, inv, &nets, idx, family)
-}
-
-/// `(interface, addresses)` of the text after a rule's zone, per Shorewall's rules.
-pub fn split_interface(rest: &str, family: Family) -> (Option<String>, Option<String>) {
-    match family {
-        Family::Ipv4 => {
-            if let Some((interface, nets)) = rest.split_once(':') {
-                if !interface.is_empty() && !nets.is_empty() {
-                    return (Some(interface.to_owned()), Some(nets.to_owned()));
-                }
-            }
-            let body = rest.trim_start_matches('!');
-            let starts_octet = body.split('.').next().is_some_and(is_digits) && body.contains('.');
-            let two_dots = body.get(1..).is_some_and(|it| it.matches('.').count() >= 2);
-            if body.starts_with(['+', '&', '~', '%', '^']) || starts_octet || two_dots {
-                (None, Some(rest.to_owned()))
-            } else {
-                (Some(rest.to_owned()), None)
-            }
-        }
-        Family::Ipv6 => {
-            let text = rest.replace('<', "[").replace('>', "]");
-            let colons: Vec<usize> = text
-                .match_indices(':')
-                .map(|(idx, _)| idx)
-                .filter(|idx| *idx > 0)
-                .collect();
-            let tail = |idx: usize| &text[idx + 1..];
-            let patterns: [&dyn Fn(&str) -> bool; 5] = [
-                &|t: &str| {
-                    t.starts_with('[')
-                        && t.ends_with(']')
-                        && t.len() > 4
-                        && t[1..t.len() - 1].contains(",[")
-                },
-                &|t: &str| {
-                    t.starts_with('[') && t.trim_end().ends_with(']') && t.trim_end().len() >= 3
-                },
-                &|t: &str| {
-                    t.trim_start_matches('!').starts_with('+')
-                        && t.trim_start_matches('!').len() >= 2
-                },
-                &|t: &str| {
-                    let t = t.strip_prefix('!').unwrap_or(t);
-                    t.starts_with(['&', '%', '~']) && t.len() >= 2
-                },
-                &|t: &str| {
-                    t.starts_with('[')
-                        && t.rsplit_once("]/")
-                            .is_some_and(|(_, vlsm)| is_digits(vlsm.trim_end()))
-                },
-            ];
-            for pattern in patterns {
-                for &idx in &colons {
-                    if pattern(tail(idx)) {
-                        let nets = tail(idx).to_owned();
-                        return (Some(text[..idx].to_owned()), Some(nets));
-                    }
-                }
-            }
-            let body = text.trim_start_matches('!');
-            if text.contains(':')
-                || text.contains(['+', '&', '%', '~'])
-                || text.matches('.').count() >= 2
-                || body.starts_with('^')
-            {
-                (None, Some(text))
-            } else {
-                (Some(text), None)
-            }
-        }
-    }
-}
-
-/// Validates an address list; returns whether it names an ipset.
-fn check_address_list(
-    ctx: &mut Ctx<'_>,
-    inv: &Invocation,
-    list: &str,
-    idx: usize,
-    family: Family,
-) -> bool {
-    let site = inv.site(idx);
-    let mut list = list.to_owned();
-    if family == Family::Ipv6 {
-        // `[a,b]` around the whole list, or `[a],[b]` per item.
-        if list.starts_with('[')
-            && list.ends_with(']')
-            && !list.contains("],[")
-            && !list.contains("]/")
-            && !list.contains("]-[")
-        {
-            list = list[1..list.len() - 1].to_owned();
-        }
-    }
-    let mut has_ipset = false;
-    for (item_idx, item) in list.split([',', '!']).enumerate() {
-        let _ = item_idx;
-        let item = item.trim();
-        if item.is_empty() {
-            continue;
-        }
-        if item.starts_with('+') {
-            has_ipset = true;
-            if !ctx.model.capabilities.has("IPSET_MATCH") {
-                emit(
-                    ctx,
-                    inv,
-                    Diagnostic::error(
-                        "invalid-address",
-                        site,
-                        "ipset names in Shorewall configuration files require Ipset Match in your kernel and iptables",
-                    ),
-                );
-            }
-            continue;
-        }
-        if let Some(mac) = item.strip_prefix('~') {
-            if idx == col::DEST {
-                emit(
-                    ctx,
-                    inv,
-                    Diagnostic::error(
-                        "mac-in-dest",
-                        site,
-                        format!("A MAC address({item}) cannot be used in this context"),
-                    ),
-                );
-            } else {
-                let mac = mac.replace('-', ":");
-                let valid = mac.split(':').count() == 6
-                    && mac
-                        .split(':')
-                        .all(|it| it.len() == 2 && it.bytes().all(|b| b.is_ascii_hexdigit()));
-                if !valid {
-                    emit(
-                        ctx,
-                        inv,
-                        Diagnostic::error(
-                            "invalid-address",
-                            site,
-                            format!("Invalid MAC address ({mac})"),
-                        ),
-                    );
-                }
-            }
-            continue;
-        }
-        if item.starts_with(['&', '%', '^']) {
-            continue;
-        }
-        let item = if family == Family::Ipv6 {
-            strip_item_brackets(item)
-        } else {
-            item.to_owned()
-        };
-        if let Err(message) = address::validate_host(&item, family, true) {
-            let code = if family == Family::Ipv6
-                && (address::valid_ipv4(item.split('/').next().unwrap_or("")))
-            {
-                "wrong-address-family"
-            } else if message.starts_with("Invalid VLSM") {
-                "invalid-prefix-length"
-            } else {
-                "invalid-address"
-            };
-            emit(ctx, inv, Diagnostic::error(code, site, message));
-        }
-    }
-    has_ipset
-}
-
-/// `[addr]` → `addr`, `[addr]/64` → `addr/64`, `[a]-[b]` → `a-b`.
-fn strip_item_brackets(item: &str) -> String {
-    item.replace("]-[", "-")
-        .replace("]/", "/")
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_owned()
-}
-
-/// The DEST of a DNAT/REDIRECT: `server[:port]`.
-fn check_server(ctx: &mut Ctx<'_>, inv: &Invocation, rest: &str, family: Family) {
-    let (server, port) = match family {
-        Family::Ipv4 => match rest.split_once(':') {
-            Some((server, port)) => (server.to_owned(), Some(port.to_owned())),
-            None => (rest.to_owned(), None),
-        },
-        Family::Ipv6 => {
-            let text = rest.replace('<', "[").replace('>', "]");
-            match text.strip_prefix('[').and_then(|it| it.split_once(']')) {
-                Some((server, tail)) => {
-                    (server.to_owned(), tail.strip_prefix(':').map(str::to_owned))
-                }
-                None => (text, None),
-            }
-        }
-    };
-    for host in server.split(',') {
-        if host.is_empty() {
-            continue;
-        }
-        if let Err(message) = address::validate_host(host, family, true) {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error("invalid-address", inv.site(col::DEST), message),
-            );
-        }
-    }
-    if let Some(port) = port {
-        for part in port.split([':', '-']) {
-            if !part.is_empty()
-                && crate::model::zones::parse_number(part).is_none_or(|it| it == 0 || it > 65535)
-            {
-                emit(
-                    ctx,
-                    inv,
-                    Diagnostic::error(
-                        "invalid-port",
-                        inv.site(col::DEST),
-                        format!("Invalid port ({part})"),
-                    ),
-                );
-            }
-        }
-    }
-}
-
-const TCP: u8 = 6;
-const UDP: u8 = 17;
-const SCTP: u8 = 132;
-const DCCP: u8 = 33;
-const UDPLITE: u8 = 136;
-const ICMP: u8 = 1;
-const IPV6_ICMP: u8 = 58;
-
-/// The protocol number of a PROTO entry, as `resolve_proto`.
-pub(crate) fn resolve_proto(ctx: &Ctx<'_>, proto: &str) -> Option<u8> {
-    let proto = proto.split(':').next().unwrap_or("");
-    if is_digits(proto) || proto.starts_with("0x") {
-        return crate::model::zones::parse_number(proto)
-            .filter(|it| *it <= 255)
-            .map(|it| it as u8);
-    }
-    let proto = if proto == "icmp" && ctx.model.family == Family::Ipv6 {
-        "ipv6-icmp"
-    } else {
-        proto
-    };
-    match proto {
-        "all" | "ALL" => Some(0),
-        "icmp" | "ICMP" => Some(1),
-        "tcp" | "TCP" => Some(6),
-        "udp" | "UDP" => Some(17),
-        _ => ctx.model.names.protocol_number(proto),
-    }
-}
-
-/// `do_proto`: the PROTO column with DPORT and SPORT.
-fn check_proto(ctx: &mut Ctx<'_>, inv: &Invocation, proto: &str, dports: &str, sports: &str) {
-    let has_ports = dports != "-" || sports != "-";
-    if proto == "-" {
-        if has_ports {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "port-without-protocol",
-                    inv.site(col::DPORT),
-                    "SOURCE/DEST PORT(S) not allowed without PROTO",
-                ),
-            );
-        }
-        return;
-    }
-    let site = inv.site(col::PROTO);
-    let lower = proto.to_ascii_lowercase();
-    let synonly = lower.ends_with(":syn") || lower.ends_with(":!syn");
-    let all = lower.ends_with(":all");
-    let mut base = proto.to_owned();
-    if synonly || all {
-        base = proto[..proto.rfind(':').unwrap_or(proto.len())].to_owned();
-    }
-    let invert = base.starts_with('!');
-    let base = base.trim_start_matches('!').to_owned();
-    let Some(number) = resolve_proto(ctx, &base) else {
-        if synonly {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "unknown-protocol",
-                    site,
-                    "\":syn\" is only allowed with tcp",
-                ),
-            );
-        } else if !base.to_ascii_lowercase().starts_with("ipp2p") {
-            let mut diagnostic = Diagnostic::error(
-                "unknown-protocol",
-                site,
-                format!("Invalid/Unknown protocol ({proto})"),
-            );
-            if let Some(suggestion) = closest(
-                &base,
-                [
-                    "tcp",
-                    "udp",
-                    "ipv6-icmp",
-                    "icmp",
-                    "sctp",
-                    "dccp",
-                    "esp",
-                    "ah",
-                    "gre",
-                ]
-                .into_iter(),
-            ) {
-                diagnostic
-                    .message
-                    .push_str(&format!("; did you mean '{suggestion}'?"));
-            }
-            emit(ctx, inv, diagnostic);
-        } else if !ctx.model.capabilities.has("IPP2P_MATCH") {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "unknown-protocol",
-                    site,
-                    format!("PROTO = {proto} requires IPP2P Match in your kernel and iptables"),
-                ),
-            );
-        }
-        return;
-    };
-    if synonly && (number != TCP || invert) {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "unknown-protocol",
-                site,
-                "\":syn\" is only allowed with tcp",
-            ),
-        );
-    }
-    if all && number != TCP {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "unknown-protocol",
-                site,
-                "\":all\" is only allowed with tcp",
-            ),
-        );
-    }
-    let name = ctx
-        .model
-        .names
-        .protocol_name(number)
-        .unwrap_or("")
-        .to_owned();
-    if invert && has_ports {
-        emit(
-            ctx,
-            inv,
-            Diagnostic::error(
-                "invalid-port",
-                inv.site(col::DPORT),
-                format!("SOURCE/DEST PORT(S) not allowed with PROTO !{name}"),
-            ),
-        );
-        return;
-    }
-    match number {
-        TCP | UDP | SCTP | DCCP | UDPLITE => {
-            for (value, idx) in [(dports, col::DPORT), (sports, col::SPORT)] {
-                if value == "-" || value == "=" || value.starts_with('+') {
-                    continue;
-                }
-                let list = value.trim_start_matches('!');
-                for pair in list.split(',') {
-                    if let Some(message) = check_port_pair(ctx, number, &name, pair) {
-                        let code = if message.starts_with("Invalid port range") {
-                            "invalid-port-range"
-                        } else {
-                            "invalid-port"
-                        };
-                        emit(ctx, inv, Diagnostic::error(code, inv.site(idx), message));
-                    }
-                }
-            }
-        }
-        ICMP if ctx.model.family == Family::Ipv6 => {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "wrong-address-family",
-                    site,
-                    "ICMP not permitted in an IPv6 configuration",
-                ),
-            );
-        }
-        IPV6_ICMP if ctx.model.family == Family::Ipv4 => {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "wrong-address-family",
-                    site,
-                    "IPv6_ICMP not permitted in an IPv4 configuration",
-                ),
-            );
-        }
-        ICMP | IPV6_ICMP => {
-            if dports != "-" {
-                for icmp_type in dports.trim_start_matches('!').split(',') {
-                    if !valid_icmp_type(icmp_type, number == IPV6_ICMP) {
-                        let message = if number == IPV6_ICMP {
-                            format!("Invalid IPv6 ICMP Type ({icmp_type})")
-                        } else {
-                            format!("Invalid ICMP Type ({icmp_type})")
-                        };
-                        emit(
-                            ctx,
-                            inv,
-                            Diagnostic::error("invalid-port", inv.site(col::DPORT), message),
-                        );
-                    }
-                }
-            }
-            if sports != "-" {
-                let message = if number == IPV6_ICMP {
-                    "SOURCE PORT(S) not permitted with IPv6-ICMP"
-                } else {
-                    "SOURCE PORT(S) not permitted with ICMP"
-                };
-                emit(
-                    ctx,
-                    inv,
-                    Diagnostic::error("invalid-port", inv.site(col::SPORT), message),
-                );
-            }
-        }
-        _ if has_ports => {
-            emit(
-                ctx,
-                inv,
-                Diagnostic::error(
-                    "port-without-protocol",
-                    inv.site(col::DPORT),
-                    format!("SOURCE/DEST PORT(S) not allowed with PROTO {name}"),
-                ),
-            );
-        }
-        _ => {}
-    }
-}
-
-/// `validate_portpair`: a port or `a:b` / `a-b` range.
-fn check_port_pair(ctx: &Ctx<'_>, number: u8, name: &str, pair: &str) -> Option<String> {
-    let mut text = pair.to_owned();
-    if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-        text = text.replace('-', ":");
-    }
-    if text.matches(':').count() > 1 {
-        return Some(format!("Invalid port range ({pair})"));
-    }
-    if text.starts_with(':') {
-        text = format!("0{text}");
-    }
-    if text.ends_with(':') {
-        text.push_str("65535");
-    }
-    let ports: Vec<&str> = text.splitn(2, ':').collect();
-    let mut values = Vec::new();
-    for port in &ports {
-        if port.is_empty() || *port == "0" {
-            values.push(0);
-            continue;
-        }
-        match check_port(ctx, number, name, port) {
-            Ok(value) => values.push(value),
-            Err(message) => return Some(message),
-        }
-    }
-    if values.len() == 2 && values[0] >= values[1] {
-        return Some(format!("Invalid port range ({pair})"));
-    }
-    None
-}
-
-/// `validate_port`: a number 1-65535 or a service name of the protocol.
-fn check_port(ctx: &Ctx<'_>, number: u8, name: &str, port: &str) -> Result<u32, String> {
-    if is_digits(port) || port.starts_with("0x") {
-        return match crate::model::zones::parse_number(port) {
-            Some(value) if value > 0 && value <= 65535 => Ok(value as u32),
-            _ => Err(format!("Invalid/Unknown {number} port/service ({port})")),
-        };
-    }
-    if port.starts_with('%') {
-        return Ok(1);
-    }
-    match ctx.model.names.service_port(port, name) {
-        Some(value) => Ok(u32::from(value)),
-        None => {
-            let left_right = port.split_once('-');
-            if left_right.is_some_and(|(a, b)| is_digits(a) && is_digits(b)) {
-                return Err(format!(
-                    "The separator for a port range is ':', not '-' ({port})"
-                ));
-            }
-            Err(format!("Invalid/Unknown {name} port/service ({port})"))
-        }
-    }
-}
-
-fn valid_icmp_type(text: &str, v6: bool) -> bool {
-    const V6: &[&str] = &[
-        "any",
-        "destination-unreachable",
-        "no-route",
-        "communication-prohibited",
-        "address-unreachable",
-        "port-unreachable",
-        "packet-too-big",
-        "time-exceeded",
-        "ttl-exceeded",
-        "ttl-zero-during-transit",
-        "ttl-zero-during-reassembly",
-        "parameter-problem",
-        "bad-header",
-        "unknown-header-type",
-        "unknown-option",
-        "echo-request",
-        "echo-reply",
-        "router-solicitation",
-        "router-advertisement",
-        "neighbour-solicitation",
-        "neighbour-advertisement",
-        "redirect",
-    ];
-    const V4: &[&str] = &[
-        "any",
-        "echo-reply",
-        "destination-unreachable",
-        "network-unreachable",
-        "host-unreachable",
-        "protocol-unreachable",
-        "port-unreachable",
-        "fragmentation-needed",
-        "source-route-failed",
-        "network-unknown",
-        "host-unknown",
-        "network-prohibited",
-        "host-prohibited",
-        "TOS-network-unreachable",
-        "TOS-host-unreachable",
-        "communication-prohibited",
-        "host-precedence-violation",
-        "precedence-cutoff",
-        "source-quench",
-        "redirect",
-        "network-redirect",
-        "host-redirect",
-        "TOS-network-redirect",
-        "TOS-host-redirect",
-        "echo-request",
-        "router-advertisement",
-        "router-solicitation",
-        "time-exceeded",
-        "ttl-zero-during-transit",
-        "ttl-zero-during-reassembly",
-        "parameter-problem",
-        "ip-header-bad",
-        "required-option-missing",
-        "timestamp-request",
-        "timestamp-reply",
-        "address-mask-request",
-        "address-mask-reply",
-    ];
-    if (if v6 { V6 } else { V4 }).contains(&text) {
-        return true;
-    }
-    let (kind, code) = match text.split_once('/') {
-        Some((kind, code)) => (kind, Some(code)),
-        None => (text, None),
-    };
-    is_digits(kind)
-        && kind.parse::<u32>().is_ok_and(|it| it < 256)
-        && code.is_none_or(|it| is_digits(it) && it.parse::<u32>().is_ok_and(|it| it < 256))
-}
-
-/// `do_ratelimit`.
-fn check_rate(rates: &str, family: Family) -> Vec<String> {
-    let mut res = Vec::new();
-    let list = catalog::split_outside_parens(rates);
-    if list.len() > 2 {
-        res.push("Only two rates may be specified".to_owned());
-        return res;
-    }
-    for rate in list {
-        if !valid_rate(rate, family) {
-            res.push(format!("Invalid rate ({rate})"));
-        }
-    }
-    res
-}
-
-/// `^(?:([sd])(?:/(\d+))?:)?(?:(([A-Za-z]\w*)?(?:\((\d+),(\d+)\))?:)|:)?((\d+)(/(sec|min|hour|day))?)(?::(\d+))?$`
-fn valid_rate(rate: &str, family: Family) -> bool {
-    let mut rest = rate;
-    // [sd][/vlsm]:
-    if let Some(after) = rest.strip_prefix('s').or_else(|| rest.strip_prefix('d')) {
-        let (vlsm, tail) = match after.strip_prefix('/') {
-            Some(it) => {
-                let len = it.bytes().take_while(u8::is_ascii_digit).count();
-                (Some(&it[..len]), &it[len..])
-            }
-            None => (None, after),
-        };
-        if let Some(tail) = tail.strip_prefix(':') {
-            if let Some(vlsm) = vlsm {
-                let max = if family == Family::Ipv4 { 32 } else { 128 };
-                if vlsm.is_empty() || vlsm.parse::<u32>().is_ok_and(|it| it == 0 || it > max) {
-                    return false;
-                }
-            }
-            rest = tail;
-        }
-    }
-    // [name][(buckets,max)]: or a lone ':'
-    let name_len = rest
-        .char_indices()
-        .take_while(|(idx, c)| {
-            if *idx == 0 {
-                c.is_ascii_alphabetic()
-            } else {
-                c.is_ascii_alphanumeric() || *c == '_'
-            }
-        })
-        .count();
-    let mut after_name = &rest[name_len..];
-    if after_name.starts_with('(') {
-        if let Some(close) = after_name.find(')') {
-            let inner = &after_name[1..close];
-            let valid = inner
-                .split_once(',')
-                .is_some_and(|(a, b)| is_digits(a) && is_digits(b));
-            if valid {
-                after_name = &after_name[close + 1..];
-            }
-        }
-    }
-    if let Some(tail) = after_name.strip_prefix(':') {
-        rest = tail;
-    } else if let Some(tail) = rest.strip_prefix(':') {
-        rest = tail;
-    }
-    // rate[/unit][:burst]
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 {
-        return false;
-    }
-    let value: u64 = rest[..digits].parse().unwrap_or(0);
-    if value == 0 {
-        return false;
-    }
-    let mut tail = &rest[digits..];
-    if let Some(unit) = tail.strip_prefix('/') {
-        let len = unit.bytes().take_while(u8::is_ascii_alphabetic).count();
-        if !["sec", "min", "hour", "day"].contains(&&unit[..len]) {
-            return false;
-        }
-        tail = &unit[len..];
-    }
-    match tail.strip_prefix(':') {
-        Some(burst) => is_digits(burst) && burst.parse::<u64>().is_ok_and(|it| it > 0),
-        None => tail.is_empty(),
-    }
-}
-
-/// `do_test` / `validate_mark` in the simple form: `[!]value[/mask][:C]`.
-fn check_mark(mark: &str) -> Option<String> {
-    let body = mark.trim_start_matches('!');
-    let body = body.strip_suffix(":C").unwrap_or(body);
-    if body == "/" || body.is_empty() {
-        return Some(format!("Invalid MARK value ({mark})"));
-    }
-    let parts: Vec<&str> = body.split('/').collect();
-    if parts.len() > 2 {
-        return Some(format!("Invalid MARK ({body})"));
-    }
-    for part in parts {
-        if crate::model::zones::parse_number(part).is_none_or(|it| it > 0xffff_ffff) {
-            return Some(format!("Invalid Mark or Mask value ({part})"));
-        }
-    }
-    None
-}
-
-/// `do_time`.
-fn check_time(time: &str) -> Vec<String> {
-    let mut res = Vec::new();
-    for element in time.split('&') {
-        if element.is_empty() {
-            res.push(format!("Invalid time element list ({time})"));
-            continue;
-        }
-        let (key, value) = element.split_once('=').unwrap_or((element, ""));
-        let valid = match key {
-            "timestart" | "timestop" => {
-                let parts: Vec<&str> = value.split(':').collect();
-                (2..=3).contains(&parts.len())
-                    && parts
-                        .iter()
-                        .all(|it| (1..=2).contains(&it.len()) && is_digits(it))
-            }
-            "weekdays" => value.split(',').all(|day| {
-                ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(&day)
-                    || (day.len() == 1 && is_digits(day) && day != "0" && day <= "7")
-            }),
-            "monthdays" => value.split(',').all(|day| {
-                (1..=2).contains(&day.len())
-                    && is_digits(day)
-                    && day.parse::<u32>().is_ok_and(|it| (1..=31).contains(&it))
-            }),
-            "datestart" | "datestop" => {
-                let date = value.split('T').next().unwrap_or("");
-                date.split('-').count() <= 3
-                    && date
-                        .split('-')
-                        .next()
-                        .is_some_and(|y| y.len() == 4 && is_digits(y))
-            }
-            "utc" | "localtz" | "kerneltz" | "contiguous" => {
-                value.is_empty() && !element.contains('=')
-            }
-            _ => false,
-        };
-        if !valid {
-            res.push(format!("Invalid time element ({element})"));
-        }
-    }
-    res
-}
-
-/// `do_headers`: `[!][any:|exactly:]header,...`.
-fn check_headers(headers: &str) -> Option<String> {
-    const HEADERS: &[&str] = &[
-        "hop",
-        "hop-by-hop",
-        "dst",
-        "route",
-        "frag",
-        "auth",
-        "esp",
-        "none",
-        "proto",
-        "protocol",
-        "ipv6-nonxt",
-        "ipv6-opts",
-        "ipv6-route",
-        "ipv6-frag",
-        "ah",
-        "0",
-        "60",
-        "43",
-        "44",
-        "50",
-        "51",
-        "59",
-        "255",
-    ];
-    let body = headers.trim_start_matches('!');
-    let body = body
-        .strip_prefix("any:")
-        .or_else(|| body.strip_prefix("exactly:"))
-        .unwrap_or(body);
-    for header in body.split(',') {
-        if !HEADERS.contains(&header) {
-            return Some(format!("Unknown IPv6 Header ({header})"));
-        }
-    }
-    None
+/// Whether a body file's diagnostics can be shown in it (it is in the configuration directory).
+pub(crate) fn is_config_file(ctx: &Ctx<'_>, file: crate::model::FileId) -> bool {
+    ctx.model
+        .files
+        .get(file)
+        .is_some_and(|it| it.origin == Origin::Config)
 }
 
 #[cfg(test)]
@@ -2151,7 +2014,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn actions_and_levels() {
+    fn actions_and_targets() {
         assert_eq!(
             split_action("SSH(ACCEPT):info:tag"),
             vec!["SSH(ACCEPT)", "info", "tag"]
@@ -2165,37 +2028,11 @@ mod tests {
             target_param("SSH/ACCEPT"),
             ("SSH".into(), Some("ACCEPT".into()))
         );
-        assert_eq!(merge_levels("SSH(ACCEPT):info", "PARAM"), "PARAM:info");
-        assert_eq!(merge_levels("SSH(ACCEPT)", "PARAM:debug"), "PARAM:debug");
-        assert_eq!(merge_source_dest("DEST", "net"), "net:DEST");
-    }
-
-    #[test]
-    fn rates() {
-        assert!(valid_rate("3/min:5", Family::Ipv6));
-        assert!(valid_rate("s:name:3/min:5", Family::Ipv6));
-        assert!(valid_rate("s:3/sec", Family::Ipv6));
-        assert!(valid_rate("10", Family::Ipv6));
-        assert!(!valid_rate("3/fortnight", Family::Ipv6));
-        assert!(!valid_rate("0/sec", Family::Ipv6));
-    }
-
-    #[test]
-    fn interface_split() {
-        let split = |it: &str| split_interface(it, Family::Ipv6);
-        assert_eq!(split("2001:db8::1"), (None, Some("2001:db8::1".into())));
+        assert_eq!(isolate_basic_target("SSH(ACCEPT):info"), "SSH");
+        assert_eq!(isolate_basic_target("SSH/ACCEPT"), "SSH");
         assert_eq!(
-            split("eth0:[2001:db8::1]"),
-            (Some("eth0".into()), Some("[2001:db8::1]".into()))
-        );
-        assert_eq!(split("eth0"), (Some("eth0".into()), None));
-        assert_eq!(
-            split("eth0:<a::1,b::2>"),
-            (Some("eth0".into()), Some("[a::1,b::2]".into()))
-        );
-        assert_eq!(
-            split("eth0:2001:db8::"),
-            (None, Some("eth0:2001:db8::".into()))
+            split_paren_list("net:(eth0,eth1)"),
+            vec!["net:eth0,eth1".to_owned()]
         );
     }
 }
