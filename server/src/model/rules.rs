@@ -885,6 +885,12 @@ pub(crate) fn target_type(ctx: &mut Ctx<'_>, name: &str) -> Option<u32> {
     if let Some(action) = ctx.model.catalog.action(name) {
         return Some(action.target_flags());
     }
+    // The blacklist logging chains that processing blrules creates (`ensure_blacklog_chain`).
+    if matches!(name, "blacklog" | "A_blacklog")
+        && !ctx.model.settings.get("BLACKLIST_LOG_LEVEL").is_empty()
+    {
+        return Some(flags::CHAIN);
+    }
     catalog::find_macro(ctx, name).map(|_| flags::MACRO)
 }
 
