@@ -286,6 +286,26 @@ impl ChainTable {
             .unwrap_or_else(|| EMPTY.get_or_init(Chain::default))
     }
 
+    /// A copy of a chain's attributes without its rules (cheap, for reading them while the
+    /// table changes).
+    pub fn head(&mut self, table: TableId, name: &str) -> Chain {
+        match self.get_mut(table, name) {
+            Some(chain) => {
+                let rules = std::mem::take(&mut chain.rules);
+                let copy = chain.clone();
+                chain.rules = rules;
+                copy
+            }
+            None => Chain::default(),
+        }
+    }
+
+    /// [`ChainTable::head`] by index.
+    pub fn head_by_index(&mut self, table: TableId, index: usize) -> Option<Chain> {
+        let name = self.by_index(table, index)?.name.clone();
+        Some(self.head(table, &name))
+    }
+
     /// Whether rules can no longer be added to `name`: it is missing or complete.
     pub fn closed(&self, table: TableId, name: &str) -> bool {
         self.get(table, name).is_none_or(|it| it.complete)

@@ -25,60 +25,61 @@ use super::perl_hash::PerlHashOrder;
 
 /// A value of a Perl rule hash: a scalar or an array of values (repeated matches).
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum PerlValue {
-    Scalar(String),
-    List(Vec<String>),
+enum PerlValue<'a> {
+    Scalar(&'a str),
+    List(Vec<&'a str>),
 }
 
 /// The rule as Shorewall's hash would hold it, without `origin`, `comment` and `digest`.
-fn perl_fields(rule: &Rule) -> BTreeMap<String, PerlValue> {
+fn perl_fields(rule: &Rule) -> BTreeMap<&str, PerlValue<'_>> {
     let mut fields = BTreeMap::new();
-    let mut keys: Vec<String> = rule.matches.iter().map(|it| it.key.clone()).collect();
+    let mut keys: Vec<&str> = rule.matches.iter().map(|it| it.key.as_str()).collect();
     if rule.form == Form::Text && rule.jump.is_some() {
-        keys.push("targetopts".to_owned());
+        keys.push("targetopts");
     }
-    fields.insert("matches".to_owned(), PerlValue::List(keys));
-    fields.insert("mode".to_owned(), PerlValue::Scalar("1".to_owned()));
-    fields.insert("cmdlevel".to_owned(), PerlValue::Scalar("0".to_owned()));
-    fields.insert("target".to_owned(), PerlValue::Scalar(rule.target.clone()));
+    fields.insert("matches", PerlValue::List(keys));
+    fields.insert("mode", PerlValue::Scalar("1"));
+    fields.insert("cmdlevel", PerlValue::Scalar("0"));
+    fields.insert("target", PerlValue::Scalar(&rule.target));
     if let Some(jump) = rule.jump {
         fields.insert(
-            "jump".to_owned(),
-            PerlValue::Scalar(if jump == Jump::Goto { "g" } else { "j" }.to_owned()),
+            "jump",
+            PerlValue::Scalar(if jump == Jump::Goto { "g" } else { "j" }),
         );
     }
-    let options = rule.target_options.clone().unwrap_or_default();
+    let options = rule.target_options.as_deref().unwrap_or_default();
     let has_targetopts = match rule.form {
         Form::Text => rule.jump.is_some() && !(rule.normalized && options.is_empty()),
         Form::Irule => !options.is_empty(),
     };
     if has_targetopts {
-        fields.insert("targetopts".to_owned(), PerlValue::Scalar(options));
+        fields.insert("targetopts", PerlValue::Scalar(options));
     }
-    fields.insert(
-        "simple".to_owned(),
-        PerlValue::Scalar(rule.perl_simple().to_owned()),
-    );
+    fields.insert("simple", PerlValue::Scalar(rule.perl_simple()));
     if rule.complex {
-        fields.insert("complex".to_owned(), PerlValue::Scalar("1".to_owned()));
+        fields.insert("complex", PerlValue::Scalar("1"));
     }
     if rule.dhcp {
-        fields.insert("dhcp".to_owned(), PerlValue::Scalar("1".to_owned()));
+        fields.insert("dhcp", PerlValue::Scalar("1"));
     }
-    let mut values: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for m in &rule.matches {
-        values
-            .entry(m.key.as_str())
-            .or_default()
-            .push(m.value.clone());
-    }
-    for (key, mut list) in values {
-        let value = if list.len() == 1 {
-            PerlValue::Scalar(list.pop().unwrap_or_default())
+    for (index, m) in rule.matches.iter().enumerate() {
+        let key = m.key.as_str();
+        if rule.matches[..index].iter().any(|it| it.key == key) {
+            continue;
+        }
+        let repeated = rule.matches[index + 1..].iter().any(|it| it.key == key);
+        let value = if repeated {
+            PerlValue::List(
+                rule.matches[index..]
+                    .iter()
+                    .filter(|it| it.key == key)
+                    .map(|it| it.value.as_str())
+                    .collect(),
+            )
         } else {
-            PerlValue::List(list)
+            PerlValue::Scalar(m.value.as_str())
         };
-        fields.insert(key.to_owned(), value);
+        fields.insert(key, value);
     }
     fields
 }
@@ -92,27 +93,33 @@ fn rule_string(rule: &Rule, with_comment: bool) -> String {
     {
         return command.clone();
     }
-    let mut values: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for m in &rule.matches {
-        values
-            .entry(m.key.as_str())
-            .or_default()
-            .push(m.value.as_str());
-    }
-    let mut text = String::new();
-    for m in &rule.matches {
-        let list = &values[m.key.as_str()];
+    let mut text = String::with_capacity(128);
+    for (index, m) in rule.matches.iter().enumerate() {
         text.push_str(&m.key);
         text.push('=');
-        text.push_str(&list.join(","));
+        let key = m.key.as_str();
+        let repeated = rule
+            .matches
+            .iter()
+            .enumerate()
+            .any(|(other, it)| other != index && it.key == key);
+        if repeated {
+            let mut first = true;
+            for other in rule.matches.iter().filter(|it| it.key == key) {
+                if !first {
+                    text.push(',');
+                }
+                first = false;
+                text.push_str(&other.value);
+            }
+        } else {
+            text.push_str(&m.value);
+        }
         text.push(' ');
     }
     if let (Some(jump), false) = (rule.jump, rule.target.is_empty()) {
-        text.push_str(&format!(
-            " -{} {}",
-            if jump == Jump::Goto { "g" } else { "j" },
-            rule.target
-        ));
+        text.push_str(if jump == Jump::Goto { " -g " } else { " -j " });
+        text.push_str(&rule.target);
         if let Some(options) = rule.target_options.as_deref().filter(|it| !it.is_empty()) {
             text.push(' ');
             text.push_str(options);
@@ -120,7 +127,9 @@ fn rule_string(rule: &Rule, with_comment: bool) -> String {
     }
     if with_comment {
         if let Some(comment) = rule.comment.as_deref().filter(|it| !it.is_empty()) {
-            text.push_str(&format!(" -m comment --comment \"{comment}\""));
+            text.push_str(" -m comment --comment \"");
+            text.push_str(comment);
+            text.push('"');
         }
     }
     text
@@ -878,34 +887,30 @@ fn is_bad_match(key: &str) -> bool {
     )
 }
 
-/// `delete_duplicates`: drops a rule that repeats an earlier one.
+/// `delete_duplicates`: drops a rule that repeats an earlier one of the same run of plain
+/// rules; a rule with a match an intervening rule may change (`is_bad_match`) only when it
+/// repeats the rule just before it.
 fn delete_duplicates(rules: Vec<Rule>) -> Vec<Rule> {
     let digests: Vec<String> = rules.iter().map(|it| rule_string(it, false)).collect();
     let mut keep = vec![true; rules.len()];
-    for base in (1..rules.len()).rev() {
-        let rule = &rules[base];
-        if rule.mode != Mode::Cat || rule.target.is_empty() {
+    // Shorewall compares each rule with every earlier one back to the last shell rule; the
+    // digests seen since then answer the same question.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (base, rule) in rules.iter().enumerate() {
+        if rule.mode != Mode::Cat {
+            seen.clear();
             continue;
         }
-        let bad = rule.matches.iter().any(|it| is_bad_match(&it.key));
-        let mut adjacent: i64 = 1;
-        let mut duplicate = false;
-        for earlier in (0..base).rev() {
-            if rules[earlier].mode != Mode::Cat {
-                break;
-            }
-            if digests[earlier] == digests[base] {
-                if adjacent <= 0 && bad {
-                    break;
-                }
-                duplicate = true;
-                adjacent += 1;
-            }
-            adjacent -= 1;
+        let digest = digests[base].as_str();
+        if base > 0 && !rule.target.is_empty() {
+            let bad = rule.matches.iter().any(|it| is_bad_match(&it.key));
+            keep[base] = if bad {
+                !(rules[base - 1].mode == Mode::Cat && digests[base - 1] == digest)
+            } else {
+                !seen.contains(digest)
+            };
         }
-        if duplicate {
-            keep[base] = false;
-        }
+        seen.insert(digest);
     }
     rules
         .into_iter()
@@ -935,11 +940,11 @@ fn get_multi_sports(rule: &Rule) -> String {
         .join(",")
 }
 
-fn keys_without(fields: &BTreeMap<String, PerlValue>, skip: &[&str]) -> Vec<String> {
+fn keys_without<'a>(fields: &BTreeMap<&'a str, PerlValue<'_>>, skip: &[&str]) -> Vec<&'a str> {
     fields
         .keys()
-        .filter(|it| !skip.contains(&it.as_str()))
-        .cloned()
+        .filter(|it| !skip.contains(it))
+        .copied()
         .collect()
 }
 
@@ -1026,7 +1031,7 @@ fn combine_dports(rules: Vec<Rule>) -> Vec<Rule> {
                     if fields1.get(key) == fields2.get(key) {
                         continue;
                     }
-                    if !(key == "multiport" && multi_sports == get_multi_sports(&candidate)) {
+                    if !(*key == "multiport" && multi_sports == get_multi_sports(&candidate)) {
                         next = Some(candidate);
                         break 'rule;
                     }
@@ -1295,6 +1300,25 @@ mod tests {
             -A x -p 6 -m multiport --dports 22,80 -j ACCEPT
             -A x -p 17 --dport 53 -j ACCEPT
             -A x -m conntrack --ctstate NEW,INVALID -j DROP"#]]
+        .assert_eq(&texts(&chains));
+    }
+
+    #[test]
+    fn a_repeated_state_rule_goes_only_when_adjacent() {
+        let mut chains = table_with(&[
+            "-s 2001:db8::1 -j DROP",
+            "-m conntrack --ctstate NEW -j ACCEPT",
+            "-m conntrack --ctstate NEW -j ACCEPT",
+            "-p 6 --dport 22 -j ACCEPT",
+            "-m conntrack --ctstate NEW -j ACCEPT",
+            "-s 2001:db8::1 -j DROP",
+        ]);
+        optimize_level16(&mut chains, TableId::Filter, false);
+        expect_test::expect![[r#"
+            -A x -s 2001:db8::1 -j DROP
+            -A x -m conntrack --ctstate NEW -j ACCEPT
+            -A x -p 6 --dport 22 -j ACCEPT
+            -A x -m conntrack --ctstate NEW -j ACCEPT"#]]
         .assert_eq(&texts(&chains));
     }
 

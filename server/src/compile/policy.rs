@@ -93,7 +93,7 @@ impl Compiler<'_> {
             self.new_rules_chain(source, dest);
         }
         let expand = self.config.expand_policies;
-        let polchain = self.chains.chain(TableId::Filter, policy_chain).clone();
+        let polchain = self.chains.head(TableId::Filter, policy_chain);
         let id = self.chains.index_of(TableId::Filter, &name).unwrap_or(0);
         let chain = self
             .chains
@@ -244,8 +244,9 @@ impl Compiler<'_> {
             }
         }
         let _ = firewall;
-        let policies = self.model.policies.clone();
-        for policy in &policies {
+        let model = self.model;
+        let policies = &model.policies;
+        for policy in policies {
             self.site = Some(policy.site);
             self.chains.origin = self.origin_of(policy.site);
             self.process_a_policy(policy, &zonelist)?;
@@ -297,7 +298,7 @@ impl Compiler<'_> {
         let name = self.rules_chain(&client, &server);
         let expand = self.config.expand_policies;
         if self.chains.exists(TableId::Filter, &name) {
-            let chain = self.chains.chain(TableId::Filter, &name).clone();
+            let chain = self.chains.head(TableId::Filter, &name);
             if chain.is_policy {
                 if chain.provisional {
                     let chain = self.chains.get_mut(TableId::Filter, &name).expect("exists");
@@ -496,11 +497,8 @@ impl Compiler<'_> {
 
     /// `complete_policy_chain`.
     fn complete_policy_chain(&mut self, name: &str) -> Result<()> {
-        let chain = self.chains.chain(TableId::Filter, name).clone();
-        let policy_chain = self
-            .chains
-            .chain(TableId::Filter, &chain.policychain)
-            .clone();
+        let chain = self.chains.head(TableId::Filter, name);
+        let policy_chain = self.chains.head(TableId::Filter, &chain.policychain);
         let policy = policy_chain.policy.clone();
         if chain.name == policy_chain.name {
             self.add_policy_rules(
@@ -552,9 +550,8 @@ impl Compiler<'_> {
     pub(crate) fn complete_policy_chains(&mut self) -> Result<()> {
         let ids = self.policy_chains.clone();
         for id in ids {
-            let chain = match self.chains.by_index(TableId::Filter, id) {
-                Some(chain) => chain.clone(),
-                None => continue,
+            let Some(chain) = self.chains.head_by_index(TableId::Filter, id) else {
+                continue;
             };
             if chain.policy == "NONE" {
                 continue;
@@ -630,7 +627,8 @@ impl Compiler<'_> {
                 .chain(TableId::Filter, &rules_chain)
                 .policychain
                 .clone();
-            if let Some(policy_ref) = self.chains.get(TableId::Filter, &policychain).cloned() {
+            if self.chains.exists(TableId::Filter, &policychain) {
+                let policy_ref = self.chains.head(TableId::Filter, &policychain);
                 policy = policy_ref.policy.clone();
                 loglevel = policy_ref.loglevel.clone();
                 pactions = policy_ref.pactions.clone();

@@ -615,7 +615,8 @@ impl Compiler<'_> {
                 self.chains.new_standard_chain(&format!("{zone}_frwd"));
             }
         }
-        let rules = self.model.rules.clone();
+        let model = self.model;
+        let rules = &model.rules;
         let blrules: Vec<&model::Rule> = rules
             .iter()
             .filter(|it| it.section == Section::Blacklist)
@@ -1220,7 +1221,7 @@ impl Compiler<'_> {
             if sourcezone == "-" || sourcezone.is_empty() {
                 return error("Missing source zone");
             }
-            sourceref = self.topo.zone(&sourcezone).cloned();
+            sourceref = self.topo.zone(&sourcezone).map(|it| it.kind);
             if sourceref.is_none() {
                 return error(format!("Unknown source zone ({sourcezone})"));
             }
@@ -1230,18 +1231,16 @@ impl Compiler<'_> {
             if destzone == "-" || destzone.is_empty() {
                 return error("Missing destination zone");
             }
-            destref = self.topo.zone(&destzone).cloned();
+            destref = self.topo.zone(&destzone).map(|it| it.kind);
             if destref.is_none() {
                 return error(format!("Unknown destination zone ({destzone})"));
             }
         }
-        let on_fw = |z: &Option<super::topology::Zone>| {
-            z.as_ref().is_some_and(|it| {
-                matches!(
-                    it.kind,
-                    super::topology::ZoneKind::Firewall | super::topology::ZoneKind::Vserver
-                )
-            })
+        let on_fw = |z: &Option<super::topology::ZoneKind>| {
+            matches!(
+                z,
+                Some(super::topology::ZoneKind::Firewall | super::topology::ZoneKind::Vserver)
+            )
         };
         let mut restriction = restrict::NONE;
         if !inchain {

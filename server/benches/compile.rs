@@ -1,0 +1,170 @@
+//! Compile benchmark: the preview against the real Shorewall 5.2.8 on the same configuration,
+//! `../shared/oracle/gen-synthetic 5000 DIR`, side by side; prints both times, peak memory
+//! where it can, and the ratio.
+//!
+//! Ours is timed in process, from the files on disk to the ip6tables-restore text (model,
+//! lowering, emitting; also shown apart), as the median of `--runs` runs. Shorewall's time is
+//! the best of `--oracle-runs` runs of `compile6` (0 skips it). Without the development
+//! environment's `shared` directory there is nothing to compare with, and the benchmark says
+//! so. Run with `cargo bench -p shorewall-ls --bench compile`; `-- N` sets the number of rule
+//! lines.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use shorewall_ls::{
+    compile::{emit, lower},
+    disk::{self, DiskVfs},
+    model::{self, Environment},
+};
+
+fn main() {
+    let mut lines = 5_000usize;
+    let mut runs = 20usize;
+    let mut oracle_runs = 3usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--runs" => runs = args.next().and_then(|it| it.parse().ok()).unwrap_or(runs),
+            "--oracle-runs" => {
+                oracle_runs = args
+                    .next()
+                    .and_then(|it| it.parse().ok())
+                    .unwrap_or(oracle_runs)
+            }
+            "--bench" => {}
+            other => lines = other.parse().unwrap_or(lines),
+        }
+    }
+    let Some(shared) = shared_dir() else {
+        println!("compile: ../shared/oracle is not here (set SHOREWALL_LS_SHARED); nothing to compare with");
+        return;
+    };
+    let oracle = shared.join("oracle");
+    let dir =
+        std::env::temp_dir().join(format!("shorewall-ls-compile-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let status = Command::new(oracle.join("gen-synthetic"))
+        .arg(lines.to_string())
+        .arg(&dir)
+        .output();
+    if !status.is_ok_and(|it| it.status.success()) {
+        println!("compile: gen-synthetic failed");
+        return;
+    }
+
+    let vfs = DiskVfs;
+    let family = model::family_of(&dir, &vfs);
+    let env = Environment {
+        vfs: &vfs,
+        library_dirs: disk::library_dirs(family),
+        names: Arc::new(disk::name_tables()),
+        parse_cache: None,
+    };
+    let once = || {
+        let start = Instant::now();
+        let model = model::build(&dir, &env);
+        let built = Instant::now();
+        let compiled = lower::compile(&model, &env).expect("the synthetic configuration compiles");
+        let lowered = Instant::now();
+        let text = emit::emit(&compiled.ruleset, emit::EmitOptions { annotate: false });
+        let emitted = Instant::now();
+        (
+            text,
+            [
+                built - start,
+                lowered - built,
+                emitted - lowered,
+                emitted - start,
+            ],
+        )
+    };
+    let (ours, _) = once();
+    let mut times: Vec<[Duration; 4]> = (0..runs).map(|_| once().1).collect();
+    let mut median = |part: usize| {
+        times.sort_by_key(|it| it[part]);
+        times[times.len() / 2][part]
+    };
+    let (model_time, lower_time, emit_time, total) = (median(0), median(1), median(2), median(3));
+    let ms = |it: Duration| it.as_secs_f64() * 1e3;
+    println!(
+        "compile: {lines} rule lines, {} output lines; shorewall-ls median of {runs}: {:.1} ms \
+         (model {:.1} ms, lowering {:.1} ms, emit {:.1} ms)",
+        ours.lines().count(),
+        ms(total),
+        ms(model_time),
+        ms(lower_time),
+        ms(emit_time),
+    );
+    if oracle_runs == 0 {
+        return;
+    }
+    let mut best: Option<(Duration, Option<u64>)> = None;
+    for _ in 0..oracle_runs {
+        let Some((time, rss, text)) = run_compile6(&oracle, &dir) else {
+            println!("compile: compile6 did not run here");
+            return;
+        };
+        if text != ours {
+            println!("compile: WARNING the outputs differ");
+        }
+        if best.is_none_or(|(it, _)| time < it) {
+            best = Some((time, rss));
+        }
+    }
+    if let Some((time, rss)) = best {
+        let rss = rss.map_or_else(String::new, |it| format!(", peak RSS {} MB", it / 1024));
+        println!(
+            "compile: Shorewall 5.2.8 (compile6) best of {oracle_runs}: {:.0} ms{rss}; \
+             shorewall-ls is {:.0}x faster",
+            ms(time),
+            time.as_secs_f64() / total.as_secs_f64()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// One run of compile6: wall time, peak RSS in KiB (with GNU time), output.
+fn run_compile6(oracle: &Path, dir: &Path) -> Option<(Duration, Option<u64>, String)> {
+    let script = oracle.join("compile6");
+    let time_tool = Path::new("/usr/bin/time");
+    let mut command = if time_tool.is_file() {
+        let mut command = Command::new(time_tool);
+        command.args(["-f", "%M"]).arg(&script);
+        command
+    } else {
+        Command::new(&script)
+    };
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("SHOREWALL") {
+            command.env_remove(name);
+        }
+    }
+    let start = Instant::now();
+    let output = command.arg(dir).output().ok()?;
+    let time = start.elapsed();
+    if !output.status.success() {
+        return None;
+    }
+    let rss = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .last()
+        .and_then(|it| it.trim().parse().ok());
+    Some((
+        time,
+        rss,
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ))
+}
+
+fn shared_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("SHOREWALL_LS_SHARED") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+    };
+    dir.join("oracle/gen-synthetic").is_file().then_some(dir)
+}
