@@ -16,6 +16,7 @@ pub mod ir;
 pub mod lists;
 pub mod log;
 pub mod lower;
+pub mod maclist;
 pub mod matches;
 pub mod matrix;
 pub mod optimize;

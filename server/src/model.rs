@@ -500,6 +500,45 @@ pub enum BodyItem {
     Defaults(Vec<String>),
 }
 
+/// One record of a configuration file the model does not read itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigRecord {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: u32,
+    /// The columns by schema position (`-` when absent), expanded.
+    pub columns: Vec<String>,
+}
+
+/// The records of the configuration file `name` of the model's directory, with its `?IF`s
+/// evaluated and its variables expanded (for the compiler: files the model does not read).
+pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> Vec<ConfigRecord> {
+    let mut ctx = Ctx::new(&model.dir, model.family, env);
+    ctx.model.settings = model.settings.clone();
+    ctx.model.capabilities = model.capabilities.clone();
+    ctx.model.params = model.params.clone();
+    ctx.model.firewall_zone = model.firewall_zone.clone();
+    let Some(file) = ctx.load_config_file(name, FileKind::from_file_name(name)) else {
+        return Vec::new();
+    };
+    let events = reader::read(&mut ctx, file, reader::ReadOptions::default());
+    events
+        .into_iter()
+        .filter_map(|event| match event {
+            reader::Event::Record(line) => {
+                let source = ctx.model.files.get(line.file)?;
+                let position = source.line_index.line_col(line.site.range.start());
+                Some(ConfigRecord {
+                    path: source.path.clone(),
+                    line: position.line + 1,
+                    columns: line.values,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Reads the body of an action file the way Shorewall reads it for one invocation: `$1`,
 /// `@1`, ... are `params`, the named action variables (`chain`, `caller`, `loglevel`,
 /// `logtag`, `action`, `disposition`, and `0` for `$0`) are `vars`, and `?IF` is evaluated

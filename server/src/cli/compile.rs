@@ -125,11 +125,19 @@ pub fn compile_directory(
             let text = emit::emit(&compiled.ruleset, emit::EmitOptions { annotate });
             Ok(CompileOutput { text, warnings })
         }
-        Err(failure) => Err(vec![format!(
-            "{}: error: {} [compile-error]",
-            place(&model, failure.site, cwd),
-            failure.message
-        )]),
+        Err(failure) => {
+            let at = match &failure.place {
+                Some((path, line)) => {
+                    let path = path.strip_prefix(cwd).unwrap_or(path);
+                    format!("{}:{line}:1", path.display())
+                }
+                None => place(&model, failure.site, cwd),
+            };
+            Err(vec![format!(
+                "{at}: error: {} [compile-error]",
+                failure.message
+            )])
+        }
     }
 }
 

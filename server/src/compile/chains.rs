@@ -679,6 +679,11 @@ impl ChainTable {
         }
     }
 
+    /// `add_irule`: appends a rule of matches without a target.
+    pub fn add_irule(&mut self, table: TableId, chain: &str, matches: Vec<Match>) {
+        self.insert_irule(table, chain, None, "", usize::MAX, matches);
+    }
+
     /// `insert_irule`: inserts a rule at `index` (or appends beyond the end).
     pub fn insert_irule(
         &mut self,

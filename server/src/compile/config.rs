@@ -57,6 +57,10 @@ pub struct CompileConfig {
     pub sfilter: Disposition,
     pub rpfilter: Disposition,
     pub maclist: Disposition,
+    /// MACLIST_TABLE: `filter` or `mangle`.
+    pub maclist_table: String,
+    /// MACLIST_TTL (empty: none).
+    pub maclist_ttl: String,
     pub blacklist: Disposition,
     /// The mark layout.
     pub tc_mask: u64,
@@ -346,6 +350,23 @@ impl CompileConfig {
             ..Disposition::default()
         };
         (config.maclist.level, config.maclist.tag) = level("MACLIST_LOG_LEVEL", "")?;
+        config.maclist_table = text("MACLIST_TABLE", "filter");
+        match config.maclist_table.as_str() {
+            "filter" => {}
+            "mangle" => {
+                if matches!(config.maclist.disposition.as_str(), "REJECT" | "AREJECT") {
+                    // Shorewall's message keeps its unexpanded `$1`.
+                    return error(
+                        "MACLIST_DISPOSITION=$1 is not allowed with MACLIST_TABLE=mangle",
+                    );
+                }
+            }
+            other => return error(format!("Invalid value ({other}) for MACLIST_TABLE option")),
+        }
+        config.maclist_ttl = text("MACLIST_TTL", "");
+        if !config.maclist_ttl.is_empty() && !caps.has("RECENT_MATCH") {
+            return error("MACLIST_TTL requires Recent Match in your kernel and iptables");
+        }
 
         let blacklist = text("BLACKLIST_DISPOSITION", "DROP");
         if !matches!(blacklist.as_str(), "DROP" | "A_DROP")

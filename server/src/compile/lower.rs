@@ -66,6 +66,31 @@ pub mod section {
     }
 }
 
+/// Configuration files that change the IPv6 ruleset and that the preview does not read yet:
+/// a record in one of them stops the compilation rather than give a ruleset without it.
+const UNREAD_FILES: &[&str] = &[
+    "accounting",
+    "conntrack",
+    "notrack",
+    "mangle",
+    "tcrules",
+    "snat",
+    "masq",
+    "nat",
+    "netmap",
+    "providers",
+    "rtrules",
+    "route_rules",
+    "routes",
+    "tunnels",
+    "tcinterfaces",
+    "tcdevices",
+    "tcclasses",
+    "tcfilters",
+    "tcpri",
+    "secmarks",
+];
+
 /// Action options (`Rules.pm %options`).
 pub mod opt {
     pub const INLINE: u32 = 1;
@@ -118,6 +143,8 @@ pub struct Warning {
 pub struct Failure {
     pub message: String,
     pub site: Option<Site>,
+    /// The file and line (1-based) when the place is in a file the model does not hold.
+    pub place: Option<(std::path::PathBuf, u32)>,
 }
 
 /// The result of a successful compilation.
@@ -136,6 +163,8 @@ pub struct Compiler<'a> {
     pub(crate) warnings: Vec<Warning>,
     /// Where the rule being compiled comes from.
     pub(crate) site: Option<Site>,
+    /// The same, for a record of a file the model does not hold (`maclist`).
+    pub(crate) place: Option<(std::path::PathBuf, u32)>,
     // Policies
     pub(crate) policy_chains: Vec<usize>,
     pub(crate) policy_actions: BTreeMap<String, Vec<String>>,
@@ -186,6 +215,7 @@ pub fn compile(model: &Model, env: &Environment<'_>) -> std::result::Result<Comp
         return Err(Failure {
             message: format!("{}/{conf} does not exist!", model.dir.display()),
             site: None,
+            place: None,
         });
     }
     let caps = match model
@@ -199,6 +229,7 @@ pub fn compile(model: &Model, env: &Environment<'_>) -> std::result::Result<Comp
     let config = CompileConfig::new(&supplied, &caps).map_err(|it| Failure {
         message: it.0,
         site: None,
+        place: None,
     })?;
     let mut compiler = Compiler::new(model, env, config, caps);
     match compiler.run() {
@@ -209,6 +240,7 @@ pub fn compile(model: &Model, env: &Environment<'_>) -> std::result::Result<Comp
         Err(fatal) => Err(Failure {
             message: fatal.0,
             site: compiler.site,
+            place: compiler.place,
         }),
     }
 }
@@ -230,6 +262,7 @@ impl<'a> Compiler<'a> {
             topo: Topology::default(),
             warnings: Vec::new(),
             site: None,
+            place: None,
             policy_chains: Vec::new(),
             policy_actions: BTreeMap::new(),
             actions: BTreeMap::new(),
@@ -292,14 +325,24 @@ impl<'a> Compiler<'a> {
     }
 
     fn run(&mut self) -> Result<Ruleset> {
+        for name in UNREAD_FILES {
+            if let Some(first) = model::read_config_records(self.model, self.env, name).first() {
+                self.place = Some((first.path.clone(), first.line));
+                return error(format!(
+                    "The {name} file is not supported by the preview yet"
+                ));
+            }
+        }
         self.initialize_chain_table();
         self.build_topology()?;
         self.process_actions()?;
         self.process_policies()?;
         self.add_common_rules()?;
+        self.setup_mac_lists_phase1()?;
         self.process_rules()?;
         self.site = None;
         self.chains.origin.clear();
+        self.setup_mac_lists_phase2()?;
         self.complete_policy_chains()?;
         self.setup_tc()?;
         self.generate_matrix()?;

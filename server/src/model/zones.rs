@@ -836,15 +836,43 @@ fn split_host_column(hosts: &str, family: Family) -> Option<(String, String)> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "_.@%-".contains(c))
     };
+    // IPv6 `iface[addresses]`.
+    if family == Family::Ipv6 {
+        if let Some((interface, rest)) = hosts.split_once('[') {
+            if !interface.contains(':') && is_iface(interface) {
+                let inner = rest.strip_suffix(']')?;
+                return Some((interface.to_owned(), inner.to_owned()));
+            }
+        }
+    }
     let (interface, rest) = hosts.split_once(':')?;
     if !is_iface(interface) {
         return None;
     }
+    // `!?\[.+\](/\d+)?`: one bracketed address or network, maybe negated.
+    let bracketed = |rest: &str| {
+        let rest = rest.strip_prefix('!').unwrap_or(rest);
+        let Some(inner) = rest.strip_prefix('[') else {
+            return false;
+        };
+        let body = match inner.rsplit_once("]/") {
+            Some((body, width))
+                if !width.is_empty() && width.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                body
+            }
+            _ => match inner.strip_suffix(']') {
+                Some(body) => body,
+                None => return false,
+            },
+        };
+        !body.is_empty()
+    };
     let ok = match family {
         Family::Ipv4 => true,
         Family::Ipv6 => {
             (rest.starts_with('<') && rest.ends_with('>'))
-                || rest.trim_start_matches('!').starts_with('[')
+                || bracketed(rest)
                 || rest.trim_start_matches('!').starts_with('+')
                 || rest == "dynamic"
         }
