@@ -551,12 +551,40 @@ pub fn read_action_body(
     params: &[String],
     vars: &[(String, String)],
 ) -> (Vec<BodyItem>, Vec<Diagnostic>) {
+    read_body(model, env, |_| Some(file), params, vars).unwrap_or_default()
+}
+
+/// Reads the body of the macro `name` inside an action body, where `$1`, `@1`, ... and the
+/// action variables are those of the action (`params`, `vars`). `None` when there is no such
+/// macro. Sites in a macro file the model had not read yet name no file of the model.
+pub fn read_macro_body(
+    model: &Model,
+    env: &Environment<'_>,
+    name: &str,
+    params: &[String],
+    vars: &[(String, String)],
+) -> Option<(Vec<BodyItem>, Vec<Diagnostic>)> {
+    let locate = |ctx: &mut Ctx<'_>| {
+        ctx.model.catalog = model.catalog.clone();
+        catalog::find_macro(ctx, name)
+    };
+    read_body(model, env, locate, params, vars)
+}
+
+fn read_body(
+    model: &Model,
+    env: &Environment<'_>,
+    locate: impl FnOnce(&mut Ctx<'_>) -> Option<FileId>,
+    params: &[String],
+    vars: &[(String, String)],
+) -> Option<(Vec<BodyItem>, Vec<Diagnostic>)> {
     let mut ctx = Ctx::new(&model.dir, model.family, env);
     ctx.model.files = model.files.clone();
     ctx.model.settings = model.settings.clone();
     ctx.model.capabilities = model.capabilities.clone();
     ctx.model.params = model.params.clone();
     ctx.model.firewall_zone = model.firewall_zone.clone();
+    let file = locate(&mut ctx)?;
     let opts = reader::ReadOptions {
         action_params: Some(params.iter().map(|it| Value::Known(it.clone())).collect()),
         sections: false,
@@ -584,5 +612,5 @@ pub fn read_action_body(
         .into_iter()
         .filter(|it| it.severity == Severity::Error)
         .collect();
-    (items, diagnostics)
+    Some((items, diagnostics))
 }

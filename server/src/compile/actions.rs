@@ -304,6 +304,133 @@ impl Compiler<'_> {
         format!("{}:{}:{}", p.chain_name, p.loglevel, p.logtag)
     }
 
+    /// `process_macro`: a macro invoked inside an action or inline action body, expanded
+    /// line by line into `chain` with the invocation's columns merged in. (The model expands
+    /// the macros of the rules file itself.)
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn process_macro(
+        &mut self,
+        name: &str,
+        chain: Option<&str>,
+        matches: &str,
+        matches1: &str,
+        invocation_target: &str,
+        param: &str,
+        cols: &Columns,
+        wildcard: bool,
+    ) -> Result<bool> {
+        let params = self
+            .actparams
+            .as_ref()
+            .map(|it| it.params.clone())
+            .unwrap_or_default();
+        let mut vars = self.action_vars();
+        for (i, p) in params.iter().enumerate() {
+            vars.push(((i + 1).to_string(), p.clone()));
+        }
+        let Some((items, problems)) =
+            model::read_macro_body(self.model, self.env, name, &params, &vars)
+        else {
+            return error(format!("Unknown ACTION ({name})"));
+        };
+        if let Some(problem) = problems.first() {
+            return error(problem.message.clone());
+        }
+        let save_matches = std::mem::take(&mut self.inline_matches);
+        let save_comment = self.chains.comment.clone();
+        if self.chains.comment.is_empty() && self.caps().has("COMMENTS") && self.config.autocomment
+        {
+            self.chains.comment = name.to_owned();
+        }
+        let macro_comment = self.chains.comment.clone();
+        let mut param = param.to_owned();
+        let mut generated = false;
+        for item in items {
+            let line = match item {
+                BodyItem::Defaults(args) => {
+                    if param.is_empty() {
+                        param = args.first().cloned().unwrap_or_default();
+                        if param == "-" {
+                            param.clear();
+                        }
+                    }
+                    continue;
+                }
+                BodyItem::Line(line) => line,
+            };
+            self.chains.comment = match &line.comment {
+                Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
+                _ => macro_comment.clone(),
+            };
+            let body = Columns::from_record(&line.columns);
+            let mtarget = line.columns.first().cloned().unwrap_or_else(|| "-".into());
+            if mtarget == "-" {
+                return error("TARGET must be specified");
+            }
+            if mtarget == "DEFAULT" || mtarget == "DEFAULTS" {
+                if param.is_empty() {
+                    param = body.source.clone();
+                }
+                continue;
+            }
+            let mut mtarget = merge_levels(invocation_target, &mtarget)?;
+            if mtarget == "PARAM" || mtarget.starts_with("PARAM:") {
+                if param.is_empty() {
+                    return error("PARAM requires a parameter to be supplied in macro invocation");
+                }
+                mtarget = match mtarget.split_once(':') {
+                    Some((_, log)) => format!("{param}:{}", log.trim_end_matches('/')),
+                    None => param.clone(),
+                };
+            }
+            let basic = isolate_basic_target(&mtarget)?;
+            let kind = self.target_type(&basic);
+            if kind
+                & (target::ACTION
+                    | target::STANDARD
+                    | target::NATRULE
+                    | target::MACRO
+                    | target::CHAIN)
+                == 0
+            {
+                return error(format!("Invalid Action ({mtarget}) in macro"));
+            }
+            let msource = macro_source(&body.source, &cols.source, &cols.dest);
+            let mdest = macro_dest(&body.dest, &cols.source, &cols.dest);
+            for proto in split_list(&body.proto, "Protocol")? {
+                for user in split_list(&body.user, "User/Group")? {
+                    let c = Columns {
+                        source: msource.clone(),
+                        dest: mdest.clone(),
+                        proto: merge_column(proto, &cols.proto),
+                        ports: merge_column(&body.ports, &cols.ports),
+                        sports: merge_column(&body.sports, &cols.sports),
+                        origdest: merge_column(&body.origdest, &cols.origdest),
+                        rate: merge_column(&body.rate, &cols.rate),
+                        user: merge_column(user, &cols.user),
+                        mark: merge_column(&body.mark, &cols.mark),
+                        connlimit: merge_column(&body.connlimit, &cols.connlimit),
+                        time: merge_column(&body.time, &cols.time),
+                        headers: merge_column(&body.headers, &cols.headers),
+                        condition: merge_column(&body.condition, &cols.condition),
+                        helper: merge_column(&body.helper, &cols.helper),
+                    };
+                    self.inline_matches = line
+                        .raw_matches
+                        .clone()
+                        .map(|it| format!("{it} "))
+                        .unwrap_or_default();
+                    generated |= self
+                        .process_rule(chain, matches, matches1, &mtarget, &param, &c, wildcard)?;
+                    self.inline_matches = save_matches.clone();
+                }
+            }
+        }
+        self.chains.comment = save_comment;
+        self.inline_matches = save_matches;
+        Ok(generated)
+    }
+
     /// `process_action`: populates the chain of a new action invocation.
     pub(crate) fn process_action(
         &mut self,
@@ -480,11 +607,16 @@ impl Compiler<'_> {
                             } else {
                                 (String::new(), String::new())
                             };
-                            let current = self
-                                .actparams
-                                .as_ref()
-                                .map(|it| it.params.join(","))
-                                .unwrap_or_default();
+                            // An inline action passes its parameters on; an action
+                            // passes none (`process_action`).
+                            let current = if inline {
+                                self.actparams
+                                    .as_ref()
+                                    .map(|it| it.params.join(","))
+                                    .unwrap_or_default()
+                            } else {
+                                String::new()
+                            };
                             generated |= self.process_rule(
                                 Some(chain),
                                 &matches,

@@ -249,7 +249,7 @@ impl Compiler<'_> {
         }
 
         if !self.topo.interfaces_by_option("rpfilter", false).is_empty() {
-            return error("The rpfilter interface option is not supported by the preview yet");
+            self.setup_rpfilter()?;
         }
 
         let smurf_hosts = self.topo.hosts_by_option("nosmurfs");
@@ -448,6 +448,76 @@ impl Compiler<'_> {
         {
             return error("The upnp interface options are not supported by the preview yet");
         }
+        self.setup_syn_flood_chains()
+    }
+
+    /// The `rpfilter` interface option: a mangle chain that applies RPFILTER_DISPOSITION
+    /// (through `rplog` when it logs) to packets failing the reverse path test.
+    fn setup_rpfilter(&mut self) -> Result<()> {
+        let m = TableId::Mangle;
+        let policy = self.config.rpfilter.disposition.clone();
+        if policy.starts_with("A_") {
+            return error("Audited dispositions are not supported by the preview yet");
+        }
+        let level = self.config.rpfilter.level.clone();
+        let tag = self.config.rpfilter.tag.clone();
+        let final_target = if policy == "REJECT" {
+            "reject"
+        } else {
+            policy.as_str()
+        };
+        let target = if level.is_empty() {
+            final_target.to_owned()
+        } else {
+            self.chains.ensure_referenced_chain(m, "rplog");
+            self.log_rule_limit(&level, m, "rplog", "rplog", &policy, None, &tag, true, "")?;
+            self.chains
+                .add_ijump(m, "rplog", Jump::Goto, final_target, vec![])?;
+            "rplog".to_owned()
+        };
+        self.chains.ensure_referenced_chain(m, "rpfilter");
+        let mut matches = vec![Match::new("rpfilter", "--validmark --invert")];
+        matches.extend(state_imatch(self, "NEW,RELATED,INVALID"));
+        self.chains
+            .add_ijump(m, "rpfilter", Jump::Jump, &target, matches)?;
+        Ok(())
+    }
+
+    /// `setup_syn_flood_chains`: the `@chain` of each policy with a rate or connection
+    /// limit, returning within the limit and dropping (after logging) beyond it.
+    fn setup_syn_flood_chains(&mut self) -> Result<()> {
+        let f = TableId::Filter;
+        let several = self.topo.non_firewall_zones().len() > 1;
+        for id in self.policy_chains.clone() {
+            let Some(chain) = self.chains.head_by_index(f, id) else {
+                continue;
+            };
+            if chain.synparams.is_empty() || self.chains.exists(f, &format!("@{}", chain.synchain))
+            {
+                continue;
+            }
+            let (name, logname) = if several {
+                (format!("@{}", chain.synchain), chain.synlog.clone())
+            } else {
+                (format!("@{}", chain.name), format!("@{}", chain.logname))
+            };
+            if self.chains.exists(f, &name) {
+                continue;
+            }
+            self.chains.new_chain(f, &name, Some(&logname));
+            self.chains
+                .add_rule(f, &name, &format!("{}-j RETURN", chain.synparams), false)?;
+            if !chain.loglevel.is_empty() {
+                let limit = if self.config.log.limit_matches.is_empty() {
+                    vec![Match::new("limit", "--limit 5/min --limit-burst 5")]
+                } else {
+                    Vec::new()
+                };
+                self.log_irule_limit(&chain.loglevel, f, &name, &logname, "DROP", "", limit)?;
+            }
+            self.chains
+                .add_ijump(f, &name, Jump::Jump, "DROP", vec![])?;
+        }
         Ok(())
     }
 
@@ -485,13 +555,9 @@ impl Compiler<'_> {
     /// `setup_mss`: CLAMPMSS and the `mss` interface option.
     fn setup_mss(&mut self) -> Result<()> {
         let clampmss = self.config.clampmss.clone();
-        if !self.topo.interfaces_by_option("mss", false).is_empty() {
-            return error("The mss interface option is not supported by the preview yet");
-        }
-        if clampmss.is_empty() {
-            return Ok(());
-        }
-        let (option, mut matches) = if clampmss == "Yes" {
+        let (option, clamp_matches) = if clampmss.is_empty() {
+            (String::new(), vec![])
+        } else if clampmss.eq_ignore_ascii_case("yes") {
             ("--clamp-mss-to-pmtu".to_owned(), vec![])
         } else {
             let m = if self.caps().has("TCPMSS_MATCH") {
@@ -501,15 +567,48 @@ impl Compiler<'_> {
             };
             (format!("--set-mss {clampmss}"), m)
         };
-        let mut all = vec![Match::new("p", "tcp --tcp-flags SYN,RST SYN")];
-        all.append(&mut matches);
-        self.chains.add_ijump(
-            TableId::Mangle,
-            "FORWARD",
-            Jump::Jump,
-            &format!("TCPMSS {option}"),
-            all,
-        )?;
+        let syn = || Match::new("p", "tcp --tcp-flags SYN,RST SYN");
+        let interfaces = self.topo.interfaces_by_option("mss", false);
+        let (table, chain) = if interfaces.is_empty() {
+            (TableId::Mangle, "FORWARD")
+        } else {
+            // One chain for the several rules, entered by every forwarded SYN.
+            let f = TableId::Filter;
+            self.chains.new_chain(f, "settcpmss", None);
+            self.chains
+                .add_ijump(f, "FORWARD", Jump::Jump, "settcpmss", vec![syn()])?;
+            for interface in &interfaces {
+                let mss = self
+                    .topo
+                    .interface(interface)
+                    .and_then(|it| it.options.get("mss").cloned())
+                    .unwrap_or_default();
+                let mssmatch: Vec<Match> = if self.caps().has("TCPMSS_MATCH") {
+                    vec![Match::new("tcpmss", format!("--mss {mss}:"))]
+                } else {
+                    vec![]
+                };
+                let set = format!("TCPMSS --set-mss {mss}");
+                for dev in [self.dest_dev(interface), self.source_dev(interface)] {
+                    let mut m = dev.clone();
+                    m.push(syn());
+                    m.extend(mssmatch.clone());
+                    self.chains.add_ijump(f, "settcpmss", Jump::Jump, &set, m)?;
+                    if !clampmss.is_empty() {
+                        self.chains
+                            .add_ijump(f, "settcpmss", Jump::Jump, "RETURN", dev)?;
+                    }
+                }
+            }
+            (f, "settcpmss")
+        };
+        if clampmss.is_empty() {
+            return Ok(());
+        }
+        let mut all = vec![syn()];
+        all.extend(clamp_matches);
+        self.chains
+            .add_ijump(table, chain, Jump::Jump, &format!("TCPMSS {option}"), all)?;
         Ok(())
     }
 }

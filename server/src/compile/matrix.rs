@@ -63,7 +63,7 @@ impl Compiler<'_> {
         vec![Match::new("i", physical)]
     }
 
-    fn dest_dev(&self, interface: &str) -> Vec<Match> {
+    pub(crate) fn dest_dev(&self, interface: &str) -> Vec<Match> {
         let physical = self.iface_physical(interface);
         if physical == "+" {
             return Vec::new();
@@ -461,6 +461,17 @@ impl Compiler<'_> {
     fn add_interface_jumps(&mut self, interfaces: &[String], added: &mut Added) -> Result<()> {
         let f = TableId::Filter;
         let mut lo_jump_added = false;
+        for interface in interfaces {
+            if self
+                .topo
+                .interface(interface)
+                .is_some_and(|it| it.option("rpfilter"))
+            {
+                let m = self.source_dev(interface);
+                self.chains
+                    .add_ijump(TableId::Mangle, "PREROUTING", Jump::Jump, "rpfilter", m)?;
+            }
+        }
         for interface in interfaces {
             let iface = self.topo.interface(interface).cloned().expect("listed");
             let base = self.interface_chain_base(interface);

@@ -340,15 +340,37 @@ impl Compiler<'_> {
             None => String::new(),
         };
         let origin = self.chains.origin.clone();
+        let rate = policy.rate.as_deref().filter(|it| *it != "-").unwrap_or("");
+        let connlimit = policy
+            .connlimit
+            .as_deref()
+            .filter(|it| *it != "-")
+            .unwrap_or("");
+        let synparams = if rate.is_empty() && connlimit.is_empty() {
+            None
+        } else {
+            if connlimit.starts_with('!') {
+                return error(format!("Invalid CONNLIMIT ({connlimit})"));
+            }
+            let mut value = String::new();
+            if !rate.is_empty() {
+                let mut hashlimitset = self.hashlimitset;
+                value =
+                    super::matches::do_ratelimit(self.caps(), rate, "ACCEPT", &mut hashlimitset)?;
+                self.hashlimitset = hashlimitset;
+            }
+            value.push_str(&super::matches::do_connlimit(connlimit)?);
+            Some(value)
+        };
         let chain = self
             .chains
             .get_mut(TableId::Filter, &name)
             .expect("created");
         chain.loglevel = loglevel;
-        if policy.rate.is_some() || policy.connlimit.is_some() {
-            return error(
-                "Policy rate limits and connection limits are not supported by the preview yet",
-            );
+        if let Some(synparams) = synparams {
+            chain.synparams = synparams;
+            chain.synchain = name.clone();
+            chain.synlog = format!("@{}", chain.logname);
         }
         chain.pactions = pactions;
         chain.origin = origin;

@@ -498,9 +498,31 @@ impl Compiler<'_> {
         }
         if self.sections.get("NEW").copied().unwrap_or(false) {
             let chain1ref = self.chains.chain(TableId::Filter, chain1);
-            if chain1ref.is_policy && !chain1ref.synparams.is_empty() {
-                return error("Policy rate limits are not supported by the preview yet");
+            // SYN flood protection of a policy with a rate or connection limit.
+            let syn_chain = if chain1ref.is_policy {
+                let jump = !chain1ref.synparams.is_empty()
+                    && (self.section != section::POLICYACTION
+                        || ["ACCEPT", "CONTINUE", "QUEUE", "NFQUEUE"]
+                            .iter()
+                            .any(|it| chain1ref.policy.starts_with(it)));
+                jump.then(|| format!("@{}", chain1ref.synchain))
+            } else {
+                self.chains
+                    .get(TableId::Filter, &chain1ref.policychain)
+                    .filter(|it| !it.synparams.is_empty())
+                    .map(|it| format!("@{}", it.synchain))
+            };
+            if let Some(syn_chain) = syn_chain {
+                self.chains.ensure_chain(TableId::Filter, &syn_chain);
+                self.chains.add_ijump(
+                    TableId::Filter,
+                    chain1,
+                    Jump::Jump,
+                    &syn_chain,
+                    vec![Match::new("p", "tcp --syn")],
+                )?;
             }
+            let chain1ref = self.chains.chain(TableId::Filter, chain1);
             let count = chain1ref.rules.len();
             if let Some(it) = self.chains.get_mut(TableId::Filter, chain1) {
                 it.new = Some(count);
@@ -1052,11 +1074,28 @@ impl Compiler<'_> {
         }
         let usergenerated = actiontype & target::IPTABLES != 0;
         if actiontype == target::MACRO {
-            return error(format!(
-                "Macro {basictarget} in an action body is not supported by the preview yet"
-            ));
+            self.macro_nest += 1;
+            if self.macro_nest > 10 {
+                return error("Macro/Inline invocations nested too deeply");
+            }
+            let param = if param.is_empty() || param == "PARAM" {
+                current_param.to_owned()
+            } else {
+                param.clone()
+            };
+            let generated = self.process_macro(
+                &basictarget,
+                chain,
+                &format!("{rule}{raw_matches}"),
+                matches1,
+                target,
+                &param,
+                &cols,
+                wildcard,
+            )?;
+            self.macro_nest -= 1;
+            return Ok(generated);
         }
-        let _ = current_param;
         if actiontype & target::NFQ != 0 {
             action = handle_nfqueue(&param)?;
         } else if actiontype & target::SET != 0 {
