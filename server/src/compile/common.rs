@@ -3,10 +3,10 @@
 //! the per-interface option chains, `smurfs`, DHCP, `tcpflags`/`logflags`.
 
 use super::addresses::{imatch_net, Side, MULTICAST};
-use super::chains::{TableId, DONT_DELETE, DONT_MOVE, DONT_OPTIMIZE};
+use super::chains::{TableId, DONT_DELETE, DONT_MOVE, DONT_OPTIMIZE, RETURNS};
 use super::ir::{Jump, Match};
 use super::lower::Compiler;
-use super::rules::state_imatch;
+use super::rules::{state_imatch, Columns};
 use super::{error, Result};
 
 impl Compiler<'_> {
@@ -19,72 +19,10 @@ impl Compiler<'_> {
             "ESTABLISHED"
         };
         let f = TableId::Filter;
-        if !self.config.reject_action.is_empty() {
-            return error("REJECT_ACTION is not supported by the preview yet");
-        }
-        if self.caps().has("ADDRTYPE") {
-            self.chains.add_ijump(
-                f,
-                "reject",
-                Jump::Jump,
-                "DROP",
-                vec![Match::new("addrtype", "--src-type BROADCAST")],
-            )?;
+        if self.config.reject_action.is_empty() {
+            self.builtin_reject_rules()?;
         } else {
-            self.chains
-                .add_commands(f, "reject", &["for address in $ALL_ACASTS; do"]);
-            self.chains.incr_cmd_level(f, "reject");
-            self.chains.add_ijump(
-                f,
-                "reject",
-                Jump::Jump,
-                "DROP",
-                vec![Match::new("d", "$address")],
-            )?;
-            self.chains.decr_cmd_level(f, "reject");
-            self.chains.add_commands(f, "reject", &["done"]);
-        }
-        self.chains.add_ijump(
-            f,
-            "reject",
-            Jump::Jump,
-            "DROP",
-            vec![Match::new("s", MULTICAST)],
-        )?;
-        self.chains
-            .add_ijump(f, "reject", Jump::Jump, "DROP", vec![Match::new("p", "2")])?;
-        self.chains.add_ijump(
-            f,
-            "reject",
-            Jump::Jump,
-            "REJECT --reject-with tcp-reset",
-            vec![Match::new("p", "6")],
-        )?;
-        if self.caps().has("ENHANCED_REJECT") {
-            self.chains.add_ijump(
-                f,
-                "reject",
-                Jump::Jump,
-                "REJECT",
-                vec![Match::new("p", "17")],
-            )?;
-            self.chains.add_ijump(
-                f,
-                "reject",
-                Jump::Jump,
-                "REJECT --reject-with icmp6-addr-unreachable",
-                vec![Match::new("p", "58")],
-            )?;
-            self.chains.add_ijump(
-                f,
-                "reject",
-                Jump::Jump,
-                "REJECT --reject-with icmp6-adm-prohibited",
-                vec![],
-            )?;
-        } else {
-            self.chains
-                .add_ijump(f, "reject", Jump::Jump, "REJECT", vec![])?;
+            self.process_reject_action()?;
         }
 
         let mut dynamic = false;
@@ -449,6 +387,102 @@ impl Compiler<'_> {
             return error("The upnp interface options are not supported by the preview yet");
         }
         self.setup_syn_flood_chains()
+    }
+
+    /// The rules of the `reject` chain without REJECT_ACTION.
+    fn builtin_reject_rules(&mut self) -> Result<()> {
+        let f = TableId::Filter;
+        if self.caps().has("ADDRTYPE") {
+            self.chains.add_ijump(
+                f,
+                "reject",
+                Jump::Jump,
+                "DROP",
+                vec![Match::new("addrtype", "--src-type BROADCAST")],
+            )?;
+        } else {
+            self.chains
+                .add_commands(f, "reject", &["for address in $ALL_ACASTS; do"]);
+            self.chains.incr_cmd_level(f, "reject");
+            self.chains.add_ijump(
+                f,
+                "reject",
+                Jump::Jump,
+                "DROP",
+                vec![Match::new("d", "$address")],
+            )?;
+            self.chains.decr_cmd_level(f, "reject");
+            self.chains.add_commands(f, "reject", &["done"]);
+        }
+        self.chains.add_ijump(
+            f,
+            "reject",
+            Jump::Jump,
+            "DROP",
+            vec![Match::new("s", MULTICAST)],
+        )?;
+        self.chains
+            .add_ijump(f, "reject", Jump::Jump, "DROP", vec![Match::new("p", "2")])?;
+        self.chains.add_ijump(
+            f,
+            "reject",
+            Jump::Jump,
+            "REJECT --reject-with tcp-reset",
+            vec![Match::new("p", "6")],
+        )?;
+        if self.caps().has("ENHANCED_REJECT") {
+            self.chains.add_ijump(
+                f,
+                "reject",
+                Jump::Jump,
+                "REJECT",
+                vec![Match::new("p", "17")],
+            )?;
+            self.chains.add_ijump(
+                f,
+                "reject",
+                Jump::Jump,
+                "REJECT --reject-with icmp6-addr-unreachable",
+                vec![Match::new("p", "58")],
+            )?;
+            self.chains.add_ijump(
+                f,
+                "reject",
+                Jump::Jump,
+                "REJECT --reject-with icmp6-adm-prohibited",
+                vec![],
+            )?;
+        } else {
+            self.chains
+                .add_ijump(f, "reject", Jump::Jump, "REJECT", vec![])?;
+        }
+
+        Ok(())
+    }
+
+    /// `process_reject_action`: the `reject` chain is the REJECT_ACTION inline action,
+    /// expanded as in a policy action; it must end with a terminating rule.
+    fn process_reject_action(&mut self) -> Result<()> {
+        let action = self.config.reject_action.clone();
+        let save = self.section;
+        self.section = super::lower::section::POLICYACTION;
+        self.process_inline(
+            &action,
+            "reject",
+            "",
+            "",
+            "",
+            &action,
+            "",
+            &Columns::empty(),
+            false,
+        )?;
+        self.section = save;
+        let chain = self.chains.chain(TableId::Filter, "reject");
+        if !(chain.complete && chain.optflags & RETURNS == 0) {
+            return error(format!("The REJECT_ACTION ({action}) is not terminating"));
+        }
+        Ok(())
     }
 
     /// The `rpfilter` interface option: a mangle chain that applies RPFILTER_DISPOSITION

@@ -238,6 +238,18 @@ impl CompileConfig {
             None => String::new(),
         };
         config.reject_action = supplied("REJECT_ACTION").unwrap_or_default();
+        let valid_name = |name: &str| {
+            name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        };
+        if !config.reject_action.is_empty() && !valid_name(&config.reject_action) {
+            return error(format!(
+                "Invalid Reject Action Name ({})",
+                config.reject_action
+            ));
+        }
 
         for name in [
             "DROP_DEFAULT",

@@ -511,6 +511,14 @@ impl<'a> Compiler<'a> {
                 },
             );
         }
+        let reject_action = self.config.reject_action.clone();
+        if !reject_action.is_empty() {
+            match self.target_type(&reject_action) {
+                0 => return error(format!("REJECT_ACTION ({reject_action}) was not defined")),
+                target::INLINE => {}
+                _ => return error(format!("REJECT_ACTION ({reject_action}) is not an action")),
+            }
+        }
         Ok(())
     }
 

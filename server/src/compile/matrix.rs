@@ -247,8 +247,32 @@ impl Compiler<'_> {
             self.complete_standard_chain("OUTPUT", &fw, "all", "REJECT")?;
             self.complete_standard_chain("FORWARD", "all", "all", "REJECT")?;
         }
-        if !self.config.logallnew.is_empty() {
-            return super::error("LOGALLNEW is not supported by the preview yet");
+        let level = self.config.logallnew.clone();
+        if !level.is_empty() {
+            let new = super::rules::state_match(self, "NEW");
+            for (table, chains) in [
+                (
+                    TableId::Mangle,
+                    &["PREROUTING", "INPUT", "FORWARD", "POSTROUTING"][..],
+                ),
+                (TableId::Nat, &["PREROUTING", "OUTPUT", "POSTROUTING"][..]),
+                (TableId::Filter, &["INPUT", "FORWARD", "OUTPUT"][..]),
+            ] {
+                for chain in chains {
+                    // The table is the log prefix's chain, the chain its disposition.
+                    self.log_rule_limit(
+                        &level,
+                        table,
+                        chain,
+                        table.name(),
+                        chain,
+                        Some(""),
+                        "",
+                        false,
+                        &new,
+                    )?;
+                }
+            }
         }
         Ok(())
     }

@@ -1772,7 +1772,36 @@ impl Compiler<'_> {
             dnets = ALLIP.into();
         }
 
-        if !iexcl.is_empty() || !dexcl.is_empty() {
+        if (!iexcl.is_empty() || !dexcl.is_empty())
+            && (disposition == "RETURN" || disposition == "CONTINUE")
+        {
+            // No exclusion chain can return from a RETURN: the excluded packets are marked
+            // first, and the rules below match only unmarked ones.
+            if table != TableId::Mangle && !self.caps().has("MARK_ANYWHERE") {
+                return error("Exclusion in ACCEPT+/CONTINUE/NONAT rules requires Mark in the filter and nat tables in your kernel and iptables");
+            }
+            if rule.contains(" -m mark ") && !self.caps().has("KLUDGEFREE") {
+                return error("Exclusion in ACCEPT+/CONTINUE/NONAT rules requires the Multiple Match capability in your kernel and iptables");
+            }
+            let mask = self.config.exclusion_mask;
+            self.chains.add_ijump(
+                table,
+                chain,
+                Jump::Jump,
+                &format!("MARK --and-mark {:#x}", mask ^ 0xffff_ffff),
+                vec![],
+            )?;
+            let exclude = format!("-j MARK --or-mark {mask:#x}");
+            for excluded in split_host_list(&iexcl)? {
+                let text = format!("{}{exclude}", match_net(&excluded, Side::Source)?);
+                self.chains.add_rule(table, chain, &text, false)?;
+            }
+            for excluded in split_host_list(&dexcl)? {
+                let text = format!("{}{exclude}", match_net(&excluded, Side::Dest)?);
+                self.chains.add_rule(table, chain, &text, false)?;
+            }
+            rule.push_str(&format!("-m mark --mark 0/{mask:#x} "));
+        } else if !iexcl.is_empty() || !dexcl.is_empty() {
             return self.handle_exclusion(
                 table,
                 chain,
@@ -1969,9 +1998,6 @@ impl Compiler<'_> {
         exceptionrule: &str,
         jump: &str,
     ) -> Result<()> {
-        if disposition == "RETURN" || disposition == "CONTINUE" {
-            return error("Exclusion in CONTINUE rules is not supported by the preview yet");
-        }
         let echain = self.chains.next_seq_name(table, "~excl");
         self.chains.new_chain(table, &echain, None).optflags |= DONT_MOVE;
         for inet in split_host_list(inets)? {
