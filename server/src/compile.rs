@@ -24,6 +24,7 @@ pub mod perl_hash;
 pub mod policy;
 pub mod rules;
 pub mod topology;
+pub mod tunnels;
 
 /// A fatal compilation error: a message in Shorewall's words (`Invalid rate (3/fortnight)`).
 /// The lowering attaches the file and line.

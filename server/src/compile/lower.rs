@@ -82,7 +82,6 @@ const UNREAD_FILES: &[&str] = &[
     "rtrules",
     "route_rules",
     "routes",
-    "tunnels",
     "tcinterfaces",
     "tcdevices",
     "tcclasses",
@@ -342,6 +341,7 @@ impl<'a> Compiler<'a> {
         self.process_rules()?;
         self.site = None;
         self.chains.origin.clear();
+        self.setup_tunnels()?;
         self.setup_mac_lists_phase2()?;
         self.complete_policy_chains()?;
         self.setup_tc()?;

@@ -324,7 +324,7 @@ pub(crate) fn split_host_list(input: &str) -> Result<Vec<String>> {
 }
 
 /// `handle_network_list`: (networks, exclusions) of a SOURCE or DEST address list.
-fn handle_network_list(list: &str, which: &str) -> Result<(String, String)> {
+pub(crate) fn handle_network_list(list: &str, which: &str) -> Result<(String, String)> {
     let mut nets = String::new();
     let mut excl = String::new();
     let invalid = || error(format!("Invalid {which} network list ({list})"));
