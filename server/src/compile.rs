@@ -5,6 +5,7 @@
 //! working chain table with Shorewall's bookkeeping and [`optimize`] its optimizer;
 //! [`capabilities`] says what the target kernel supports.
 
+pub mod accounting;
 pub mod actions;
 pub mod addresses;
 pub mod capabilities;

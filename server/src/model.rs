@@ -508,6 +508,10 @@ pub struct ConfigRecord {
     pub line: u32,
     /// The columns by schema position (`-` when absent), expanded.
     pub columns: Vec<String>,
+    /// The `?SECTION` in effect (files that have sections: accounting).
+    pub section: Option<String>,
+    /// `;;` raw matches.
+    pub raw_matches: Option<String>,
 }
 
 /// The records of the configuration file `name` of the model's directory, with its `?IF`s
@@ -521,7 +525,12 @@ pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> 
     let Some(file) = ctx.load_config_file(name, FileKind::from_file_name(name)) else {
         return Vec::new();
     };
-    let events = reader::read(&mut ctx, file, reader::ReadOptions::default());
+    let opts = reader::ReadOptions {
+        sections: name == "accounting",
+        ..reader::ReadOptions::default()
+    };
+    let events = reader::read(&mut ctx, file, opts);
+    let mut section = None;
     events
         .into_iter()
         .filter_map(|event| match event {
@@ -532,9 +541,15 @@ pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> 
                     path: source.path.clone(),
                     line: position.line + 1,
                     columns: line.values,
+                    section: section.clone(),
+                    raw_matches: line.raw_matches,
                 })
             }
-            _ => None,
+            reader::Event::Section { name, .. } => {
+                section = Some(name);
+                None
+            }
+            reader::Event::Defaults { .. } => None,
         })
         .collect()
 }

@@ -57,6 +57,10 @@ pub struct CompileConfig {
     pub sfilter: Disposition,
     pub rpfilter: Disposition,
     pub maclist: Disposition,
+    /// ACCOUNTING, ACCOUNTING_TABLE and OPTIMIZE_ACCOUNTING.
+    pub accounting: bool,
+    pub accounting_table: String,
+    pub optimize_accounting: bool,
     /// MACLIST_TABLE: `filter` or `mangle`.
     pub maclist_table: String,
     /// MACLIST_TTL (empty: none).
@@ -362,6 +366,15 @@ impl CompileConfig {
             ..Disposition::default()
         };
         (config.maclist.level, config.maclist.tag) = level("MACLIST_LOG_LEVEL", "")?;
+        config.accounting = yes_no("ACCOUNTING", true)?;
+        config.optimize_accounting = yes_no("OPTIMIZE_ACCOUNTING", false)?;
+        config.accounting_table = text("ACCOUNTING_TABLE", "filter");
+        match config.accounting_table.as_str() {
+            "filter" => {}
+            "mangle" if config.mangle_enabled => {}
+            "mangle" => return error("ACCOUNTING_TABLE=mangle not allowed with MANGLE_ENABLED=No"),
+            other => return error(format!("Invalid ACCOUNTING_TABLE setting ({other})")),
+        }
         config.maclist_table = text("MACLIST_TABLE", "filter");
         match config.maclist_table.as_str() {
             "filter" => {}

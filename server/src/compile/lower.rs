@@ -69,7 +69,6 @@ pub mod section {
 /// Configuration files that change the IPv6 ruleset and that the preview does not read yet:
 /// a record in one of them stops the compilation rather than give a ruleset without it.
 const UNREAD_FILES: &[&str] = &[
-    "accounting",
     "conntrack",
     "notrack",
     "mangle",
@@ -344,6 +343,7 @@ impl<'a> Compiler<'a> {
         self.setup_tunnels()?;
         self.setup_mac_lists_phase2()?;
         self.complete_policy_chains()?;
+        self.setup_accounting()?;
         self.setup_tc()?;
         self.generate_matrix()?;
         optimize::optimize_level0(&mut self.chains);

@@ -1,0 +1,455 @@
+//! The accounting file (`Accounting.pm setup_accounting`): counting rules in accounting
+//! chains (`accounting`, or `accountin`/`accountout`/`accountfwd` with sections), jumped to
+//! from the built-in chains.
+
+use std::collections::BTreeMap;
+
+use crate::model::{self, ConfigRecord};
+
+use super::chains::{TableId, DONT_DELETE, DONT_MOVE, DONT_OPTIMIZE};
+use super::ir::Jump;
+use super::lists::split_list;
+use super::lower::Compiler;
+use super::matches as m;
+use super::rules::restrict;
+use super::{error, Result};
+
+/// Sections of the accounting file, in their required order.
+const SECTIONS: [&str; 5] = ["PREROUTING", "INPUT", "OUTPUT", "FORWARD", "POSTROUTING"];
+
+/// Chain names an accounting rule may not jump to.
+fn reserved_chain_name(name: &str) -> bool {
+    matches!(
+        name,
+        "accountfwd"
+            | "accountin"
+            | "accounting"
+            | "accountout"
+            | "accountpre"
+            | "accountpost"
+            | "accipsecin"
+            | "accipsecout"
+    )
+}
+
+/// The state of the file being read (`Accounting.pm`'s globals).
+struct AccountingState {
+    /// None before the first record; `Some(None)` for rules without sections.
+    section: Option<Option<usize>>,
+    default_chain: &'static str,
+    default_restriction: u32,
+    /// chain → chains it jumps to (`%accountingjumps`).
+    jumps: BTreeMap<String, BTreeMap<String, ()>>,
+}
+
+impl Compiler<'_> {
+    fn accounting_table(&self) -> TableId {
+        if self.config.accounting_table == "mangle" {
+            TableId::Mangle
+        } else {
+            TableId::Filter
+        }
+    }
+
+    /// `ensure_accounting_chain`.
+    fn ensure_accounting_chain(&mut self, name: &str, restriction: u32) -> Result<()> {
+        let table = self.accounting_table();
+        if let Some(chain) = self.chains.get_mut(table, name) {
+            if !chain.accounting {
+                return error(format!(
+                    "Non-accounting chain ({name}) used in an accounting rule"
+                ));
+            }
+            chain.restriction |= restriction;
+            return Ok(());
+        }
+        if name.len() > 29 {
+            return error(format!("Chain name ({name}) too long"));
+        }
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            || super::chains::is_builtin_target(name)
+        {
+            return error(format!("Invalid Chain name ({name})"));
+        }
+        let optimize = self.config.optimize_accounting;
+        let chain = self.chains.new_chain(table, name, None);
+        chain.accounting = true;
+        chain.referenced = true;
+        chain.restriction = restriction;
+        if !optimize {
+            chain.optflags |= DONT_OPTIMIZE | DONT_MOVE | DONT_DELETE;
+        }
+        Ok(())
+    }
+
+    /// `setup_accounting`.
+    pub(crate) fn setup_accounting(&mut self) -> Result<()> {
+        if !self.config.accounting {
+            return Ok(());
+        }
+        let records = model::read_config_records(self.model, self.env, "accounting");
+        let mut state = AccountingState {
+            section: None,
+            default_chain: "accounting",
+            default_restriction: restrict::NONE,
+            jumps: BTreeMap::new(),
+        };
+        let mut nonempty = false;
+        for record in &records {
+            self.place = Some((record.path.clone(), record.line));
+            self.accounting_section(&mut state, record)?;
+            nonempty |= self.process_accounting_rule(&mut state, record)?;
+        }
+        self.place = None;
+        if !nonempty {
+            return Ok(());
+        }
+        let table = self.accounting_table();
+        let sectioned = matches!(state.section, Some(Some(_)));
+        let jump = |compiler: &mut Self, from: &str, to: &str| {
+            if compiler.chains.exists(table, to) {
+                compiler
+                    .chains
+                    .insert_ijump(table, from, Jump::Jump, to, 0, vec![]);
+            }
+        };
+        if sectioned {
+            jump(self, "INPUT", "accountin");
+            if self.chains.exists(table, "accounting") {
+                for chain in ["INPUT", "FORWARD"] {
+                    jump(self, chain, "accounting");
+                }
+            }
+            jump(self, "FORWARD", "accountfwd");
+            jump(self, "OUTPUT", "accountout");
+            jump(self, "PREROUTING", "accountpre");
+            jump(self, "POSTROUTING", "accountpost");
+        } else if self.chains.exists(table, "accounting") {
+            for chain in ["INPUT", "FORWARD", "OUTPUT"] {
+                jump(self, chain, "accounting");
+            }
+        }
+        if !sectioned {
+            let mut unreferenced: Vec<String> = self
+                .chains
+                .chains(TableId::Filter)
+                .filter(|it| it.accounting && it.references.is_empty())
+                .map(|it| it.name.clone())
+                .collect();
+            unreferenced.sort();
+            for name in unreferenced {
+                self.warn(format!("Accounting chain {name} has no references"));
+            }
+        }
+        // Jump loops: chains whose jumps never bottom out.
+        let mut jumps = state.jumps;
+        loop {
+            let mut progress = false;
+            let names: Vec<String> = jumps.keys().cloned().collect();
+            for name in names {
+                let targets: Vec<String> = jumps[&name].keys().cloned().collect();
+                if targets.is_empty() {
+                    jumps.remove(&name);
+                    progress = true;
+                    continue;
+                }
+                for target in targets {
+                    if !jumps.contains_key(&target) {
+                        if let Some(it) = jumps.get_mut(&name) {
+                            it.remove(&target);
+                        }
+                        progress = true;
+                    }
+                }
+            }
+            if jumps.is_empty() || !progress {
+                break;
+            }
+        }
+        if !jumps.is_empty() {
+            // Perl lists the hash's keys in its own order.
+            let names = super::perl_hash::perl_order(jumps.into_keys().collect(), |it| it.as_str());
+            return error(format!(
+                "Jump loop involving the following chains: {}",
+                names.join(" ")
+            ));
+        }
+        Ok(())
+    }
+
+    /// `process_section` of the accounting file, for the section a record is in.
+    fn accounting_section(
+        &mut self,
+        state: &mut AccountingState,
+        record: &ConfigRecord,
+    ) -> Result<()> {
+        let Some(name) = &record.section else {
+            if matches!(state.section, Some(Some(_))) {
+                // A record after a section stays in it (the reader keeps the last one).
+                return Ok(());
+            }
+            state.section = Some(None);
+            return Ok(());
+        };
+        let Some(index) = SECTIONS.iter().position(|it| it == name) else {
+            return error(format!("Invalid SECTION ({name})"));
+        };
+        match state.section {
+            Some(None) => return error("SECTION not allowed after un-sectioned rules"),
+            Some(Some(current)) if current == index => return Ok(()),
+            Some(Some(current)) if index < current => {
+                return error(format!("Duplicate or out-of-order SECTION ({name})"));
+            }
+            _ => {}
+        }
+        state.section = Some(Some(index));
+        match *name {
+            _ if name == "INPUT" => {
+                state.default_chain = "accountin";
+                state.default_restriction = restrict::INPUT;
+            }
+            _ if name == "OUTPUT" => {
+                state.default_chain = "accountout";
+                state.default_restriction = restrict::OUTPUT;
+            }
+            _ if name == "FORWARD" => {
+                state.default_chain = "accountfwd";
+                state.default_restriction = restrict::NONE;
+            }
+            _ => {
+                if self.config.accounting_table != "mangle" {
+                    return error(format!(
+                        "The {name} SECTION is not allowed when ACCOUNTING_TABLE=filter"
+                    ));
+                }
+                return error(format!(
+                    "The {name} section of the accounting file is not supported by the preview yet"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `process_accounting_rule`: one record, once per protocol.
+    fn process_accounting_rule(
+        &mut self,
+        state: &mut AccountingState,
+        record: &ConfigRecord,
+    ) -> Result<bool> {
+        let column = |idx: usize| {
+            record
+                .columns
+                .get(idx)
+                .map_or("-", String::as_str)
+                .to_owned()
+        };
+        let action = column(0);
+        if action == "-" {
+            return error("ACTION must be specified");
+        }
+        let mut nonempty = false;
+        let raw = record
+            .raw_matches
+            .as_ref()
+            .map(|it| format!("{it} "))
+            .unwrap_or_default();
+        for proto in split_list(&column(4), "Protocol")? {
+            self.inline_matches = raw.clone();
+            nonempty |= self.process_accounting_rule1(
+                state,
+                &action,
+                &column(1),
+                &column(2),
+                &column(3),
+                proto,
+                &column(5),
+                &column(6),
+                &column(7),
+                &column(8),
+                &column(9),
+                &column(10),
+            )?;
+        }
+        Ok(nonempty)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn process_accounting_rule1(
+        &mut self,
+        state: &mut AccountingState,
+        action: &str,
+        chain: &str,
+        source: &str,
+        dest: &str,
+        proto: &str,
+        ports: &str,
+        sports: &str,
+        user: &str,
+        mark: &str,
+        ipsec: &str,
+        headers: &str,
+    ) -> Result<bool> {
+        let table = self.accounting_table();
+        let sectioned = matches!(state.section, Some(Some(_)));
+        let output_section = state.section == Some(Some(2));
+        let proto = if proto == "any" { "" } else { proto };
+        let ports = if ports == "any" || ports == "all" {
+            ""
+        } else {
+            ports
+        };
+        let sports = if sports == "any" || sports == "all" {
+            ""
+        } else {
+            sports
+        };
+        if user != "-" && !output_section {
+            return error("USER/GROUP may only be specified in the OUTPUT section");
+        }
+        let mut rule = m::do_proto(self.names(), self.caps(), proto, ports, sports)?;
+        rule.push_str(&m::do_user(self.caps(), user)?);
+        rule.push_str(&m::do_test(mark, self.config.tc_mask)?);
+        rule.push_str(&m::do_headers(headers)?);
+        let raw = std::mem::take(&mut self.inline_matches);
+        let mut prerule = String::new();
+        match raw.trim_start().strip_prefix('+') {
+            Some(rest) => prerule = rest.to_owned(),
+            None => rule.push_str(&raw),
+        }
+        let mut target = String::new();
+        let mut disposition = String::new();
+        let mut jump_chain = None;
+        let mut count_too = false;
+        if action != "COUNT" {
+            if action == "DONE" {
+                target = "RETURN".into();
+            } else if action.starts_with("ACCOUNT(") {
+                return error("ACCOUNT Rules require ACCOUNT Target in your kernel and iptables");
+            } else if action.starts_with("NFLOG") {
+                target = super::log::validate_level(action)?;
+            } else if action.starts_with("NFACCT(") {
+                return error(
+                    "The NFACCT action requires NFACCT Match in your kernel and iptables",
+                );
+            } else if action != "INLINE" {
+                let (name, command) = match action.split_once(':') {
+                    Some((name, command)) => (name, command),
+                    None => (action, ""),
+                };
+                match command {
+                    "" => {}
+                    "COUNT" => count_too = true,
+                    "JUMP" => {}
+                    _ => return error("Invalid Accounting rule"),
+                }
+                if reserved_chain_name(name) {
+                    return error(format!("Jumps to the {name} chain are not allowed"));
+                }
+                self.ensure_accounting_chain(name, state.default_restriction)?;
+                if !self.chains.chain(table, name).policy.is_empty() {
+                    return error(format!(
+                        "A non-accounting chain ({name}) may not appear in the accounting file"
+                    ));
+                }
+                disposition = name.to_owned();
+                target = name.to_owned();
+                jump_chain = Some(name.to_owned());
+            }
+        }
+        let mut restriction = state.default_restriction;
+        let source = if source == "any" || source == "all" {
+            super::addresses::ALLIP.to_owned()
+        } else {
+            if source.contains('~') && (output_section || !sectioned) {
+                return error("MAC addresses only allowed in the INPUT and FORWARD sections");
+            }
+            source.to_owned()
+        };
+        let chain = if chain.is_empty() || chain == "-" {
+            state.default_chain.to_owned()
+        } else {
+            chain.to_owned()
+        };
+        let dest = if dest == "any" || dest == "all" {
+            super::addresses::ALLIP.to_owned()
+        } else {
+            dest.to_owned()
+        };
+        if ipsec != "-" {
+            return error(
+                "The IPSEC column of the accounting file is not supported by the preview yet",
+            );
+        }
+        if !self.chains.exists(table, &chain) {
+            if reserved_chain_name(&chain) {
+                if sectioned && chain != state.default_chain {
+                    let section = state.section.flatten().map_or("", |it| SECTIONS[it]);
+                    return error(format!(
+                        "May not use chain {chain} in the {section} section"
+                    ));
+                }
+            } else if sectioned {
+                return error(format!("Unknown accounting chain ({chain})"));
+            }
+            self.ensure_accounting_chain(&chain, restriction)?;
+            if !sectioned && !reserved_chain_name(&chain) {
+                self.warn(format!(
+                    "Adding rule to unreferenced accounting chain {chain}"
+                ));
+            }
+        } else if !self.chains.chain(table, &chain).accounting {
+            return error(format!("{chain} is not an accounting chain"));
+        }
+        if target == "RETURN" {
+            self.chains.set_optflags(table, &chain, DONT_OPTIMIZE);
+        }
+        if let Some(jump) = &jump_chain {
+            if sectioned {
+                restriction |= self.chains.chain(table, jump).restriction;
+            }
+            state
+                .jumps
+                .entry(jump.clone())
+                .or_default()
+                .insert(chain.clone(), ());
+        }
+        self.expand_rule(
+            table,
+            &chain,
+            restriction,
+            &prerule,
+            &rule,
+            &source,
+            &dest,
+            &target,
+            "",
+            &disposition,
+            "",
+            false,
+            "",
+        )?;
+        if count_too {
+            if let Some(jump) = &jump_chain {
+                self.expand_rule(
+                    table,
+                    jump,
+                    restriction,
+                    &prerule,
+                    &rule,
+                    &source,
+                    &dest,
+                    "",
+                    "",
+                    "",
+                    "",
+                    false,
+                    "",
+                )?;
+            }
+        }
+        Ok(true)
+    }
+}
