@@ -8,5 +8,6 @@ pub mod cli;
 pub mod compile;
 pub mod disk;
 pub mod format_config;
+pub mod ide;
 pub mod manpages;
 pub mod model;

@@ -32,8 +32,8 @@ use shorewall_syntax::{Family, FileKind, TextRange, TextSize};
 pub use self::{
     capabilities::Capabilities,
     catalog::{
-        builtin_target, flags as target_flags, is_builtin_path, ActionDef, Catalog, MacroDef,
-        TargetKind, BUILTIN_TARGETS,
+        builtin_library_file, builtin_target, flags as target_flags, is_builtin_path, ActionDef,
+        Catalog, MacroDef, TargetKind, BUILTIN_TARGETS,
     },
     diagnostic::{Diagnostic, Fix, Severity, Site, CODES},
     expand::{Value, UNKNOWN},
@@ -388,7 +388,7 @@ impl<'e> Ctx<'e> {
 }
 
 /// The code of a syntax error, by its message.
-fn syntax_code(message: &str) -> &'static str {
+pub fn syntax_code(message: &str) -> &'static str {
     if message.starts_with("too many columns") {
         "too-many-columns"
     } else if message.starts_with("quotes") || message.starts_with("non-ASCII") {

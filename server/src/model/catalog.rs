@@ -288,6 +288,18 @@ fn search(ctx: &mut Ctx<'_>, name: &str, kind: FileKind) -> Option<FileId> {
     None
 }
 
+/// A file of the built-in copy of Shorewall 5.2.8's library (`macro.SSH`, `action.Drop`), as
+/// the model finds it for `family` when the machine has no library: its path and its text.
+pub fn builtin_library_file(name: &str, family: Family) -> Option<(PathBuf, &'static str)> {
+    let dirs: &[&str] = match family {
+        Family::Ipv6 => &["shorewall6", "shorewall"],
+        Family::Ipv4 => &["shorewall"],
+    };
+    dirs.iter().find_map(|dir| {
+        builtin_text(dir, name).map(|text| (PathBuf::from(BUILTIN_ROOT).join(dir).join(name), text))
+    })
+}
+
 /// Whether a path is one of the built-in library files.
 pub fn is_builtin_path(path: &Path) -> bool {
     path.starts_with(BUILTIN_ROOT)

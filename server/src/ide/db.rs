@@ -1,0 +1,266 @@
+//! The inputs of the analysis and what is computed from them, cached.
+//!
+//! Inputs: the open documents (text and version) laid over a base file system, and a revision
+//! number per configuration directory that moves whenever something in the directory changes.
+//! Computed: parses (kept per path and reused while the text is the same) and one [`Model`] per
+//! directory and revision, built on first use by whichever snapshot asks first; concurrent
+//! askers of the same revision wait for that one build.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex, OnceLock},
+};
+
+use shorewall_syntax::{parse, Family, FileKind, FileType, Parse};
+
+use crate::model::{self, Environment, Model, NameTables, ParseCache, ReadError, Vfs};
+
+/// What the analysis reads besides the open documents: the file system under them and the
+/// machine's Shorewall library and name tables.
+pub struct HostConfig {
+    pub vfs: Arc<dyn Vfs + Send + Sync>,
+    /// Shorewall's library directories for IPv4 and IPv6 (empty: the built-in copy).
+    pub library_dirs_v4: Vec<PathBuf>,
+    pub library_dirs_v6: Vec<PathBuf>,
+    pub names: Arc<NameTables>,
+}
+
+impl HostConfig {
+    /// A configuration with the built-in library and name tables over `vfs`.
+    pub fn builtin(vfs: Arc<dyn Vfs + Send + Sync>) -> HostConfig {
+        HostConfig {
+            vfs,
+            library_dirs_v4: Vec::new(),
+            library_dirs_v6: Vec::new(),
+            names: Arc::new(NameTables::builtin()),
+        }
+    }
+
+    fn library_dirs(&self, family: Family) -> Vec<PathBuf> {
+        match family {
+            Family::Ipv4 => self.library_dirs_v4.clone(),
+            Family::Ipv6 => self.library_dirs_v6.clone(),
+        }
+    }
+}
+
+/// An open document.
+#[derive(Debug, Clone)]
+pub(crate) struct Document {
+    pub(crate) text: Arc<str>,
+    pub(crate) version: i32,
+}
+
+/// The state shared by the host and its snapshots: caches only, never inputs.
+#[derive(Default)]
+pub(crate) struct Caches {
+    parses: ParseStore,
+    models: Mutex<HashMap<PathBuf, ModelSlot>>,
+}
+
+/// The model of one directory: the cell for the current revision, and the last model built
+/// (of any revision) for features that can live with one that is a keystroke old.
+struct ModelSlot {
+    revision: u64,
+    cell: Arc<OnceLock<Arc<Model>>>,
+    last_built: Option<Arc<Model>>,
+}
+
+/// Parses by path, reused while the text is unchanged.
+#[derive(Default)]
+pub(crate) struct ParseStore {
+    map: Mutex<HashMap<PathBuf, (Arc<str>, Parse)>>,
+}
+
+impl ParseCache for ParseStore {
+    fn get(&self, path: &Path, text: &Arc<str>) -> Option<Parse> {
+        let map = self.map.lock().ok()?;
+        let (cached_text, parse) = map.get(path)?;
+        (Arc::ptr_eq(cached_text, text) || **cached_text == **text).then(|| parse.clone())
+    }
+
+    fn put(&self, path: &Path, text: &Arc<str>, parse: &Parse) {
+        if let Ok(mut map) = self.map.lock() {
+            map.insert(path.to_path_buf(), (text.clone(), parse.clone()));
+        }
+    }
+}
+
+/// The inputs, owned by the host and copied (cheaply) into each snapshot.
+#[derive(Clone)]
+pub(crate) struct Inputs {
+    pub(crate) config: Arc<HostConfig>,
+    pub(crate) documents: Arc<HashMap<PathBuf, Document>>,
+    /// The revision of each directory that has changed since start (absent: 0).
+    pub(crate) revisions: Arc<HashMap<PathBuf, u64>>,
+    pub(crate) caches: Arc<Caches>,
+}
+
+impl Inputs {
+    pub(crate) fn new(config: HostConfig) -> Inputs {
+        Inputs {
+            config: Arc::new(config),
+            documents: Arc::default(),
+            revisions: Arc::default(),
+            caches: Arc::default(),
+        }
+    }
+
+    pub(crate) fn revision(&self, dir: &Path) -> u64 {
+        self.revisions.get(dir).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn bump(&mut self, dir: &Path, revision: u64) {
+        Arc::make_mut(&mut self.revisions).insert(dir.to_path_buf(), revision);
+    }
+
+    /// The text of a file: the open document's, else the base file system's.
+    pub(crate) fn text(&self, path: &Path) -> Option<Arc<str>> {
+        match self.documents.get(path) {
+            Some(document) => Some(document.text.clone()),
+            None => self.config.vfs.read(path).ok(),
+        }
+    }
+
+    /// The type of a file: its kind from its name, its family from its directory as the model
+    /// decides it.
+    pub(crate) fn file_type(&self, path: &Path) -> FileType {
+        let name = path.file_name().and_then(|it| it.to_str()).unwrap_or("");
+        let dir = dir_of(path);
+        FileType::new(
+            FileKind::from_file_name(name),
+            model::family_of(dir, &self.vfs()),
+        )
+    }
+
+    /// The parse of a file's current text, from the cache when the text is unchanged.
+    pub(crate) fn parse(&self, path: &Path) -> Option<Parse> {
+        let text = self.text(path)?;
+        let file_type = self.file_type(path);
+        let store = &self.caches.parses;
+        if let Some(parse) = store.get(path, &text) {
+            if parse.file_type() == file_type {
+                return Some(parse);
+            }
+        }
+        let res = parse(&text, file_type);
+        store.put(path, &text, &res);
+        Some(res)
+    }
+
+    pub(crate) fn vfs(&self) -> OverlayVfs<'_> {
+        OverlayVfs {
+            documents: &self.documents,
+            base: &*self.config.vfs,
+        }
+    }
+
+    /// The model of `dir` at this snapshot's revision, built if nobody has built it yet.
+    pub(crate) fn model(&self, dir: &Path) -> Arc<Model> {
+        let revision = self.revision(dir);
+        let cell = {
+            let mut models = match self.caches.models.lock() {
+                Ok(it) => it,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let slot = models
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| ModelSlot {
+                    revision,
+                    cell: Arc::default(),
+                    last_built: None,
+                });
+            if slot.revision < revision {
+                if let Some(done) = slot.cell.get() {
+                    slot.last_built = Some(done.clone());
+                }
+                slot.revision = revision;
+                slot.cell = Arc::default();
+            }
+            if slot.revision == revision {
+                slot.cell.clone()
+            } else {
+                // An older snapshot than the cache: build privately, do not disturb the slot.
+                Arc::default()
+            }
+        };
+        cell.get_or_init(|| Arc::new(self.build_model(dir))).clone()
+    }
+
+    /// The model of `dir` at this revision if it is built, else the last one built for the
+    /// directory, else a fresh build: for completion and hover, which need the directory's
+    /// names but not the latest keystroke's diagnostics.
+    pub(crate) fn recent_model(&self, dir: &Path) -> Arc<Model> {
+        let revision = self.revision(dir);
+        if let Ok(models) = self.caches.models.lock() {
+            if let Some(slot) = models.get(dir) {
+                if let Some(model) = slot.cell.get() {
+                    if slot.revision == revision {
+                        return model.clone();
+                    }
+                }
+                if let Some(model) = slot.cell.get().or(slot.last_built.as_ref()) {
+                    return model.clone();
+                }
+            }
+        }
+        self.model(dir)
+    }
+
+    fn build_model(&self, dir: &Path) -> Model {
+        let vfs = self.vfs();
+        let family = model::family_of(dir, &vfs);
+        let env = Environment {
+            vfs: &vfs,
+            library_dirs: self.config.library_dirs(family),
+            names: self.config.names.clone(),
+            parse_cache: Some(&self.caches.parses),
+        };
+        model::build(dir, &env)
+    }
+}
+
+/// The directory a file belongs to (its parent; `.` for a bare name).
+pub(crate) fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// The open documents laid over the base file system: an open document wins over the file on
+/// disk, and a new, unsaved one is listed in its directory.
+pub(crate) struct OverlayVfs<'a> {
+    documents: &'a HashMap<PathBuf, Document>,
+    base: &'a dyn Vfs,
+}
+
+impl Vfs for OverlayVfs<'_> {
+    fn read(&self, path: &Path) -> Result<Arc<str>, ReadError> {
+        match self.documents.get(path) {
+            Some(document) => Ok(document.text.clone()),
+            None => self.base.read(path),
+        }
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.documents.contains_key(path) || self.base.exists(path)
+    }
+
+    fn list_dir(&self, dir: &Path) -> Vec<String> {
+        let mut res = self.base.list_dir(dir);
+        for path in self.documents.keys() {
+            if path.parent() != Some(dir) {
+                continue;
+            }
+            if let Some(name) = path.file_name().and_then(|it| it.to_str()) {
+                if !res.iter().any(|it| it == name) {
+                    res.push(name.to_owned());
+                }
+            }
+        }
+        res.sort();
+        res
+    }
+}

@@ -1,0 +1,167 @@
+//! Diagnostics of a file: the model's, which are `shorewall-ls check`'s (same codes, same
+//! messages, same order), with places in other files named by path.
+//!
+//! A file the model does not read (a `rules.bak`, a macro nothing uses) still gets its syntax
+//! errors, under the codes the model gives them.
+
+use std::path::Path;
+
+use shorewall_syntax::TextRange;
+
+use crate::{
+    ide::{db::Inputs, FileRange},
+    model::{self, Model, Severity},
+};
+
+/// A problem in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub range: TextRange,
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    /// Other places that explain this one.
+    pub related: Vec<(FileRange, String)>,
+}
+
+pub(crate) fn diagnostics(db: &Inputs, path: &Path) -> Vec<Diagnostic> {
+    let model = db.model(super::db::dir_of(path));
+    match model.files.id_of(path) {
+        Some(file) => model
+            .diagnostics_for(file)
+            .into_iter()
+            .map(|it| from_model(&model, it))
+            .collect(),
+        None => syntax_only(db, path),
+    }
+}
+
+fn from_model(model: &Model, diagnostic: &model::Diagnostic) -> Diagnostic {
+    let related = diagnostic
+        .related
+        .iter()
+        .filter_map(|(site, message)| {
+            let file = model.file(site.file)?;
+            Some((
+                FileRange {
+                    path: file.path.clone(),
+                    range: site.range,
+                },
+                message.clone(),
+            ))
+        })
+        .collect();
+    Diagnostic {
+        range: diagnostic.site.range,
+        severity: diagnostic.severity,
+        code: diagnostic.code,
+        message: diagnostic.message.clone(),
+        related,
+    }
+}
+
+fn syntax_only(db: &Inputs, path: &Path) -> Vec<Diagnostic> {
+    let Some(parse) = db.parse(path) else {
+        return Vec::new();
+    };
+    parse
+        .errors()
+        .iter()
+        .map(|error| Diagnostic {
+            range: error.range,
+            severity: Severity::Error,
+            code: model::syntax_code(&error.message),
+            message: error.message.clone(),
+            related: Vec::new(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{expect, Expect};
+
+    use crate::ide::fixture::Fixture;
+
+    #[track_caller]
+    fn check(fixture: &str, expect: Expect) {
+        let fixture = Fixture::parse(fixture);
+        let analysis = fixture.analysis();
+        let path = fixture.cursor_file();
+        let text = fixture.text(&path);
+        let mut res = String::new();
+        for it in analysis.diagnostics(&path) {
+            let shown = text
+                .get(usize::from(it.range.start())..usize::from(it.range.end()))
+                .unwrap_or("");
+            res.push_str(&format!(
+                "{:?} {:?} {} {}: {}\n",
+                it.range,
+                shown,
+                it.severity.as_str(),
+                it.code,
+                it.message
+            ));
+            for (place, message) in &it.related {
+                res.push_str(&format!(
+                    "  related {}:{:?}: {message}\n",
+                    fixture.relative(&place.path),
+                    place.range
+                ));
+            }
+        }
+        expect.assert_eq(&res);
+    }
+
+    #[test]
+    fn model_diagnostics_of_the_rules_file() {
+        check(
+            r#"
+#- zones
+fw firewall
+net ipv6
+#- rules
+ACCEPT net nte tcp 22
+ACC net $FW
+"#,
+            expect![[r#"
+                11..14 "nte" error unknown-zone: Unknown destination zone (nte); did you mean 'net'?
+                22..25 "ACC" error unknown-action: Unknown ACTION (ACC)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn related_places_in_macro_files() {
+        check(
+            r#"
+#- zones
+fw firewall
+net ipv6
+#- macro.Mine
+PARAM - - tcp 99999
+#- rules
+Mine(ACCEPT) net $FW
+"#,
+            expect![[r#"
+                0..12 "Mine(ACCEPT)" error invalid-port: Invalid/Unknown 6 port/service (99999) (in macro Mine, /etc/shorewall6/macro.Mine line 1)
+                  related macro.Mine:0..19: in macro Mine
+            "#]],
+        );
+    }
+
+    #[test]
+    fn files_the_model_does_not_read_get_syntax_errors() {
+        check(
+            r#"
+#- zones
+fw firewall
+#- rules.bak
+SSH(ACCEPT net $FW
+"#,
+            expect![[r#"
+                3..4 "(" error syntax-error: mismatched parentheses: '(' is not closed
+            "#]],
+        );
+    }
+}

@@ -1,0 +1,329 @@
+//! Hover tests: the range (as `[...]` in its line) and the Markdown.
+
+use expect_test::{expect, Expect};
+
+use crate::ide::fixture::Fixture;
+
+const DIR: &str = r#"
+#- zones
+fw firewall
+net ipv6
+loc ipv6 mss=1400
+#- interfaces
+?FORMAT 2
+net eth0 dhcp,tcpflags
+loc eth1 physical=enp3s0
+#- hosts
+loc eth0:[2001:db8:1::]/48
+#- params
+ADMIN=2001:db8::1
+NET_IF=$(ip route | head -1)
+#- shorewall6.conf
+LOG_LEVEL=info
+#- actions
+Mine	inline	# my own action
+#- macro.Local
+#
+# Shorewall -- macro.Local
+#
+# Local services.
+#
+####
+PARAM	-	-	tcp	8080
+PARAM	-	-	udp	domain
+"#;
+
+#[track_caller]
+fn check(fixture: &str, expect: Expect) {
+    let fixture = Fixture::parse(fixture);
+    let analysis = fixture.analysis();
+    let position = fixture.position();
+    let res = match analysis.hover(&position) {
+        Some(hover) => format!(
+            "{}\n---\n{}\n",
+            fixture.show_range(&position.path, hover.range),
+            hover.markdown
+        ),
+        None => "no hover\n".to_owned(),
+    };
+    expect.assert_eq(&res);
+}
+
+/// The first lines of a hover, for the long manpage texts.
+#[track_caller]
+fn check_start(fixture: &str, expect: Expect) {
+    let fixture = Fixture::parse(fixture);
+    let analysis = fixture.analysis();
+    let position = fixture.position();
+    let res = match analysis.hover(&position) {
+        Some(hover) => {
+            let first: Vec<&str> = hover.markdown.lines().take(3).collect();
+            format!(
+                "{}\n---\n{}\n",
+                fixture.show_range(&position.path, hover.range),
+                first.join("\n")
+            )
+        }
+        None => "no hover\n".to_owned(),
+    };
+    expect.assert_eq(&res);
+}
+
+fn rules(line: &str) -> String {
+    format!("{DIR}#- rules\n{line}")
+}
+
+#[test]
+fn zone() {
+    check(
+        &rules("ACCEPT lo$0c net"),
+        expect![[r#"
+        ACCEPT [loc] net
+        ---
+        **zone loc** (`ipv6`)
+
+        Options: `mss=1400`
+
+        Interfaces: `eth1`
+
+        Hosts: `eth0:2001:db8:1::/48`
+
+        Defined in `zones` line 3
+    "#]],
+    );
+    check(
+        &rules("ACCEPT all$0+ net"),
+        expect![[r#"
+        ACCEPT [all]+ net
+        ---
+        **all+**: every zone; with `+`, traffic from a zone to itself is included.
+    "#]],
+    );
+}
+
+#[test]
+fn params_and_settings() {
+    check(
+        &rules("ACCEPT net:$AD$0MIN $FW"),
+        expect![[r#"
+        ACCEPT net:$[ADMIN] $FW
+        ---
+        **$ADMIN** = `2001:db8::1`
+
+        Set in `params` line 1
+    "#]],
+    );
+    check(
+        &rules("ACCEPT net:${NET_IF$0}:[::1] $FW"),
+        expect![[r#"
+        ACCEPT net:${[NET_IF]}:[::1] $FW
+        ---
+        **$NET_IF** is set by shell code that shorewall-ls does not run
+
+        Set in `params` line 2
+    "#]],
+    );
+    check(
+        &rules("ACCEPT net $F$0W"),
+        expect![[r#"
+        ACCEPT net $[FW]
+        ---
+        **$FW** = `fw`: the firewall zone
+    "#]],
+    );
+    check_start(
+        &rules("LOG:$LOG_$0LEVEL net $FW"),
+        expect![[r#"
+        LOG:$[LOG_LEVEL] net $FW
+        ---
+        **LOG_LEVEL** = `info`
+
+        ---
+    "#]],
+    );
+}
+
+#[test]
+fn interface() {
+    check(
+        &rules("ACCEPT loc:eth$01 $FW"),
+        expect![[r#"
+        ACCEPT loc:[eth1] $FW
+        ---
+        **interface eth1** of zone `loc`
+
+        Physical name: `enp3s0`
+
+        Options: `physical=enp3s0`
+
+        Defined in `interfaces` line 3
+    "#]],
+    );
+}
+
+#[test]
+fn macros_and_actions() {
+    check(
+        &rules("Loc$0al(ACCEPT) net $FW"),
+        expect![[r#"
+        [Local](ACCEPT) net $FW
+        ---
+        **macro Local**
+
+        Local services.
+
+        Expands to:
+
+        ```
+        PARAM	-	-	tcp	8080
+        PARAM	-	-	udp	domain
+        ```
+
+        Defined in `/etc/shorewall6/macro.Local`
+    "#]],
+    );
+    check(
+        &rules("Mi$0ne net $FW"),
+        expect![[r#"
+        [Mine] net $FW
+        ---
+        **action Mine**
+
+        my own action
+
+        Options: `inline`
+
+        Declared in `actions` line 1
+    "#]],
+    );
+    check_start(
+        &rules("SS$0H(ACCEPT) net $FW"),
+        expect![[r#"
+        [SSH](ACCEPT) net $FW
+        ---
+        **macro SSH**
+
+        This macro handles secure shell (SSH) traffic.
+    "#]],
+    );
+}
+
+#[test]
+fn builtin_actions_and_log_levels() {
+    check_start(
+        &rules("ACCEPT$0! net $FW"),
+        expect![[r#"
+        [ACCEPT!] net $FW
+        ---
+        `ACCEPT!`
+
+        like ACCEPT but exempts the rule from being suppressed by OPTIMIZE=1 in shorewall.conf(5).
+    "#]],
+    );
+    check_start(
+        &rules("ACCEPT:in$0fo net $FW"),
+        expect![[r#"
+        ACCEPT:[info] net $FW
+        ---
+        6 - **info** (Informational)
+
+        For most Shorewall logging, a level of 6 (info) is appropriate. Shorewall log messages are generated by Netfilter and are logged using the *kern* facility and the level that you specify. If you are unsure of the level to choose, 6 (info) is a safe bet. You may specify levels by name or by number.
+    "#]],
+    );
+}
+
+#[test]
+fn services_and_protocols() {
+    check(
+        &rules("ACCEPT net $FW tcp ss$0h"),
+        expect![[r#"
+        ACCEPT net $FW tcp [ssh]
+        ---
+        **ssh**: port 22/tcp (from netbase 6.4 (built in))
+    "#]],
+    );
+    check(
+        &rules("ACCEPT net $FW - dom$0ain"),
+        expect![[r#"
+        ACCEPT net $FW - [domain]
+        ---
+        **domain**: port 53/tcp, 53/udp (from netbase 6.4 (built in))
+    "#]],
+    );
+    check(
+        &rules("ACCEPT net $FW ipv6-ic$0mp"),
+        expect![[r#"
+        ACCEPT net $FW [ipv6-icmp]
+        ---
+        **ipv6-icmp**: protocol number 58
+    "#]],
+    );
+}
+
+#[test]
+fn sections_and_columns() {
+    check_start(
+        &rules("?SECTION N$0EW"),
+        expect![[r#"
+        ?SECTION [NEW]
+        ---
+        `NEW`
+
+        Packets in the NEW state are processed by rules in this section. If the INVALID and/or UNTRACKED sections are empty or not included, then the packets in the corresponding state(s) are also processed in this section.
+    "#]],
+    );
+    check_start(
+        &rules("ACCEPT net $FW tcp 22 - - 4/m$0in"),
+        expect![[r#"
+        ACCEPT net $FW tcp 22 - - [4/min]
+        ---
+        `RATE - limit`
+
+        where *limit* is one of:
+    "#]],
+    );
+}
+
+#[test]
+fn other_files() {
+    check_start(
+        &format!("{DIR}#- policy\nnet all DR$0OP"),
+        expect![[r#"
+        net all [DROP]
+        ---
+        `DROP`
+
+        Ignore the connection request.
+    "#]],
+    );
+    check_start(
+        "#- zones\nfw firewall\nnet ip$0v6",
+        expect![[r#"
+        net [ipv6]
+        ---
+        `ip`
+
+        This is the standard Shorewall zone type and is the default if you leave this column empty or if you enter "-" in the column. Communication with some zone hosts may be encrypted. Encrypted hosts are designated using the 'ipsec' option in shorewall-hosts(5). For clarity, this zone type may be specified as `ipv4` in IPv4 configurations and `ipv6` in IPv6 configurations.
+    "#]],
+    );
+    check_start(
+        "#- interfaces\nnet eth0 - dh$0cp",
+        expect![[r#"
+        net eth0 - [dhcp]
+        ---
+        `dhcp`
+
+        Specify this option when any of the following are true:
+    "#]],
+    );
+    check_start(
+        "#- shorewall6.conf\nFASTACC$0EPT=Yes",
+        expect![[r#"
+        [FASTACCEPT]=Yes
+        ---
+        **FASTACCEPT** = `Yes`
+
+        ---
+    "#]],
+    );
+}
