@@ -38,6 +38,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> ExitCod
         "syntax" => syntax::run(rest, out, err),
         "check" => check::run(rest, out, err),
         "compile" => compile::run(rest, out, err),
+        "lsp" => lsp(rest, err),
         "-h" | "--help" | "help" => {
             let _ = write!(out, "{USAGE}");
             0
@@ -47,6 +48,19 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> ExitCod
             2
         }
     }
+}
+
+/// `lsp [--stdio]`: the language server on stdin/stdout (stdio is the only transport, so the
+/// flag editors pass is accepted and changes nothing).
+fn lsp(args: &[String], err: &mut dyn Write) -> ExitCode {
+    if let Some(other) = args.iter().find(|it| it.as_str() != "--stdio") {
+        let _ = writeln!(
+            err,
+            "shorewall-ls lsp: unknown argument '{other}'\nusage: shorewall-ls lsp [--stdio]"
+        );
+        return 2;
+    }
+    crate::lsp::run_stdio()
 }
 
 /// The largest configuration file we read: Shorewall files are small, and anything bigger is a

@@ -9,5 +9,6 @@ pub mod compile;
 pub mod disk;
 pub mod format_config;
 pub mod ide;
+pub mod lsp;
 pub mod manpages;
 pub mod model;

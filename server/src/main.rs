@@ -2,8 +2,7 @@
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let code = shorewall_ls::cli::run(&args, &mut stdout.lock(), &mut stderr.lock());
+    // Not locked for the whole run: the language server writes to stdout from its own threads.
+    let code = shorewall_ls::cli::run(&args, &mut std::io::stdout(), &mut std::io::stderr());
     std::process::exit(code);
 }

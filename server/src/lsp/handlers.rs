@@ -1,0 +1,386 @@
+//! One function per request: convert the parameters, ask the snapshot, convert the answer.
+//! Each runs in a blocking thread ([`State::run`]); a document the server does not have, or a
+//! position outside it, gives an empty answer rather than an error.
+
+use std::{path::PathBuf, sync::Arc};
+
+use serde_json::Value;
+use shorewall_syntax::LineIndex;
+use tower_lsp::{jsonrpc::Result, lsp_types as lsp};
+
+use crate::{
+    ide::{db::dir_of, FilePosition, FileRange},
+    lsp::{
+        ext, from_proto,
+        state::{invalid_params, Snapshot, State},
+        to_proto,
+    },
+};
+
+/// A document position as the `ide` layer takes it, with the document's line index.
+fn position(
+    snapshot: &Snapshot,
+    document: &lsp::TextDocumentPositionParams,
+) -> Option<(FilePosition, Arc<LineIndex>)> {
+    let (path, index) = snapshot.document(&document.text_document.uri)?;
+    let text = snapshot.analysis.file_text(&path)?;
+    let offset = from_proto::offset(&index, &text, document.position, snapshot.encoding);
+    Some((FilePosition { path, offset }, index))
+}
+
+fn file_range(
+    snapshot: &Snapshot,
+    url: &lsp::Url,
+    range: lsp::Range,
+) -> Option<(FileRange, Arc<LineIndex>)> {
+    let (path, index) = snapshot.document(url)?;
+    let text = snapshot.analysis.file_text(&path)?;
+    let range = from_proto::range(&index, &text, range, snapshot.encoding);
+    Some((FileRange { path, range }, index))
+}
+
+pub(crate) async fn completion(
+    state: &State,
+    params: lsp::CompletionParams,
+) -> Result<Option<lsp::CompletionResponse>> {
+    state
+        .run("completion", move |snapshot| {
+            let Some((position, index)) = position(&snapshot, &params.text_document_position)
+            else {
+                return Ok(None);
+            };
+            let dir = dir_of(&position.path).to_path_buf();
+            let items: Vec<lsp::CompletionItem> = snapshot
+                .analysis
+                .completion(&position)
+                .into_iter()
+                .map(|it| to_proto::completion_item(&index, it, &dir, snapshot.encoding))
+                .collect();
+            Ok(Some(lsp::CompletionResponse::Array(items)))
+        })
+        .await
+}
+
+pub(crate) async fn completion_resolve(
+    state: &State,
+    mut item: lsp::CompletionItem,
+) -> Result<lsp::CompletionItem> {
+    state
+        .run("completionItem/resolve", move |snapshot| {
+            let data = item.data.as_ref();
+            let name = data.and_then(|it| it.get("macro")).and_then(Value::as_str);
+            let dir = data.and_then(|it| it.get("dir")).and_then(Value::as_str);
+            if let (Some(name), Some(dir), None) = (name, dir, &item.documentation) {
+                let documentation = snapshot
+                    .analysis
+                    .macro_documentation(&PathBuf::from(dir), name);
+                item.documentation = documentation.map(to_proto::markdown);
+            }
+            Ok(item)
+        })
+        .await
+}
+
+pub(crate) async fn hover(state: &State, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+    state
+        .run("hover", move |snapshot| {
+            let Some((position, index)) =
+                position(&snapshot, &params.text_document_position_params)
+            else {
+                return Ok(None);
+            };
+            let hover = snapshot.analysis.hover(&position).map(|it| lsp::Hover {
+                contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                    kind: lsp::MarkupKind::Markdown,
+                    value: it.markdown,
+                }),
+                range: Some(to_proto::range(&index, it.range, snapshot.encoding)),
+            });
+            Ok(hover)
+        })
+        .await
+}
+
+pub(crate) async fn goto_definition(
+    state: &State,
+    params: lsp::GotoDefinitionParams,
+) -> Result<Option<lsp::GotoDefinitionResponse>> {
+    state
+        .run("definition", move |snapshot| {
+            let Some((position, _)) = position(&snapshot, &params.text_document_position_params)
+            else {
+                return Ok(None);
+            };
+            let targets: Vec<lsp::Location> = snapshot
+                .analysis
+                .goto_definition(&position)
+                .into_iter()
+                .filter_map(|it| to_proto::location(&snapshot, &it.path, it.focus_range))
+                .collect();
+            Ok((!targets.is_empty()).then_some(lsp::GotoDefinitionResponse::Array(targets)))
+        })
+        .await
+}
+
+pub(crate) async fn references(
+    state: &State,
+    params: lsp::ReferenceParams,
+) -> Result<Option<Vec<lsp::Location>>> {
+    state
+        .run("references", move |snapshot| {
+            let Some((position, _)) = position(&snapshot, &params.text_document_position) else {
+                return Ok(None);
+            };
+            let Some(search) = snapshot.analysis.references(&position) else {
+                return Ok(None);
+            };
+            let declarations = search
+                .declarations
+                .iter()
+                .filter(|_| params.context.include_declaration);
+            let res = declarations
+                .chain(search.references.iter())
+                .filter_map(|it| to_proto::location(&snapshot, &it.path, it.range))
+                .collect();
+            Ok(Some(res))
+        })
+        .await
+}
+
+pub(crate) async fn document_highlight(
+    state: &State,
+    params: lsp::DocumentHighlightParams,
+) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
+    state
+        .run("documentHighlight", move |snapshot| {
+            let Some((position, index)) =
+                position(&snapshot, &params.text_document_position_params)
+            else {
+                return Ok(None);
+            };
+            let res = snapshot
+                .analysis
+                .document_highlight(&position)
+                .into_iter()
+                .map(|it| to_proto::document_highlight(&index, it, snapshot.encoding))
+                .collect();
+            Ok(Some(res))
+        })
+        .await
+}
+
+pub(crate) async fn document_symbol(
+    state: &State,
+    params: lsp::DocumentSymbolParams,
+) -> Result<Option<lsp::DocumentSymbolResponse>> {
+    state
+        .run("documentSymbol", move |snapshot| {
+            let Some((path, index)) = snapshot.document(&params.text_document.uri) else {
+                return Ok(None);
+            };
+            let symbols = snapshot
+                .analysis
+                .document_symbols(&path)
+                .into_iter()
+                .map(|it| to_proto::document_symbol(&index, it, snapshot.encoding))
+                .collect();
+            Ok(Some(lsp::DocumentSymbolResponse::Nested(symbols)))
+        })
+        .await
+}
+
+pub(crate) async fn folding_range(
+    state: &State,
+    params: lsp::FoldingRangeParams,
+) -> Result<Option<Vec<lsp::FoldingRange>>> {
+    state
+        .run("foldingRange", move |snapshot| {
+            let Some((path, index)) = snapshot.document(&params.text_document.uri) else {
+                return Ok(None);
+            };
+            let folds = snapshot
+                .analysis
+                .folding_ranges(&path)
+                .into_iter()
+                .filter_map(|it| to_proto::folding_range(&index, it))
+                .collect();
+            Ok(Some(folds))
+        })
+        .await
+}
+
+pub(crate) async fn semantic_tokens_full(
+    state: &State,
+    params: lsp::SemanticTokensParams,
+) -> Result<Option<lsp::SemanticTokensResult>> {
+    semantic_tokens(state, params.text_document.uri, None)
+        .await
+        .map(|it| it.map(lsp::SemanticTokensResult::Tokens))
+}
+
+pub(crate) async fn semantic_tokens_range(
+    state: &State,
+    params: lsp::SemanticTokensRangeParams,
+) -> Result<Option<lsp::SemanticTokensRangeResult>> {
+    semantic_tokens(state, params.text_document.uri, Some(params.range))
+        .await
+        .map(|it| it.map(lsp::SemanticTokensRangeResult::Tokens))
+}
+
+async fn semantic_tokens(
+    state: &State,
+    url: lsp::Url,
+    range: Option<lsp::Range>,
+) -> Result<Option<lsp::SemanticTokens>> {
+    state
+        .run("semanticTokens", move |snapshot| {
+            let Some((path, index)) = snapshot.document(&url) else {
+                return Ok(None);
+            };
+            let mut ranges = snapshot.analysis.highlight(&path);
+            if let (Some(range), Some(text)) = (range, snapshot.analysis.file_text(&path)) {
+                let wanted = from_proto::range(&index, &text, range, snapshot.encoding);
+                ranges.retain(|it| it.range.intersect(wanted).is_some());
+            }
+            Ok(Some(lsp::SemanticTokens {
+                result_id: None,
+                data: to_proto::semantic_tokens(&index, ranges, snapshot.encoding),
+            }))
+        })
+        .await
+}
+
+pub(crate) async fn code_action(
+    state: &State,
+    params: lsp::CodeActionParams,
+) -> Result<Option<lsp::CodeActionResponse>> {
+    state
+        .run("codeAction", move |snapshot| {
+            let Some((range, index)) =
+                file_range(&snapshot, &params.text_document.uri, params.range)
+            else {
+                return Ok(None);
+            };
+            let only = params.context.only.as_deref();
+            let actions = snapshot
+                .analysis
+                .code_actions(&range)
+                .into_iter()
+                .map(|it| to_proto::code_action(&snapshot, &index, it, &params.context.diagnostics))
+                .filter(|it| wanted(it, only))
+                .collect();
+            Ok(Some(actions))
+        })
+        .await
+}
+
+/// Whether an action is of a kind the client asked for (`only`), by prefix.
+fn wanted(action: &lsp::CodeActionOrCommand, only: Option<&[lsp::CodeActionKind]>) -> bool {
+    let (lsp::CodeActionOrCommand::CodeAction(action), Some(only)) = (action, only) else {
+        return true;
+    };
+    let kind = action.kind.as_ref().map_or("", |it| it.as_str());
+    only.iter()
+        .any(|it| kind == it.as_str() || kind.starts_with(&format!("{}.", it.as_str())))
+}
+
+pub(crate) async fn formatting(
+    state: &State,
+    params: lsp::DocumentFormattingParams,
+) -> Result<Option<Vec<lsp::TextEdit>>> {
+    format(state, params.text_document.uri, None).await
+}
+
+pub(crate) async fn range_formatting(
+    state: &State,
+    params: lsp::DocumentRangeFormattingParams,
+) -> Result<Option<Vec<lsp::TextEdit>>> {
+    format(state, params.text_document.uri, Some(params.range)).await
+}
+
+async fn format(
+    state: &State,
+    url: lsp::Url,
+    range: Option<lsp::Range>,
+) -> Result<Option<Vec<lsp::TextEdit>>> {
+    state
+        .run("formatting", move |snapshot| {
+            let Some((path, index)) = snapshot.document(&url) else {
+                return Ok(None);
+            };
+            let text = snapshot.analysis.file_text(&path).unwrap_or_default();
+            let range = range.map(|it| from_proto::range(&index, &text, it, snapshot.encoding));
+            let options = ext::format_options(&snapshot.settings, &path);
+            let edits = snapshot
+                .analysis
+                .format(&path, range, &options)
+                .into_iter()
+                .map(|it| to_proto::text_edit(&index, it, snapshot.encoding))
+                .collect();
+            Ok(Some(edits))
+        })
+        .await
+}
+
+pub(crate) async fn prepare_rename(
+    state: &State,
+    params: lsp::TextDocumentPositionParams,
+) -> Result<Option<lsp::PrepareRenameResponse>> {
+    state
+        .run("prepareRename", move |snapshot| {
+            let Some((position, index)) = position(&snapshot, &params) else {
+                return Ok(None);
+            };
+            let range = snapshot
+                .analysis
+                .prepare_rename(&position)
+                .map_err(invalid_params)?;
+            Ok(Some(lsp::PrepareRenameResponse::Range(to_proto::range(
+                &index,
+                range.range,
+                snapshot.encoding,
+            ))))
+        })
+        .await
+}
+
+pub(crate) async fn rename(
+    state: &State,
+    params: lsp::RenameParams,
+) -> Result<Option<lsp::WorkspaceEdit>> {
+    state
+        .run("rename", move |snapshot| {
+            let Some((position, _)) = position(&snapshot, &params.text_document_position) else {
+                return Ok(None);
+            };
+            let change = snapshot
+                .analysis
+                .rename(&position, &params.new_name)
+                .map_err(invalid_params)?;
+            Ok(Some(to_proto::workspace_edit(&snapshot, change)))
+        })
+        .await
+}
+
+pub(crate) async fn execute_command(
+    state: &State,
+    params: lsp::ExecuteCommandParams,
+) -> Result<Option<Value>> {
+    state
+        .run("executeCommand", move |snapshot| {
+            let url = ext::command_document(&params.arguments)
+                .and_then(|it| lsp::Url::parse(&it).ok())
+                .ok_or_else(|| invalid_params("the first argument must be a document URI"))?;
+            let (path, _) = snapshot.document(&url).ok_or_else(|| {
+                invalid_params(format!("{url} is not a file the server can read"))
+            })?;
+            match params.command.as_str() {
+                ext::SYNTAX_TREE => {
+                    let tree = snapshot.analysis.syntax_tree(&path).unwrap_or_default();
+                    Ok(Some(Value::String(tree)))
+                }
+                other => Err(invalid_params(format!("unknown command {other}"))),
+            }
+        })
+        .await
+}

@@ -1,0 +1,309 @@
+//! A minimal language client for the protocol tests: starts `shorewall-ls lsp --stdio`, frames
+//! JSON-RPC messages with `Content-Length` headers, answers the server's own requests
+//! (`workspace/configuration`, `client/registerCapability`), and waits for answers and
+//! notifications with a timeout, so that a hung server fails the test instead of hanging it.
+
+use std::{
+    collections::VecDeque,
+    io::{BufRead, BufReader, Write},
+    path::{Path, PathBuf},
+    process::{Child, ChildStdin, Command, Stdio},
+    sync::mpsc::{self, Receiver, RecvTimeoutError},
+    time::{Duration, Instant},
+};
+
+use serde_json::{json, Value};
+
+/// How long any single wait may take (the tests run the debug build on a shared machine).
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(60);
+
+pub(crate) struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    incoming: Receiver<Value>,
+    /// Messages read while waiting for something else.
+    queue: VecDeque<Value>,
+    next_id: i64,
+    /// What `workspace/configuration` answers.
+    pub(crate) settings: Value,
+    /// The methods of the server's requests answered so far.
+    answered: Vec<String>,
+}
+
+impl Client {
+    /// Starts the server (not yet initialized).
+    pub(crate) fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_shorewall-ls"))
+            .args(["lsp", "--stdio"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stdin = child.stdin.take();
+        let (sender, incoming) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            incoming,
+            queue: VecDeque::new(),
+            next_id: 1,
+            settings: Value::Null,
+            answered: Vec::new(),
+        }
+    }
+
+    /// Starts and initializes a server with the given client capabilities; returns it and the
+    /// `initialize` result.
+    pub(crate) fn initialized(capabilities: Value) -> (Client, Value) {
+        let mut client = Client::start();
+        let result = client
+            .request(
+                "initialize",
+                json!({ "processId": null, "rootUri": null, "capabilities": capabilities }),
+            )
+            .expect("initialize succeeds");
+        client.notify("initialized", json!({}));
+        (client, result)
+    }
+
+    pub(crate) fn send(&mut self, message: &Value) {
+        let body = serde_json::to_vec(message).expect("JSON");
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin
+            .write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes())
+            .and_then(|()| stdin.write_all(&body))
+            .and_then(|()| stdin.flush())
+            .expect("the server reads its input");
+    }
+
+    pub(crate) fn notify(&mut self, method: &str, params: Value) {
+        let message = match params {
+            Value::Null => json!({ "jsonrpc": "2.0", "method": method }),
+            params => json!({ "jsonrpc": "2.0", "method": method, "params": params }),
+        };
+        self.send(&message);
+    }
+
+    /// Sends a request and returns its id, without waiting.
+    pub(crate) fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let message = match params {
+            Value::Null => json!({ "jsonrpc": "2.0", "id": id, "method": method }),
+            params => json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }),
+        };
+        self.send(&message);
+        id
+    }
+
+    /// The answer to request `id`: its result, or its error object.
+    pub(crate) fn response(&mut self, id: i64) -> Result<Value, Value> {
+        let message = self.wait_for(&format!("the answer to request {id}"), |it| {
+            it.get("id") == Some(&json!(id)) && it.get("method").is_none()
+        });
+        match message.get("error") {
+            Some(error) => Err(error.clone()),
+            None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
+        }
+    }
+
+    pub(crate) fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+        let id = self.send_request(method, params);
+        self.response(id)
+    }
+
+    /// The next message matching `wanted` (earlier ones that do not match stay queued).
+    pub(crate) fn wait_for(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(idx) = self.queue.iter().position(&wanted) {
+            return self.queue.remove(idx).expect("the index is in the queue");
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = match self.incoming.recv_timeout(left) {
+                Ok(it) => it,
+                Err(RecvTimeoutError::Timeout) => panic!("timed out waiting for {what}"),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("the server exited while waiting for {what}")
+                }
+            };
+            if self.answer_server_request(&message) {
+                continue;
+            }
+            if wanted(&message) {
+                return message;
+            }
+            self.queue.push_back(message);
+        }
+    }
+
+    /// Answers requests the server sends to the client; returns whether `message` was one.
+    fn answer_server_request(&mut self, message: &Value) -> bool {
+        let (Some(id), Some(method)) = (message.get("id"), message.get("method")) else {
+            return false;
+        };
+        let result = match method.as_str() {
+            Some("workspace/configuration") => json!([self.settings.clone()]),
+            _ => Value::Null,
+        };
+        let answer = json!({ "jsonrpc": "2.0", "id": id, "result": result });
+        self.send(&answer);
+        self.answered.push(method.as_str().unwrap_or("").to_owned());
+        true
+    }
+
+    /// Waits until the server has asked `method` (and been answered).
+    pub(crate) fn wait_for_server_request(&mut self, method: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        while !self.answered.iter().any(|it| it == method) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.incoming.recv_timeout(left) {
+                Ok(message) => {
+                    if !self.answer_server_request(&message) {
+                        self.queue.push_back(message);
+                    }
+                }
+                Err(_) => panic!("the server did not ask {method}"),
+            }
+        }
+    }
+
+    /// The next `publishDiagnostics` for `uri`.
+    pub(crate) fn diagnostics(&mut self, uri: &str) -> Value {
+        let message = self.wait_for(&format!("diagnostics of {uri}"), |it| {
+            it.get("method") == Some(&json!("textDocument/publishDiagnostics"))
+                && it["params"]["uri"] == json!(uri)
+        });
+        message["params"].clone()
+    }
+
+    /// Every message that arrives within `window`, unconsumed ones included.
+    pub(crate) fn drain(&mut self, window: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + window;
+        let mut res: Vec<Value> = self.queue.drain(..).collect();
+        while let Ok(message) = self
+            .incoming
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            if !self.answer_server_request(&message) {
+                res.push(message);
+            }
+        }
+        res
+    }
+
+    pub(crate) fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "shorewall", "version": 1, "text": text } }),
+        );
+    }
+
+    /// Closes stdin and returns the exit code, waiting at most [`TIMEOUT`].
+    pub(crate) fn finish(mut self) -> Option<i32> {
+        self.stdin = None;
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("the server did not exit");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// `shutdown`, `exit`, and the exit code.
+    pub(crate) fn shutdown(mut self) -> Option<i32> {
+        let result = self.request("shutdown", Value::Null);
+        assert_eq!(result, Ok(Value::Null));
+        self.notify("exit", Value::Null);
+        self.finish()
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One framed message, or `None` at the end of the stream.
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse::<usize>().ok();
+            }
+        }
+    }
+    let mut body = vec![0; length?];
+    std::io::Read::read_exact(reader, &mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// A configuration directory of its own for each test, removed at the end.
+pub(crate) struct TempDir {
+    root: PathBuf,
+    pub(crate) dir: PathBuf,
+}
+
+impl TempDir {
+    /// `<tmp>/shorewall-ls-lsp-<pid>-<name>/shorewall6/` with the given files.
+    pub(crate) fn new(name: &str, files: &[(&str, &str)]) -> TempDir {
+        let root =
+            std::env::temp_dir().join(format!("shorewall-ls-lsp-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let dir = root.join("shorewall6");
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        let res = TempDir { root, dir };
+        for (name, text) in files {
+            res.write(name, text);
+        }
+        res
+    }
+
+    pub(crate) fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.dir.join(name), text).expect("a temporary file");
+    }
+
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    pub(crate) fn uri(&self, name: &str) -> String {
+        uri(&self.path(name))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+pub(crate) fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}

@@ -1,0 +1,707 @@
+//! Protocol tests: the real `shorewall-ls lsp --stdio` driven by a minimal client over pipes.
+//! Lifecycle, document sync (non-ASCII text in UTF-16 and UTF-8, CRLF), versions, cancellation,
+//! robustness, and one scenario per capability. What the features answer is tested in the
+//! `ide` layer; here, that the answers get through the protocol right.
+
+mod client;
+
+use std::time::Duration;
+
+use expect_test::expect;
+use serde_json::{json, Value};
+
+use client::{Client, TempDir};
+
+const ZONES: &str = "fw\tfirewall\nnet\tipv6\nloc\tipv6\n";
+const INTERFACES: &str = "?FORMAT 2\nnet\teth0\tdhcp\nloc\teth1\n";
+const POLICY: &str = "loc\tnet\tACCEPT\nnet\tall\tDROP\tinfo\nall\tall\tREJECT\n";
+const PARAMS: &str = "ADMIN=2001:db8::1\n";
+
+/// A directory with zones, interfaces, policy, params and the given rules.
+fn config(name: &str, rules: &str) -> TempDir {
+    TempDir::new(
+        name,
+        &[
+            ("zones", ZONES),
+            ("interfaces", INTERFACES),
+            ("policy", POLICY),
+            ("params", PARAMS),
+            ("rules", rules),
+        ],
+    )
+}
+
+fn pos(line: u32, character: u32) -> Value {
+    json!({ "line": line, "character": character })
+}
+
+fn at(uri: &str, line: u32, character: u32) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": pos(line, character) })
+}
+
+/// `(line, start, end, code)` of each diagnostic, the columns as the client counts them.
+fn summary(diagnostics: &Value) -> Vec<(u64, u64, u64, String)> {
+    diagnostics["diagnostics"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|it| {
+                    (
+                        it["range"]["start"]["line"].as_u64().unwrap_or(0),
+                        it["range"]["start"]["character"].as_u64().unwrap_or(0),
+                        it["range"]["end"]["character"].as_u64().unwrap_or(0),
+                        it["code"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn lifecycle() {
+    let (client, result) = Client::initialized(json!({}));
+    let capabilities = &result["capabilities"];
+    assert_eq!(capabilities["positionEncoding"], json!("utf-16"));
+    assert_eq!(capabilities["textDocumentSync"]["change"], json!(2));
+    assert_eq!(result["serverInfo"]["name"], json!("shorewall-ls"));
+    assert_eq!(
+        capabilities["executeCommandProvider"]["commands"],
+        json!(["shorewall.syntaxTree"])
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_is_an_error_exit() {
+    let (mut client, _) = Client::initialized(json!({}));
+    client.notify("exit", Value::Null);
+    assert_eq!(client.finish(), Some(1));
+}
+
+#[test]
+fn diagnostics_are_those_of_check() {
+    let dir = config(
+        "check",
+        "ACCEPT\tnte\t$FW\ttcp\t22\nACC\tnet\t$FW\nACCEPT\tnet:eth9\t$FW\nDROP\tnet\t$FW\tudp\t99999\n",
+    );
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(
+        &uri,
+        &std::fs::read_to_string(dir.path("rules")).unwrap_or_default(),
+    );
+    let published = client.diagnostics(&uri);
+    assert_eq!(published["version"], json!(1));
+    let from_lsp: Vec<(u64, String, String)> = published["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|it| {
+            assert_eq!(it["source"], json!("shorewall6"));
+            (
+                it["range"]["start"]["line"].as_u64().unwrap_or(0) + 1,
+                it["code"].as_str().unwrap_or("").to_owned(),
+                it["message"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_shorewall-ls"))
+        .args(["check", "--format", "json"])
+        .arg(&dir.dir)
+        .output()
+        .expect("check runs");
+    let reported: Value = serde_json::from_slice(&output.stdout).expect("check prints JSON");
+    let from_check: Vec<(u64, String, String)> = reported
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|it| {
+            it["path"]
+                .as_str()
+                .is_some_and(|path| path.ends_with("rules"))
+        })
+        .map(|it| {
+            (
+                it["line"].as_u64().unwrap_or(0),
+                it["code"].as_str().unwrap_or("").to_owned(),
+                it["message"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(from_lsp.len(), 4, "{from_lsp:?}");
+    assert_eq!(from_lsp, from_check);
+    client.shutdown();
+}
+
+#[test]
+fn incremental_sync_with_utf16_columns() {
+    let dir = config("utf16", "");
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, "# für 😀\nACCEPT\tnet\t$FW\n");
+    assert_eq!(summary(&client.diagnostics(&uri)), vec![]);
+    // After `# für 😀` (UTF-16: `#`, ` `, f, ü, r, ` `, two units for the emoji = 8).
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "range": { "start": pos(0, 8), "end": pos(0, 8) }, "text": "\nDROP nte all # é 😀" }]
+        }),
+    );
+    let published = client.diagnostics(&uri);
+    assert_eq!(published["version"], json!(2));
+    assert_eq!(
+        summary(&published),
+        vec![(1, 5, 8, "unknown-zone".to_owned())]
+    );
+    // Fix the zone with an edit placed after non-ASCII text on its line.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 3 },
+            "contentChanges": [
+                { "range": { "start": pos(1, 5), "end": pos(1, 8) }, "text": "net" },
+                { "range": { "start": pos(1, 17), "end": pos(1, 19) }, "text": "ok" }
+            ]
+        }),
+    );
+    let published = client.diagnostics(&uri);
+    assert_eq!(published["version"], json!(3));
+    assert_eq!(summary(&published), vec![]);
+    let tree = client
+        .request(
+            "workspace/executeCommand",
+            json!({ "command": "shorewall.syntaxTree", "arguments": [uri] }),
+        )
+        .unwrap_or_default();
+    assert!(
+        tree.as_str()
+            .is_some_and(|it| it.contains("COMMENT@25..32 \"# é ok\"")),
+        "{tree}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn utf8_positions_when_the_client_offers_them() {
+    let dir = config("utf8", "");
+    let capabilities = json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } });
+    let (mut client, result) = Client::initialized(capabilities);
+    assert_eq!(result["capabilities"]["positionEncoding"], json!("utf-8"));
+    let uri = dir.uri("rules");
+    client.open(&uri, "DROP nte all # é\nACCEPT\tnte\t$FW # é\n");
+    let published = client.diagnostics(&uri);
+    assert_eq!(
+        summary(&published),
+        vec![
+            (0, 5, 8, "unknown-zone".to_owned()),
+            (1, 7, 10, "unknown-zone".to_owned())
+        ]
+    );
+    // The comment's semantic token is 4 bytes long (`# é` is 3 characters).
+    let tokens = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .unwrap_or_default();
+    let data: Vec<u64> = tokens["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+        .collect();
+    let comment = data.chunks(5).find(|it| it[3] == 10).map(|it| it[2]);
+    assert_eq!(comment, Some(4));
+    client.shutdown();
+}
+
+#[test]
+fn versions_only_go_forward() {
+    let dir = config("versions", "");
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, "ACCEPT net $FW\n");
+    client.diagnostics(&uri);
+    for version in 2..=12 {
+        let text = if version % 2 == 0 {
+            "ACCEPT nte $FW\n"
+        } else {
+            "ACCEPT net $FW\n"
+        };
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }),
+        );
+    }
+    // The last version is published, and nothing older after anything newer.
+    let last = client.wait_for("diagnostics of version 12", |it| {
+        it["params"]["uri"] == json!(uri) && it["params"]["version"] == json!(12)
+    });
+    assert_eq!(
+        summary(&last["params"]),
+        vec![(0, 7, 10, "unknown-zone".to_owned())]
+    );
+    let later = client.drain(Duration::from_millis(500));
+    let mut seen: Vec<i64> = later
+        .iter()
+        .filter(|it| it["method"] == json!("textDocument/publishDiagnostics"))
+        .filter_map(|it| it["params"]["version"].as_i64())
+        .collect();
+    seen.insert(0, 12);
+    assert!(seen.windows(2).all(|it| it[0] <= it[1]), "{seen:?}");
+    client.shutdown();
+}
+
+#[test]
+fn a_change_to_zones_rechecks_the_open_rules() {
+    let dir = config("zones-change", "ACCEPT\tdmz\t$FW\n");
+    let (mut client, _) = Client::initialized(json!({}));
+    let rules = dir.uri("rules");
+    let zones = dir.uri("zones");
+    client.open(&rules, "ACCEPT\tdmz\t$FW\n");
+    assert_eq!(summary(&client.diagnostics(&rules)).len(), 1);
+    client.open(&zones, ZONES);
+    client.diagnostics(&rules);
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": zones, "version": 2 },
+            "contentChanges": [{ "range": { "start": pos(3, 0), "end": pos(3, 0) }, "text": "dmz\tipv6\n" }]
+        }),
+    );
+    let published = client.wait_for("rules re-checked", |it| {
+        it["params"]["uri"] == json!(rules) && it["params"]["diagnostics"] == json!([])
+    });
+    assert_eq!(published["params"]["version"], json!(1));
+    // Closing zones: the file on disk (without dmz) counts again, and zones' own list is cleared.
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": zones } }),
+    );
+    let cleared = client.diagnostics(&zones);
+    assert_eq!(cleared["diagnostics"], json!([]));
+    let published = client.wait_for("rules re-checked against the disk", |it| {
+        it["params"]["uri"] == json!(rules) && it["params"]["diagnostics"] != json!([])
+    });
+    assert_eq!(summary(&published["params"]).len(), 1);
+    client.shutdown();
+}
+
+#[test]
+fn files_changed_on_disk_are_read_again() {
+    let dir = config("watched", "ACCEPT\tdmz\t$FW\n");
+    let (mut client, _) = Client::initialized(json!({}));
+    let rules = dir.uri("rules");
+    client.open(&rules, "ACCEPT\tdmz\t$FW\n");
+    assert_eq!(summary(&client.diagnostics(&rules)).len(), 1);
+    dir.write("zones", &format!("{ZONES}dmz\tipv6\n"));
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": dir.uri("zones"), "type": 2 }] }),
+    );
+    let published = client.diagnostics(&rules);
+    assert_eq!(published["diagnostics"], json!([]));
+    client.shutdown();
+}
+
+#[test]
+fn crlf_documents() {
+    let dir = config("crlf", "");
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, "ACCEPT net $FW\r\nDROP nte all\r\n");
+    assert_eq!(
+        summary(&client.diagnostics(&uri)),
+        vec![(1, 5, 8, "unknown-zone".to_owned())]
+    );
+    // A position past the end of line 0 means its end, before the `\r\n`.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "range": { "start": pos(0, 99), "end": pos(0, 99) }, "text": " tcp" }]
+        }),
+    );
+    client.diagnostics(&uri);
+    let tree = client
+        .request(
+            "workspace/executeCommand",
+            json!({ "command": "shorewall.syntaxTree", "arguments": [{ "uri": uri }] }),
+        )
+        .unwrap_or_default();
+    assert!(
+        tree.as_str()
+            .is_some_and(|it| it.contains("NEWLINE@18..20 \"\\r\\n\"")),
+        "{tree}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn cancellation() {
+    let mut rules = String::new();
+    for idx in 0..10_000 {
+        rules.push_str(&format!(
+            "ACCEPT\tnet:2001:db8::{idx:x}\tloc\ttcp\t{}\n",
+            1000 + idx % 5000
+        ));
+    }
+    let dir = config("cancel", &rules);
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, &rules);
+    // Finding the references needs the directory's model, which takes a while to build.
+    let id = client.send_request("textDocument/references", json!({
+        "textDocument": { "uri": uri }, "position": pos(0, 8), "context": { "includeDeclaration": true }
+    }));
+    client.notify("$/cancelRequest", json!({ "id": id }));
+    let answer = client.response(id);
+    assert_eq!(
+        answer.err().map(|it| it["code"].clone()),
+        Some(json!(-32800))
+    );
+    // The server goes on serving.
+    let hover = client
+        .request("textDocument/hover", at(&uri, 0, 1))
+        .unwrap_or_default();
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .is_some_and(|it| it.contains("ACCEPT")));
+    client.shutdown();
+}
+
+#[test]
+fn unknown_documents_and_positions_out_of_range() {
+    let dir = config("robust", "ACCEPT net $FW\n");
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, "ACCEPT net $FW\n");
+    for (method, params) in [
+        ("textDocument/hover", at(&uri, 99, 99)),
+        ("textDocument/hover", at(&uri, 0, 9999)),
+        (
+            "textDocument/completion",
+            at("file:///nowhere/shorewall6/rules", 0, 0),
+        ),
+        ("textDocument/hover", at("untitled:Untitled-1", 0, 0)),
+        ("textDocument/definition", at(&uri, 5, 0)),
+    ] {
+        let answer = client.request(method, params);
+        assert!(answer.is_ok(), "{method}: {answer:?}");
+    }
+    let changed = json!({
+        "textDocument": { "uri": "file:///nowhere/rules", "version": 2 },
+        "contentChanges": [{ "range": { "start": pos(9, 9), "end": pos(99, 0) }, "text": "x" }]
+    });
+    client.notify("textDocument/didChange", changed);
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "range": { "start": pos(7, 3), "end": pos(2, 0) }, "text": "DROP nte all" }]
+        }),
+    );
+    client.wait_for("diagnostics of version 2", |it| {
+        it["params"]["uri"] == json!(uri) && it["params"]["version"] == json!(2)
+    });
+    let unknown = client.request("shorewall/nothing", json!({}));
+    assert_eq!(
+        unknown.err().map(|it| it["code"].clone()),
+        Some(json!(-32601))
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn completion_and_resolve() {
+    let dir = config("completion", "");
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, "SS\nACCEPT n\n");
+    let items = client
+        .request("textDocument/completion", at(&uri, 1, 8))
+        .unwrap_or_default();
+    let labels: Vec<&str> = items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|it| it["label"].as_str())
+        .take(3)
+        .collect();
+    assert_eq!(labels, vec!["fw", "net", "loc"]);
+    let items = client
+        .request("textDocument/completion", at(&uri, 0, 2))
+        .unwrap_or_default();
+    let ssh = items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|it| it["label"] == json!("SSH"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(ssh["textEdit"]["newText"], json!("SSH("));
+    assert_eq!(
+        ssh["textEdit"]["range"],
+        json!({ "start": pos(0, 0), "end": pos(0, 2) })
+    );
+    let resolved = client
+        .request("completionItem/resolve", ssh)
+        .unwrap_or_default();
+    let documentation = resolved["documentation"]["value"].as_str().unwrap_or("");
+    assert!(documentation.contains("secure shell"), "{resolved}");
+    client.shutdown();
+}
+
+#[test]
+fn hover_definition_references_rename() {
+    let dir = config("navigation", "ACCEPT\tnet\t$FW\nDROP\tnet:$ADMIN\tall\n");
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, "ACCEPT\tnet\t$FW\nDROP\tnet:$ADMIN\tall\n");
+    let hover = client
+        .request("textDocument/hover", at(&uri, 0, 8))
+        .unwrap_or_default();
+    expect![[r#"
+        **zone net** (`ipv6`)
+
+        Interfaces: `eth0`
+
+        Defined in `zones` line 2"#]]
+    .assert_eq(hover["contents"]["value"].as_str().unwrap_or(""));
+    assert_eq!(
+        hover["range"],
+        json!({ "start": pos(0, 7), "end": pos(0, 10) })
+    );
+    let definition = client
+        .request("textDocument/definition", at(&uri, 1, 11))
+        .unwrap_or_default();
+    assert_eq!(definition[0]["uri"], json!(dir.uri("params")));
+    let references = client
+        .request(
+            "textDocument/references",
+            json!({ "textDocument": { "uri": uri }, "position": pos(0, 8), "context": { "includeDeclaration": false } }),
+        )
+        .unwrap_or_default();
+    let files: Vec<String> = references
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|it| {
+            it["uri"]
+                .as_str()
+                .and_then(|uri| uri.rsplit('/').next())
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(
+        files,
+        vec!["interfaces", "policy", "policy", "rules", "rules"]
+    );
+    let prepared = client
+        .request("textDocument/prepareRename", at(&uri, 0, 8))
+        .unwrap_or_default();
+    assert_eq!(prepared, json!({ "start": pos(0, 7), "end": pos(0, 10) }));
+    let refused = client.request("textDocument/prepareRename", at(&uri, 0, 2));
+    assert!(refused.is_err());
+    let edit = client
+        .request(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": uri }, "position": pos(0, 8), "newName": "wan" }),
+        )
+        .unwrap_or_default();
+    let mut changed: Vec<(String, usize)> = edit["changes"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(uri, edits)| {
+            let name = uri.rsplit('/').next().unwrap_or("").to_owned();
+            (name, edits.as_array().map_or(0, Vec::len))
+        })
+        .collect();
+    changed.sort();
+    let expected: Vec<(String, usize)> =
+        [("interfaces", 1), ("policy", 2), ("rules", 2), ("zones", 1)]
+            .iter()
+            .map(|(name, count)| ((*name).to_owned(), *count))
+            .collect();
+    assert_eq!(changed, expected);
+    client.shutdown();
+}
+
+#[test]
+fn symbols_folding_highlight_tokens() {
+    let text = "# one\n# two\n?SECTION NEW\nSSH(ACCEPT)\tnet\t$FW\nDROP\tnet\tall\n";
+    let dir = config("outline", text);
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, text);
+    let document = json!({ "textDocument": { "uri": uri } });
+    let symbols = client
+        .request("textDocument/documentSymbol", document.clone())
+        .unwrap_or_default();
+    assert_eq!(symbols[0]["name"], json!("?SECTION NEW"));
+    assert_eq!(symbols[0]["children"].as_array().map(Vec::len), Some(2));
+    let folds = client
+        .request("textDocument/foldingRange", document.clone())
+        .unwrap_or_default();
+    let folds: Vec<(u64, u64)> = folds
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|it| {
+            (
+                it["startLine"].as_u64().unwrap_or(0),
+                it["endLine"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(folds, vec![(0, 1), (2, 4)]);
+    let highlights = client
+        .request("textDocument/documentHighlight", at(&uri, 4, 6))
+        .unwrap_or_default();
+    assert_eq!(highlights.as_array().map(Vec::len), Some(2));
+    let tokens = client
+        .request("textDocument/semanticTokens/full", document)
+        .unwrap_or_default();
+    // Tokens of 5 numbers each: comment, comment, directive, macro, keyword, zone, variable, ...
+    let types: Vec<u64> = tokens["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+        .skip(3)
+        .step_by(5)
+        .take(7)
+        .collect();
+    assert_eq!(types, vec![10, 10, 11, 2, 0, 3, 5]);
+    let range = client
+        .request(
+            "textDocument/semanticTokens/range",
+            json!({ "textDocument": { "uri": uri }, "range": { "start": pos(4, 0), "end": pos(5, 0) } }),
+        )
+        .unwrap_or_default();
+    assert_eq!(range["data"].as_array().map(Vec::len), Some(3 * 5));
+    client.shutdown();
+}
+
+#[test]
+fn code_actions() {
+    let text = "SECTION NEW\nACCEPT\tnte\t$FW\n";
+    let dir = config("actions", text);
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, text);
+    let published = client.diagnostics(&uri);
+    let diagnostics = published["diagnostics"].clone();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": { "start": pos(1, 8), "end": pos(1, 8) },
+                "context": { "diagnostics": diagnostics }
+            }),
+        )
+        .unwrap_or_default();
+    let titles: Vec<(&str, &str)> = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|it| {
+            (
+                it["title"].as_str().unwrap_or(""),
+                it["kind"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        titles,
+        vec![
+            ("Change to 'net'", "quickfix"),
+            (
+                "Upgrade this file to Shorewall 5 spellings",
+                "source.upgrade.shorewall"
+            )
+        ]
+    );
+    let fix = &actions[0];
+    assert_eq!(fix["diagnostics"][0]["code"], json!("unknown-zone"));
+    assert_eq!(
+        fix["edit"]["changes"][&uri],
+        json!([{ "range": { "start": pos(1, 7), "end": pos(1, 10) }, "newText": "net" }])
+    );
+    let only_quickfixes = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": { "start": pos(0, 0), "end": pos(0, 0) },
+                "context": { "diagnostics": [], "only": ["quickfix"] }
+            }),
+        )
+        .unwrap_or_default();
+    let kinds: Vec<&str> = only_quickfixes
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|it| it["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, vec!["quickfix"]);
+    client.shutdown();
+}
+
+#[test]
+fn formatting_with_settings() {
+    let text = "ACCEPT net $FW tcp 22\nSSH(ACCEPT) loc $FW\n";
+    let dir = config("format", text);
+    let mut client = Client::start();
+    client.settings = json!({ "format": { "useTabs": true } });
+    client
+        .request(
+            "initialize",
+            json!({
+                "capabilities": { "workspace": { "configuration": true } },
+                "initializationOptions": { "format": { "align": true } }
+            }),
+        )
+        .unwrap_or_default();
+    client.notify("initialized", json!({}));
+    client.wait_for_server_request("workspace/configuration");
+    let uri = dir.uri("rules");
+    client.open(&uri, text);
+    let options = json!({ "tabSize": 4, "insertSpaces": true });
+    let edits = client
+        .request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": uri }, "options": options }),
+        )
+        .unwrap_or_default();
+    // `workspace/configuration` asked for tabs.
+    assert_eq!(edits[0]["newText"], json!("ACCEPT\t\tnet\t$FW\ttcp\t22\n"));
+    let edits = client
+        .request(
+            "textDocument/rangeFormatting",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": { "start": pos(1, 0), "end": pos(1, 3) },
+                "options": options
+            }),
+        )
+        .unwrap_or_default();
+    assert_eq!(edits.as_array().map(Vec::len), Some(1));
+    assert_eq!(edits[0]["range"]["start"], pos(1, 0));
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "shorewall": { "format": { "align": false } } } }),
+    );
+    let edits = client
+        .request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": uri }, "options": options }),
+        )
+        .unwrap_or_default();
+    assert_eq!(edits, json!([]));
+    client.shutdown();
+}
