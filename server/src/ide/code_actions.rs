@@ -249,25 +249,34 @@ fn upgrades(
             })
         })
     };
-    let mut res: Vec<CodeAction> = edits
-        .iter()
-        .filter(|edit| {
-            line_of(&text, edit.range).intersect(range).is_some()
-                || touches(line_of(&text, edit.range), range)
-        })
-        .filter(|edit| !offered(edit))
-        .map(|edit| {
-            let line = line_of(&text, edit.range);
+    // One action per line: an upgrade may take several edits (`/` → `(`, then `)`).
+    let mut lines: Vec<(TextRange, Vec<TextEdit>)> = Vec::new();
+    for edit in edits.iter().filter(|it| !offered(it)) {
+        let line = line_of(&text, edit.range);
+        if line.intersect(range).is_none() && !touches(line, range) {
+            continue;
+        }
+        match lines.last_mut() {
+            Some((last, group)) if *last == line => group.push(edit.clone()),
+            _ => lines.push((line, vec![edit.clone()])),
+        }
+    }
+    let mut res: Vec<CodeAction> = lines
+        .into_iter()
+        .map(|(line, group)| {
             let before = text
                 .get(usize::from(line.start())..usize::from(line.end()))
                 .unwrap_or("");
-            let relative = TextEdit::replace(edit.range - line.start(), edit.new_text.clone());
-            let after = shorewall_syntax::format::apply_edits(before, &[relative]);
+            let relative: Vec<TextEdit> = group
+                .iter()
+                .map(|it| TextEdit::replace(it.range - line.start(), it.new_text.clone()))
+                .collect();
+            let after = shorewall_syntax::format::apply_edits(before, &relative);
             CodeAction {
                 title: format!("Upgrade to Shorewall 5: {}", shown(&after)),
                 kind: CodeActionKind::Rewrite,
                 change: SourceChange {
-                    files: vec![(path.to_path_buf(), vec![edit.clone()])],
+                    files: vec![(path.to_path_buf(), group)],
                 },
                 fixes: None,
             }
@@ -359,7 +368,7 @@ mod tests {
             &format!("{ZONES}#- rules\nACCEPT net:eht0$0 $FW\n"),
             expect![[r#"
                 QuickFix: Change to 'eth0'
-                  fixes unknown-interface at 7..15
+                  fixes unknown-interface at 11..15
                   | ACCEPT net:eth0 $FW
             "#]],
         );
@@ -370,8 +379,7 @@ mod tests {
         check(
             &format!("{ZONES}#- rules\nSECTION NEW\nFTP/ACCEPT$0 net $FW\n"),
             expect![[r#"
-                QuickFix: Replace with 'FTP(ACCEPT)'
-                  fixes old-spelling at 12..22
+                Rewrite: Upgrade to Shorewall 5: FTP(ACCEPT) net $FW
                   | SECTION NEW
                   | FTP(ACCEPT) net $FW
                 Source: Upgrade this file to Shorewall 5 spellings

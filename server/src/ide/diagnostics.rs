@@ -132,20 +132,19 @@ ACC net $FW
     }
 
     #[test]
-    fn related_places_in_macro_files() {
+    fn errors_of_macro_bodies_are_in_the_macro_file() {
         check(
             r#"
 #- zones
 fw firewall
 net ipv6
-#- macro.Mine
-PARAM - - tcp 99999
 #- rules
 Mine(ACCEPT) net $FW
+#- macro.Mine
+PARAM - - tcp 99999$0
 "#,
             expect![[r#"
-                0..12 "Mine(ACCEPT)" error invalid-port: Invalid/Unknown 6 port/service (99999) (in macro Mine, /etc/shorewall6/macro.Mine line 1)
-                  related macro.Mine:0..19: in macro Mine
+                14..19 "99999" error invalid-port: Invalid/Unknown 6 port/service (99999)
             "#]],
         );
     }
