@@ -554,6 +554,59 @@ pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> 
         .collect()
 }
 
+/// Whether an expanded value holds a part that cannot be known statically (from a
+/// shell-computed param).
+pub fn has_unknown(value: &str) -> bool {
+    value.contains(expand::UNKNOWN)
+}
+
+/// One item of a rules or blrules file as the compiler reads it: records are not expanded
+/// (macros stay invocations) so that zone lists are expanded before macros, as Shorewall does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RulesItem {
+    /// `?SECTION NAME`.
+    Section(String),
+    Record(BodyLine),
+}
+
+/// The items of the rules file `name` (`rules` or `blrules`) of the model's directory, with
+/// `?IF`s evaluated and variables expanded; sites are the model's.
+pub fn read_rules_file(model: &Model, env: &Environment<'_>, name: &str) -> Vec<RulesItem> {
+    let mut ctx = Ctx::new(&model.dir, model.family, env);
+    ctx.model.files = model.files.clone();
+    ctx.model.settings = model.settings.clone();
+    ctx.model.capabilities = model.capabilities.clone();
+    ctx.model.params = model.params.clone();
+    ctx.model.firewall_zone = model.firewall_zone.clone();
+    let kind = if name == "blrules" {
+        FileKind::BlRules
+    } else {
+        FileKind::Rules
+    };
+    let Some(file) = ctx.load_config_file(name, kind) else {
+        return Vec::new();
+    };
+    let opts = reader::ReadOptions {
+        sections: kind == FileKind::Rules,
+        ..reader::ReadOptions::default()
+    };
+    reader::read(&mut ctx, file, opts)
+        .into_iter()
+        .filter_map(|event| match event {
+            reader::Event::Record(line) => Some(RulesItem::Record(BodyLine {
+                site: line.site,
+                columns: (0..rules::col::COUNT)
+                    .map(|idx| line.value(idx).to_owned())
+                    .collect(),
+                comment: line.comment.clone(),
+                raw_matches: line.raw_matches.clone(),
+            })),
+            reader::Event::Section { name, .. } => Some(RulesItem::Section(name)),
+            reader::Event::Defaults { .. } => None,
+        })
+        .collect()
+}
+
 /// Reads the body of an action file the way Shorewall reads it for one invocation: `$1`,
 /// `@1`, ... are `params`, the named action variables (`chain`, `caller`, `loglevel`,
 /// `logtag`, `action`, `disposition`, and `0` for `$0`) are `vars`, and `?IF` is evaluated

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{self, Section};
+use crate::model;
 
 use super::addresses::{match_net, validate_net, Side, ALLIP};
 use super::chains::{TableId, DONT_MOVE};
@@ -429,8 +429,8 @@ impl Compiler<'_> {
                             true,
                             "",
                         )?;
-                        if tgt.starts_with("A_") {
-                            return error("Audited dispositions are not supported by the preview");
+                        if self.target_type(&tgt) & target::AUDIT != 0 {
+                            tgt = self.ensure_audit_chain(&tgt, None, None)?;
                         }
                         if !tgt.is_empty() {
                             self.chains.add_ijump(
@@ -459,6 +459,9 @@ impl Compiler<'_> {
                         break;
                     }
                     if !tgt.is_empty() {
+                        if self.target_type(&tgt) & target::AUDIT != 0 {
+                            tgt = self.ensure_audit_chain(&tgt, None, None)?;
+                        }
                         if state.contains("ESTABLISHED") && s != "ESTABLISHED" {
                             let m = state_imatch(self, "ESTABLISHED");
                             self.chains.add_ijump(
@@ -638,68 +641,62 @@ impl Compiler<'_> {
             }
         }
         let model = self.model;
-        let rules = &model.rules;
-        let blrules: Vec<&model::Rule> = rules
-            .iter()
-            .filter(|it| it.section == Section::Blacklist)
-            .collect();
+        let env = self.env;
+        let blrules = model::read_rules_file(model, env, "blrules");
         self.section = section::BLACKLIST;
         self.next_section = section::BLACKLIST;
-        let have_blrules = !blrules.is_empty();
-        if have_blrules {
-            self.blacklist_first_entry()?;
-        }
-        for rule in blrules {
-            self.site = Some(rule.site);
-            self.chains.origin = self.origin_of(rule.site);
-            if rule.has_unknown {
-                return error(
-                    "This rule uses a value shorewall-ls cannot know (a shell-computed param)",
-                );
-            }
-            self.chains.comment = match &rule.comment {
-                Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
-                _ => String::new(),
+        let mut have_blrules = false;
+        for item in &blrules {
+            let model::RulesItem::Record(record) = item else {
+                continue;
             };
-            self.process_raw_rule(rule)?;
+            if !have_blrules {
+                have_blrules = true;
+                self.blacklist_first_entry()?;
+            }
+            self.rules_record(record)?;
         }
         self.site = None;
         self.chains.comment.clear();
         self.section = section::NULL;
         self.next_section = section::NEW;
         self.add_interface_options(have_blrules)?;
-        let mut current: Option<Section> = None;
-        for rule in rules.iter().filter(|it| it.section != Section::Blacklist) {
-            if current != Some(rule.section) {
-                // The model records the section of each rule; Shorewall switches when it
-                // meets the first rule after a ?SECTION.
-                if rule.section != Section::New || current.is_some() || self.explicit_new(rule) {
-                    self.enter_section(rule.section.name());
-                } else {
-                    self.next_section = section::NEW;
+        for item in &model::read_rules_file(model, env, "rules") {
+            match item {
+                model::RulesItem::Section(name) => self.enter_section(name),
+                model::RulesItem::Record(record) => {
+                    if self.section != self.next_section {
+                        self.site = Some(record.site);
+                        self.next_section()?;
+                    }
+                    self.rules_record(record)?;
                 }
-                current = Some(rule.section);
             }
-            self.site = Some(rule.site);
-            self.chains.origin = self.origin_of(rule.site);
-            if rule.has_unknown {
-                return error(
-                    "This rule uses a value shorewall-ls cannot know (a shell-computed param)",
-                );
-            }
-            if self.section != self.next_section {
-                self.next_section()?;
-            }
-            self.chains.comment = match &rule.comment {
-                Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
-                _ => String::new(),
-            };
-            self.process_raw_rule(rule)?;
         }
+        self.site = None;
         self.chains.comment.clear();
         self.section = section::POLICYACTION;
         self.next_section = section::POLICYACTION;
         Ok(())
+    }
+
+    /// One record of the rules or blrules file, with its comment and origin.
+    fn rules_record(&mut self, record: &model::BodyLine) -> Result<()> {
+        self.site = Some(record.site);
+        self.chains.origin = self.origin_of(record.site);
+        if record.columns.iter().any(|it| model::has_unknown(it)) {
+            return error(
+                "This rule uses a value shorewall-ls cannot know (a shell-computed param)",
+            );
+        }
+        if record.columns.first().is_none_or(|it| it == "-") {
+            return error("ACTION must be specified");
+        }
+        self.chains.comment = match &record.comment {
+            Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
+            _ => String::new(),
+        };
+        self.process_raw_rule(&record.columns, record.raw_matches.as_deref())
     }
 
     /// The blrules file's first entry: the `blacklog` chain (and `A_blacklog`) where
@@ -801,30 +798,11 @@ impl Compiler<'_> {
             .manual = true;
     }
 
-    /// Whether a rule in the NEW section follows an explicit `?SECTION NEW` (rather than
-    /// having no section at all).
-    fn explicit_new(&self, rule: &model::Rule) -> bool {
-        let Some(file) = self.model.file(rule.site.file) else {
-            return false;
-        };
-        let before = &file.text[..usize::from(rule.site.range.start()).min(file.text.len())];
-        before.lines().any(|line| {
-            let line = line.trim_start();
-            line.strip_prefix("?SECTION")
-                .or_else(|| line.strip_prefix("?section"))
-                .is_some_and(|it| it.trim().starts_with("NEW"))
-        })
-    }
-
     /// `process_raw_rule` and `process_raw_rule1`: zone lists, PROTO and USER lists.
-    fn process_raw_rule(&mut self, rule: &model::Rule) -> Result<()> {
-        let target = rule.column(model::rule_col::ACTION).to_owned();
-        let cols = Columns::from_record(&rule.columns);
-        let raw = rule
-            .raw_matches
-            .clone()
-            .map(|it| format!("{it} "))
-            .unwrap_or_default();
+    fn process_raw_rule(&mut self, columns: &[String], raw_matches: Option<&str>) -> Result<()> {
+        let target = columns.first().cloned().unwrap_or_else(|| "-".to_owned());
+        let cols = Columns::from_record(columns);
+        let raw = raw_matches.map(|it| format!("{it} ")).unwrap_or_default();
         let mut sources = vec![cols.source.clone()];
         if cols.source.contains(":(") {
             sources = split_list3(&cols.source, "SOURCE")?;
@@ -1064,7 +1042,7 @@ impl Compiler<'_> {
             raw_matches = String::new();
         }
 
-        let mut actiontype = if basictarget.is_empty() {
+        let actiontype = if basictarget.is_empty() {
             target::STANDARD
         } else {
             self.target_type(&basictarget)
@@ -1510,9 +1488,10 @@ impl Compiler<'_> {
         if cols.origdest != "-" && !cols.origdest.is_empty() {
             return error("ORIGDEST in a non-NAT rule is not supported by the preview yet");
         }
-        let _ = actiontype;
-        actiontype = 0;
-        let _ = actiontype;
+        if actiontype & target::AUDIT != 0 {
+            // `verify_audit`: the A_ target is a chain that audits, then disposes.
+            self.ensure_audit_chain(&action, None, None)?;
+        }
         let unreachable = !(wildcard || self.section == section::POLICYACTION)
             && self.unreachable_warning(&chain_name);
         if !unreachable {
@@ -1533,6 +1512,42 @@ impl Compiler<'_> {
             )?;
         }
         Ok(true)
+    }
+
+    /// `ensure_audit_chain`: the chain `target` (`A_DROP`, ...) that sends the packet to
+    /// AUDIT with the disposition's type and then to the disposition.
+    pub(crate) fn ensure_audit_chain(
+        &mut self,
+        target: &str,
+        action: Option<&str>,
+        tgt: Option<&str>,
+    ) -> Result<String> {
+        if !self.caps().has("AUDIT_TARGET") {
+            return error(format!(
+                "{target} rules require AUDIT_TARGET in your kernel and iptables"
+            ));
+        }
+        let f = TableId::Filter;
+        if !self.chains.exists(f, target) {
+            let save = std::mem::take(&mut self.chains.comment);
+            self.chains.new_chain(f, target, None);
+            let action = action.map_or_else(
+                || target.strip_prefix("A_").unwrap_or(target).to_owned(),
+                str::to_owned,
+            );
+            let tgt = tgt.map_or_else(|| action.clone(), str::to_owned);
+            let audit = format!("AUDIT --type {}", action.to_ascii_lowercase());
+            self.chains
+                .add_ijump(f, target, Jump::Jump, &audit, vec![])?;
+            if tgt == "REJECT" {
+                self.chains
+                    .add_ijump(f, target, Jump::Goto, "reject", vec![])?;
+            } else {
+                self.chains.add_ijump(f, target, Jump::Jump, &tgt, vec![])?;
+            }
+            self.chains.comment = save;
+        }
+        Ok(target.to_owned())
     }
 
     /// `unreachable_warning`: rules after an unconditional jump are discarded.

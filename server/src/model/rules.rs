@@ -269,7 +269,9 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
         }
         let is_rules = kind == FileKind::Rules;
         if is_rules {
-            p.section = Section::New;
+            // Shorewall's NULL section: the first rule's `next_section` enters NEW and closes
+            // ESTABLISHED..UNTRACKED, so a later `?SECTION RELATED` is out of order.
+            p.section = Section::Blacklist;
             p.next_section = Section::New;
             p.blacklist = false;
         }
