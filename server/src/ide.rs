@@ -9,10 +9,11 @@
 //! One file per feature, each with its tests at the bottom: `diagnostics`, `completion`,
 //! `hover`, `goto_definition`, `references`, `rename`, `document_highlight`,
 //! `document_symbols`, `folding_ranges`, `highlight` (semantic classification), `code_actions`,
-//! `formatting`, `syntax_tree`. Shared: `db` (inputs and caches), `cursor` (the line under
+//! `formatting`, `compiled_rules` (the preview), `syntax_tree`. Shared: `db` (inputs and caches), `cursor` (the line under
 //! the cursor), `resolve` (names and where they occur).
 
 pub mod code_actions;
+pub mod compiled_rules;
 pub mod completion;
 mod cursor;
 pub mod db;
@@ -229,6 +230,12 @@ impl Analysis {
         options: &FormatOptions,
     ) -> Vec<TextEdit> {
         formatting::format(&self.inputs, path, range, options)
+    }
+
+    /// The annotated ip6tables-restore input of the directory of `path`, or the errors (one a
+    /// line) that keep it from compiling.
+    pub fn preview(&self, path: &Path) -> Result<String, String> {
+        compiled_rules::preview(&self.inputs, path)
     }
 
     /// The syntax tree of a file, as `shorewall-ls syntax` prints it.

@@ -50,6 +50,11 @@ impl LocalLine {
         }
     }
 
+    /// Where the line starts in the file.
+    pub(crate) fn start(&self) -> TextSize {
+        self.start
+    }
+
     /// The root of the line's tree (it starts with the synthetic `?FORMAT` line).
     pub(crate) fn syntax(&self) -> SyntaxNode {
         self.parse.syntax()

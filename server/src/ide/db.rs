@@ -12,9 +12,12 @@ use std::{
     sync::{Arc, Mutex, OnceLock},
 };
 
-use shorewall_syntax::{parse, Family, FileKind, FileType, Parse};
+use shorewall_syntax::{parse, Family, FileKind, FileType, LineCol, Parse};
 
-use crate::model::{self, Environment, Model, NameTables, ParseCache, ReadError, Vfs};
+use crate::{
+    compile::lower::{self, Compiled},
+    model::{self, Environment, Model, NameTables, ParseCache, ReadError, Severity, Vfs},
+};
 
 /// What the analysis reads besides the open documents: the file system under them and the
 /// machine's Shorewall library and name tables.
@@ -59,13 +62,32 @@ pub(crate) struct Caches {
     models: Mutex<HashMap<PathBuf, ModelSlot>>,
 }
 
-/// The model of one directory: the cell for the current revision, and the last model built
-/// (of any revision) for features that can live with one that is a keystroke old.
+/// The model of one directory: the cell for the current revision (and its compilation), and
+/// the last model built (of any revision) for features that can live with one that is a
+/// keystroke old.
 struct ModelSlot {
     revision: u64,
-    cell: Arc<OnceLock<Arc<Model>>>,
+    cell: ModelCell,
+    compiled: CompileCell,
     last_built: Option<Arc<Model>>,
 }
+
+impl ModelSlot {
+    fn new(revision: u64) -> ModelSlot {
+        ModelSlot {
+            revision,
+            cell: Arc::default(),
+            compiled: Arc::default(),
+            last_built: None,
+        }
+    }
+}
+
+type ModelCell = Arc<OnceLock<Arc<Model>>>;
+type CompileCell = Arc<OnceLock<Arc<CompileOutcome>>>;
+
+/// What compiling a directory gives: the ruleset, or why there is none (one message a line).
+pub(crate) type CompileOutcome = Result<Compiled, Vec<String>>;
 
 /// Parses by path, reused while the text is unchanged.
 #[derive(Default)]
@@ -164,42 +186,98 @@ impl Inputs {
                 Ok(it) => it,
                 Err(poisoned) => poisoned.into_inner(),
             };
-            let slot = models
-                .entry(dir.to_path_buf())
-                .or_insert_with(|| ModelSlot {
-                    revision,
-                    cell: Arc::default(),
-                    last_built: None,
-                });
-            if slot.revision < revision {
-                if let Some(done) = slot.cell.get() {
-                    slot.last_built = Some(done.clone());
-                }
-                slot.revision = revision;
-                slot.cell = Arc::default();
-            }
-            if slot.revision == revision {
-                slot.cell.clone()
-            } else {
-                // An older snapshot than the cache: build privately, do not disturb the slot.
-                Arc::default()
-            }
+            self.slot(&mut models, dir, revision).0
         };
         cell.get_or_init(|| Arc::new(self.build_model(dir))).clone()
+    }
+
+    /// The cells of `dir` at `revision`: the slot's when it is at that revision (moving it
+    /// forward if it is behind), private ones for a snapshot older than the cache.
+    fn slot(
+        &self,
+        models: &mut HashMap<PathBuf, ModelSlot>,
+        dir: &Path,
+        revision: u64,
+    ) -> (ModelCell, CompileCell) {
+        let slot = models
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| ModelSlot::new(revision));
+        if slot.revision < revision {
+            let last_built = slot.cell.get().cloned().or(slot.last_built.take());
+            *slot = ModelSlot::new(revision);
+            slot.last_built = last_built;
+        }
+        if slot.revision == revision {
+            (slot.cell.clone(), slot.compiled.clone())
+        } else {
+            (Arc::default(), Arc::default())
+        }
+    }
+
+    /// The compilation of `dir` at this snapshot's revision, compiled if nobody has yet.
+    pub(crate) fn compiled(&self, dir: &Path) -> Arc<CompileOutcome> {
+        let model = self.model(dir);
+        let cell = {
+            let mut models = match self.caches.models.lock() {
+                Ok(it) => it,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            self.slot(&mut models, dir, self.revision(dir)).1
+        };
+        cell.get_or_init(|| Arc::new(self.compile(&model))).clone()
+    }
+
+    fn compile(&self, model: &Model) -> CompileOutcome {
+        let errors: Vec<String> = model
+            .diagnostics
+            .iter()
+            .filter(|it| it.severity == Severity::Error)
+            .filter_map(|it| {
+                let file = model.file(it.site.file)?;
+                let pos = file.line_index.line_col(it.site.range.start());
+                let at = place(model, &file.path, pos);
+                Some(format!("{at}: error: {} [{}]", it.message, it.code))
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let vfs = self.vfs();
+        let env = Environment {
+            vfs: &vfs,
+            library_dirs: self.config.library_dirs(model.family),
+            names: self.config.names.clone(),
+            parse_cache: Some(&self.caches.parses),
+        };
+        lower::compile(model, &env).map_err(|failure| {
+            let site = failure.site.and_then(|site| {
+                let file = model.file(site.file)?;
+                Some((
+                    file.path.clone(),
+                    file.line_index.line_col(site.range.start()),
+                ))
+            });
+            let at = match (&failure.place, site) {
+                (Some((path, line)), _) => {
+                    let pos = LineCol {
+                        line: line.saturating_sub(1),
+                        col: 0,
+                    };
+                    place(model, path, pos)
+                }
+                (None, Some((path, pos))) => place(model, &path, pos),
+                (None, None) => model.dir.display().to_string(),
+            };
+            vec![format!("{at}: error: {} [compile-error]", failure.message)]
+        })
     }
 
     /// The model of `dir` at this revision if it is built, else the last one built for the
     /// directory, else a fresh build: for completion and hover, which need the directory's
     /// names but not the latest keystroke's diagnostics.
     pub(crate) fn recent_model(&self, dir: &Path) -> Arc<Model> {
-        let revision = self.revision(dir);
         if let Ok(models) = self.caches.models.lock() {
             if let Some(slot) = models.get(dir) {
-                if let Some(model) = slot.cell.get() {
-                    if slot.revision == revision {
-                        return model.clone();
-                    }
-                }
                 if let Some(model) = slot.cell.get().or(slot.last_built.as_ref()) {
                     return model.clone();
                 }
@@ -219,6 +297,12 @@ impl Inputs {
         };
         model::build(dir, &env)
     }
+}
+
+/// `PATH:LINE:COL` (1-based, the column in bytes) with the path relative to the directory.
+fn place(model: &Model, path: &Path, pos: LineCol) -> String {
+    let path = path.strip_prefix(&model.dir).unwrap_or(path);
+    format!("{}:{}:{}", path.display(), pos.line + 1, pos.col + 1)
 }
 
 /// The directory a file belongs to (its parent; `.` for a bare name).

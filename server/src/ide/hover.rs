@@ -16,6 +16,7 @@ use shorewall_syntax::{
 
 use crate::{
     ide::{
+        compiled_rules,
         cursor::{column_of, column_spec, LocalLine},
         db::{dir_of, Inputs},
         library,
@@ -36,11 +37,45 @@ pub struct HoverResult {
 pub(crate) fn hover(db: &Inputs, position: &FilePosition) -> Option<HoverResult> {
     let text = db.text(&position.path)?;
     let file_type = db.file_type(&position.path);
-    let model = db.recent_model(dir_of(&position.path));
     let line = LocalLine::at(&text, file_type, position.offset);
     let token = line.token_at(position.offset)?;
+    let mut res = hover_token(db, position, &line, &token)?;
+    let in_action = column_of(&token)
+        .is_some_and(|(record, column)| record.columns().next().as_ref() == Some(&column));
+    if in_action && matches!(file_type.kind, FileKind::Rules | FileKind::BlRules) {
+        let before = text.get(..usize::from(line.start())).unwrap_or("");
+        let line_number = before.bytes().filter(|it| *it == b'\n').count() as u32;
+        if let Some(rules) = compiled_rules::rules_of_line(db, &position.path, line_number) {
+            res.markdown.push_str(&compiled_markdown(&rules));
+        }
+    }
+    Some(res)
+}
+
+/// The hover section with the ip6tables rules of a rules line.
+fn compiled_markdown(rules: &[String]) -> String {
+    if rules.is_empty() {
+        return "\n\n---\n\nThis line adds no ip6tables rule of its own.".to_owned();
+    }
+    let mut res = String::from("\n\n---\n\nip6tables:\n\n```\n");
+    for rule in rules {
+        res.push_str(rule);
+        res.push('\n');
+    }
+    res.push_str("```");
+    res
+}
+
+fn hover_token(
+    db: &Inputs,
+    position: &FilePosition,
+    line: &LocalLine,
+    token: &SyntaxToken,
+) -> Option<HoverResult> {
+    let file_type = line.file_type;
+    let model = db.recent_model(dir_of(&position.path));
     let kind = file_type.kind;
-    if let Some((markdown, local)) = keyword(&model, &token, kind) {
+    if let Some((markdown, local)) = keyword(&model, token, kind) {
         let range = if local.is_empty() {
             token.text_range()
         } else {
@@ -49,12 +84,12 @@ pub(crate) fn hover(db: &Inputs, position: &FilePosition) -> Option<HoverResult>
         let range = line.to_file(range);
         return Some(HoverResult { range, markdown });
     }
-    if let Some((name, range)) = resolve::name_at(&line, position.offset, &model) {
+    if let Some((name, range)) = resolve::name_at(line, position.offset, &model) {
         if let Some(markdown) = name_markdown(db, &model, &name) {
             return Some(HoverResult { range, markdown });
         }
     }
-    let (record, column) = column_of(&token)?;
+    let (record, column) = column_of(token)?;
     let spec = column_spec(&record, &column, file_type.columns(line.format))?;
     let markdown = manpages::column(kind, spec.name)?;
     Some(HoverResult {

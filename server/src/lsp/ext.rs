@@ -16,8 +16,11 @@ use crate::format_config::{self, FormatSettings, MAX_COLUMN_WIDTH, MAX_TAB_WIDTH
 /// `shorewall.syntaxTree`: the syntax tree of a document, as text.
 pub(crate) const SYNTAX_TREE: &str = "shorewall.syntaxTree";
 
+/// `shorewall.preview`: the annotated ip6tables-restore input of a document's directory.
+pub(crate) const PREVIEW: &str = "shorewall.preview";
+
 /// The commands the server announces.
-pub(crate) const COMMANDS: &[&str] = &[SYNTAX_TREE];
+pub(crate) const COMMANDS: &[&str] = &[PREVIEW, SYNTAX_TREE];
 
 /// The editor's settings for the server.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

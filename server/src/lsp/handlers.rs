@@ -12,7 +12,7 @@ use crate::{
     ide::{db::dir_of, FilePosition, FileRange},
     lsp::{
         ext, from_proto,
-        state::{invalid_params, Snapshot, State},
+        state::{invalid_params, request_failed, Snapshot, State},
         to_proto,
     },
 };
@@ -375,6 +375,12 @@ pub(crate) async fn execute_command(
                 invalid_params(format!("{url} is not a file the server can read"))
             })?;
             match params.command.as_str() {
+                ext::PREVIEW => match snapshot.analysis.preview(&path) {
+                    Ok(text) => Ok(Some(Value::String(text))),
+                    Err(errors) => Err(request_failed(format!(
+                        "the directory does not compile:\n{errors}"
+                    ))),
+                },
                 ext::SYNTAX_TREE => {
                     let tree = snapshot.analysis.syntax_tree(&path).unwrap_or_default();
                     Ok(Some(Value::String(tree)))

@@ -188,6 +188,15 @@ pub(crate) fn internal_error(message: impl Into<String>) -> jsonrpc::Error {
     }
 }
 
+/// A request that could not do what it was asked, for a reason of the user's files.
+pub(crate) fn request_failed(message: impl Into<String>) -> jsonrpc::Error {
+    jsonrpc::Error {
+        code: jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.into().into(),
+        data: None,
+    }
+}
+
 pub(crate) fn invalid_params(message: impl Into<String>) -> jsonrpc::Error {
     jsonrpc::Error::invalid_params(message.into())
 }

@@ -67,7 +67,7 @@ fn lifecycle() {
     assert_eq!(result["serverInfo"]["name"], json!("shorewall-ls"));
     assert_eq!(
         capabilities["executeCommandProvider"]["commands"],
-        json!(["shorewall.syntaxTree"])
+        json!(["shorewall.preview", "shorewall.syntaxTree"])
     );
     assert_eq!(client.shutdown(), Some(0));
 }
@@ -235,22 +235,29 @@ fn versions_only_go_forward() {
             json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }),
         );
     }
-    // The last version is published, and nothing older after anything newer.
-    let last = client.wait_for("diagnostics of version 12", |it| {
-        it["params"]["uri"] == json!(uri) && it["params"]["version"] == json!(12)
-    });
+    // Versions are published in order, the last one included, and nothing after it.
+    let mut seen = Vec::new();
+    let mut last = Value::Null;
+    while seen.last() != Some(&12) {
+        let message = client.wait_for("diagnostics", |it| {
+            it["method"] == json!("textDocument/publishDiagnostics")
+        });
+        seen.push(message["params"]["version"].as_i64().unwrap_or(0));
+        last = message;
+    }
     assert_eq!(
         summary(&last["params"]),
         vec![(0, 7, 10, "unknown-zone".to_owned())]
     );
     let later = client.drain(Duration::from_millis(500));
-    let mut seen: Vec<i64> = later
-        .iter()
-        .filter(|it| it["method"] == json!("textDocument/publishDiagnostics"))
-        .filter_map(|it| it["params"]["version"].as_i64())
-        .collect();
-    seen.insert(0, 12);
-    assert!(seen.windows(2).all(|it| it[0] <= it[1]), "{seen:?}");
+    seen.extend(
+        later
+            .iter()
+            .filter(|it| it["method"] == json!("textDocument/publishDiagnostics"))
+            .filter_map(|it| it["params"]["version"].as_i64()),
+    );
+    assert!(seen.windows(2).all(|it| it[0] < it[1]), "{seen:?}");
+    assert_eq!(seen.last(), Some(&12));
     client.shutdown();
 }
 
@@ -703,5 +710,52 @@ fn formatting_with_settings() {
         )
         .unwrap_or_default();
     assert_eq!(edits, json!([]));
+    client.shutdown();
+}
+
+#[test]
+fn preview_is_the_annotated_compilation() {
+    let rules = "SSH(ACCEPT)\tnet\t$FW\nACCEPT\tloc\tnet\ttcp\t80\n";
+    let dir = config("preview", rules);
+    dir.write("shorewall6.conf", "");
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, rules);
+    let preview = client
+        .request(
+            "workspace/executeCommand",
+            json!({ "command": "shorewall.preview", "arguments": [uri] }),
+        )
+        .unwrap_or_default();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_shorewall-ls"))
+        .args(["compile", "--annotate"])
+        .arg(&dir.dir)
+        .output()
+        .expect("compile runs");
+    assert_eq!(preview.as_str(), std::str::from_utf8(&output.stdout).ok());
+    assert!(preview
+        .as_str()
+        .is_some_and(|it| it.contains("# rules:1\n")));
+    // An error in the open document: no ruleset, and the answer says why.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "range": { "start": pos(0, 12), "end": pos(0, 15) }, "text": "nte" }]
+        }),
+    );
+    let failed = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "shorewall.preview", "arguments": [uri] }),
+    );
+    let message = failed
+        .err()
+        .map(|it| it["message"].as_str().unwrap_or("").to_owned());
+    assert!(
+        message
+            .as_deref()
+            .is_some_and(|it| it.contains("rules:1:13: error: Unknown source zone (nte)")),
+        "{message:?}"
+    );
     client.shutdown();
 }

@@ -1,0 +1,138 @@
+//! What the compiler makes of a directory: the preview (the annotated ip6tables-restore input
+//! of the document's directory, as `shorewall-ls compile --annotate` prints it) and the rules
+//! one line of a file compiles to, for hover.
+//!
+//! The compilation is cached per directory and revision; a directory with errors has no
+//! ruleset, and the preview says why, one error a line, as `check` reports them.
+
+use std::path::Path;
+
+use crate::{
+    compile::{
+        emit::{self, EmitOptions},
+        ir::Mode,
+    },
+    ide::db::{dir_of, Inputs},
+};
+
+/// The annotated ruleset of the directory of `path`, or the errors that prevent it.
+pub(crate) fn preview(db: &Inputs, path: &Path) -> Result<String, String> {
+    match &*db.compiled(dir_of(path)) {
+        Ok(compiled) => Ok(emit::emit(
+            &compiled.ruleset,
+            EmitOptions { annotate: true },
+        )),
+        Err(errors) => Err(errors.join("\n")),
+    }
+}
+
+/// The ip6tables rules the record on line `line` (0-based) of `path` compiles to, as
+/// `-A chain ...` lines (prefixed with their table outside `filter`). `None` when the directory
+/// does not compile.
+pub(crate) fn rules_of_line(db: &Inputs, path: &Path, line: u32) -> Option<Vec<String>> {
+    let compiled = db.compiled(dir_of(path));
+    let compiled = compiled.as_ref().as_ref().ok()?;
+    let name = path.file_name()?.to_str()?;
+    let origin = format!("{name}:{}", line + 1);
+    let mut res = Vec::new();
+    for table in &compiled.ruleset.tables {
+        for chain in &table.chains {
+            for rule in &chain.rules {
+                if rule.mode != Mode::Cat || rule.origin.as_deref() != Some(origin.as_str()) {
+                    continue;
+                }
+                let text = emit::format_rule(&chain.name, rule);
+                res.push(match table.name.as_str() {
+                    "filter" => text,
+                    other => format!("-t {other} {text}"),
+                });
+            }
+        }
+    }
+    Some(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{expect, Expect};
+
+    use crate::ide::fixture::Fixture;
+
+    const DIR: &str = r#"
+#- zones
+fw firewall
+net ipv6
+loc ipv6
+#- interfaces
+?FORMAT 2
+net eth0
+loc eth1
+#- policy
+loc net ACCEPT
+net all DROP
+all all REJECT
+#- shorewall6.conf
+"#;
+
+    #[track_caller]
+    fn check(fixture: &str, expect: Expect) {
+        let fixture = Fixture::parse(fixture);
+        let analysis = fixture.analysis();
+        let res = match analysis.preview(&fixture.cursor_file()) {
+            Ok(text) => text
+                .lines()
+                .filter(|it| it.starts_with("# rules") || it.starts_with("-A net-fw"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Err(errors) => format!("error:\n{errors}"),
+        };
+        expect.assert_eq(&res);
+    }
+
+    #[test]
+    fn preview_of_the_directory() {
+        check(
+            &format!("{DIR}#- rules\nSSH(ACCEPT) net $FW\nACCEPT net $FW tcp 80\n"),
+            expect![[r#"
+                -A net-fw -m conntrack --ctstate NEW,ESTABLISHED,INVALID,UNTRACKED -j dynamic
+                -A net-fw -p tcp -j tcpflags
+                # rules:1
+                -A net-fw -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+                # rules:1
+                -A net-fw -p 6 --dport 22 -j ACCEPT -m comment --comment "SSH"
+                # rules:2
+                -A net-fw -p 6 --dport 80 -j ACCEPT
+                -A net-fw -g net-all"#]],
+        );
+    }
+
+    #[test]
+    fn hover_on_the_action_shows_the_rules_of_the_line() {
+        let fixture = Fixture::parse(&format!(
+            "{DIR}#- rules\nACCEPT net $FW tcp 22\nSS$0H(ACCEPT) loc $FW\n"
+        ));
+        let hover = fixture.analysis().hover(&fixture.position());
+        let markdown = hover.map(|it| it.markdown).unwrap_or_default();
+        let section = markdown.split("---").last().unwrap_or("");
+        expect![[r#"
+
+
+            ip6tables:
+
+            ```
+            -A loc-fw -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+            -A loc-fw -p 6 --dport 22 -j ACCEPT -m comment --comment "SSH"
+            ```"#]]
+        .assert_eq(section);
+    }
+
+    #[test]
+    fn errors_instead_of_a_ruleset() {
+        check(
+            &format!("{DIR}#- rules\nACCEPT nte $FW\n"),
+            expect![[r#"
+                error:
+                rules:1:8: error: Unknown source zone (nte); did you mean 'net'? [unknown-zone]"#]],
+        );
+    }
+}
