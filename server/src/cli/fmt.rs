@@ -330,9 +330,16 @@ pub(crate) fn is_config_file(path: &Path) -> bool {
     )
 }
 
+/// How long the diff may search for the smallest set of changes. Myers' algorithm is quadratic
+/// when most lines change (a large file formatted for the first time); past the deadline the
+/// diff is still correct, only coarser.
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// A unified diff from `old` to `new`, both shown under `name`.
 fn unified_diff(old: &str, new: &str, name: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
+    similar::TextDiff::configure()
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(name, name)
