@@ -11,11 +11,13 @@
 //! - `documents`: applying edits, paths and URLs; `notifications`: open, change, close, save,
 //!   watched files, settings; `diagnostics`: publishing;
 //! - `handlers`: one function per request; `from_proto` / `to_proto`: conversions;
-//! - `capabilities`: what the server announces; `ext`: the `shorewall.*` commands and settings.
+//! - `capabilities`: what the server announces; `ext`: the `shorewall.*` commands and settings;
+//!   `exit`: ends the loop at the `exit` notification.
 
 mod capabilities;
 mod diagnostics;
 mod documents;
+mod exit;
 mod ext;
 mod from_proto;
 mod handlers;
@@ -32,7 +34,7 @@ use tower_lsp::{LspService, Server};
 /// the protocol loop, so a few slow ones must not make the next keystroke wait in line.
 const CONCURRENCY: usize = 64;
 
-/// Serves the protocol on stdin/stdout until the client goes away. Returns the exit code: 0
+/// Serves the protocol on stdin/stdout until `exit` or until the client goes away. Returns the exit code: 0
 /// after a `shutdown` request, 1 otherwise (as the protocol asks).
 pub fn run_stdio() -> i32 {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -48,12 +50,18 @@ pub fn run_stdio() -> i32 {
     let shutdown = runtime.block_on(async {
         let (service, socket) = LspService::new(server::Server::new);
         let state = Arc::clone(service.inner().state());
+        let (service, exited) = exit::NotifyOnExit::new(service);
         let stdin = tokio::io::stdin();
         let stdout = tokio::io::stdout();
-        Server::new(stdin, stdout, socket)
+        let serve = Server::new(stdin, stdout, socket)
             .concurrency_level(CONCURRENCY)
-            .serve(service)
-            .await;
+            .serve(service);
+        // The loop ends when the client closes stdin or right after `exit`: editors keep stdin
+        // open while they wait for the server to go.
+        tokio::select! {
+            () = serve => {}
+            () = exited.notified() => {}
+        }
         state.was_shut_down()
     });
     // Analyses still running for a client that is gone are not waited for.

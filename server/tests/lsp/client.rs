@@ -212,6 +212,11 @@ impl Client {
     /// Closes stdin and returns the exit code, waiting at most [`TIMEOUT`].
     pub(crate) fn finish(mut self) -> Option<i32> {
         self.stdin = None;
+        self.exit_code()
+    }
+
+    /// The exit code, waiting at most [`TIMEOUT`] with stdin still open (as editors wait).
+    pub(crate) fn exit_code(&mut self) -> Option<i32> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -225,12 +230,12 @@ impl Client {
         }
     }
 
-    /// `shutdown`, `exit`, and the exit code.
+    /// `shutdown`, `exit`, and the exit code (stdin stays open).
     pub(crate) fn shutdown(mut self) -> Option<i32> {
         let result = self.request("shutdown", Value::Null);
         assert_eq!(result, Ok(Value::Null));
         self.notify("exit", Value::Null);
-        self.finish()
+        self.exit_code()
     }
 }
 

@@ -76,6 +76,12 @@ fn lifecycle() {
 fn exit_without_shutdown_is_an_error_exit() {
     let (mut client, _) = Client::initialized(json!({}));
     client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), Some(1));
+}
+
+#[test]
+fn a_client_that_goes_away_ends_the_server() {
+    let (client, _) = Client::initialized(json!({}));
     assert_eq!(client.finish(), Some(1));
 }
 
