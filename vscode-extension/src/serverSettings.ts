@@ -17,6 +17,7 @@ export interface InspectedValue<T> {
 export interface FormatSettings {
   align?: boolean;
   useTabs?: boolean;
+  tabWidth?: number;
   maxColumnWidth?: number;
 }
 
@@ -40,6 +41,11 @@ export function explicitValue<T>(inspected: InspectedValue<T> | undefined): T | 
   return candidates.find((value) => value !== undefined && value !== null);
 }
 
+/** A number of columns: a finite number of at least 1, rounded down; else undefined. */
+function positiveInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : undefined;
+}
+
 /** Builds the settings object from an `inspect` function over the `shorewall` section. */
 export function serverSettings(
   inspect: <T>(key: string) => InspectedValue<T> | undefined,
@@ -53,9 +59,13 @@ export function serverSettings(
   if (typeof useTabs === 'boolean') {
     format.useTabs = useTabs;
   }
-  const width = explicitValue(inspect<number>('format.maxColumnWidth'));
-  if (typeof width === 'number' && Number.isFinite(width) && width > 0) {
-    format.maxColumnWidth = Math.floor(width);
+  const tabWidth = positiveInteger(explicitValue(inspect<number>('format.tabWidth')));
+  if (tabWidth !== undefined) {
+    format.tabWidth = tabWidth;
+  }
+  const width = positiveInteger(explicitValue(inspect<number>('format.maxColumnWidth')));
+  if (width !== undefined) {
+    format.maxColumnWidth = width;
   }
   return { format };
 }

@@ -18,16 +18,18 @@ test('user, workspace and language-specific values are sent, the most specific w
     inspectFrom({
       'format.align': { globalValue: false },
       'format.useTabs': { globalValue: true, workspaceValue: false },
+      'format.tabWidth': { globalValue: 4 },
       'format.maxColumnWidth': { globalValue: 16, workspaceLanguageValue: 30 },
     }),
   );
-  assert.deepEqual(settings, { format: { align: false, useTabs: false, maxColumnWidth: 30 } });
+  assert.deepEqual(settings, { format: { align: false, useTabs: false, tabWidth: 4, maxColumnWidth: 30 } });
 });
 
 test('values of the wrong type or out of range are dropped', () => {
   const settings = serverSettings(
     inspectFrom({
       'format.align': { globalValue: 'yes' },
+      'format.tabWidth': { globalValue: 0.5 },
       'format.maxColumnWidth': { globalValue: -3 },
     }),
   );
