@@ -209,6 +209,10 @@ local function main()
   check(saved ~= original, 'format on save changed the file')
   check(tokens(saved) == tokens(original), 'formatting changed only blanks')
   check(table.concat(lines_of(buf), '\n') .. '\n' == saved, 'buffer and file agree after the write')
+  if profile ~= 'fake' then
+    -- The configs set format.useTabs (the formatter's default is spaces).
+    check(saved:find('\nACCEPT\t+loc\t+%$FW\t+tcp\t+22\n') ~= nil, 'the format settings reach the server (tabs)', saved)
+  end
 
   -- 7. The fix clears the diagnostic.
   bad_line = find_line(buf, 'nte')

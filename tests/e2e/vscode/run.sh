@@ -31,7 +31,7 @@ cat > "$WORK/data/User/settings.json" <<JSON
   "editor.quickSuggestions": { "other": false, "comments": false, "strings": false },
   "editor.minimap.enabled": false,
   "shorewall.server.path": "$E2E_SERVER_PATH",
-  "shorewall.format.useTabs": true
+  "shorewall.format.tabWidth": 4
 }
 JSON
 
