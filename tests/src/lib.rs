@@ -1,6 +1,7 @@
 //! Shared helpers of the black-box tests: where the development environment's `../shared`
 //! material (corpus, oracle, manpages) is, and how to skip cleanly where it is not.
 
+pub mod compile_random;
 pub mod differential;
 pub mod ruleset_diff;
 

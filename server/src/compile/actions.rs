@@ -7,6 +7,7 @@
 use crate::model::{self, BodyItem};
 
 use super::chains::{TableId, DONT_MOVE, DONT_OPTIMIZE};
+use super::ir::{Jump, Match};
 use super::lists::{split_list, split_list1, split_list2, split_list3};
 use super::lower::{opt, section, target, ActParams, Compiler};
 use super::rules::{isolate_basic_target, state_match, Columns};
@@ -498,6 +499,14 @@ impl Compiler<'_> {
         if !self.caps().has("ADDRTYPE") && !inline && matches!(action, "Broadcast" | "Multicast") {
             return self.perl_cast_action(action, chain);
         }
+        if !matches!(action, "Broadcast" | "Multicast") && self.body_is_perl(action) {
+            if action == "DropSmurfs" && !inline {
+                return self.perl_drop_smurfs(chain);
+            }
+            return error(format!(
+                "The {action} action is Perl code, which the preview does not run"
+            ));
+        }
         let mut params = self
             .actparams
             .as_ref()
@@ -823,6 +832,111 @@ impl Compiler<'_> {
             self.statematch.clear();
         }
         Ok(result)
+    }
+
+    /// Whether the body of `action` holds embedded Perl or shell code (`?BEGIN PERL`,
+    /// `?PERL`, ...), whose effect the reader does not see.
+    fn body_is_perl(&self, action: &str) -> bool {
+        let Some(file) = self.actions.get(action).and_then(|it| it.file) else {
+            return false;
+        };
+        let Some(source) = self.model.file(file) else {
+            return false;
+        };
+        source.text.lines().any(|line| {
+            let word = line
+                .trim_start()
+                .trim_start_matches('?')
+                .split_whitespace()
+                .collect::<Vec<_>>();
+            match word.as_slice() {
+                [first, second, ..] if first.eq_ignore_ascii_case("begin") => {
+                    let second = second.trim_end_matches(';');
+                    second.eq_ignore_ascii_case("perl") || second.eq_ignore_ascii_case("shell")
+                }
+                [first, ..] => {
+                    first.eq_ignore_ascii_case("perl") || first.eq_ignore_ascii_case("shell")
+                }
+                [] => false,
+            }
+        })
+    }
+
+    /// The DropSmurfs action (Perl code in `action.DropSmurfs`): sources that are anycast
+    /// (a run-time loop without ADDRTYPE) or multicast go to DROP through a log chain, which
+    /// exists unless the level is `-` (with no level given it is `none` and only drops).
+    fn perl_drop_smurfs(&mut self, chain: &str) -> Result<bool> {
+        let f = TableId::Filter;
+        let params = self
+            .actparams
+            .as_ref()
+            .map(|it| it.params.clone())
+            .unwrap_or_default();
+        if let Some(audit) = params.first().filter(|it| !it.is_empty() && *it != "-") {
+            if audit != "audit" {
+                return error(format!("Invalid argument ({audit}) to DropSmurfs"));
+            }
+            return error(
+                "Audited actions require the AUDIT target, which the preview does not support yet",
+            );
+        }
+        let (level, tag) = self
+            .actparams
+            .as_ref()
+            .map(|it| (it.loglevel.clone(), it.logtag.clone()))
+            .unwrap_or_default();
+        let target = if level == "-" {
+            "DROP".to_owned()
+        } else {
+            let logchain = self.chains.next_seq_name(f, "~log");
+            self.chains.ensure_referenced_chain(f, &logchain);
+            self.log_rule_limit(
+                &level,
+                f,
+                &logchain,
+                chain,
+                "DROP",
+                Some(""),
+                &tag,
+                true,
+                "",
+            )?;
+            self.chains
+                .add_ijump(f, &logchain, Jump::Jump, "DROP", vec![])?;
+            logchain
+        };
+        if self.caps().has("ADDRTYPE") {
+            self.chains
+                .add_ijump(f, chain, Jump::Jump, "RETURN", vec![Match::new("s", "::")])?;
+            self.chains.add_ijump(
+                f,
+                chain,
+                Jump::Goto,
+                &target,
+                vec![Match::new("addrtype", "--src-type BROADCAST")],
+            )?;
+        } else {
+            self.chains
+                .add_commands(f, chain, &["for address in $ALL_ACASTS; do"]);
+            self.chains.incr_cmd_level(f, chain);
+            self.chains.add_ijump(
+                f,
+                chain,
+                Jump::Goto,
+                &target,
+                vec![Match::new("s", "$address")],
+            )?;
+            self.chains.decr_cmd_level(f, chain);
+            self.chains.add_commands(f, chain, &["done"]);
+        }
+        self.chains.add_ijump(
+            f,
+            chain,
+            Jump::Goto,
+            &target,
+            vec![Match::new("s", super::addresses::MULTICAST)],
+        )?;
+        Ok(true)
     }
 
     /// Broadcast and Multicast without ADDRTYPE (their bodies are Perl code).

@@ -1,0 +1,610 @@
+//! Random IPv6 configurations for differential testing of the compile preview against the real
+//! Shorewall 5.2.8 (`src/bin/compile_diff.rs`): zones (nested, host zones), interface options,
+//! policies with log levels and limits, rules with macros, actions, addresses, ports, rate,
+//! user, mark, connlimit, time and headers in sections, and the shorewall6.conf settings that
+//! change the output, each chosen by a seeded generator so that a seed names a configuration.
+//!
+//! The generator aims at configurations Shorewall accepts; the few it rejects are useful too
+//! (the preview must reject them as well).
+
+use std::collections::BTreeMap;
+
+/// Bumped whenever the generator changes what a seed gives, so that cached verdicts of the
+/// old generator are not trusted (they also carry a hash of the configuration).
+pub const GENERATOR: u32 = 2;
+
+/// A small deterministic generator (SplitMix64): the same seed gives the same configuration on
+/// every machine.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x2545_f491_4f6c_dd1d)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            return 0;
+        }
+        (self.next_u64() % n as u64) as usize
+    }
+
+    /// True with the given chance in percent.
+    pub fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash of texts for the cached verdicts.
+pub fn fnv64(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The hash of a configuration (its files in name order).
+pub fn config_hash(files: &BTreeMap<String, String>) -> u64 {
+    let mut all = String::new();
+    for (name, text) in files {
+        all.push_str(name);
+        all.push('\0');
+        all.push_str(text);
+        all.push('\0');
+    }
+    fnv64(&all)
+}
+
+/// A zone of the generated configuration.
+struct Zone {
+    name: &'static str,
+    /// The parent zone of a nested zone.
+    parent: Option<&'static str>,
+    /// The interface of an interface zone, or the interface and networks of a host zone.
+    iface: &'static str,
+    hosts: Option<String>,
+}
+
+const IFACES: [&str; 4] = ["eth0", "eth1", "eth2", "eth3"];
+
+/// The configuration of `seed`: file name → contents.
+pub fn generate(seed: u64) -> BTreeMap<String, String> {
+    let mut rng = Rng::new(seed);
+    let mut files = BTreeMap::new();
+    let conf = conf_file(&mut rng);
+    let fastaccept = conf.contains("FASTACCEPT=Yes");
+    let zones = gen_zones(&mut rng);
+    files.insert("zones".to_owned(), zones_file(&zones));
+    files.insert("interfaces".to_owned(), interfaces_file(&mut rng, &zones));
+    if let Some(hosts) = hosts_file(&zones) {
+        files.insert("hosts".to_owned(), hosts);
+    }
+    let params = rng.chance(40);
+    if params {
+        files.insert(
+            "params".to_owned(),
+            "NETA=2001:db8:100::/48\nHOSTB=2001:db8:200::7\nWEBPORTS=80,443\n".to_owned(),
+        );
+    }
+    files.insert("policy".to_owned(), policy_file(&mut rng, &zones));
+    files.insert(
+        "rules".to_owned(),
+        rules_file(&mut rng, &zones, params, fastaccept),
+    );
+    files.insert("shorewall6.conf".to_owned(), conf);
+    files
+}
+
+fn gen_zones(rng: &mut Rng) -> Vec<Zone> {
+    let mut zones = vec![Zone {
+        name: "net",
+        parent: None,
+        iface: "eth0",
+        hosts: None,
+    }];
+    let extra = rng.below(3) + 1;
+    let names = ["loc", "dmz", "srv"];
+    for (idx, name) in names.iter().take(extra).enumerate() {
+        zones.push(Zone {
+            name,
+            parent: None,
+            iface: IFACES[idx + 1],
+            hosts: None,
+        });
+    }
+    // A nested zone: part of an interface zone's network.
+    if rng.chance(35) {
+        let parent = zones[1 + rng.below(zones.len() - 1)].name;
+        let iface = zones
+            .iter()
+            .find(|it| it.name == parent)
+            .map_or("eth1", |it| it.iface);
+        zones.push(Zone {
+            name: "adm",
+            parent: Some(parent),
+            iface,
+            hosts: Some(format!("{iface}:[2001:db8:1::/64]")),
+        });
+    }
+    // A host zone without parent, on one or two interfaces.
+    if rng.chance(30) {
+        let iface = IFACES[rng.below(2)];
+        let nets = if rng.chance(50) {
+            "<2001:db8:5::/64,2001:db8:6::/64>"
+        } else {
+            "[2001:db8:7::/64]"
+        };
+        let options = if rng.chance(30) { "\trouteback" } else { "" };
+        zones.push(Zone {
+            name: "vpn",
+            parent: None,
+            iface,
+            hosts: Some(format!("{iface}:{nets}{options}")),
+        });
+    }
+    zones
+}
+
+fn zones_file(zones: &[Zone]) -> String {
+    let mut out = String::from("#ZONE\tTYPE\tOPTIONS\nfw\tfirewall\n");
+    for zone in zones {
+        match zone.parent {
+            Some(parent) => out.push_str(&format!("{}:{parent}\tipv6\n", zone.name)),
+            None => out.push_str(&format!("{}\tipv6\n", zone.name)),
+        }
+    }
+    out
+}
+
+fn interfaces_file(rng: &mut Rng, zones: &[Zone]) -> String {
+    let mut out = String::from("?FORMAT 2\n#ZONE\tINTERFACE\tOPTIONS\n");
+    let choices = [
+        "tcpflags",
+        "nosmurfs",
+        "routeback",
+        "sfilter=2001:db8:dead::/48",
+        "dhcp",
+        "forward=1",
+        "optional",
+        "rpfilter",
+        "mss=1400",
+        "accept_ra=1",
+        "nosmurfs,tcpflags",
+    ];
+    for zone in zones.iter().filter(|it| it.hosts.is_none()) {
+        let mut options: Vec<&str> = Vec::new();
+        for _ in 0..rng.below(3) {
+            let option = *rng.pick(&choices);
+            let filters = ["rpfilter", "sfilter=2001:db8:dead::/48"];
+            let exclusive =
+                filters.contains(&option) && options.iter().any(|it| filters.contains(it));
+            if !options.contains(&option) && !exclusive {
+                options.push(option);
+            }
+        }
+        let options = if options.is_empty() {
+            "-".to_owned()
+        } else {
+            options.join(",")
+        };
+        out.push_str(&format!("{}\t{}\t{options}\n", zone.name, zone.iface));
+    }
+    out
+}
+
+fn hosts_file(zones: &[Zone]) -> Option<String> {
+    let lines: Vec<String> = zones
+        .iter()
+        .filter_map(|zone| Some(format!("{}\t{}\n", zone.name, zone.hosts.as_ref()?)))
+        .collect();
+    (!lines.is_empty()).then(|| format!("#ZONE\tHOSTS\tOPTIONS\n{}", lines.concat()))
+}
+
+const LEVELS: [&str; 6] = ["info", "notice", "warning", "debug", "NFLOG(3)", "err"];
+
+fn policy_file(rng: &mut Rng, zones: &[Zone]) -> String {
+    let mut out = String::from("#SOURCE\tDEST\tPOLICY\tLOGLEVEL\tRATE\tCONNLIMIT\n");
+    let names: Vec<&str> = zones.iter().map(|it| it.name).collect();
+    let mut lines: Vec<String> = Vec::new();
+    // Some specific pairs first.
+    for _ in 0..rng.below(4) {
+        let source = if rng.chance(25) {
+            "$FW"
+        } else {
+            *rng.pick(&names)
+        };
+        let dest = if rng.chance(20) {
+            "all".to_owned()
+        } else if rng.chance(15) && source != "$FW" {
+            "$FW".to_owned()
+        } else {
+            (*rng.pick(&names)).to_owned()
+        };
+        if source == dest {
+            continue;
+        }
+        let line_start = format!("{source}\t{dest}\t");
+        if lines.iter().any(|it| it.starts_with(&line_start)) {
+            continue;
+        }
+        let policy = *rng.pick(&["ACCEPT", "DROP", "REJECT", "CONTINUE", "ACCEPT", "DROP"]);
+        let level = if rng.chance(40) {
+            *rng.pick(&LEVELS)
+        } else {
+            "-"
+        };
+        let mut line = format!("{line_start}{policy}\t{level}");
+        if policy == "ACCEPT" && rng.chance(15) {
+            line.push_str("\ts:20/sec:40");
+        } else if policy == "ACCEPT" && rng.chance(10) {
+            line.push_str("\t-\t50");
+        }
+        lines.push(line);
+    }
+    let taken = |lines: &[String], start: &str| lines.iter().any(|it| it.starts_with(start));
+    if rng.chance(70) && !taken(&lines, "$FW\tall\t") {
+        lines.push(format!(
+            "$FW\tall\t{}",
+            rng.pick(&["ACCEPT", "ACCEPT", "REJECT\tinfo"])
+        ));
+    }
+    if rng.chance(60) && !taken(&lines, "net\tall\t") {
+        lines.push(format!(
+            "net\tall\t{}",
+            rng.pick(&[
+                "DROP\tinfo",
+                "DROP",
+                "REJECT\twarning",
+                "DROP:Broadcast\tinfo"
+            ])
+        ));
+    }
+    lines.push(format!(
+        "all\tall\t{}",
+        rng.pick(&["REJECT\tinfo", "REJECT", "DROP\tinfo", "DROP"])
+    ));
+    for line in lines {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// SOURCE or DEST of a rule.
+fn endpoint(rng: &mut Rng, zones: &[Zone], params: bool, fw_ok: bool) -> String {
+    let zone = zones[rng.below(zones.len())].name;
+    match rng.below(20) {
+        0 | 1 if fw_ok => "$FW".to_owned(),
+        2 => "all".to_owned(),
+        3 => format!("{zone}:2001:db8:{:x}::/64", 10 + rng.below(50)),
+        4 => format!("{zone}:<2001:db8:a::1,2001:db8:b::/64>"),
+        5 => format!("{zone}:!2001:db8:c::/64"),
+        6 if params => format!("{zone}:$NETA"),
+        7 if params => format!("{zone}:[$HOSTB]"),
+        8 => "any".to_owned(),
+        9 => format!("{zone}:2001:db8::1-2001:db8::9"),
+        10 => format!("all!{zone}"),
+        11 => {
+            let other = zones[rng.below(zones.len())].name;
+            if other == zone {
+                zone.to_owned()
+            } else {
+                format!("{zone},{other}")
+            }
+        }
+        12 => "all+".to_owned(),
+        _ => zone.to_owned(),
+    }
+}
+
+/// A rule with its columns after ACTION: `(proto, dport, sport)`.
+fn ports(rng: &mut Rng) -> (String, String, String) {
+    match rng.below(14) {
+        0 | 1 => ("-".into(), "-".into(), "-".into()),
+        2 => ("udp".into(), "53".into(), "-".into()),
+        3 => ("tcp,udp".into(), "53".into(), "-".into()),
+        4 => (
+            "ipv6-icmp".into(),
+            rng.pick(&["echo-request", "128", "-", "1"]).to_string(),
+            "-".into(),
+        ),
+        5 => ("tcp".into(), "1000:2000".into(), "-".into()),
+        6 => ("tcp".into(), "ssh,http,https".into(), "-".into()),
+        7 => (
+            "tcp".into(),
+            "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18".into(),
+            "-".into(),
+        ),
+        8 => ("udp".into(), "-".into(), "1024:".into()),
+        9 => ("tcp".into(), "25".into(), "1024:65535".into()),
+        10 => ("6".into(), "8080".into(), "-".into()),
+        11 => ("tcp".into(), "!22".into(), "-".into()),
+        12 => ("41".into(), "-".into(), "-".into()),
+        _ => (
+            "tcp".into(),
+            rng.pick(&["22", "80", "443", "8000-8100"]).to_string(),
+            "-".into(),
+        ),
+    }
+}
+
+const MACROS: [&str; 12] = [
+    "SSH", "DNS", "Ping", "HTTP", "HTTPS", "Web", "NTP", "SMTP", "IMAP", "Trcrt", "POP3", "Rsync",
+];
+
+fn rule_line(rng: &mut Rng, zones: &[Zone], params: bool, section: &str) -> String {
+    let source = endpoint(rng, zones, params, true);
+    let dest = endpoint(rng, zones, params, source != "$FW");
+    let disposition = *rng.pick(&["ACCEPT", "DROP", "REJECT", "ACCEPT", "ACCEPT"]);
+    let level = if rng.chance(20) {
+        format!(":{}", rng.pick(&LEVELS))
+    } else {
+        String::new()
+    };
+    let mut may_limit = disposition == "ACCEPT";
+    let (action, free_ports) = match rng.below(20) {
+        0..=4 => (
+            format!("{}({disposition}){level}", rng.pick(&MACROS)),
+            rng.chance(10),
+        ),
+        5 => (format!("{disposition}!"), true),
+        6 if section != "NEW" && section != "ALL" => (format!("{disposition}{level}"), true),
+        6 => ("CONTINUE".to_owned(), true),
+        7 => (
+            format!("LOG:{}", rng.pick(&["info", "debug", "warning:tag"])),
+            true,
+        ),
+        8 => {
+            may_limit = false;
+            (
+                rng.pick(&[
+                    "dropInvalid",
+                    "Invalid(DROP)",
+                    "NotSyn(DROP)",
+                    "Broadcast(DROP)",
+                    "Multicast(ACCEPT)",
+                    "AllowICMPs",
+                    "DropSmurfs",
+                    "TCPFlags",
+                    "dropNotSyn",
+                    "DropDNSrep",
+                    "RST(ACCEPT)",
+                    "allowInvalid",
+                ])
+                .to_string(),
+                false,
+            )
+        }
+        9 => ("NFQUEUE(2)".to_owned(), true),
+        10 => ("REJECT:info:badguys".to_owned(), true),
+        11 => ("REJECT(icmp6-adm-prohibited)".to_owned(), true),
+        _ => (format!("{disposition}{level}"), true),
+    };
+    if action.starts_with("REJECT") || action.starts_with("DROP") {
+        may_limit = false;
+    }
+    let (proto, dport, sport) = if free_ports && !action.contains('(') {
+        ports(rng)
+    } else if free_ports {
+        ("tcp".into(), "2222".into(), "-".into())
+    } else {
+        ("-".into(), "-".into(), "-".into())
+    };
+    let mut columns = vec![action, source.clone(), dest, proto.clone(), dport, sport];
+    let mut extra: Vec<String> = vec!["-".into(); 7];
+    if may_limit && rng.chance(15) {
+        extra[1] = rng
+            .pick(&[
+                "3/min:5",
+                "s:sshlimit:3/min:5",
+                "10/sec",
+                "d:web:100/sec:200",
+            ])
+            .to_string();
+    }
+    if source == "$FW" && rng.chance(30) {
+        extra[2] = rng.pick(&["root", ":adm", "1000", "!root"]).to_string();
+    }
+    if rng.chance(8) {
+        extra[3] = rng.pick(&["0x1", "!0x2/0xff", "0x10/0xf0"]).to_string();
+    }
+    if rng.chance(6) && section == "NEW" {
+        extra[4] = rng.pick(&["10", "!5", "4:64"]).to_string();
+    }
+    if rng.chance(6) {
+        extra[5] = rng
+            .pick(&[
+                "timestart=08:00&timestop=17:00",
+                "weekdays=Mon,Tue&utc",
+                "timestart=22:00",
+            ])
+            .to_string();
+    }
+    if rng.chance(4) && proto == "-" {
+        extra[6] = rng.pick(&["auth", "!frag", "exactly:hop,dst"]).to_string();
+    }
+    let last = extra.iter().rposition(|it| it != "-");
+    if let Some(last) = last {
+        columns.extend(extra.into_iter().take(last + 1));
+    }
+    while columns.len() > 3 && columns.last().is_some_and(|it| it == "-") {
+        columns.pop();
+    }
+    columns.join("\t")
+}
+
+fn rules_file(rng: &mut Rng, zones: &[Zone], params: bool, fastaccept: bool) -> String {
+    let mut out = String::from("#ACTION\tSOURCE\tDEST\tPROTO\tDPORT\tSPORT\tORIGDEST\tRATE\tUSER\tMARK\tCONNLIMIT\tTIME\tHEADERS\n");
+    let sections = [
+        "ALL",
+        "ESTABLISHED",
+        "RELATED",
+        "INVALID",
+        "UNTRACKED",
+        "NEW",
+    ];
+    let use_sections = rng.chance(60);
+    for section in sections {
+        let forbidden = fastaccept && (section == "ESTABLISHED" || section == "RELATED");
+        let count = if section == "NEW" {
+            2 + rng.below(12)
+        } else if use_sections && !forbidden && rng.chance(30) {
+            1 + rng.below(3)
+        } else {
+            0
+        };
+        if count == 0 && section != "NEW" {
+            continue;
+        }
+        if use_sections {
+            out.push_str(&format!("?SECTION {section}\n"));
+        }
+        for _ in 0..count {
+            if rng.chance(8) {
+                out.push_str(&format!("?COMMENT rule group {}\n", rng.below(100)));
+            } else if rng.chance(4) {
+                out.push_str("?COMMENT\n");
+            }
+            out.push_str(&rule_line(rng, zones, params, section));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn conf_file(rng: &mut Rng) -> String {
+    let mut out = String::from("# generated\n");
+    fn set(out: &mut String, rng: &mut Rng, percent: usize, name: &str, values: &[&str]) {
+        if rng.chance(percent) {
+            out.push_str(&format!("{name}={}\n", rng.pick(values)));
+        }
+    }
+    set(
+        &mut out,
+        rng,
+        70,
+        "OPTIMIZE",
+        &["0", "1", "2", "3", "4", "8", "16", "31", "All", "20", "12"],
+    );
+    set(
+        &mut out,
+        rng,
+        40,
+        "LOGFORMAT",
+        &["\"%s %s \"", "\"Shorewall:%s:%s:\"", "\"fw:%s:%s \""],
+    );
+    set(
+        &mut out,
+        rng,
+        30,
+        "LOGLIMIT",
+        &["\"s:1/sec:10\"", "5/min:3", "\"d:2/sec:4\""],
+    );
+    set(&mut out, rng, 30, "LOG_LEVEL", &["info", "notice"]);
+    set(
+        &mut out,
+        rng,
+        40,
+        "DROP_DEFAULT",
+        &[
+            "\"AllowICMPs,Broadcast(DROP),Multicast(DROP)\"",
+            "none",
+            "AllowICMPs",
+        ],
+    );
+    set(
+        &mut out,
+        rng,
+        30,
+        "REJECT_DEFAULT",
+        &["\"AllowICMPs,Broadcast(DROP),Multicast(DROP)\"", "none"],
+    );
+    set(&mut out, rng, 25, "FASTACCEPT", &["Yes", "No"]);
+    set(&mut out, rng, 30, "EXPAND_POLICIES", &["Yes", "No"]);
+    set(&mut out, rng, 15, "ZONE2ZONE", &["2", "-"]);
+    set(&mut out, rng, 20, "TCP_FLAGS_LOG_LEVEL", &["info", "\"\""]);
+    set(
+        &mut out,
+        rng,
+        20,
+        "SFILTER_LOG_LEVEL",
+        &["info", "\"\"", "notice"],
+    );
+    set(&mut out, rng, 15, "SMURF_LOG_LEVEL", &["info", "\"\""]);
+    set(
+        &mut out,
+        rng,
+        15,
+        "RELATED_DISPOSITION",
+        &["ACCEPT", "DROP", "REJECT"],
+    );
+    set(&mut out, rng, 10, "RELATED_LOG_LEVEL", &["info"]);
+    set(
+        &mut out,
+        rng,
+        15,
+        "INVALID_DISPOSITION",
+        &["CONTINUE", "DROP"],
+    );
+    set(&mut out, rng, 10, "INVALID_LOG_LEVEL", &["info"]);
+    set(
+        &mut out,
+        rng,
+        10,
+        "UNTRACKED_DISPOSITION",
+        &["CONTINUE", "ACCEPT", "DROP"],
+    );
+    set(&mut out, rng, 20, "AUTOCOMMENT", &["Yes", "No"]);
+    set(&mut out, rng, 15, "IMPLICIT_CONTINUE", &["Yes", "No"]);
+    set(&mut out, rng, 15, "DYNAMIC_BLACKLIST", &["Yes", "No"]);
+    set(
+        &mut out,
+        rng,
+        15,
+        "BLACKLIST",
+        &["\"NEW,INVALID,UNTRACKED\"", "ALL", "NEW"],
+    );
+    set(&mut out, rng, 15, "MANGLE_ENABLED", &["Yes", "No"]);
+    set(&mut out, rng, 10, "CLAMPMSS", &["Yes", "1300"]);
+    set(&mut out, rng, 15, "LOG_ZONE", &["Both", "Src", "Dst"]);
+    set(&mut out, rng, 10, "RENAME_COMBINED", &["No"]);
+    let mangle_off = out.contains("MANGLE_ENABLED=No");
+    set(
+        &mut out,
+        rng,
+        10,
+        "FORWARD_CLEAR_MARK",
+        if mangle_off { &["No"] } else { &["Yes", "No"] },
+    );
+    set(&mut out, rng, 10, "COMPLETE", &["No"]);
+    set(&mut out, rng, 10, "TRACK_RULES", &["No"]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seed_names_one_configuration() {
+        assert_eq!(generate(7), generate(7));
+        assert_ne!(config_hash(&generate(7)), config_hash(&generate(8)));
+        let files = generate(7);
+        assert!(files.contains_key("zones") && files.contains_key("rules"));
+    }
+}
