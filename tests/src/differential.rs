@@ -525,6 +525,7 @@ impl Disagreement {
 /// Compares `check`'s report with the compiler's verdict.
 pub fn compare(
     variant: &Variant,
+    files: &BTreeMap<String, String>,
     verdict: &Verdict,
     reported: &[Reported],
 ) -> Option<Disagreement> {
@@ -546,19 +547,55 @@ pub fn compare(
             .into_iter()
             .collect();
     }
+    // A place is a logical line: the compiler names the first line of a record continued
+    // with backslashes, we the line of the offending column.
+    let places: Vec<(String, Option<(u32, u32)>)> = places
+        .into_iter()
+        .map(|(file, line)| {
+            let span = line.map(|line| (line, record_end(files.get(&file), line)));
+            (file, span)
+        })
+        .collect();
     let at = |it: &&Reported| {
         places.is_empty()
-            || places
-                .iter()
-                .any(|(file, line)| &it.path == file && line.is_none_or(|line| it.line == line))
+            || places.iter().any(|(file, span)| {
+                &it.path == file
+                    && span.is_none_or(|(first, last)| (first..=last).contains(&it.line))
+            })
     };
     if !errors.iter().any(at) {
         return Some(Disagreement::Missed);
     }
-    if errors.iter().any(|it| !at(it)) {
+    // The compiler stops at its first error: what we report after it in the same file, it
+    // never read.
+    let unread = |it: &&Reported| {
+        places
+            .iter()
+            .any(|(file, span)| &it.path == file && span.is_some_and(|(_, last)| it.line > last))
+    };
+    if errors.iter().any(|it| !at(it) && !unread(it)) {
         return Some(Disagreement::Extra);
     }
     None
+}
+
+/// The last physical line of the record that starts on line `line` (1-based).
+fn record_end(text: Option<&String>, line: u32) -> u32 {
+    let Some(text) = text else {
+        return line;
+    };
+    let mut last = line;
+    for (idx, it) in text
+        .lines()
+        .enumerate()
+        .skip(line.saturating_sub(1) as usize)
+    {
+        last = u32::try_from(idx + 1).unwrap_or(u32::MAX);
+        if !it.trim_end().ends_with('\\') {
+            break;
+        }
+    }
+    last.max(line)
 }
 
 /// A report line for a disagreement.

@@ -182,7 +182,8 @@ fn replay(show: usize, grep: Option<String>) -> i32 {
             continue;
         };
         let reported = check_variant(variant, base, &parses);
-        if let Some(disagreement) = compare(variant, verdict, &reported) {
+        let variant_files = variant.files(base);
+        if let Some(disagreement) = compare(variant, &variant_files, verdict, &reported) {
             *counts.entry(disagreement.name()).or_default() += 1;
             if shown < show {
                 shown += 1;
