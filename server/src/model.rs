@@ -328,7 +328,7 @@ impl<'e> Ctx<'e> {
         };
         let mut params = Params::default();
         let mut diagnostics = Vec::new();
-        params::evaluate(id, &tree, &mut params, &mut diagnostics);
+        self.evaluate_params(id, &tree, &mut params, &mut diagnostics, 0);
         for param in params.iter() {
             self.model.definitions.push(Reference {
                 site: param.site,
@@ -337,6 +337,59 @@ impl<'e> Ctx<'e> {
         }
         self.model.params = params;
         self.model.diagnostics.extend(diagnostics);
+    }
+
+    /// Evaluates a params file and the files it INCLUDEs, in order.
+    fn evaluate_params(
+        &mut self,
+        id: FileId,
+        tree: &shorewall_syntax::ast::SourceFile,
+        params: &mut Params,
+        diagnostics: &mut Vec<Diagnostic>,
+        depth: usize,
+    ) {
+        let mut include =
+            |name: &str, site: Site, params: &mut Params, diagnostics: &mut Vec<Diagnostic>| {
+                let path = if Path::new(name).is_absolute() {
+                    PathBuf::from(name)
+                } else {
+                    self.model.dir.join(name)
+                };
+                if depth >= 20 {
+                    diagnostics.push(Diagnostic::error(
+                        "include-error",
+                        site,
+                        "INCLUDEs/Scripts nested too deeply",
+                    ));
+                    return;
+                }
+                match self.model.files.load(
+                    self.env.vfs,
+                    &path,
+                    FileKind::Params,
+                    self.model.family,
+                    Origin::Config,
+                    self.env.parse_cache,
+                ) {
+                    Ok(included) => {
+                        if let Some(tree) = self.model.files.get(included).map(|it| it.parse.tree())
+                        {
+                            self.evaluate_params(included, &tree, params, diagnostics, depth + 1);
+                        }
+                    }
+                    Err(ReadError::NotFound) => diagnostics.push(Diagnostic::error(
+                        "include-not-found",
+                        site,
+                        format!("INCLUDE file {} not found", path.display()),
+                    )),
+                    Err(error) => diagnostics.push(Diagnostic::error(
+                        "unreadable-file",
+                        site,
+                        format!("INCLUDE file {} cannot be read: {error}", path.display()),
+                    )),
+                }
+            };
+        params::evaluate(id, tree, params, diagnostics, &mut include);
     }
 
     fn read_settings(&mut self) {

@@ -57,15 +57,26 @@ const ENVIRONMENT: &[&str] = &[
     "HOME", "PATH", "USER", "LOGNAME", "SHELL", "PWD", "LANG", "TERM", "HOSTNAME", "TZ",
 ];
 
+/// Reads an INCLUDEd params file (name, where the INCLUDE is) into the params.
+pub(crate) type IncludeParams<'a> = dyn FnMut(&str, Site, &mut Params, &mut Vec<Diagnostic>) + 'a;
+
 /// Evaluates the assignments of one params file into `params`.
 pub(crate) fn evaluate(
     file: FileId,
     tree: &ast::SourceFile,
     params: &mut Params,
     diagnostics: &mut Vec<Diagnostic>,
+    include: &mut IncludeParams<'_>,
 ) {
     for item in tree.items() {
         match item {
+            ast::Item::Directive(directive) if directive.name() == "INCLUDE" => {
+                let site = Site {
+                    file,
+                    range: directive.syntax().text_range(),
+                };
+                include(directive.argument().trim(), site, params, diagnostics);
+            }
             ast::Item::Assignment(assignment) => {
                 let (Some(name_node), Some(value_node)) =
                     (assignment.name_node(), assignment.value_node())
@@ -260,7 +271,13 @@ mod tests {
         let parse = parse(text, FileType::new(FileKind::Params, Family::Ipv6));
         let mut params = Params::default();
         let mut diagnostics = Vec::new();
-        evaluate(FileId(0), &parse.tree(), &mut params, &mut diagnostics);
+        evaluate(
+            FileId(0),
+            &parse.tree(),
+            &mut params,
+            &mut diagnostics,
+            &mut |_, _, _, _| {},
+        );
         let mut res = String::new();
         for param in params.iter() {
             res.push_str(&format!("{} = {:?}\n", param.name, param.value));
