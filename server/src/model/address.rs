@@ -74,6 +74,12 @@ fn plausible_host_name(text: &str) -> bool {
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
         && !text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        // No top-level domain is a number (`10.0.0.1-10.0.0` is no name).
+        && !(text.contains('.')
+            && text
+                .rsplit('.')
+                .next()
+                .is_some_and(|it| it.bytes().all(|b| b.is_ascii_digit())))
 }
 
 /// An address (no prefix). `allow_name`: a host name is accepted (Shorewall resolves it).

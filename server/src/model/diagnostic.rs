@@ -154,4 +154,5 @@ pub const CODES: &[(&str, &str)] = &[
     ("invalid-column", "a value that its column does not accept"),
     ("missing-capability", "a feature that needs a kernel or iptables capability the capabilities lack"),
     ("ignored-column", "a column Shorewall ignores in this rule"),
+    ("empty-zone", "a zone with no interface or host (a warning)"),
 ];

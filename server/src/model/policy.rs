@@ -177,11 +177,14 @@ pub(crate) fn read_policy(ctx: &mut Ctx<'_>) {
         }
     }
     let events = reader::read(ctx, file, ReadOptions::default());
+    let errors_before = policy_errors(ctx, file);
     for event in events {
         if let Event::Record(line) = event {
             policy_record(ctx, &mut chains, &zones, &line);
         }
     }
+    // A policy with an error covers no pairs: the pairs it would cover are not missing.
+    let failed = policy_errors(ctx, file) > errors_before;
     ctx.policy_matrix = zones
         .iter()
         .flat_map(|source| zones.iter().map(move |dest| (source, dest)))
@@ -190,7 +193,7 @@ pub(crate) fn read_policy(ctx: &mut Ctx<'_>) {
             Some(((source.clone(), dest.clone()), chain.policy.clone()))
         })
         .collect();
-    if ctx.model.zones_checked {
+    if ctx.model.zones_checked && !failed {
         for source in &zones {
             for dest in &zones {
                 let has = chains
@@ -208,6 +211,14 @@ pub(crate) fn read_policy(ctx: &mut Ctx<'_>) {
             }
         }
     }
+}
+
+fn policy_errors(ctx: &Ctx<'_>, file: crate::model::FileId) -> usize {
+    ctx.model
+        .diagnostics
+        .iter()
+        .filter(|it| it.site.file == file && it.severity == crate::model::Severity::Error)
+        .count()
 }
 
 /// The zones in Shorewall's order: sub-zones before their parents (`determine_zones`).

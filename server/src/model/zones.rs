@@ -1,6 +1,6 @@
 //! Zones, interfaces and hosts (`Zones.pm process_zone`, `process_interface`, `process_host`).
 
-use shorewall_syntax::{Family, FileKind, TextRange};
+use shorewall_syntax::{Family, FileKind, TextRange, TextSize};
 
 use crate::model::{
     address,
@@ -97,37 +97,32 @@ pub struct Host {
 }
 
 /// Names Shorewall reserves (`%reservedName` in Zones.pm).
-const RESERVED_ZONE_NAMES: &[&str] = &[
-    "all",
-    "any",
-    "none",
-    "SOURCE",
-    "DEST",
-    "ACCEPT",
-    "DROP",
-    "REJECT",
-    "CONTINUE",
-    "QUEUE",
-    "NFQUEUE",
-    "LOG",
-    "BLACKLIST",
-    "NONE",
-];
+const RESERVED_ZONE_NAMES: &[&str] = &["all", "any", "none", "SOURCE", "DEST"];
 
-const ZONE_OPTIONS: &[(&str, Option<&str>)] = &[
-    ("mss", Some("numeric")),
-    ("nomark", None),
-    ("blacklist", None),
-    ("dynamic_shared", None),
-    ("strict", None),
-    ("next", None),
-    ("reqid", Some("numeric")),
-    ("spi", Some("numeric")),
-    ("proto", Some("ipsecproto")),
-    ("mode", Some("ipsecmode")),
-    ("tunnel-src", Some("network")),
-    ("tunnel-dst", Some("network")),
-];
+/// The zone options (`%validzoneoptions`) and the pattern of their values.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ZoneOptionValue {
+    Nothing,
+    Numeric,
+    IpsecProto,
+    IpsecMode,
+    Network,
+}
+
+fn zone_option(name: &str) -> Option<ZoneOptionValue> {
+    use ZoneOptionValue::*;
+    Some(match name {
+        "mss" | "reqid" | "spi" => Numeric,
+        "nomark" | "blacklist" | "dynamic_shared" | "strict" | "next" => Nothing,
+        "proto" => IpsecProto,
+        "mode" => IpsecMode,
+        "tunnel-src" | "tunnel-dst" => Network,
+        _ => return None,
+    })
+}
+
+/// The columns of the zones file's options (`IN_OUT`, `IN`, `OUT`: 1, 2, 3 in messages).
+const ZONE_OPTION_COLUMNS: [usize; 3] = [2, 3, 4];
 
 pub(crate) fn read_zones(ctx: &mut Ctx<'_>) {
     let Some(file) = ctx.load_config_file("zones", FileKind::Zones) else {
@@ -149,36 +144,74 @@ pub(crate) fn read_zones(ctx: &mut Ctx<'_>) {
         return;
     }
     let events = reader::read(ctx, file, ReadOptions::default());
+    let mut ip = false;
     for event in events {
         if let Event::Record(line) = event {
-            zone_record(ctx, &line);
+            zone_record(ctx, &line, &mut ip);
         }
     }
-    if ctx.model.firewall_zone.is_none() {
-        ctx.diag(Diagnostic::error(
-            "invalid-zone-type",
-            ctx.eof_site(file),
-            "No firewall zone defined",
-        ));
-    }
-    if !ctx
+    let fatal = if ctx.model.firewall_zone.is_none() {
+        Some("No firewall zone defined")
+    } else if !ip {
+        Some("No IP zones defined")
+    } else if ctx
         .model
         .zones
         .iter()
-        .any(|it| matches!(it.kind, ZoneType::Ip | ZoneType::Local))
+        .any(|it| it.kind == ZoneType::Loopback)
+        && ctx
+            .model
+            .zones
+            .iter()
+            .any(|it| it.kind == ZoneType::Vserver)
     {
+        Some("Loopback zones and vserver zones are mutually exclusive")
+    } else {
+        None
+    };
+    if let Some(message) = fatal {
         ctx.diag(Diagnostic::error(
             "invalid-zone-type",
             ctx.eof_site(file),
-            "No IP zones defined",
+            message,
         ));
+        // Without a usable zones file, zone names elsewhere are not checked.
+        ctx.model.zones_checked = false;
     }
 }
 
-fn zone_record(ctx: &mut Ctx<'_>, line: &Line) {
+/// `(\w+):([\w,]+)`, unanchored, as `process_zone` applies it.
+fn zone_and_parents(column: &str) -> Option<(&str, &str)> {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = column.as_bytes();
+    for start in 0..bytes.len() {
+        if !word(bytes[start]) || (start > 0 && word(bytes[start - 1])) {
+            continue;
+        }
+        let mut end = start;
+        while end < bytes.len() && word(bytes[end]) {
+            end += 1;
+        }
+        // Backtracking: any prefix of the word may be followed by the colon; only the whole
+        // word can be.
+        if bytes.get(end) != Some(&b':') {
+            continue;
+        }
+        let list_start = end + 1;
+        let mut list_end = list_start;
+        while list_end < bytes.len() && (word(bytes[list_end]) || bytes[list_end] == b',') {
+            list_end += 1;
+        }
+        if list_end > list_start {
+            return Some((&column[start..end], &column[list_start..list_end]));
+        }
+    }
+    None
+}
+
+fn zone_record(ctx: &mut Ctx<'_>, line: &Line, ip: &mut bool) {
     let zone_column = line.value(0).to_owned();
     let site = line.site;
-    let name_site = line.site_of(0);
     if zone_column == "-" {
         ctx.diag(Diagnostic::error(
             "invalid-zone-name",
@@ -190,16 +223,28 @@ fn zone_record(ctx: &mut Ctx<'_>, line: &Line) {
     if !line.is_known(0) {
         return;
     }
-    let (name, parents) = match zone_column.split_once(':') {
-        Some((name, parents)) => (
-            name.to_owned(),
-            parents.split(',').map(str::to_owned).collect(),
-        ),
-        None => (zone_column.clone(), Vec::new()),
+    let (name, parents) = match zone_and_parents(&zone_column) {
+        Some((name, parents)) => (name.to_owned(), Some(parents.to_owned())),
+        None => (zone_column.clone(), None),
     };
-    let name_site = Site {
-        file: name_site.file,
-        range: prefix_range(name_site.range, name.len()),
+    let name_site = narrow_site(ctx, line.site_of(0), &name);
+    let error = |ctx: &mut Ctx<'_>, code: &'static str, site: Site, message: String| {
+        ctx.diag(Diagnostic::error(code, site, message));
+    };
+    let parents: Vec<String> = match &parents {
+        Some(list) => {
+            if list.starts_with(',') || list.ends_with(',') || list.contains(",,") {
+                error(
+                    ctx,
+                    "invalid-zone-name",
+                    line.site_of(0),
+                    format!("Invalid zone list ({list})"),
+                );
+                return;
+            }
+            list.split(',').map(str::to_owned).collect()
+        }
+        None => Vec::new(),
     };
     let valid_name = name
         .chars()
@@ -208,25 +253,36 @@ fn zone_record(ctx: &mut Ctx<'_>, line: &Line) {
         && name
             .chars()
             .all(|it| it.is_ascii_alphanumeric() || it == '_');
-    if !valid_name
-        || RESERVED_ZONE_NAMES.contains(&name.as_str())
-        || name.starts_with("all2")
-        || name.ends_with("2all")
-    {
-        ctx.diag(Diagnostic::error(
+    if !valid_name {
+        error(
+            ctx,
             "invalid-zone-name",
             name_site,
             format!("Invalid zone name ({name})"),
-        ));
+        );
         return;
     }
     let max = ctx.model.settings.max_zone_name_length();
     if name.len() > max {
-        ctx.diag(Diagnostic::error(
+        error(
+            ctx,
             "zone-name-too-long",
             name_site,
             format!("Zone name ({name}) too long: LOGFORMAT allows {max} characters"),
-        ));
+        );
+        return;
+    }
+    if RESERVED_ZONE_NAMES.contains(&name.as_str())
+        || name.starts_with("all2")
+        || name.ends_with("2all")
+    {
+        error(
+            ctx,
+            "invalid-zone-name",
+            name_site,
+            format!("Invalid zone name ({name})"),
+        );
+        return;
     }
     if let Some(first) = ctx.model.zones.iter().find(|it| it.name == name) {
         let first_site = first.name_site;
@@ -241,86 +297,150 @@ fn zone_record(ctx: &mut Ctx<'_>, line: &Line) {
         return;
     }
     let type_text = line.value(1).to_owned();
+    if !line.is_known(1) {
+        return;
+    }
+    let type_site = line.site_of(1);
     let family_digit = match ctx.model.family {
-        Family::Ipv4 => '4',
-        Family::Ipv6 => '6',
+        Family::Ipv4 => "4",
+        Family::Ipv6 => "6",
     };
     let lower = type_text.to_ascii_lowercase();
     let typed = |prefix: &str| -> Option<bool> {
         let rest = lower.strip_prefix(prefix)?;
         match rest {
             "" => Some(true),
-            "4" | "6" => Some(rest.starts_with(family_digit)),
+            "4" | "6" => Some(rest == family_digit),
             _ => None,
         }
     };
-    let kind = if lower == "ip" || lower == "-" {
-        Some(ZoneType::Ip)
+    let invalid_type = |ctx: &mut Ctx<'_>| {
+        ctx.diag(Diagnostic::error(
+            "invalid-zone-type",
+            type_site,
+            format!("Invalid zone type ({type_text})"),
+        ));
+    };
+    let kind = if lower == "ip" {
+        ZoneType::Ip
     } else if let Some(ok) = typed("ipv") {
-        // `ipv` alone is not a type; `ipv4`/`ipv6` must match the family.
-        (ok && lower.len() == 4).then_some(ZoneType::Ip)
+        if !ok || lower.len() != 4 {
+            invalid_type(ctx);
+            return;
+        }
+        ZoneType::Ip
     } else if let Some(ok) = typed("ipsec") {
-        ok.then_some(ZoneType::Ipsec)
+        if !ok {
+            invalid_type(ctx);
+            return;
+        }
+        if let Err(message) = ctx
+            .model
+            .capabilities
+            .require("POLICY_MATCH", "IPSEC zones", "")
+        {
+            ctx.diag(Diagnostic::error("missing-capability", type_site, message));
+            return;
+        }
+        ZoneType::Ipsec
     } else if let Some(ok) = typed("bport") {
-        ok.then_some(ZoneType::Bport)
+        if !ok {
+            invalid_type(ctx);
+            return;
+        }
+        let zone_bits = ctx.model.settings.get("ZONE_BITS");
+        if parents.is_empty() && (zone_bits.is_empty() || zone_bits == "0") {
+            ctx.diag(Diagnostic::warning(
+                "invalid-zone-type",
+                site,
+                "Bridge Port zones should have a parent zone",
+            ));
+        }
+        ZoneType::Bport
     } else {
         match type_text.as_str() {
-            "firewall" => Some(ZoneType::Firewall),
-            "vserver" => Some(ZoneType::Vserver),
-            "local" => Some(ZoneType::Local),
-            "loopback" => Some(ZoneType::Loopback),
-            _ => None,
+            "firewall" => ZoneType::Firewall,
+            "vserver" => ZoneType::Vserver,
+            "-" => ZoneType::Ip,
+            "local" => ZoneType::Local,
+            "loopback" => ZoneType::Loopback,
+            _ => {
+                invalid_type(ctx);
+                return;
+            }
         }
     };
-    let Some(kind) = kind else {
-        if line.is_known(1) {
-            ctx.diag(Diagnostic::error(
-                "invalid-zone-type",
-                line.site_of(1),
-                format!("Invalid zone type ({type_text})"),
-            ));
-        }
-        return;
-    };
+    if matches!(kind, ZoneType::Ip | ZoneType::Local) {
+        *ip = true;
+    }
     if kind == ZoneType::Firewall {
         if !parents.is_empty() {
-            ctx.diag(Diagnostic::error(
+            error(
+                ctx,
                 "invalid-zone-type",
                 site,
-                "Firewall zone may not be nested",
-            ));
-        }
-        if let Some(existing) = &ctx.model.firewall_zone {
-            let message = format!(
-                "Only one firewall zone may be defined ({name}); {existing} is one already"
+                "Firewall zone may not be nested".to_owned(),
             );
-            ctx.diag(Diagnostic::error("invalid-zone-type", name_site, message));
-        } else {
-            ctx.model.firewall_zone = Some(name.clone());
+            return;
         }
+        if ctx.model.firewall_zone.is_some() {
+            error(
+                ctx,
+                "invalid-zone-type",
+                name_site,
+                format!("Only one firewall zone may be defined ({name})"),
+            );
+            return;
+        }
+        ctx.model.firewall_zone = Some(name.clone());
+    }
+    if kind == ZoneType::Vserver && !parents.is_empty() {
+        error(
+            ctx,
+            "invalid-zone-type",
+            site,
+            "Vserver zones may not be nested".to_owned(),
+        );
+        return;
     }
     for parent in &parents {
-        match ctx.model.zones.iter().find(|it| &it.name == parent) {
-            None => ctx.diag(Diagnostic::error(
+        let Some(parent_kind) = ctx.model.zone(parent).map(|it| it.kind) else {
+            error(
+                ctx,
                 "unknown-zone",
-                line.site_of(0),
+                narrow_site(ctx, line.site_of(0), parent),
                 format!("Unknown parent zone ({parent})"),
-            )),
-            Some(zone) if zone.kind == ZoneType::Firewall => ctx.diag(Diagnostic::error(
-                "invalid-zone-type",
-                site,
-                "Subzones of firewall zone not allowed",
-            )),
-            Some(zone) if zone.kind == ZoneType::Vserver => ctx.diag(Diagnostic::error(
-                "invalid-zone-type",
-                site,
-                "Subzones of a Vserver zone not allowed",
-            )),
-            Some(_) => {}
+            );
+            return;
+        };
+        let message = match parent_kind {
+            ZoneType::Vserver => Some("Subzones of a Vserver zone not allowed"),
+            ZoneType::Firewall => Some("Subzones of firewall zone not allowed"),
+            _ if (kind == ZoneType::Loopback || parent_kind == ZoneType::Loopback)
+                && kind != parent_kind =>
+            {
+                Some("Loopback zones may only be subzones of other loopback zones")
+            }
+            _ if (kind == ZoneType::Local || parent_kind == ZoneType::Local)
+                && kind != parent_kind =>
+            {
+                Some("Local zones may only be subzones of other local zones")
+            }
+            _ => None,
+        };
+        if let Some(message) = message {
+            error(ctx, "invalid-zone-type", site, message.to_owned());
+            return;
         }
+        ctx.model.references.push(Reference {
+            site: narrow_site(ctx, line.site_of(0), parent),
+            target: RefTarget::Zone(parent.clone()),
+        });
     }
-    for idx in 2..5 {
-        zone_options(ctx, line, idx, kind);
+    for (number, idx) in ZONE_OPTION_COLUMNS.into_iter().enumerate() {
+        if !zone_options(ctx, line, idx, number + 1, kind) {
+            return;
+        }
     }
     ctx.model.definitions.push(Reference {
         site: name_site,
@@ -339,66 +459,165 @@ fn zone_record(ctx: &mut Ctx<'_>, line: &Line) {
     });
 }
 
-/// The first `len` bytes of `range`.
-fn prefix_range(range: TextRange, len: usize) -> TextRange {
-    let len = shorewall_syntax::TextSize::from(len as u32).min(range.len());
-    TextRange::at(range.start(), len)
+/// The part of `site` that holds `needle`, when it appears there exactly once.
+fn narrow_site(ctx: &Ctx<'_>, site: Site, needle: &str) -> Site {
+    let Some(file) = ctx.model.files.get(site.file) else {
+        return site;
+    };
+    let start = usize::from(site.range.start());
+    let end = usize::from(site.range.end());
+    let Some(text) = file.text.get(start..end) else {
+        return site;
+    };
+    let mut found = text.match_indices(needle);
+    match (found.next(), found.next()) {
+        (Some((offset, _)), None) if !needle.is_empty() => Site {
+            file: site.file,
+            range: TextRange::at(
+                TextSize::from((start + offset) as u32),
+                TextSize::from(needle.len() as u32),
+            ),
+        },
+        _ => site,
+    }
 }
 
-fn zone_options(ctx: &mut Ctx<'_>, line: &Line, idx: usize, kind: ZoneType) {
-    let value = line.value(idx);
+/// `parse_zone_option_list` for one options column (`column` 1, 2 or 3); false on an error.
+fn zone_options(ctx: &mut Ctx<'_>, line: &Line, idx: usize, column: usize, kind: ZoneType) -> bool {
+    let value = line.value(idx).to_owned();
     if value == "-" || !line.is_known(idx) {
-        return;
+        return true;
     }
     let site = line.site_of(idx);
+    let error = |ctx: &mut Ctx<'_>, message: String| {
+        ctx.diag(Diagnostic::error("invalid-zone-option", site, message));
+        false
+    };
     if kind == ZoneType::Loopback {
-        ctx.diag(Diagnostic::error(
-            "invalid-zone-option",
-            site,
-            "The 'loopback' zone may not have OPTIONS",
-        ));
-        return;
+        return error(
+            ctx,
+            format!("The 'loopback' zone may not have {column} OPTIONS"),
+        );
+    }
+    if value.starts_with(',') || value.ends_with(',') || value.contains(",,") {
+        return error(ctx, format!("Invalid option list ({value})"));
     }
     for option in value.split(',') {
-        let (name, option_value) = match option.split_once('=') {
-            Some((name, value)) => (name.trim_end_matches('!'), Some(value)),
-            None => (option, None),
+        // `([\w-]+)!?=(.+)`, unanchored.
+        let (name, option_value) = match option.find('=') {
+            Some(pos) if pos + 1 < option.len() => {
+                let before = option[..pos].trim_end_matches('!');
+                let start = before
+                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                    .map_or(0, |it| it + 1);
+                (&before[start..], Some(&option[pos + 1..]))
+            }
+            _ => (option, None),
         };
-        let Some((_, format)) = ZONE_OPTIONS.iter().find(|(it, _)| *it == name) else {
-            ctx.diag(Diagnostic::error(
-                "invalid-zone-option",
-                site,
-                format!("Invalid Option ({name})"),
-            ));
-            continue;
+        let Some(format) = zone_option(name) else {
+            return error(ctx, format!("Invalid Option ({name})"));
         };
         match (format, option_value) {
-            (None, Some(_)) => ctx.diag(Diagnostic::error(
-                "invalid-zone-option",
-                site,
-                format!("Option \"{name}\" does not take a value"),
-            )),
-            (Some(_), None) => ctx.diag(Diagnostic::error(
-                "invalid-zone-option",
-                site,
-                format!("Missing value for option \"{name}\""),
-            )),
-            (Some("numeric"), Some(value)) if parse_number(value).is_none() => {
-                ctx.diag(Diagnostic::error(
-                    "invalid-zone-option",
-                    site,
-                    format!("Invalid value ({value}) for option \"{name}\""),
-                ))
+            (ZoneOptionValue::Nothing, Some(_)) => {
+                return error(ctx, format!("Option \"{name}\" does not take a value"));
             }
-            _ => {}
+            (ZoneOptionValue::Nothing, None) => {}
+            (_, None) => return error(ctx, format!("Missing value for option \"{name}\"")),
+            (format, Some(option_value)) => {
+                let valid = match format {
+                    ZoneOptionValue::Numeric => {
+                        option_value.strip_prefix("0x").is_some_and(|hex| {
+                            !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit())
+                        }) || (!option_value.is_empty()
+                            && option_value.bytes().all(|b| b.is_ascii_digit()))
+                    }
+                    ZoneOptionValue::IpsecProto => {
+                        matches!(option_value, "ah" | "esp" | "ipcomp")
+                    }
+                    ZoneOptionValue::IpsecMode => matches!(option_value, "tunnel" | "transport"),
+                    ZoneOptionValue::Network => network_pattern(option_value, ctx.model.family),
+                    ZoneOptionValue::Nothing => true,
+                };
+                if !valid {
+                    return error(
+                        ctx,
+                        format!("Invalid value ({option_value}) for option \"{name}\""),
+                    );
+                }
+                if name == "mss" {
+                    if let Err(message) = ctx.model.capabilities.require(
+                        "TCPMSS_TARGET",
+                        &format!("mss={option_value}"),
+                        "s",
+                    ) {
+                        return error(ctx, message);
+                    }
+                }
+            }
         }
-        let ipsec_only = !["mss", "nomark", "blacklist", "dynamic_shared"].contains(&name);
-        if ipsec_only && kind != ZoneType::Ipsec {
-            ctx.diag(Diagnostic::error(
-                "invalid-zone-option",
-                site,
-                format!("The \"{name}\" option may only be specified for ipsec zones"),
-            ));
+        match name {
+            "mss" => {}
+            "blacklist" | "nomark" | "dynamic_shared" => {
+                let nofw = name != "dynamic_shared";
+                if nofw && matches!(kind, ZoneType::Firewall | ZoneType::Vserver) {
+                    return error(
+                        ctx,
+                        format!("Option '{name}' not permitted with this zone type "),
+                    );
+                }
+                if name != "blacklist" && column != 1 {
+                    return error(
+                        ctx,
+                        format!("Option '{name}' is only permitted in the OPTIONS columns"),
+                    );
+                }
+                if name == "blacklist" {
+                    ctx.diag(Diagnostic::warning(
+                        "invalid-zone-option",
+                        site,
+                        "The 'blacklist' option is no longer supported",
+                    ));
+                }
+            }
+            _ => {
+                if kind != ZoneType::Ipsec {
+                    return error(
+                        ctx,
+                        format!("The \"{name}\" option may only be specified for ipsec zones"),
+                    );
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Zones.pm's NETWORK pattern for `tunnel-src`/`tunnel-dst`.
+fn network_pattern(value: &str, family: Family) -> bool {
+    match family {
+        Family::Ipv4 => {
+            // `\d+.\d+.\d+.\d+(\/\d+)?` (the dots match any character).
+            let (address, vlsm) = match value.split_once('/') {
+                Some((address, vlsm)) => (address, Some(vlsm)),
+                None => (value, None),
+            };
+            let digits = address
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|it| !it.is_empty())
+                .count();
+            digits == 4
+                && address.starts_with(|c: char| c.is_ascii_digit())
+                && address.ends_with(|c: char| c.is_ascii_digit())
+                && vlsm.is_none_or(|it| !it.is_empty() && it.bytes().all(|b| b.is_ascii_digit()))
+        }
+        Family::Ipv6 => {
+            // `(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}` (`(?:\/d+)?` is a typo for `\d`).
+            let address = value.strip_suffix("/d").unwrap_or(value);
+            let groups: Vec<&str> = address.split(':').collect();
+            (3..=8).contains(&groups.len())
+                && groups
+                    .iter()
+                    .all(|it| it.len() <= 4 && it.bytes().all(|b| b.is_ascii_hexdigit()))
         }
     }
 }
@@ -422,26 +641,28 @@ enum OptionType {
     Simple,
     Binary,
     Enum,
-    Numeric(u64),
+    Numeric,
     IpList,
     Text,
     Obsolete,
 }
 
-fn interface_option_type(name: &str, family: Family) -> Option<OptionType> {
+/// `%validinterfaceoptions`: the type, whether a multi-zone interface may have it
+/// (`IF_OPTION_ZONEONLY`), and whether a bridge port may (`IF_OPTION_HOST`).
+fn interface_option_type(name: &str, family: Family) -> Option<(OptionType, bool, bool)> {
     use OptionType::*;
     let common = match name {
-        "blacklist" | "bridge" | "destonly" | "dhcp" | "maclist" | "nodbl" | "nosmurfs"
-        | "optional" | "required" | "rpfilter" | "unmanaged" | "upnp" | "upnpclient" => {
-            Some(Simple)
-        }
-        "loopback" | "routeback" | "sourceroute" | "tcpflags" => Some(Binary),
-        "dbl" => Some(Enum),
-        "ignore" => Some(Numeric(3)),
-        "nets" | "sfilter" => Some(IpList),
-        "mss" => Some(Numeric(100_000)),
-        "physical" => Some(Text),
-        "wait" => Some(Numeric(300)),
+        "blacklist" | "destonly" | "maclist" | "nosmurfs" => Some((Simple, false, true)),
+        "bridge" | "dhcp" | "nodbl" | "optional" | "required" | "rpfilter" | "unmanaged"
+        | "upnp" | "upnpclient" => Some((Simple, false, false)),
+        "dbl" => Some((Enum, false, false)),
+        "ignore" | "mss" | "wait" => Some((Numeric, false, false)),
+        "loopback" | "sourceroute" => Some((Binary, false, false)),
+        "tcpflags" => Some((Binary, false, true)),
+        "routeback" => Some((Binary, true, true)),
+        "nets" => Some((IpList, true, false)),
+        "sfilter" => Some((IpList, false, false)),
+        "physical" => Some((Text, false, true)),
         _ => None,
     };
     if common.is_some() {
@@ -449,20 +670,52 @@ fn interface_option_type(name: &str, family: Family) -> Option<OptionType> {
     }
     match family {
         Family::Ipv4 => match name {
-            "arp_filter" | "logmartians" | "proxyarp" => Some(Binary),
-            "arp_ignore" => Some(Enum),
-            "routefilter" => Some(Numeric(2)),
-            "detectnets" | "norfc1918" => Some(Obsolete),
+            "arp_filter" | "logmartians" | "proxyarp" => Some((Binary, false, false)),
+            "arp_ignore" => Some((Enum, false, false)),
+            "routefilter" => Some((Numeric, false, false)),
+            "detectnets" | "norfc1918" => Some((Obsolete, false, false)),
             _ => None,
         },
         Family::Ipv6 => match name {
-            "accept_ra" => Some(Numeric(2)),
-            "omitanycast" => Some(Simple),
-            "proxyndp" | "forward" => Some(Binary),
+            "accept_ra" => Some((Numeric, false, false)),
+            "omitanycast" => Some((Simple, false, false)),
+            "proxyndp" | "forward" => Some((Binary, false, false)),
             _ => None,
         },
     }
 }
+
+/// `%maxoptionvalue` and `%defaultinterfaceoptions`.
+fn numeric_option(name: &str) -> (u64, Option<&'static str>) {
+    match name {
+        "routefilter" => (2, Some("1")),
+        "mss" => (100_000, None),
+        "wait" => (300, Some("60")),
+        "ignore" => (3, Some("3")),
+        "accept_ra" => (2, Some("1")),
+        _ => (u64::MAX, None),
+    }
+}
+
+/// `%prohibitunmanaged`.
+const PROHIBIT_UNMANAGED: &[&str] = &[
+    "blacklist",
+    "bridge",
+    "destonly",
+    "detectnets",
+    "dhcp",
+    "maclist",
+    "nets",
+    "norfc1918",
+    "nosmurfs",
+    "optional",
+    "routeback",
+    "rpfilter",
+    "sfilter",
+    "tcpflags",
+    "upnp",
+    "upnpclient",
+];
 
 pub(crate) fn read_interfaces(ctx: &mut Ctx<'_>) {
     let Some(file) = ctx.load_config_file("interfaces", FileKind::Interfaces) else {
@@ -493,29 +746,37 @@ pub(crate) fn read_interfaces(ctx: &mut Ctx<'_>) {
     }
 }
 
+/// `process_interface`.
 fn interface_record(ctx: &mut Ctx<'_>, line: &Line) {
-    let columns = ctx
-        .model
-        .files
-        .get(line.file)
-        .map_or(3, |_| line.values.len());
-    let options_idx = if columns == 4 { 3 } else { 2 };
-    let zone = line.value(0).to_owned();
-    let zone = if zone == "-" { None } else { Some(zone) };
+    let options_idx = if line.values.len() == 4 { 3 } else { 2 };
+    let zone_text = line.value(0).to_owned();
+    let zone = (zone_text != "-").then(|| zone_text.clone());
+    let mut zone_kind = None;
+    let error = |ctx: &mut Ctx<'_>, code: &'static str, site: Site, message: String| {
+        ctx.diag(Diagnostic::error(code, site, message));
+    };
     if let Some(zone_name) = &zone {
         if line.is_known(0) && ctx.model.zones_checked {
             match ctx.model.zones.iter().find(|it| &it.name == zone_name) {
-                None => ctx.diag(Diagnostic::error(
-                    "unknown-zone",
-                    line.site_of(0),
-                    format!("Unknown zone ({zone_name})"),
-                )),
-                Some(it) if it.kind == ZoneType::Firewall => ctx.diag(Diagnostic::error(
-                    "invalid-interface-option",
-                    line.site_of(0),
-                    "Firewall zone not allowed in ZONE column of interface record",
-                )),
-                Some(_) => {}
+                None => {
+                    error(
+                        ctx,
+                        "unknown-zone",
+                        line.site_of(0),
+                        format!("Unknown zone ({zone_name})"),
+                    );
+                    return;
+                }
+                Some(it) if it.kind == ZoneType::Firewall => {
+                    error(
+                        ctx,
+                        "invalid-interface-option",
+                        line.site_of(0),
+                        "Firewall zone not allowed in ZONE column of interface record".to_owned(),
+                    );
+                    return;
+                }
+                Some(it) => zone_kind = Some(it.kind),
             }
         }
         ctx.model.references.push(Reference {
@@ -525,70 +786,544 @@ fn interface_record(ctx: &mut Ctx<'_>, line: &Line) {
     }
     let column = line.value(1).to_owned();
     if column == "-" {
-        ctx.diag(Diagnostic::error(
+        error(
+            ctx,
             "invalid-interface-option",
             line.site,
-            "INTERFACE must be specified",
-        ));
+            "INTERFACE must be specified".to_owned(),
+        );
         return;
     }
     if !line.is_known(1) {
         return;
     }
+    let name_site = line.site_of(1);
     let mut parts = column.splitn(3, ':');
     let first = parts.next().unwrap_or("").to_owned();
     let port = parts.next().map(str::to_owned);
     let extra = parts.next();
-    let name_site = line.site_of(1);
-    if first.is_empty() || extra.is_some() || first.contains(['(', ')', '[', ']', '*', '?', '%']) {
-        ctx.diag(Diagnostic::error(
+    if first.contains(['(', ')', '[', ']', '*', '?', '%']) {
+        error(
+            ctx,
             "invalid-interface-option",
             name_site,
-            format!("Invalid INTERFACE ({column})"),
-        ));
-        return;
-    }
-    let (name, bridge) = match port {
-        Some(port) => (port, Some(first)),
-        None => (first, None),
-    };
-    if let Some(existing) = ctx.model.interfaces.iter().find(|it| it.name == name) {
-        let first_site = existing.name_site;
-        ctx.diag(
-            Diagnostic::error(
-                "duplicate-interface",
-                name_site,
-                format!("Duplicate Interface ({name})"),
-            )
-            .with_related(first_site, "first defined here"),
+            format!("Invalid interface name ({first})"),
         );
         return;
     }
-    let mut options = Vec::new();
+    if first.is_empty() || extra.is_some() {
+        error(
+            ctx,
+            "invalid-interface-option",
+            name_site,
+            format!("Invalid INTERFACE ({column})"),
+        );
+        return;
+    }
+    let existing = |ctx: &Ctx<'_>, name: &str| {
+        ctx.model
+            .interfaces
+            .iter()
+            .find(|it| it.name == name || it.physical == name)
+            .map(|it| it.name_site)
+    };
+    let (name, bridge) = match port {
+        Some(port) => {
+            if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
+                error(
+                    ctx,
+                    "invalid-interface-option",
+                    name_site,
+                    "\"Virtual\" interfaces are not supported -- see https://shorewall.org/Shorewall_and_Aliased_Interfaces.html".to_owned(),
+                );
+                return;
+            }
+            if let Err(message) =
+                ctx.model
+                    .capabilities
+                    .require("PHYSDEV_MATCH", "Bridge Ports", "")
+            {
+                error(ctx, "missing-capability", name_site, message);
+                return;
+            }
+            let valid_port = {
+                let body = port.strip_suffix('+').unwrap_or(&port);
+                !body.is_empty()
+                    && body
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_.@%-".contains(c))
+            };
+            if !valid_port {
+                error(
+                    ctx,
+                    "invalid-interface-option",
+                    name_site,
+                    format!("Invalid Interface Name ({first}:{port})"),
+                );
+                return;
+            }
+            if let Some(first_site) = existing(ctx, &port) {
+                ctx.diag(
+                    Diagnostic::error(
+                        "duplicate-interface",
+                        name_site,
+                        format!("Duplicate Interface ({port})"),
+                    )
+                    .with_related(first_site, "first defined here"),
+                );
+                return;
+            }
+            let is_bridge = ctx
+                .model
+                .interfaces
+                .iter()
+                .any(|it| it.name == first && it.has_option("bridge"));
+            if !is_bridge {
+                error(
+                    ctx,
+                    "invalid-interface-option",
+                    name_site,
+                    format!("{first} is not a defined bridge"),
+                );
+                return;
+            }
+            if zone.is_some() && zone_kind.is_some_and(|it| it != ZoneType::Bport) {
+                error(
+                    ctx,
+                    "invalid-interface-option",
+                    name_site,
+                    "Bridge Ports may only be associated with 'bport' zones".to_owned(),
+                );
+                return;
+            }
+            (port, Some(first))
+        }
+        None => {
+            if let Some(first_site) = existing(ctx, &first) {
+                ctx.diag(
+                    Diagnostic::error(
+                        "duplicate-interface",
+                        name_site,
+                        format!("Duplicate Interface ({first})"),
+                    )
+                    .with_related(first_site, "first defined here"),
+                );
+                return;
+            }
+            if zone.is_some() && zone_kind == Some(ZoneType::Bport) {
+                error(
+                    ctx,
+                    "invalid-interface-option",
+                    name_site,
+                    "Zones of type 'bport' may only be associated with bridge ports".to_owned(),
+                );
+                return;
+            }
+            if zone.is_some() && zone_kind == Some(ZoneType::Vserver) {
+                error(
+                    ctx,
+                    "invalid-interface-option",
+                    name_site,
+                    "Vserver zones may not be associated with interfaces".to_owned(),
+                );
+                return;
+            }
+            (first, None)
+        }
+    };
+    let wildcard = name.ends_with('+');
+    if line.values.len() == 4 {
+        let broadcasts = line.value(2);
+        if broadcasts != "-" && broadcasts != "detect" {
+            for address in broadcasts.split(',') {
+                if !address::valid_ipv4(address) {
+                    error(
+                        ctx,
+                        "invalid-address",
+                        line.site_of(2),
+                        "Invalid BROADCAST address".to_owned(),
+                    );
+                    return;
+                }
+            }
+        }
+    }
+    let mut options: Vec<(String, Option<String>)> = Vec::new();
     let mut physical = name.clone();
     let options_text = line.value(options_idx).to_owned();
-    if options_text != "-" && line.is_known(options_idx) {
-        let site = line.site_of(options_idx);
+    let site = line.site_of(options_idx);
+    let option_error = |ctx: &mut Ctx<'_>, message: String| {
+        ctx.diag(Diagnostic::error("invalid-interface-option", site, message));
+    };
+    let mut nets_seen = false;
+    let mut sfilter = false;
+    if options_text == "ignore" {
+        if zone.is_some() {
+            option_error(
+                ctx,
+                "Ignored interfaces may not be associated with a zone".to_owned(),
+            );
+            return;
+        }
+        options.push(("ignore".to_owned(), None));
+    } else if options_text != "-" && line.is_known(options_idx) {
+        if options_text.starts_with(',')
+            || options_text.ends_with(',')
+            || options_text.contains(",,")
+        {
+            option_error(ctx, format!("Invalid option list ({options_text})"));
+            return;
+        }
         for option in options_text.split(',') {
             let (option_name, value) = match option.split_once('=') {
                 Some((it, value)) => (it.to_owned(), Some(value.to_owned())),
                 None => (option.to_owned(), None),
             };
-            if option_name == "ignore" && zone.is_some() && options_text == "ignore" {
-                ctx.diag(Diagnostic::error(
-                    "invalid-interface-option",
-                    site,
-                    "Ignored interfaces may not be associated with a zone",
-                ));
+            let Some((kind, zoneonly, hostopt)) =
+                interface_option_type(&option_name, ctx.model.family)
+            else {
+                option_error(ctx, format!("Invalid Interface option ({option_name})"));
+                return;
+            };
+            let disabled = kind == OptionType::Binary && value.as_deref() == Some("0");
+            if !disabled && zone.is_none() && zoneonly {
+                option_error(
+                    ctx,
+                    format!("The \"{option_name}\" option may not be specified on a multi-zone interface"),
+                );
+                return;
             }
-            check_interface_option(ctx, site, &option_name, value.as_deref(), zone.is_some());
-            if option_name == "physical" {
-                if let Some(value) = &value {
-                    physical = value.clone();
+            if bridge.is_some() && !hostopt {
+                option_error(
+                    ctx,
+                    format!("The \"{option_name}\" option is not allowed on a bridge port"),
+                );
+                return;
+            }
+            let ok = match kind {
+                OptionType::Simple => {
+                    if value.is_some() {
+                        option_error(ctx, format!("Option {option_name} does not take a value"));
+                        false
+                    } else {
+                        if option_name == "blacklist" {
+                            ctx.diag(Diagnostic::warning(
+                                "invalid-interface-option",
+                                site,
+                                "The 'blacklist' interface option is no longer supported",
+                            ));
+                        }
+                        true
+                    }
                 }
+                OptionType::Binary => match value.as_deref() {
+                    None | Some("0") | Some("1") => true,
+                    Some(_) => {
+                        option_error(
+                            ctx,
+                            format!("Option value for '{option_name}' must be 0 or 1"),
+                        );
+                        false
+                    }
+                },
+                OptionType::Enum if option_name == "arp_ignore" => {
+                    if wildcard {
+                        option_error(
+                            ctx,
+                            "The 'arp_ignore' option may not be used with a wild-card interface name".to_owned(),
+                        );
+                        false
+                    } else if value
+                        .as_deref()
+                        .is_some_and(|it| !matches!(it, "1" | "2" | "3" | "8" | ","))
+                    {
+                        option_error(
+                            ctx,
+                            format!(
+                                "Invalid value ({}) for arp_ignore",
+                                value.as_deref().unwrap_or("")
+                            ),
+                        );
+                        false
+                    } else {
+                        true
+                    }
+                }
+                OptionType::Enum => match value.as_deref() {
+                    None => {
+                        option_error(ctx, "The 'dbl' option requires a value".to_owned());
+                        false
+                    }
+                    Some("none" | "src" | "dst" | "src-dst") => true,
+                    Some(it) => {
+                        option_error(ctx, format!("Invalid setting ({it}) for 'dbl'"));
+                        false
+                    }
+                },
+                OptionType::Numeric => {
+                    let (max, default) = numeric_option(&option_name);
+                    match value.as_deref().or(default) {
+                        None => {
+                            option_error(
+                                ctx,
+                                format!("The '{option_name}' option requires a value"),
+                            );
+                            false
+                        }
+                        Some(text) => {
+                            if parse_number(text).is_none_or(|it| it > max) {
+                                option_error(
+                                    ctx,
+                                    format!("Invalid value ({text}) for option {option_name}"),
+                                );
+                                false
+                            } else if option_name == "mss" {
+                                match ctx.model.capabilities.require(
+                                    "TCPMSS_TARGET",
+                                    &format!("mss={text}"),
+                                    "s",
+                                ) {
+                                    Ok(()) => true,
+                                    Err(message) => {
+                                        option_error(ctx, message);
+                                        false
+                                    }
+                                }
+                            } else if option_name == "ignore" && parse_number(text) == Some(0) {
+                                option_error(ctx, "Invalid value ignore=0".to_owned());
+                                false
+                            } else {
+                                true
+                            }
+                        }
+                    }
+                }
+                OptionType::IpList => {
+                    match value.as_deref() {
+                        None => {
+                            option_error(
+                                ctx,
+                                format!("The '{option_name}' option requires a value"),
+                            );
+                            false
+                        }
+                        Some(text) if option_name == "nets" => {
+                            if zone.is_none() {
+                                option_error(
+                                    ctx,
+                                    "\"nets=\" may not be specified for a multi-zone interface"
+                                        .to_owned(),
+                                );
+                                false
+                            } else if nets_seen {
+                                option_error(ctx, "Duplicate nets option".to_owned());
+                                false
+                            } else if text == "dynamic" {
+                                nets_seen = true;
+                                match ctx
+                                    .model
+                                    .capabilities
+                                    .require("IPSET_V5", "Dynamic nets", "")
+                                {
+                                    Ok(()) => true,
+                                    Err(message) => {
+                                        ctx.diag(Diagnostic::error(
+                                            "missing-capability",
+                                            site,
+                                            message,
+                                        ));
+                                        false
+                                    }
+                                }
+                            } else {
+                                nets_seen = true;
+                                // Checked when the zone's host group is added.
+                                check_networks(ctx, site, zone.as_deref(), text)
+                            }
+                        }
+                        Some(text) => {
+                            sfilter = true;
+                            let family = ctx.model.family;
+                            let mut ok = true;
+                            for net in text.split(',') {
+                                if let Err(message) = address::validate_net(net, family, false) {
+                                    ctx.diag(Diagnostic::error("invalid-address", site, message));
+                                    ok = false;
+                                    break;
+                                }
+                            }
+                            ok
+                        }
+                    }
+                }
+                OptionType::Text => match value.as_deref() {
+                    None | Some("") => {
+                        option_error(ctx, format!("The '{option_name}' option requires a value"));
+                        false
+                    }
+                    Some(text) => {
+                        let is_virtual = text.rsplit_once(':').is_some_and(|(_, it)| {
+                            !it.is_empty() && it.bytes().all(|b| b.is_ascii_digit())
+                        });
+                        if is_virtual {
+                            option_error(
+                                ctx,
+                                format!("Virtual interfaces ({text}) are not supported"),
+                            );
+                            false
+                        } else if bridge.is_none()
+                            && ctx
+                                .model
+                                .interfaces
+                                .iter()
+                                .any(|it| it.name == text || it.physical == text)
+                        {
+                            option_error(
+                                ctx,
+                                format!("Duplicate physical interface name ({text})"),
+                            );
+                            false
+                        } else if wildcard && !text.ends_with('+') {
+                            option_error(
+                                ctx,
+                                format!(
+                                    "The type of 'physical' name ({text}) doesn't match the type of interface name ({name})"
+                                ),
+                            );
+                            false
+                        } else {
+                            physical = text.to_owned();
+                            true
+                        }
+                    }
+                },
+                OptionType::Obsolete => {
+                    ctx.diag(Diagnostic::warning(
+                        "invalid-interface-option",
+                        site,
+                        format!("Support for the {option_name} interface option has been removed from Shorewall"),
+                    ));
+                    true
+                }
+            };
+            if !ok {
+                return;
             }
             options.push((option_name, value));
         }
+        let has = |name: &str| {
+            options
+                .iter()
+                .any(|(it, value)| it == name && value.as_deref() != Some("0"))
+        };
+        if (has("required") && has("optional"))
+            || (has("required") && has("ignore"))
+            || (has("optional") && has("ignore"))
+        {
+            option_error(
+                ctx,
+                "The 'required', 'optional' and 'ignore' options are mutually exclusive".to_owned(),
+            );
+            return;
+        }
+        let routefilter = options
+            .iter()
+            .any(|(it, value)| it == "routefilter" && value.as_deref() != Some("0"));
+        if has("rpfilter") {
+            if let Err(message) =
+                ctx.model
+                    .capabilities
+                    .require("RPFILTER_MATCH", "The 'rpfilter' option", "s")
+            {
+                option_error(ctx, message);
+                return;
+            }
+            if routefilter || sfilter {
+                option_error(
+                    ctx,
+                    "The 'routefilter', 'sfilter' and 'rpfilter' options are mutually exclusive"
+                        .to_owned(),
+                );
+                return;
+            }
+        } else if routefilter && sfilter {
+            option_error(
+                ctx,
+                "The 'routefilter', 'sfilter' and 'rpfilter' options are mutually exclusive"
+                    .to_owned(),
+            );
+            return;
+        }
+        if has("bridge") {
+            if let Err(message) =
+                ctx.model
+                    .capabilities
+                    .require("PHYSDEV_MATCH", "The \"bridge\" option", "s")
+            {
+                option_error(ctx, message);
+                return;
+            }
+            if physical.ends_with('+') {
+                option_error(ctx, "Bridges may not have wildcard names".to_owned());
+                return;
+            }
+        }
+    }
+    let has = |name: &str| {
+        options
+            .iter()
+            .any(|(it, value)| it == name && value.as_deref() != Some("0"))
+    };
+    let loopback = has("loopback") || physical == "lo";
+    if loopback {
+        let other = ctx.model.interfaces.iter().any(|it| {
+            it.physical == "lo"
+                || it
+                    .options
+                    .iter()
+                    .any(|(option, value)| option == "loopback" && value.as_deref() != Some("0"))
+        });
+        if other {
+            option_error(ctx, "Only one 'loopback' interface is allowed".to_owned());
+            return;
+        }
+    }
+    if has("unmanaged") {
+        if let Some((option, _)) = options
+            .iter()
+            .find(|(it, _)| PROHIBIT_UNMANAGED.contains(&it.as_str()))
+        {
+            option_error(
+                ctx,
+                format!("The {option} option may not be specified with 'unmanaged'"),
+            );
+            return;
+        }
+    }
+    if let Some(zone_name) = &zone {
+        if has("unmanaged") {
+            option_error(
+                ctx,
+                "Unmanaged interfaces may not be associated with a zone".to_owned(),
+            );
+            return;
+        }
+        if loopback {
+            if zone_kind.is_some_and(|it| it != ZoneType::Loopback) {
+                option_error(
+                    ctx,
+                    format!("Only a loopback zone may be assigned to '{physical}'"),
+                );
+                return;
+            }
+        } else if zone_kind == Some(ZoneType::Loopback) {
+            option_error(
+                ctx,
+                "A loopback zone may only be assigned to the loopback interface".to_owned(),
+            );
+            return;
+        }
+        let _ = zone_name;
     }
     ctx.model.definitions.push(Reference {
         site: name_site,
@@ -605,91 +1340,40 @@ fn interface_record(ctx: &mut Ctx<'_>, line: &Line) {
     });
 }
 
-fn check_interface_option(
-    ctx: &mut Ctx<'_>,
-    site: Site,
-    name: &str,
-    value: Option<&str>,
-    has_zone: bool,
-) {
-    let Some(kind) = interface_option_type(name, ctx.model.family) else {
-        ctx.diag(Diagnostic::error(
-            "invalid-interface-option",
-            site,
-            format!("Invalid Interface option ({name})"),
-        ));
-        return;
+/// The networks of a `nets=` option, as `add_group_to_zone` validates them.
+fn check_networks(ctx: &mut Ctx<'_>, site: Site, zone: Option<&str>, text: &str) -> bool {
+    let text = if text.starts_with('!') {
+        format!("{},{text}", all_ip(ctx.model.family))
+    } else {
+        text.to_owned()
     };
-    let error = |message: String| Diagnostic::error("invalid-interface-option", site, message);
-    match kind {
-        OptionType::Simple if value.is_some() => {
-            ctx.diag(error(format!("Option {name} does not take a value")))
+    let text = text.strip_prefix('(').unwrap_or(&text);
+    let text = text.strip_suffix(')').unwrap_or(text);
+    let family = ctx.model.family;
+    let _ = zone;
+    for net in text.split(',') {
+        let host = net.strip_prefix('!').unwrap_or(net);
+        if host.starts_with('+') {
+            continue;
         }
-        OptionType::Binary => {
-            if let Some(value) = value {
-                if value != "0" && value != "1" {
-                    ctx.diag(error(format!("Option value for '{name}' must be 0 or 1")));
-                }
-            }
+        if let Err(message) = address::validate_host(host, family, false) {
+            ctx.diag(Diagnostic::error("invalid-address", site, message));
+            return false;
         }
-        OptionType::Numeric(max) => {
-            let value = match (name, value) {
-                (_, Some(value)) => Some(value),
-                // `%defaultinterfaceoptions`.
-                ("ignore", None) => Some("3"),
-                ("wait", None) => Some("60"),
-                ("accept_ra", None) => Some("1"),
-                ("routefilter", None) => Some("1"),
-                _ => None,
-            };
-            match value {
-                None => ctx.diag(error(format!("The '{name}' option requires a value"))),
-                Some(value) => {
-                    if parse_number(value).is_none_or(|it| it > max) {
-                        ctx.diag(error(format!("Invalid value ({value}) for option {name}")));
-                    }
-                }
-            }
-        }
-        OptionType::Enum if name == "dbl" => match value {
-            None => ctx.diag(error("The 'dbl' option requires a value".to_owned())),
-            Some(value) if !["none", "src", "dst", "src-dst"].contains(&value) => {
-                ctx.diag(error(format!("Invalid setting ({value}) for 'dbl'")))
-            }
-            Some(_) => {}
-        },
-        OptionType::IpList => match value {
-            None => ctx.diag(error(format!("The '{name}' option requires a value"))),
-            Some(value) => {
-                if name == "nets" && !has_zone {
-                    ctx.diag(error(
-                        "\"nets=\" may not be specified for a multi-zone interface".to_owned(),
-                    ));
-                }
-                if value != "dynamic" {
-                    let family = ctx.model.family;
-                    for net in value.trim_start_matches('!').split(',') {
-                        if let Err(message) = address::validate_net(net, family, false) {
-                            ctx.diag(Diagnostic::error("invalid-address", site, message));
-                        }
-                    }
-                }
-            }
-        },
-        OptionType::Text if value.is_none_or(str::is_empty) => {
-            ctx.diag(error(format!("The '{name}' option requires a value")))
-        }
-        OptionType::Obsolete => ctx.diag(Diagnostic::warning(
-            "invalid-interface-option",
-            site,
-            format!("The '{name}' option is no longer supported"),
-        )),
-        _ => {}
+    }
+    true
+}
+
+fn all_ip(family: Family) -> &'static str {
+    match family {
+        Family::Ipv4 => "0.0.0.0/0",
+        Family::Ipv6 => "::/0",
     }
 }
 
 pub(crate) fn read_hosts(ctx: &mut Ctx<'_>) {
     let Some(file) = ctx.load_config_file("hosts", FileKind::Hosts) else {
+        zone_report(ctx);
         return;
     };
     let events = reader::read(ctx, file, ReadOptions::default());
@@ -698,27 +1382,35 @@ pub(crate) fn read_hosts(ctx: &mut Ctx<'_>) {
             host_record(ctx, &line);
         }
     }
+    zone_report(ctx);
 }
 
+/// `process_host`.
 fn host_record(ctx: &mut Ctx<'_>, line: &Line) {
     let zone = line.value(0).to_owned();
     let hosts = line.value(1).to_owned();
+    let error = |ctx: &mut Ctx<'_>, code: &'static str, site: Site, message: String| {
+        ctx.diag(Diagnostic::error(code, site, message));
+    };
     if zone == "-" {
-        ctx.diag(Diagnostic::error(
+        error(
+            ctx,
             "invalid-host",
             line.site,
-            "ZONE must be specified",
-        ));
+            "ZONE must be specified".to_owned(),
+        );
         return;
     }
     if hosts == "-" {
-        ctx.diag(Diagnostic::error(
+        error(
+            ctx,
             "invalid-host",
             line.site,
-            "HOSTS must be specified",
-        ));
+            "HOSTS must be specified".to_owned(),
+        );
         return;
     }
+    let mut kind = None;
     if line.is_known(0) {
         ctx.model.references.push(Reference {
             site: line.site_of(0),
@@ -726,97 +1418,231 @@ fn host_record(ctx: &mut Ctx<'_>, line: &Line) {
         });
         match ctx.model.zones.iter().find(|it| it.name == zone) {
             None if ctx.model.zones_checked => {
-                ctx.diag(Diagnostic::error(
+                error(
+                    ctx,
                     "unknown-zone",
                     line.site_of(0),
                     format!("Unknown ZONE ({zone})"),
-                ));
+                );
+                return;
             }
-            Some(it) if it.kind == ZoneType::Firewall => ctx.diag(Diagnostic::error(
-                "invalid-host",
-                line.site_of(0),
-                "Firewall zone not allowed in ZONE column of hosts record",
-            )),
-            _ => {}
+            Some(it) if it.kind == ZoneType::Firewall => {
+                error(
+                    ctx,
+                    "invalid-host",
+                    line.site_of(0),
+                    "Firewall zone not allowed in ZONE column of hosts record".to_owned(),
+                );
+                return;
+            }
+            Some(it) => kind = Some(it.kind),
+            None => {}
         }
     }
     if !line.is_known(1) {
         return;
     }
-    let split = split_host_column(&hosts, ctx.model.family);
-    let Some((interface, addresses)) = split else {
-        ctx.diag(Diagnostic::error(
+    let hosts_site = line.site_of(1);
+    let Some((interface, addresses)) = split_host_column(&hosts, ctx.model.family) else {
+        error(
+            ctx,
             "invalid-host",
-            line.site_of(1),
+            hosts_site,
             format!("Invalid HOST(S) column contents: {hosts}"),
-        ));
+        );
         return;
     };
-    let known = ctx.model.interfaces.iter().any(|it| it.name == interface);
-    if !known {
-        ctx.diag(Diagnostic::error(
+    let Some(interface_def) = ctx
+        .model
+        .interfaces
+        .iter()
+        .find(|it| it.name == interface || it.physical == interface)
+        .cloned()
+    else {
+        error(
+            ctx,
             "unknown-interface",
-            line.site_of(1),
+            narrow_site(ctx, hosts_site, &interface),
             format!("Unknown interface ({interface})"),
-        ));
-    }
+        );
+        return;
+    };
     ctx.model.references.push(Reference {
-        site: line.site_of(1),
-        target: RefTarget::Interface(interface.clone()),
+        site: narrow_site(ctx, hosts_site, &interface),
+        target: RefTarget::Interface(interface_def.name.clone()),
     });
+    if ctx.model.family == Family::Ipv6 {
+        if interface_def.has_option("unmanaged") {
+            error(
+                ctx,
+                "invalid-host",
+                hosts_site,
+                "Unmanaged interfaces may not be associated with a zone".to_owned(),
+            );
+            return;
+        }
+        let is_loopback = interface_def.physical == "lo" || interface_def.has_option("loopback");
+        if is_loopback && kind.is_some_and(|it| it != ZoneType::Loopback) {
+            error(
+                ctx,
+                "invalid-host",
+                hosts_site,
+                format!(
+                    "Only a loopback zone may be associated with the loopback interface ({})",
+                    interface_def.physical
+                ),
+            );
+            return;
+        }
+        if !is_loopback && kind == Some(ZoneType::Loopback) {
+            error(
+                ctx,
+                "invalid-host",
+                hosts_site,
+                "Loopback zones may only be associated with the loopback interface (lo)".to_owned(),
+            );
+            return;
+        }
+    }
+    let body = addresses.strip_prefix('!').unwrap_or(&addresses);
+    if let Some(set) = body.strip_prefix('+') {
+        if addresses.contains(['[', ']']) {
+            error(
+                ctx,
+                "invalid-host",
+                hosts_site,
+                "ipset name qualification is disallowed in this file".to_owned(),
+            );
+            return;
+        }
+        let valid = set
+            .chars()
+            .next()
+            .is_some_and(|it| it.is_ascii_alphabetic())
+            && set
+                .chars()
+                .all(|it| it.is_ascii_alphanumeric() || it == '_' || it == '-');
+        if !valid {
+            error(
+                ctx,
+                "invalid-host",
+                hosts_site,
+                format!("Invalid ipset name ({addresses})"),
+            );
+            return;
+        }
+    }
     let options: Vec<String> = if line.value(2) == "-" {
         Vec::new()
     } else {
         line.value(2).split(',').map(str::to_owned).collect()
     };
-    const HOST_OPTIONS: &[&str] = &[
-        "blacklist",
-        "maclist",
-        "routeback",
-        "tcpflags",
-        "ipsec",
-        "norfc1918",
-        "broadcast",
-        "destonly",
-        "sourceonly",
-        "nosmurfs",
-    ];
+    let v4 = ctx.model.family == Family::Ipv4;
     for option in &options {
-        let valid = HOST_OPTIONS.contains(&option.as_str())
-            || option
-                .strip_prefix("mss=")
-                .is_some_and(|it| it.parse::<u32>().is_ok());
-        if !valid && line.is_known(2) {
-            ctx.diag(Diagnostic::error(
+        if !line.is_known(2) {
+            break;
+        }
+        let site = line.site_of(2);
+        let valid = match option.as_str() {
+            "ipsec" => {
+                match ctx
+                    .model
+                    .capabilities
+                    .require("POLICY_MATCH", "The 'ipsec' option", "s")
+                {
+                    Ok(()) => true,
+                    Err(message) => {
+                        error(ctx, "missing-capability", site, message);
+                        return;
+                    }
+                }
+            }
+            "norfc1918" => {
+                ctx.diag(Diagnostic::warning(
+                    "invalid-host",
+                    site,
+                    "The 'norfc1918' host option is no longer supported",
+                ));
+                true
+            }
+            "blacklist" => {
+                ctx.diag(Diagnostic::warning(
+                    "invalid-host",
+                    site,
+                    "The 'blacklist' option is no longer supported",
+                ));
+                true
+            }
+            "maclist" | "routeback" | "tcpflags" => true,
+            "nosmurfs" | "broadcast" | "destonly" | "sourceonly" => v4,
+            other => {
+                if let Some(mss) = other
+                    .strip_prefix("mss=")
+                    .filter(|it| !it.is_empty() && it.bytes().all(|b| b.is_ascii_digit()))
+                {
+                    if mss.parse::<u64>().unwrap_or(0) < 500 {
+                        error(ctx, "invalid-host", site, format!("Invalid mss ({mss})"));
+                        return;
+                    }
+                    true
+                } else {
+                    false
+                }
+            }
+        };
+        if !valid {
+            error(
+                ctx,
                 "invalid-host",
                 line.site_of(2),
                 format!("Invalid option ({option})"),
-            ));
+            );
+            return;
         }
     }
-    if addresses.trim_start_matches('!').starts_with('+')
-        && !ctx.model.capabilities.has("IPSET_MATCH")
-    {
-        ctx.diag(Diagnostic::error(
-            "invalid-address",
-            line.site_of(1),
-            "Ipset names in host lists require Ipset Match in your kernel and iptables",
-        ));
+    if addresses.contains(",!") {
+        error(
+            ctx,
+            "invalid-host",
+            hosts_site,
+            "Invalid hosts list".to_owned(),
+        );
+        return;
     }
-    if !addresses.starts_with(['+', '!']) && addresses != "dynamic" {
-        let family = ctx.model.family;
-        for host in addresses.trim_start_matches('!').split([',', '!']) {
-            if host.is_empty() {
-                continue;
-            }
-            if let Err(message) = address::validate_host(host, family, true) {
-                ctx.diag(Diagnostic::error(
-                    "invalid-address",
-                    line.site_of(1),
-                    message,
-                ));
-            }
+    let list = addresses.replace('!', ",!");
+    let list = if list.starts_with(",!") {
+        format!("{}{list}", all_ip(ctx.model.family))
+    } else {
+        list
+    };
+    if list == "dynamic" {
+        if kind == Some(ZoneType::Vserver) {
+            error(
+                ctx,
+                "invalid-host",
+                hosts_site,
+                "Vserver zones may not be dynamic".to_owned(),
+            );
+            return;
         }
+        if let Err(message) = ctx
+            .model
+            .capabilities
+            .require("IPSET_MATCH", "Dynamic nets", "")
+        {
+            error(ctx, "missing-capability", hosts_site, message);
+            return;
+        }
+    } else if !add_group(
+        ctx,
+        &zone,
+        kind,
+        &interface_def,
+        &list,
+        hosts_site,
+        &options,
+    ) {
+        return;
     }
     ctx.model.hosts.push(Host {
         zone,
@@ -827,7 +1653,110 @@ fn host_record(ctx: &mut Ctx<'_>, line: &Line) {
     });
 }
 
-/// `interface:addresses` as the hosts file allows it, per family.
+/// `add_group_to_zone`'s checks of a hosts line's list.
+fn add_group(
+    ctx: &mut Ctx<'_>,
+    zone: &str,
+    kind: Option<ZoneType>,
+    interface: &Interface,
+    list: &str,
+    site: Site,
+    options: &[String],
+) -> bool {
+    let ipsec = options.iter().any(|it| it == "ipsec");
+    let family = ctx.model.family;
+    if list.is_empty() {
+        return true;
+    }
+    if list.starts_with(',') || list.ends_with(',') || list.contains(",,") {
+        ctx.diag(Diagnostic::error(
+            "invalid-host",
+            site,
+            format!("Invalid host list ({list})"),
+        ));
+        return false;
+    }
+    let mut switched = false;
+    let mut new_networks = 0;
+    let same_type = match kind {
+        Some(ZoneType::Ipsec) => ipsec,
+        Some(_) => !ipsec,
+        None => false,
+    };
+    for host in list.split(',') {
+        let host = match host.strip_prefix('!') {
+            Some(rest) => {
+                if switched {
+                    ctx.diag(Diagnostic::error(
+                        "invalid-host",
+                        site,
+                        "Only one exclusion allowed in a host list",
+                    ));
+                    return false;
+                }
+                switched = true;
+                rest
+            }
+            None => host,
+        };
+        if let Some(set) = host.strip_prefix('+') {
+            let name = set.strip_prefix("6_").unwrap_or(set);
+            let valid = name
+                .chars()
+                .next()
+                .is_some_and(|it| it.is_ascii_alphabetic())
+                && name
+                    .chars()
+                    .all(|it| it.is_ascii_alphanumeric() || it == '_' || it == '-');
+            if !valid {
+                ctx.diag(Diagnostic::error(
+                    "invalid-host",
+                    site,
+                    format!("Invalid ipset name ({host})"),
+                ));
+                return false;
+            }
+            if let Err(message) =
+                ctx.model
+                    .capabilities
+                    .require("IPSET_MATCH", "Ipset names in host lists", "")
+            {
+                ctx.diag(Diagnostic::error("missing-capability", site, message));
+                return false;
+            }
+        } else if let Err(message) = address::validate_host(host, family, false) {
+            let code = if message.contains("VLSM") {
+                "invalid-prefix-length"
+            } else {
+                "invalid-address"
+            };
+            ctx.diag(Diagnostic::error(code, site, message));
+            return false;
+        }
+        if !switched && same_type {
+            // The interface's zone already has all of it (`$interfaces{$interface}{zone}`).
+            let all = interface.zone.as_deref() == Some(zone)
+                && !interface.options.iter().any(|(it, _)| it == "nets");
+            if all {
+                ctx.diag(Diagnostic::error(
+                    "invalid-host",
+                    site,
+                    format!(
+                        "Duplicate Host Group ({}:{host}) in zone {zone}",
+                        interface.name
+                    ),
+                ));
+                return false;
+            }
+            new_networks += 1;
+        }
+    }
+    let _ = new_networks;
+    true
+}
+
+/// `interface:addresses` as the hosts file allows it, per family, with the list as Shorewall
+/// keeps it (`<...>` and `[...]` removed).
 fn split_host_column(hosts: &str, family: Family) -> Option<(String, String)> {
     let is_iface = |it: &str| {
         let it = it.strip_suffix('+').unwrap_or(it);
@@ -836,48 +1765,81 @@ fn split_host_column(hosts: &str, family: Family) -> Option<(String, String)> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "_.@%-".contains(c))
     };
-    // IPv6 `iface[addresses]`.
-    if family == Family::Ipv6 {
-        if let Some((interface, rest)) = hosts.split_once('[') {
-            if !interface.contains(':') && is_iface(interface) {
-                let inner = rest.strip_suffix(']')?;
-                return Some((interface.to_owned(), inner.to_owned()));
-            }
+    match family {
+        Family::Ipv4 => {
+            let (interface, rest) = hosts.split_once(':')?;
+            is_iface(interface).then(|| (interface.to_owned(), rest.to_owned()))
         }
-    }
-    let (interface, rest) = hosts.split_once(':')?;
-    if !is_iface(interface) {
-        return None;
-    }
-    // `!?\[.+\](/\d+)?`: one bracketed address or network, maybe negated.
-    let bracketed = |rest: &str| {
-        let rest = rest.strip_prefix('!').unwrap_or(rest);
-        let Some(inner) = rest.strip_prefix('[') else {
-            return false;
-        };
-        let body = match inner.rsplit_once("]/") {
-            Some((body, width))
-                if !width.is_empty() && width.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                body
-            }
-            _ => match inner.strip_suffix(']') {
-                Some(body) => body,
-                None => return false,
-            },
-        };
-        !body.is_empty()
-    };
-    let ok = match family {
-        Family::Ipv4 => true,
         Family::Ipv6 => {
-            (rest.starts_with('<') && rest.ends_with('>'))
-                || bracketed(rest)
-                || rest.trim_start_matches('!').starts_with('+')
-                || rest == "dynamic"
+            // `iface:<list>`, `iface[list]`, `iface:!?[...](/n)?`, `iface:!?+...`, `iface:dynamic`.
+            if let Some((interface, rest)) = hosts.split_once(':') {
+                if is_iface(interface) {
+                    if let Some(inner) = rest.strip_prefix('<').and_then(|it| it.strip_suffix('>'))
+                    {
+                        return Some((interface.to_owned(), inner.to_owned()));
+                    }
+                    let body = rest.strip_prefix('!').unwrap_or(rest);
+                    let bracketed = body.starts_with('[') && {
+                        let close = body.rfind(']');
+                        close.is_some_and(|close| {
+                            let tail = &body[close + 1..];
+                            close > 1
+                                && (tail.is_empty()
+                                    || tail.strip_prefix('/').is_some_and(|it| {
+                                        !it.is_empty() && it.bytes().all(|b| b.is_ascii_digit())
+                                    }))
+                        })
+                    };
+                    if bracketed {
+                        return Some((interface.to_owned(), rest.replace(['[', ']'], "")));
+                    }
+                    if body.starts_with('+') || rest == "dynamic" {
+                        return Some((interface.to_owned(), rest.to_owned()));
+                    }
+                }
+            }
+            let open = hosts.find('[')?;
+            let interface = &hosts[..open];
+            let inner = hosts[open + 1..].strip_suffix(']')?;
+            is_iface(interface).then(|| (interface.to_owned(), inner.to_owned()))
         }
+    }
+}
+
+/// `zone_report`: bridge port zones need a bridge; other zones without hosts are empty.
+fn zone_report(ctx: &mut Ctx<'_>) {
+    if !ctx.model.zones_checked {
+        return;
+    }
+    let Some(interfaces_file) = ctx.model.config_file("interfaces") else {
+        return;
     };
-    let rest = rest.trim_start_matches('<').trim_end_matches('>');
-    let rest = rest.replace(['[', ']'], "");
-    ok.then(|| (interface.to_owned(), rest))
+    let zones = ctx.model.zones.clone();
+    for zone in &zones {
+        let has_hosts = ctx
+            .model
+            .interfaces
+            .iter()
+            .any(|it| it.zone.as_deref() == Some(&zone.name))
+            || ctx.model.hosts.iter().any(|it| it.zone == zone.name);
+        if has_hosts || zone.kind == ZoneType::Firewall {
+            continue;
+        }
+        if zone.kind == ZoneType::Bport {
+            ctx.diag(
+                Diagnostic::error(
+                    "invalid-zone-type",
+                    ctx.eof_site(interfaces_file),
+                    format!("No bridge has been associated with zone {}", zone.name),
+                )
+                .with_related(zone.name_site, "the zone"),
+            );
+            continue;
+        }
+        ctx.diag(Diagnostic::warning(
+            "empty-zone",
+            zone.name_site,
+            format!("*** {} is an EMPTY ZONE ***", zone.name),
+        ));
+    }
 }
