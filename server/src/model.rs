@@ -238,6 +238,7 @@ impl<'e> Ctx<'e> {
 
     fn finish(mut self) -> Model {
         self.syntax_diagnostics();
+        self.drop_log_level_cascades();
         let mut model = self.model;
         model.diagnostics.sort_by(|a, b| {
             (a.site.file, a.site.range.start(), a.code, &a.message).cmp(&(
@@ -253,6 +254,38 @@ impl<'e> Ctx<'e> {
 
     pub(crate) fn diag(&mut self, diagnostic: Diagnostic) {
         self.model.diagnostics.push(diagnostic);
+    }
+
+    /// An invalid log level is reported where it is written (`LOG_LEVEL=bogus`), not again at
+    /// each line that uses it through a variable (`$LOG_LEVEL` in the policy file).
+    fn drop_log_level_cascades(&mut self) {
+        fn bad_level(message: &str) -> Option<&str> {
+            message
+                .strip_prefix("Invalid log level (")
+                .and_then(|it| it.split(')').next())
+        }
+        let files = &self.model.files;
+        let through_variable = |site: &Site| {
+            files.get(site.file).is_some_and(|file| {
+                file.text
+                    .get(usize::from(site.range.start())..usize::from(site.range.end()))
+                    .is_some_and(|it| it.contains('$'))
+            })
+        };
+        let roots: std::collections::HashSet<String> = self
+            .model
+            .diagnostics
+            .iter()
+            .filter(|it| !through_variable(&it.site))
+            .filter_map(|it| bad_level(&it.message).map(str::to_owned))
+            .collect();
+        if roots.is_empty() {
+            return;
+        }
+        self.model.diagnostics.retain(|it| {
+            !(bad_level(&it.message).is_some_and(|level| roots.contains(level))
+                && through_variable(&it.site))
+        });
     }
 
     /// The path of a file of the configuration directory.
@@ -402,6 +435,7 @@ impl<'e> Ctx<'e> {
         let vars = ParamVariables { ctx: self };
         let settings = settings::read(
             self.model.family,
+            &self.model.capabilities,
             id,
             tree.as_ref(),
             &vars,
@@ -472,16 +506,17 @@ impl Ctx<'_> {
     /// Looks a variable up as `expand_variables` does: params (with `FW` and the builtins),
     /// `?SET` variables, then (when `with_settings`) shorewall6.conf.
     pub(crate) fn variable(&self, name: &str, with_settings: bool) -> Option<Value> {
+        // The zones file's firewall zone wins over a FW in params (`add_param( FW => $zone )`).
+        if name == "FW" {
+            if let Some(zone) = &self.model.firewall_zone {
+                return Some(Value::Known(zone.clone()));
+            }
+        }
         if let Some(param) = self.model.params.get(name) {
             return Some(param.value.clone());
         }
         if name == "FW" {
-            return Some(Value::Known(
-                self.model
-                    .firewall_zone
-                    .clone()
-                    .unwrap_or_else(|| "fw".to_owned()),
-            ));
+            return Some(Value::Known("fw".to_owned()));
         }
         if let Some(value) = self.set_variables.get(name) {
             return Some(value.clone());

@@ -16,6 +16,7 @@ use crate::model::{
     files::Origin,
     library_files,
     reader::{self, Event, ReadOptions},
+    rules::matches::{resolve_proto, validate_port, Env},
     Ctx, FileId, RefTarget, Reference,
 };
 
@@ -142,11 +143,13 @@ pub struct ActionDef {
     pub declared: Site,
     /// The `action.NAME` file, if found.
     pub file: Option<FileId>,
+    /// Whether it is expanded in line (the `inline` option, or the REJECT_ACTION).
+    pub inline: bool,
 }
 
 impl ActionDef {
     pub fn is_inline(&self) -> bool {
-        self.options.iter().any(|it| it == "inline")
+        self.inline
     }
 
     pub fn has_option(&self, option: &str) -> bool {
@@ -243,6 +246,60 @@ pub(crate) fn find_library_file(ctx: &mut Ctx<'_>, name: &str, kind: FileKind) -
     res
 }
 
+/// A directory of the search path.
+#[derive(Debug, Clone)]
+enum SearchDir {
+    /// A Shorewall library directory (`shorewall` or `shorewall6` under `/usr/share`): the
+    /// machine's, or the built-in copy.
+    Library(&'static str),
+    /// Another directory of CONFIG_PATH.
+    Dir(PathBuf),
+}
+
+/// The directories searched after the configuration directory: CONFIG_PATH's when the
+/// configuration sets it, else the library's.
+fn search_path(ctx: &Ctx<'_>) -> Vec<SearchDir> {
+    let default = || match ctx.model.family {
+        Family::Ipv6 => vec![
+            SearchDir::Library("shorewall6"),
+            SearchDir::Library("shorewall"),
+        ],
+        Family::Ipv4 => vec![SearchDir::Library("shorewall")],
+    };
+    let Some(config_path) = ctx.model.settings.supplied("CONFIG_PATH") else {
+        return default();
+    };
+    if config_path.contains(crate::model::expand::UNKNOWN) {
+        return default();
+    }
+    let mut res = Vec::new();
+    for entry in config_path.split(':') {
+        let entry = entry.trim_end_matches('/');
+        if entry.is_empty() {
+            continue;
+        }
+        match entry {
+            "/usr/share/shorewall" => res.push(SearchDir::Library("shorewall")),
+            "/usr/share/shorewall6" => res.push(SearchDir::Library("shorewall6")),
+            _ => {
+                let path = PathBuf::from(entry);
+                if path != ctx.model.dir {
+                    res.push(SearchDir::Dir(path));
+                }
+            }
+        }
+    }
+    res
+}
+
+/// Whether CONFIG_PATH, where the configuration sets it, leaves out the library directories.
+pub(crate) fn config_path_lacks_library(ctx: &Ctx<'_>) -> bool {
+    ctx.model.settings.supplied("CONFIG_PATH").is_some()
+        && !search_path(ctx)
+            .iter()
+            .any(|it| matches!(it, SearchDir::Library(_)))
+}
+
 fn search(ctx: &mut Ctx<'_>, name: &str, kind: FileKind) -> Option<FileId> {
     let family = ctx.model.family;
     let vfs = ctx.env.vfs;
@@ -255,34 +312,53 @@ fn search(ctx: &mut Ctx<'_>, name: &str, kind: FileKind) -> Option<FileId> {
             .load(vfs, &local, kind, family, Origin::Config, cache)
             .ok();
     }
-    if !ctx.env.library_dirs.is_empty() {
-        for dir in ctx.env.library_dirs.clone() {
-            let path = dir.join(name);
-            if vfs.exists(&path) {
-                return ctx
-                    .model
-                    .files
-                    .load(vfs, &path, kind, family, Origin::Library, cache)
-                    .ok();
+    for dir in search_path(ctx) {
+        match dir {
+            SearchDir::Dir(dir) => {
+                let path = dir.join(name);
+                if vfs.exists(&path) {
+                    return ctx
+                        .model
+                        .files
+                        .load(vfs, &path, kind, family, Origin::Config, cache)
+                        .ok();
+                }
             }
-        }
-        return None;
-    }
-    let dirs: &[&str] = match family {
-        Family::Ipv6 => &["shorewall6", "shorewall"],
-        Family::Ipv4 => &["shorewall"],
-    };
-    for dir in dirs {
-        if let Some(text) = builtin_text(dir, name) {
-            let path = PathBuf::from(BUILTIN_ROOT).join(dir).join(name);
-            return Some(ctx.model.files.add(
-                path,
-                kind,
-                family,
-                Origin::Builtin,
-                Arc::from(text),
-                cache,
-            ));
+            SearchDir::Library(library) if !ctx.env.library_dirs.is_empty() => {
+                let dirs: Vec<PathBuf> = ctx
+                    .env
+                    .library_dirs
+                    .iter()
+                    .filter(|it| it.file_name().is_some_and(|it| it == library))
+                    .cloned()
+                    .collect();
+                for dir in dirs {
+                    let path = dir.join(name);
+                    if vfs.exists(&path) {
+                        return ctx
+                            .model
+                            .files
+                            .load(vfs, &path, kind, family, Origin::Library, cache)
+                            .ok();
+                    }
+                }
+            }
+            SearchDir::Library(library) => {
+                if library == "shorewall6" && family == Family::Ipv4 {
+                    continue;
+                }
+                if let Some(text) = builtin_text(library, name) {
+                    let path = PathBuf::from(BUILTIN_ROOT).join(library).join(name);
+                    return Some(ctx.model.files.add(
+                        path,
+                        kind,
+                        family,
+                        Origin::Builtin,
+                        Arc::from(text),
+                        cache,
+                    ));
+                }
+            }
         }
     }
     None
@@ -318,16 +394,30 @@ fn list_macros(ctx: &Ctx<'_>) -> Vec<String> {
     for file in ctx.env.vfs.list_dir(&ctx.model.dir) {
         add(&file);
     }
-    if ctx.env.library_dirs.is_empty() {
-        for (dir, file, _) in library_files::FILES {
-            if *dir == "shorewall" || ctx.model.family == Family::Ipv6 {
-                add(file);
+    for dir in search_path(ctx) {
+        match dir {
+            SearchDir::Dir(dir) => {
+                for file in ctx.env.vfs.list_dir(&dir) {
+                    add(&file);
+                }
             }
-        }
-    } else {
-        for dir in &ctx.env.library_dirs {
-            for file in ctx.env.vfs.list_dir(dir) {
-                add(&file);
+            SearchDir::Library(library) if !ctx.env.library_dirs.is_empty() => {
+                for dir in &ctx.env.library_dirs {
+                    if dir.file_name().is_some_and(|it| it == library) {
+                        for file in ctx.env.vfs.list_dir(dir) {
+                            add(&file);
+                        }
+                    }
+                }
+            }
+            SearchDir::Library(library) => {
+                for (dir, file, _) in library_files::FILES {
+                    if *dir == library
+                        && (library == "shorewall" || ctx.model.family == Family::Ipv6)
+                    {
+                        add(file);
+                    }
+                }
             }
         }
     }
@@ -335,24 +425,63 @@ fn list_macros(ctx: &Ctx<'_>) -> Vec<String> {
     names
 }
 
+/// The options of the actions file (`%options`).
+const ACTION_OPTIONS: &[&str] = &[
+    "inline",
+    "noinline",
+    "nolog",
+    "builtin",
+    "raw",
+    "mangle",
+    "filter",
+    "nat",
+    "terminating",
+    "audit",
+    "logjump",
+    "section",
+];
+
 /// Reads `actions.std` and `actions` (`Rules.pm process_actions`).
 pub(crate) fn read_actions(ctx: &mut Ctx<'_>) {
     ctx.model.catalog.macro_names = list_macros(ctx);
     let std_file = find_library_file(ctx, "actions.std", FileKind::Actions);
+    if std_file.is_none() && config_path_lacks_library(ctx) {
+        if let Some(site) = ctx.model.settings.site("CONFIG_PATH") {
+            let library = match ctx.model.family {
+                Family::Ipv6 => "/usr/share/shorewall6",
+                Family::Ipv4 => "/usr/share/shorewall",
+            };
+            ctx.diag(Diagnostic::error(
+                "invalid-setting",
+                site,
+                format!("CONFIG_PATH does not include {library}: Shorewall finds neither actions.std nor the standard actions and macros"),
+            ));
+        }
+    }
     let user_file = ctx.load_config_file("actions", FileKind::Actions);
+    let reject_action = ctx.model.settings.get("REJECT_ACTION").to_owned();
+    let helpers_enabled = std::collections::HashMap::new();
     for (file, is_std) in [(std_file, true), (user_file, false)] {
         let Some(file) = file else { continue };
         let events = reader::read(ctx, file, ReadOptions::default());
         for event in events {
             let Event::Record(line) = event else { continue };
-            let name = line.value(0).to_owned();
-            let name = name.split(':').next().unwrap_or("").to_owned();
+            let mut name = line.value(0).to_owned();
+            if let Some(idx) = name.find(':') {
+                ctx.diag(Diagnostic::warning(
+                    "invalid-action",
+                    line.site_of(0),
+                    "Policy Actions are now specified in /etc/shorewall/shorewall.conf",
+                ));
+                name.truncate(idx);
+            }
             let valid_name = name
                 .chars()
                 .next()
                 .is_some_and(|it| it.is_ascii_alphabetic())
                 && name
-                    .trim_end_matches('!')
+                    .strip_suffix('!')
+                    .unwrap_or(&name)
                     .chars()
                     .all(|it| it.is_ascii_alphanumeric() || it == '_' || it == '-');
             if !valid_name {
@@ -363,43 +492,164 @@ pub(crate) fn read_actions(ctx: &mut Ctx<'_>) {
                 ));
                 continue;
             }
-            let options: Vec<String> = if line.has(1) {
-                line.value(1).split(',').map(str::to_owned).collect()
-            } else {
+            let is_reject_action = !reject_action.is_empty() && name == reject_action;
+            let mut inline = is_reject_action;
+            let options_text = if line.has(1) { line.value(1) } else { "" };
+            let options: Vec<String> = if options_text.is_empty() {
                 Vec::new()
+            } else {
+                options_text.split(',').map(str::to_owned).collect()
             };
-            for option in &options {
-                let known = matches!(
-                    option.as_str(),
-                    "inline"
-                        | "noinline"
-                        | "nolog"
-                        | "builtin"
-                        | "raw"
-                        | "mangle"
-                        | "filter"
-                        | "nat"
-                        | "terminating"
-                        | "audit"
-                        | "logjump"
-                        | "section"
-                ) || option.starts_with("proto=")
-                    || option.starts_with("dport=")
-                    || (is_std && option.starts_with("state="));
-                if !known {
-                    ctx.diag(Diagnostic::error(
+            let mut problem: Option<String> = None;
+            if !options_text.is_empty() {
+                if options_text.starts_with(',')
+                    || options_text.ends_with(',')
+                    || options_text.contains(",,")
+                    || options_text.contains("!,")
+                {
+                    problem = Some(format!("Invalid option list ({options_text})"));
+                }
+                let mut proto: Option<String> = None;
+                let env = Env {
+                    family: ctx.model.family,
+                    caps: &ctx.model.capabilities,
+                    names: &ctx.model.names,
+                    helpers_enabled: &helpers_enabled,
+                };
+                for option in &options {
+                    if problem.is_some() {
+                        break;
+                    }
+                    if let Some(state) = option.strip_prefix("state=") {
+                        if matches!(
+                            state,
+                            "NEW" | "ESTABLISHED" | "RELATED" | "INVALID" | "UNTRACKED"
+                        ) {
+                            if !is_std {
+                                problem = Some(
+                                    "The 'state' option is reserved for use in the actions.std file"
+                                        .to_owned(),
+                                );
+                            }
+                            continue;
+                        }
+                    }
+                    if let Some(value) = option.strip_prefix("proto=").filter(|it| !it.is_empty()) {
+                        match resolve_proto(&env, value, 1) {
+                            Ok(Some(number)) => proto = Some(number.to_string()),
+                            _ => problem = Some(format!("Unknown Protocol ({value})")),
+                        }
+                        if problem.is_none() && is_reject_action {
+                            problem = Some(format!(
+                                "A protocol may not be specified on the REJECT_ACTION ({name})"
+                            ));
+                        }
+                    } else if let Some(value) =
+                        option.strip_prefix("dport=").filter(|it| !it.is_empty())
+                    {
+                        match proto.as_deref().filter(|it| *it != "0") {
+                            None => {
+                                problem = Some(
+                                    "The 'dport' option requires the 'proto' option".to_owned(),
+                                );
+                            }
+                            Some(proto) => {
+                                if let Err(error) = validate_port(&env, proto, value, 1) {
+                                    problem = Some(error.message);
+                                } else if is_reject_action {
+                                    problem = Some(format!("A destination port may not be specified on the REJECT_ACTION ({name})"));
+                                }
+                            }
+                        }
+                    } else if !ACTION_OPTIONS.contains(&option.as_str()) {
+                        problem = Some(format!("Invalid option ({option})"));
+                    }
+                }
+                let has = |it: &str| options.iter().any(|option| option == it);
+                if problem.is_none() {
+                    inline |= has("inline");
+                    if (has("noinline") && inline) || (has("inline") && has("builtin")) {
+                        problem = Some(format!("Conflicting OPTIONS ({options_text})"));
+                    }
+                }
+            }
+            if let Some(message) = problem {
+                ctx.diag(Diagnostic::error(
+                    "invalid-action",
+                    line.site_of(1),
+                    message,
+                ));
+                continue;
+            }
+            let has = |it: &str| options.iter().any(|option| option == it);
+            // A second declaration: only a change between inline and not counts.
+            let existing = ctx.model.catalog.action(&name).map(|it| {
+                (
+                    it.has_option("builtin"),
+                    it.is_inline(),
+                    it.has_option("noinline"),
+                )
+            });
+            if let Some((existing_builtin, existing_inline, existing_noinline)) = existing {
+                let replace = if existing_builtin {
+                    ctx.diag(Diagnostic::warning(
+                        "invalid-action",
+                        line.site_of(0),
+                        format!("Duplicate Action Name ({name}) Ignored"),
+                    ));
+                    false
+                } else if !existing_inline && inline {
+                    if existing_noinline {
+                        ctx.diag(Diagnostic::warning(
+                            "invalid-action",
+                            line.site_of(1),
+                            format!("'inline' option ignored on action {name} -- that action may not be in-lined"),
+                        ));
+                    }
+                    !existing_noinline
+                } else {
+                    existing_inline && !inline && has("noinline")
+                };
+                if !replace {
+                    continue;
+                }
+            } else if builtin_target(&name, ctx.model.family).is_some() {
+                ctx.diag(Diagnostic::warning(
+                    "invalid-action",
+                    line.site_of(0),
+                    format!("Duplicate Action Name ({name}) Ignored"),
+                ));
+                continue;
+            }
+            let builtin = has("builtin");
+            if builtin {
+                if options.iter().any(|it| it.starts_with("proto=")) {
+                    ctx.diag(Diagnostic::warning(
                         "invalid-action",
                         line.site_of(1),
-                        format!("Invalid option ({option})"),
+                        "The 'proto' option has no effect when specified on a builtin action",
                     ));
                 }
+            } else if has("raw") {
+                ctx.diag(Diagnostic::error(
+                    "invalid-action",
+                    line.site_of(1),
+                    "The 'raw' table may not be specified for non-builtin actions",
+                ));
+                continue;
+            } else if has("nat") && has("mangle") {
+                ctx.diag(Diagnostic::error(
+                    "invalid-action",
+                    line.site_of(1),
+                    "The 'mangle' and 'nat' options are mutually exclusive",
+                ));
+                continue;
             }
             let description = line
                 .record
                 .comment()
                 .map(|it| it.text().trim_start_matches('#').trim().to_owned())
                 .unwrap_or_default();
-            let builtin = options.iter().any(|it| it == "builtin");
             let action_file = if builtin {
                 None
             } else {
@@ -411,6 +661,7 @@ pub(crate) fn read_actions(ctx: &mut Ctx<'_>) {
                     line.site_of(0),
                     format!("Missing Action File (action.{name})"),
                 ));
+                continue;
             }
             if !is_std {
                 ctx.model.definitions.push(Reference {
@@ -424,6 +675,7 @@ pub(crate) fn read_actions(ctx: &mut Ctx<'_>) {
                 description,
                 declared: line.site,
                 file: action_file,
+                inline: inline && !builtin,
             };
             match ctx
                 .model
@@ -434,6 +686,21 @@ pub(crate) fn read_actions(ctx: &mut Ctx<'_>) {
             {
                 Some(existing) => *existing = def,
                 None => ctx.model.catalog.actions.push(def),
+            }
+        }
+    }
+    if !reject_action.is_empty() {
+        if let Some(site) = ctx.model.settings.site("REJECT_ACTION") {
+            let message = match ctx.model.catalog.action(&reject_action) {
+                Some(def) if def.inline => None,
+                Some(_) => Some(format!("REJECT_ACTION ({reject_action}) is not an action")),
+                None if builtin_target(&reject_action, ctx.model.family).is_some() => {
+                    Some(format!("REJECT_ACTION ({reject_action}) is not an action"))
+                }
+                None => Some(format!("REJECT_ACTION ({reject_action}) was not defined")),
+            };
+            if let Some(message) = message {
+                ctx.diag(Diagnostic::error("invalid-setting", site, message));
             }
         }
     }

@@ -17,6 +17,21 @@ pub(crate) trait ConditionContext {
     fn is_ipv6(&self) -> bool;
 }
 
+/// Evaluates an expression to its value (`?SET`): `Ok(text)`, or `Err` with why we could not.
+pub(crate) fn evaluate_value(
+    expression: &str,
+    ctx: &dyn ConditionContext,
+) -> Result<String, String> {
+    let substituted = substitute(expression.trim(), ctx)?;
+    let tokens = tokenize(&substituted)?;
+    let mut parser = ExprParser { tokens, pos: 0 };
+    let value = parser.or()?;
+    if parser.pos != parser.tokens.len() {
+        return Err(format!("cannot evaluate '{substituted}'"));
+    }
+    Ok(value.string())
+}
+
 /// Evaluates an expression: `Ok(true/false)`, or `Err` with why we could not.
 pub(crate) fn evaluate(expression: &str, ctx: &dyn ConditionContext) -> Result<bool, String> {
     let expression = expression.trim();
@@ -137,7 +152,9 @@ enum Token {
 }
 
 fn tokenize(text: &str) -> Result<Vec<Token>, String> {
-    const OPS: &[&str] = &["&&", "||", "==", "!=", "<=", ">=", "!", "<", ">"];
+    const OPS: &[&str] = &[
+        "&&", "||", "==", "!=", "<=", ">=", "=~", "!~", "!", "<", ">", "+", "-", "*", "/", "%", ".",
+    ];
     let mut res = Vec::new();
     let chars: Vec<char> = text.chars().collect();
     let mut idx = 0;
@@ -312,7 +329,7 @@ impl ExprParser {
     }
 
     fn comparison(&mut self) -> Result<Val, String> {
-        let left = self.term()?;
+        let left = self.additive()?;
         let op = match self.peek() {
             Some(Token::Op(op)) if ["==", "!=", "<", ">", "<=", ">="].contains(op) => {
                 op.to_string()
@@ -325,7 +342,7 @@ impl ExprParser {
             _ => return Ok(left),
         };
         self.pos += 1;
-        let right = self.term()?;
+        let right = self.additive()?;
         let res = match op.as_str() {
             "==" => left.num() == right.num(),
             "!=" => left.num() != right.num(),
@@ -343,10 +360,51 @@ impl ExprParser {
         Ok(bool_val(res))
     }
 
+    /// `+`, `-` and string concatenation `.`.
+    fn additive(&mut self) -> Result<Val, String> {
+        let mut left = self.multiplicative()?;
+        loop {
+            let op = match self.peek() {
+                Some(Token::Op(op)) if ["+", "-", "."].contains(op) => *op,
+                _ => return Ok(left),
+            };
+            self.pos += 1;
+            let right = self.multiplicative()?;
+            left = match op {
+                "+" => Val::Num(left.num() + right.num()),
+                "-" => Val::Num(left.num() - right.num()),
+                _ => Val::Str(left.string() + &right.string()),
+            };
+        }
+    }
+
+    /// `*`, `/` and `%`.
+    fn multiplicative(&mut self) -> Result<Val, String> {
+        let mut left = self.term()?;
+        loop {
+            let op = match self.peek() {
+                Some(Token::Op(op)) if ["*", "/", "%"].contains(op) => *op,
+                _ => return Ok(left),
+            };
+            self.pos += 1;
+            let right = self.term()?;
+            left = match op {
+                "*" => Val::Num(left.num() * right.num()),
+                "/" if right.num() == 0.0 => return Err("Illegal division by zero".to_owned()),
+                "/" => Val::Num(left.num() / right.num()),
+                _ if right.num() as i64 == 0 => {
+                    return Err("Illegal modulus zero".to_owned());
+                }
+                _ => Val::Num(((left.num() as i64) % (right.num() as i64)) as f64),
+            };
+        }
+    }
+
     fn term(&mut self) -> Result<Val, String> {
         let token = self.peek().cloned().ok_or("unexpected end of expression")?;
         self.pos += 1;
         match token {
+            Token::Op("-") => Ok(Val::Num(-self.term()?.num())),
             Token::Number(it) => Ok(Val::Num(it)),
             Token::Str(it) => Ok(Val::Str(it)),
             Token::LParen => {

@@ -85,6 +85,18 @@ impl Files {
         if let Some(id) = self.by_path.get(&path) {
             return *id;
         }
+        self.push(path, kind, family, origin, text, cache)
+    }
+
+    fn push(
+        &mut self,
+        path: PathBuf,
+        kind: FileKind,
+        family: Family,
+        origin: Origin,
+        text: Arc<str>,
+        cache: Option<&dyn ParseCache>,
+    ) -> FileId {
         let file_type = FileType::new(kind, family);
         let parse = match cache.and_then(|it| it.get(&path, &text)) {
             Some(parse) if parse.file_type() == file_type => parse,
@@ -98,7 +110,7 @@ impl Files {
         };
         let line_index = LineIndex::new(&text);
         let id = FileId(self.list.len() as u32);
-        self.by_path.insert(path.clone(), id);
+        self.by_path.entry(path.clone()).or_insert(id);
         self.list.push(SourceFile {
             path,
             kind,
@@ -121,7 +133,15 @@ impl Files {
         cache: Option<&dyn ParseCache>,
     ) -> Result<FileId, ReadError> {
         if let Some(id) = self.by_path.get(path) {
-            return Ok(*id);
+            let existing = &self.list[id.0 as usize];
+            if existing.kind == kind {
+                return Ok(*id);
+            }
+            // The same file read as another kind (`INCLUDE params` in rules): a second entry,
+            // parsed as that kind; `id_of` keeps naming the first.
+            let text = existing.text.clone();
+            let path = existing.path.clone();
+            return Ok(self.push(path, kind, family, origin, text, cache));
         }
         let text = vfs.read(path)?;
         Ok(self.add(path.to_path_buf(), kind, family, origin, text, cache))

@@ -475,27 +475,83 @@ impl Reader<'_, '_> {
 
     fn set(&mut self, argument: &str, site: Site) {
         let argument = argument.trim();
-        let (name, expression) = argument
-            .split_once(char::is_whitespace)
-            .unwrap_or((argument, ""));
-        let name = name.trim_start_matches(['$', '@']).to_owned();
-        let expression = expression.trim();
-        if name.is_empty() || expression.is_empty() {
-            self.ctx.diag(Diagnostic::error(
-                "invalid-conditional",
-                site,
-                "Missing SET variable or expression",
-            ));
+        let error = |ctx: &mut Ctx<'_>, message: String| {
+            ctx.diag(Diagnostic::error("invalid-conditional", site, message));
+        };
+        if argument.is_empty() {
+            error(self.ctx, "Missing SET variable".to_owned());
             return;
         }
-        let value = self.expand_text(expression);
-        let value = value.trim_matches(['\'', '"']).to_owned();
-        let value = if value.contains(UNKNOWN) {
-            Value::Unknown
-        } else {
-            Value::Known(value)
+        let (var, expression) = argument
+            .split_once(char::is_whitespace)
+            .unwrap_or((argument, ""));
+        let expression = expression.trim();
+        let (sigil, name) = match var.strip_prefix('@') {
+            Some(name) => ('@', name),
+            None => ('$', var.strip_prefix('$').unwrap_or(var)),
         };
-        self.ctx.set_variables.insert(name, value);
+        let valid = match sigil {
+            '@' => name
+                .chars()
+                .next()
+                .is_some_and(|it| it.is_ascii_alphanumeric()),
+            _ => {
+                name.chars()
+                    .next()
+                    .is_some_and(|it| it.is_ascii_alphabetic())
+                    && name
+                        .chars()
+                        .all(|it| it.is_ascii_alphanumeric() || it == '_')
+            }
+        };
+        if !valid {
+            error(self.ctx, format!("Invalid SET variable ({var})"));
+            return;
+        }
+        if expression.is_empty() {
+            error(self.ctx, "Missing SET expression".to_owned());
+            return;
+        }
+        let value = match self.evaluate_value(expression) {
+            Ok(value) if !value.contains(UNKNOWN) => Value::Known(value),
+            _ => Value::Unknown,
+        };
+        if sigil == '@' {
+            let Some(params) = self.opts.action_params.as_mut() else {
+                error(
+                    self.ctx,
+                    "Shorewall variables may only be SET in the body of an action".to_owned(),
+                );
+                return;
+            };
+            match name.parse::<usize>() {
+                Ok(index) if index > 0 => {
+                    while params.len() < index {
+                        params.push(Value::Known(String::new()));
+                    }
+                    params[index - 1] = value;
+                }
+                _ => {
+                    let text = match &value {
+                        Value::Known(it) => it.clone(),
+                        Value::Unknown => UNKNOWN.to_string(),
+                    };
+                    let vars = self.opts.action_vars.get_or_insert_with(Vec::new);
+                    vars.retain(|(it, _)| it != name);
+                    vars.push((name.to_owned(), text));
+                }
+            }
+            return;
+        }
+        self.ctx.set_variables.insert(name.to_owned(), value);
+    }
+
+    fn evaluate_value(&self, expression: &str) -> Result<String, String> {
+        let cond = ReaderCondition {
+            ctx: self.ctx,
+            params: self.opts.action_params.as_deref(),
+        };
+        conditional::evaluate_value(expression, &cond)
     }
 
     fn expand_text(&self, text: &str) -> String {
@@ -568,6 +624,58 @@ impl Reader<'_, '_> {
         }
     }
 
+    /// `split_line2`'s checks of `{ column=value }` pairs: the column must be one of the
+    /// file's, and `comment` only where ?COMMENT is allowed. Only the files whose column
+    /// names we have checked against Shorewall's are checked.
+    fn check_pair_names(
+        &mut self,
+        file: FileId,
+        kind: FileKind,
+        specs: &[shorewall_syntax::ColumnSpec],
+        record: &ast::Record,
+    ) {
+        let checked = matches!(
+            kind,
+            FileKind::Rules
+                | FileKind::BlRules
+                | FileKind::Macro
+                | FileKind::Action
+                | FileKind::Zones
+                | FileKind::Interfaces
+                | FileKind::Hosts
+                | FileKind::Policy
+                | FileKind::Actions
+        );
+        if !checked {
+            return;
+        }
+        for pair in record.pairs() {
+            let Some(token) = pair.name_token() else {
+                continue;
+            };
+            let name = token.text().to_ascii_lowercase();
+            let site = Site {
+                file,
+                range: token.text_range(),
+            };
+            if name == "comment" {
+                if !comments_allowed(kind) {
+                    self.ctx.diag(Diagnostic::error(
+                        "invalid-column",
+                        site,
+                        "\"comment\" is not allowed in this file",
+                    ));
+                }
+            } else if !specs.iter().any(|it| it.keys.contains(&name.as_str())) {
+                self.ctx.diag(Diagnostic::error(
+                    "invalid-column",
+                    site,
+                    format!("Unknown column ({})", token.text()),
+                ));
+            }
+        }
+    }
+
     /// Shorewall's `find_file`: a name with a `/` is a path (taken relative to the
     /// configuration directory when relative); a bare name is looked up in the directory.
     fn resolve_include(&self, name: &str) -> PathBuf {
@@ -613,6 +721,7 @@ impl Reader<'_, '_> {
                 .collect();
             (values, record.raw_matches().map(|it| raw_text(&it)))
         };
+        self.check_pair_names(file, kind, specs, &record);
         // `{ comment="..." }` is the comment of this record alone.
         let pair_comment = record
             .pairs()
@@ -819,12 +928,9 @@ impl Variables for LineVariables<'_, '_> {
                 .and_then(|vars| vars.iter().find(|(it, _)| it == "0"));
             return Some(chain.map_or(Value::Unknown, |(_, value)| Value::Known(value.clone())));
         }
-        Some(
-            params
-                .get(index - 1)
-                .cloned()
-                .unwrap_or(Value::Known(String::new())),
-        )
+        // A parameter neither passed nor defaulted is undefined (an error unless
+        // IGNOREUNKNOWNVARIABLES=Yes).
+        params.get(index - 1).cloned()
     }
 
     fn strict(&self) -> bool {

@@ -202,6 +202,8 @@ pub(crate) struct Frame {
     pub(crate) chain: String,
     /// Whether rules are added to the action's chain (`process_action`) rather than inline.
     pub(crate) in_chain: bool,
+    /// Whether that chain is an action's (not a rules chain an inline action adds to).
+    pub(crate) in_action: bool,
 }
 
 /// The state of the rules files being processed.
@@ -222,6 +224,10 @@ pub(crate) struct Proc<'c, 'e> {
     pub(crate) layout: MarkLayout,
     /// The policy of each zone pair (`NONE` pairs reject rules).
     pub(crate) none_pairs: HashSet<(String, String)>,
+    /// Whether a section was reported out of order.
+    section_error: bool,
+    /// The raw iptables matches (`;;`) of the records the rule being processed comes from.
+    pub(crate) raw: Vec<String>,
 }
 
 /// Why processing of a rule stopped (the diagnostic is already reported).
@@ -251,12 +257,14 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
         helpers_enabled,
         layout,
         none_pairs,
+        section_error: false,
+        raw: Vec::new(),
     };
     for (name, kind) in [("blrules", FileKind::BlRules), ("rules", FileKind::Rules)] {
         let Some(file) = p.ctx.load_config_file(name, kind) else {
             continue;
         };
-        if !p.ctx.model.zones_checked {
+        if p.ctx.model.config_file("zones").is_none() {
             let site = Site {
                 file,
                 range: TextRange::empty(TextSize::from(0)),
@@ -354,17 +362,17 @@ fn process_section(p: &mut Proc<'_, '_>, name: &str, site: Site) {
         ));
         return;
     }
-    let blacklist_seen = false;
-    let closed = match section {
-        Some(section) => p.closed.contains(&section),
-        None => blacklist_seen,
-    };
+    let closed = section.is_some_and(|it| p.closed.contains(&it));
     if closed {
-        p.ctx.diag(Diagnostic::error(
-            "section-order",
-            site,
-            format!("Duplicate or out of order SECTION {name}"),
-        ));
+        // The sections after a misplaced one are out of order too; one error says it.
+        if !p.section_error {
+            p.section_error = true;
+            p.ctx.diag(Diagnostic::error(
+                "section-order",
+                site,
+                format!("Duplicate or out of order SECTION {name}"),
+            ));
+        }
         return;
     }
     let Some(section) = section else {
@@ -429,7 +437,9 @@ fn process_raw_rule(p: &mut Proc<'_, '_>, line: &Line) {
             let mut cols = cols.clone();
             cols[col::SOURCE] = source.clone();
             cols[col::DEST] = dest.clone();
+            p.raw = vec![line.raw_matches.clone().unwrap_or_default()];
             let _ = process_raw_rule1(p, &place, &cols);
+            p.raw.clear();
         }
     }
 }
@@ -933,6 +943,7 @@ pub(crate) fn process_rule(
     let (basic, param) = target_param(&action_text);
     let mut param = param.unwrap_or_default();
     let in_chain = frame.is_some_and(|it| it.in_chain);
+    let in_action = frame.is_some_and(|it| it.in_action);
     // INLINE's parameter is an action; `;;` may hold a `-j` target.
     let (basic, action_text, loglevel) = if basic == "INLINE" {
         if param.is_empty() {
@@ -1143,7 +1154,7 @@ pub(crate) fn process_rule(
                 source = if actiontype == flags::INLINE {
                     "-".to_owned()
                 } else {
-                    String::new()
+                    all_ip(p).to_owned()
                 };
             }
         }
@@ -1173,7 +1184,7 @@ pub(crate) fn process_rule(
                 dest = if actiontype == flags::INLINE {
                     "-".to_owned()
                 } else {
-                    String::new()
+                    all_ip(p).to_owned()
                 };
             }
         }
@@ -1322,7 +1333,7 @@ pub(crate) fn process_rule(
                 restriction,
                 chain: &chain,
                 wildcard,
-                in_action: in_chain,
+                in_action,
             },
         );
     }
@@ -1338,16 +1349,21 @@ pub(crate) fn process_rule(
             ));
         }
         p.macro_nest += 1;
+        // The body's rules go to the rules chain, with the invocation's SOURCE and DEST
+        // without their zones.
         let mut inline_cols = cols.clone();
-        inline_cols[col::SOURCE] = if in_chain {
-            cols[col::SOURCE].clone()
-        } else if source.is_empty() || source == "-" {
-            source_zone.clone()
-        } else {
-            format!("{source_zone}:{source}")
-        };
+        inline_cols[col::SOURCE] = source.clone();
+        inline_cols[col::DEST] = dest.clone();
         let res = bodies::process_inline(
-            p, frame, place, &basic, &loglevel, &param, cols, wildcard, &chain,
+            p,
+            frame,
+            place,
+            &basic,
+            &loglevel,
+            &param,
+            &inline_cols,
+            wildcard,
+            &chain,
         );
         p.macro_nest -= 1;
         return res;
@@ -1370,12 +1386,20 @@ pub(crate) fn process_rule(
             restriction,
             chain: &chain,
             wildcard,
-            in_action: frame.is_some(),
+            in_action,
         },
     )
 }
 
 const MAX_MACRO_NEST: usize = 10;
+
+/// Shorewall's `ALLIP`: every address of the family.
+pub(crate) fn all_ip(p: &Proc<'_, '_>) -> &'static str {
+    match p.ctx.model.family {
+        shorewall_syntax::Family::Ipv4 => "0.0.0.0/0",
+        shorewall_syntax::Family::Ipv6 => "::/0",
+    }
+}
 
 fn unknown_zone(p: &mut Proc<'_, '_>, place: &Place, idx: usize, zone: &str, what: &str) -> Stop {
     let mut problem =
@@ -1771,6 +1795,7 @@ fn finish_rule(
     {
         checks.push(matches::validate_helper(&env, &cols[col::HELPER], None));
     }
+    checks.push(raw_proto_conflict(&env, &cols[col::PROTO], &p.raw));
     p.switches = switches;
     let mut failed = false;
     for check in checks {
@@ -1858,25 +1883,37 @@ fn finish_rule(
                     args.in_action,
                 )
             })
-            .map(|server| {
+            .and_then(|nat| {
+                // The nat table's rule: its DEST is the original destination.
+                let nat_restriction = if args.restriction & restrict::OUTPUT != 0 {
+                    restrict::OUTPUT
+                } else {
+                    restrict::PREROUTE
+                };
+                let nat_dest = if origdest.is_empty() || origdest == "-" || origdest == "detect" {
+                    String::new()
+                } else {
+                    origdest.clone()
+                };
+                hosts::expand_rule(&hosts, nat_restriction, args.source, &nat_dest, "")?;
                 if args.actiontype & flags::NATONLY == 0 {
-                    dest = server;
+                    dest = nat.server;
                     if origdest.contains('+') {
                         origdest.clear();
                     }
+                    // After NAT, the destination port is the server's.
+                    if let Some(port) = nat.port {
+                        matches::do_proto(&env, &cols[col::PROTO], &port, &cols[col::SPORT])?;
+                    }
                 }
+                Ok(())
             });
     } else if result.is_ok() && args.actiontype & flags::NONAT != 0 {
-        if dest.contains(':') || (dest.is_empty() && env.family == shorewall_syntax::Family::Ipv6) {
-            let shown = if dest.is_empty() {
-                "::/0".to_owned()
-            } else {
-                dest.clone()
-            };
+        if dest.contains(':') {
             result = Err(Problem::new(
                 col::DEST,
                 "invalid-column",
-                format!("Invalid DEST ({shown}) in {} rule", args.bt),
+                format!("Invalid DEST ({dest}) in {} rule", args.bt),
             ));
         } else {
             result = hosts::expand_rule(
@@ -1914,6 +1951,13 @@ fn finish_rule(
             return Err(p.fail(place, problem));
         }
     }
+    if origdest == "detect" {
+        // Outside a NAT rule, `detect` is a host name, which does not resolve.
+        return Err(p.fail(
+            place,
+            Problem::new(col::ORIGDEST, "invalid-address", "Unknown Host (detect)"),
+        ));
+    }
     let check = hosts::expand_rule(&hosts, args.restriction, args.source, &dest, &origdest);
     if let Err(problem) = check {
         return Err(p.fail(place, problem));
@@ -1922,6 +1966,37 @@ fn finish_rule(
         log_prefix_warning(p, place, args.chain, args.bt, args.loglevel);
     }
     Ok(true)
+}
+
+/// `transform_rule`: the PROTO column's `-p` and a `-p` among the raw matches (`;;`) of the
+/// records the rule comes from must agree.
+fn raw_proto_conflict(env: &Env<'_>, proto: &str, raw: &[String]) -> Check {
+    if proto == "-" || proto.is_empty() || raw.iter().all(|it| !it.contains("-p")) {
+        return Ok(());
+    }
+    let bare = proto.trim_start_matches('!');
+    let bare = bare.split(':').next().unwrap_or(bare);
+    let Ok(Some(number)) = matches::resolve_proto(env, bare, col::PROTO) else {
+        return Ok(());
+    };
+    let number = number.to_string();
+    for text in raw {
+        let mut words = text.split_whitespace();
+        while let Some(word) = words.next() {
+            if word == "-p" || word == "--protocol" {
+                if let Some(value) = words.next() {
+                    if value != number {
+                        return Err(Problem::new(
+                            col::ACTION,
+                            "invalid-column",
+                            "Multiple p settings in one rule is prohibited",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `log_rule_limit`'s warning when the prefix is longer than 29 characters.

@@ -364,7 +364,10 @@ pub(super) fn process_macro(
                 merged[col::USER] = value;
                 from[col::USER] = from_user;
                 let here = line_place(p, &from);
-                generated |= process_rule(p, frame, &here, &merged, &param, wildcard)?;
+                p.raw.push(line.raw_matches.clone().unwrap_or_default());
+                let res = process_rule(p, frame, &here, &merged, &param, wildcard);
+                p.raw.pop();
+                generated |= res?;
             }
         }
     }
@@ -407,7 +410,8 @@ pub(super) fn process_inline(
         loglevel: level.clone(),
         logtag: tag.clone(),
         chain: frame.map_or_else(|| chain.to_owned(), |it| it.chain.clone()),
-        in_chain: frame.is_some_and(|it| it.in_chain),
+        in_chain: true,
+        in_action: frame.is_some_and(|it| it.in_action),
     };
     let events = read_body(p, file, Some(&inner), name);
     let mut generated = false;
@@ -513,7 +517,10 @@ pub(super) fn process_inline(
                 merged[col::USER] = value;
                 from[col::USER] = from_user;
                 let here = body_place(p, place, &line, &from, format!("action {name}"));
-                generated |= process_rule(p, Some(&inner), &here, &merged, param, wildcard)?;
+                p.raw.push(line.raw_matches.clone().unwrap_or_default());
+                let res = process_rule(p, Some(&inner), &here, &merged, param, wildcard);
+                p.raw.pop();
+                generated |= res?;
             }
         }
     }
@@ -549,7 +556,7 @@ fn state_rule(
     cols: &Columns,
     nolog: bool,
 ) -> Flow<bool> {
-    if check_state(p, frame.in_chain, state) == 0 {
+    if check_state(p, frame.in_action, state) == 0 {
         return Ok(false);
     }
     let target = match params.first() {
@@ -585,6 +592,13 @@ fn check_state(p: &Proc<'_, '_>, in_chain: bool, state: &str) -> u8 {
     }
     if in_chain {
         return 1;
+    }
+    // Rules of these sections go to a state chain (`+net-fw`, `_net-fw`, `&net-fw`).
+    if matches!(
+        section,
+        Section::Related | Section::Invalid | Section::Untracked
+    ) {
+        return if section.name() == state { 2 } else { 0 };
     }
     let fastaccept = p.ctx.model.settings.is_yes("FASTACCEPT");
     let finished = |which: Section| -> bool {
@@ -722,6 +736,7 @@ pub(super) fn process_action(
         logtag: tag.clone(),
         chain: name.to_owned(),
         in_chain: true,
+        in_action: true,
     };
     let events = read_body(p, file, Some(&frame), name);
     p.active.push(name.to_owned());
@@ -780,7 +795,14 @@ pub(super) fn process_action(
                 cols[col::ACTION] = target.clone();
                 cols[col::PROTO] = proto.clone();
                 cols[col::USER] = user.clone();
-                if process_rule(p, Some(&frame), &here, &cols, "", false).is_err() {
+                // The action's chain: the invocation's raw matches stay with the jump.
+                let outer = std::mem::replace(
+                    &mut p.raw,
+                    vec![line.raw_matches.clone().unwrap_or_default()],
+                );
+                let res = process_rule(p, Some(&frame), &here, &cols, "", false);
+                p.raw = outer;
+                if res.is_err() {
                     break 'line;
                 }
             }
@@ -984,8 +1006,13 @@ fn perl_action_checks(
     result.map_err(|it| p.fail(place, it))
 }
 
-/// `handle_nat_rule`: checks the DEST of a DNAT or REDIRECT (`server[:port]`) and returns
-/// the server.
+/// What `handle_nat_rule` returns: the server and the server port, if any.
+pub(super) struct Nat {
+    pub(super) server: String,
+    pub(super) port: Option<String>,
+}
+
+/// `handle_nat_rule`: checks the DEST of a DNAT or REDIRECT (`server[:port]`).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn handle_nat_rule(
     hosts: &hosts::Hosts<'_>,
@@ -996,7 +1023,7 @@ pub(super) fn handle_nat_rule(
     action: &str,
     actiontype: u32,
     in_action: bool,
-) -> Check<String> {
+) -> Check<Nat> {
     let env = hosts.env;
     let problem = |message: String| Problem::new(col::DEST, "invalid-address", message);
     let dest = dest.strip_suffix(":random").unwrap_or(dest);
@@ -1119,7 +1146,10 @@ pub(super) fn handle_nat_rule(
         }
         server = inner;
     }
-    Ok(server)
+    Ok(Nat {
+        server,
+        port: (!serverport.is_empty()).then(|| serverport.replacen('-', ":", 1)),
+    })
 }
 
 /// `^(.+)-(.+)$` in a server address (IPv6: `[a]-[b]` too).
