@@ -661,7 +661,7 @@ pub(crate) fn read_actions(ctx: &mut Ctx<'_>) {
                     line.site_of(0),
                     format!("Missing Action File (action.{name})"),
                 ));
-                continue;
+                // Still declared: its uses are not unknown actions too.
             }
             if !is_std {
                 ctx.model.definitions.push(Reference {
