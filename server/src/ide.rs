@@ -106,6 +106,8 @@ impl AnalysisHost {
         for dir in dirs {
             let dir = dir.to_path_buf();
             self.touch(&dir);
+            let revision = self.inputs.revision(&dir);
+            self.inputs.bump_disk(&dir, revision);
         }
     }
 

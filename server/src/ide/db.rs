@@ -16,6 +16,7 @@ use shorewall_syntax::{parse, Family, FileKind, FileType, LineCol, Parse};
 
 use crate::{
     compile::lower::{self, Compiled},
+    ide::diagnostics::DirDiagnostics,
     model::{self, Environment, Model, NameTables, ParseCache, ReadError, Severity, Vfs},
 };
 
@@ -60,6 +61,9 @@ pub(crate) struct Document {
 pub(crate) struct Caches {
     parses: ParseStore,
     models: Mutex<HashMap<PathBuf, ModelSlot>>,
+    /// The diagnostics of each directory's open documents, as last computed: the base that
+    /// the next one-line edit is checked against (see `diagnostics::incremental`).
+    pub(crate) diagnostics: Mutex<HashMap<PathBuf, Arc<DirDiagnostics>>>,
 }
 
 /// The model of one directory: the cell for the current revision (and its compilation), and
@@ -109,6 +113,24 @@ impl ParseCache for ParseStore {
     }
 }
 
+/// The parse store, but with nothing kept for one path (whose text is a stand-in).
+struct ReadOnlyFor<'a> {
+    store: &'a ParseStore,
+    path: &'a Path,
+}
+
+impl ParseCache for ReadOnlyFor<'_> {
+    fn get(&self, path: &Path, text: &Arc<str>) -> Option<Parse> {
+        self.store.get(path, text)
+    }
+
+    fn put(&self, path: &Path, text: &Arc<str>, parse: &Parse) {
+        if path != self.path {
+            self.store.put(path, text, parse);
+        }
+    }
+}
+
 /// The inputs, owned by the host and copied (cheaply) into each snapshot.
 #[derive(Clone)]
 pub(crate) struct Inputs {
@@ -116,6 +138,8 @@ pub(crate) struct Inputs {
     pub(crate) documents: Arc<HashMap<PathBuf, Document>>,
     /// The revision of each directory that has changed since start (absent: 0).
     pub(crate) revisions: Arc<HashMap<PathBuf, u64>>,
+    /// The revision at which files of each directory last changed on disk (absent: 0).
+    pub(crate) disk_revisions: Arc<HashMap<PathBuf, u64>>,
     pub(crate) caches: Arc<Caches>,
 }
 
@@ -125,6 +149,7 @@ impl Inputs {
             config: Arc::new(config),
             documents: Arc::default(),
             revisions: Arc::default(),
+            disk_revisions: Arc::default(),
             caches: Arc::default(),
         }
     }
@@ -135,6 +160,27 @@ impl Inputs {
 
     pub(crate) fn bump(&mut self, dir: &Path, revision: u64) {
         Arc::make_mut(&mut self.revisions).insert(dir.to_path_buf(), revision);
+    }
+
+    pub(crate) fn disk_revision(&self, dir: &Path) -> u64 {
+        self.disk_revisions.get(dir).copied().unwrap_or(0)
+    }
+
+    /// Files of `dir` changed on disk at `revision`.
+    pub(crate) fn bump_disk(&mut self, dir: &Path, revision: u64) {
+        Arc::make_mut(&mut self.disk_revisions).insert(dir.to_path_buf(), revision);
+    }
+
+    /// The open documents of `dir`, sorted by path.
+    pub(crate) fn documents_in(&self, dir: &Path) -> Vec<(PathBuf, Arc<str>)> {
+        let mut res: Vec<(PathBuf, Arc<str>)> = self
+            .documents
+            .iter()
+            .filter(|(path, _)| dir_of(path) == dir)
+            .map(|(path, it)| (path.clone(), it.text.clone()))
+            .collect();
+        res.sort_by(|a, b| a.0.cmp(&b.0));
+        res
     }
 
     /// The text of a file: the open document's, else the base file system's.
@@ -294,6 +340,30 @@ impl Inputs {
             library_dirs: self.config.library_dirs(family),
             names: self.config.names.clone(),
             parse_cache: Some(&self.caches.parses),
+        };
+        model::build(dir, &env)
+    }
+
+    /// The model of `dir` with the text of one file replaced (a part of a rules file, to check
+    /// a few lines): built apart, never cached, and leaving the cached parse of the real file
+    /// alone.
+    pub(crate) fn model_with(&self, dir: &Path, path: &Path, text: Arc<str>) -> Model {
+        let mut documents = (*self.documents).clone();
+        documents.insert(path.to_path_buf(), Document { text, version: 0 });
+        let vfs = OverlayVfs {
+            documents: &documents,
+            base: &*self.config.vfs,
+        };
+        let family = model::family_of(dir, &vfs);
+        let parses = ReadOnlyFor {
+            store: &self.caches.parses,
+            path,
+        };
+        let env = Environment {
+            vfs: &vfs,
+            library_dirs: self.config.library_dirs(family),
+            names: self.config.names.clone(),
+            parse_cache: Some(&parses),
         };
         model::build(dir, &env)
     }

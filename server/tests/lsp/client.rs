@@ -2,6 +2,9 @@
 //! JSON-RPC messages with `Content-Length` headers, answers the server's own requests
 //! (`workspace/configuration`, `client/registerCapability`), and waits for answers and
 //! notifications with a timeout, so that a hung server fails the test instead of hanging it.
+//!
+//! The benchmark `benches/lsp.rs` drives the server with it too (`#[path]`), so it depends on
+//! nothing but the standard library and `serde_json`.
 
 use std::{
     collections::VecDeque,
@@ -33,7 +36,12 @@ pub(crate) struct Client {
 impl Client {
     /// Starts the server (not yet initialized).
     pub(crate) fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_shorewall-ls"))
+        Client::start_program(Path::new(env!("CARGO_BIN_EXE_shorewall-ls")))
+    }
+
+    /// Starts `program lsp --stdio` (not yet initialized).
+    pub(crate) fn start_program(program: &Path) -> Client {
+        let mut child = Command::new(program)
             .args(["lsp", "--stdio"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -66,14 +74,27 @@ impl Client {
     /// `initialize` result.
     pub(crate) fn initialized(capabilities: Value) -> (Client, Value) {
         let mut client = Client::start();
-        let result = client
+        let result = client.initialize(capabilities);
+        (client, result)
+    }
+
+    /// `initialize` with the given client capabilities, then `initialized`; returns the
+    /// `initialize` result.
+    pub(crate) fn initialize(&mut self, capabilities: Value) -> Value {
+        let result = self
             .request(
                 "initialize",
                 json!({ "processId": null, "rootUri": null, "capabilities": capabilities }),
             )
             .expect("initialize succeeds");
-        client.notify("initialized", json!({}));
-        (client, result)
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    /// The server's process id (the benchmark reads its memory use).
+    #[allow(dead_code)]
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub(crate) fn send(&mut self, message: &Value) {

@@ -1,0 +1,320 @@
+//! Language-server benchmark: the release binary over stdio, as an editor drives it, on a
+//! configuration with a 10,000-line rules file (`../shared/oracle/gen-synthetic 10000 DIR`).
+//!
+//! Measured from the client's side of the pipes, so everything counts (framing, JSON, the
+//! protocol loop, the analysis):
+//! - keystroke → diagnostics: a `didChange` of one character (inserted or deleted) until the
+//!   `publishDiagnostics` of that version arrives; the next keystroke is sent after it;
+//! - completion and hover: request → answer, at several kinds of places, between keystrokes;
+//! - the server's memory: VmRSS and VmHWM from `/proc/PID/status` at the end.
+//!
+//! Prints p50, p99 and max of each. Run with `cargo bench -p shorewall-ls --bench lsp`;
+//! `-- N` sets the number of rule lines, `--keystrokes K` the number of keystrokes.
+//! Without the development environment's `shared` directory it says so and stops.
+
+#[allow(dead_code)]
+#[path = "../tests/lsp/client.rs"]
+mod client;
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    time::{Duration, Instant},
+};
+
+use serde_json::{json, Value};
+
+use client::{uri, Client};
+
+fn main() {
+    let mut lines = 10_000usize;
+    let mut keystrokes = 300usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--keystrokes" => {
+                keystrokes = args
+                    .next()
+                    .and_then(|it| it.parse().ok())
+                    .unwrap_or(keystrokes)
+            }
+            "--bench" => {}
+            other => lines = other.parse().unwrap_or(lines),
+        }
+    }
+    let Some(shared) = shared_dir() else {
+        println!("lsp: ../shared/oracle is not here (set SHOREWALL_LS_SHARED); no configuration");
+        return;
+    };
+    let root = std::env::temp_dir().join(format!("shorewall-ls-lsp-bench-{}", std::process::id()));
+    let dir = root.join("shorewall6");
+    let _ = std::fs::remove_dir_all(&root);
+    let generated = Command::new(shared.join("oracle/gen-synthetic"))
+        .arg(lines.to_string())
+        .arg(&dir)
+        .output();
+    if !generated.is_ok_and(|it| it.status.success()) {
+        println!("lsp: gen-synthetic failed");
+        return;
+    }
+    let report = run(&dir, keystrokes);
+    let _ = std::fs::remove_dir_all(&root);
+    println!("lsp: {lines} rule lines, {keystrokes} keystrokes");
+    report.print();
+}
+
+/// What one run measured.
+struct Report {
+    open: Duration,
+    diagnostics: Vec<Duration>,
+    completion: Vec<Duration>,
+    hover: Vec<Duration>,
+    rss_kib: Option<u64>,
+    hwm_kib: Option<u64>,
+}
+
+impl Report {
+    fn print(&self) {
+        println!(
+            "  open → first diagnostics: {:.1} ms",
+            self.open.as_secs_f64() * 1e3
+        );
+        for (name, samples) in [
+            ("keystroke → diagnostics", &self.diagnostics),
+            ("completion", &self.completion),
+            ("hover", &self.hover),
+        ] {
+            println!("  {name:<24} {}", summary(samples));
+        }
+        let mib =
+            |it: Option<u64>| it.map_or("?".to_owned(), |it| format!("{:.1}", it as f64 / 1024.0));
+        println!(
+            "  server memory: VmRSS {} MB, VmHWM (peak) {} MB",
+            mib(self.rss_kib),
+            mib(self.hwm_kib)
+        );
+    }
+}
+
+/// `p50 p99 max (n)` in milliseconds.
+fn summary(samples: &[Duration]) -> String {
+    if samples.is_empty() {
+        return "no samples".to_owned();
+    }
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    let at = |q: f64| {
+        let idx = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1;
+        sorted[idx].as_secs_f64() * 1e3
+    };
+    format!(
+        "p50 {:7.2} ms   p99 {:7.2} ms   max {:7.2} ms   (n={})",
+        at(0.5),
+        at(0.99),
+        at(1.0),
+        sorted.len()
+    )
+}
+
+/// The release binary next to this benchmark (cargo builds it for benches).
+fn server_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_shorewall-ls"))
+}
+
+/// A document as the client holds it: its text and version, changed one character at a time.
+struct Document {
+    uri: String,
+    lines: Vec<String>,
+    version: i32,
+}
+
+impl Document {
+    /// Inserts `text` (one line, no newline) or deletes `delete` characters at (line, column);
+    /// sends the change and returns its version. ASCII only, so columns are the same in
+    /// UTF-16 and bytes.
+    fn edit(
+        &mut self,
+        client: &mut Client,
+        line: usize,
+        column: usize,
+        insert: &str,
+        delete: usize,
+    ) -> i32 {
+        let text = &mut self.lines[line];
+        text.replace_range(column..column + delete, insert);
+        self.version += 1;
+        let range = json!({
+            "start": { "line": line, "character": column },
+            "end": { "line": line, "character": column + delete },
+        });
+        client.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": self.uri, "version": self.version },
+                "contentChanges": [{ "range": range, "text": insert }]
+            }),
+        );
+        self.version
+    }
+
+    /// The first rule line at or after `from` that contains `needle`, and the column after it.
+    fn find(&self, from: usize, needle: &str) -> Option<(usize, usize)> {
+        (from..self.lines.len()).chain(0..from).find_map(|line| {
+            let column = self.lines[line].find(needle)?;
+            (line > 0 && !self.lines[line].starts_with(['#', '?']))
+                .then_some((line, column + needle.len()))
+        })
+    }
+}
+
+fn run(dir: &Path, keystrokes: usize) -> Report {
+    let mut client = Client::start_program(&server_binary());
+    client.initialize(json!({}));
+    let path = dir.join("rules");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut document = Document {
+        uri: uri(&path),
+        lines: text.lines().map(str::to_owned).collect(),
+        version: 1,
+    };
+    let started = Instant::now();
+    client.open(&document.uri, &text);
+    wait_for_version(&mut client, &document.uri, 1);
+    let open = started.elapsed();
+
+    let mut report = Report {
+        open,
+        diagnostics: Vec::new(),
+        completion: Vec::new(),
+        hover: Vec::new(),
+        rss_kib: None,
+        hwm_kib: None,
+    };
+    let count = document.lines.len();
+    let mut keystroke = 0usize;
+    let mut round = 0usize;
+    while keystroke < keystrokes {
+        // A line somewhere in the file, a different one each round.
+        let line = 8 + (round * 7919) % count.saturating_sub(9).max(1);
+        round += 1;
+        // Break the source zone with one character, then repair it: two keystrokes.
+        let Some((line, column)) = document.find(line, "\t") else {
+            break;
+        };
+        for (insert, delete) in [("x", 0), ("", 1)] {
+            let started = Instant::now();
+            let version = document.edit(&mut client, line, column + 1, insert, delete);
+            wait_for_version(&mut client, &document.uri, version);
+            report.diagnostics.push(started.elapsed());
+            keystroke += 1;
+        }
+        // Every few rounds, type a new rule, character by character, above that line.
+        if round % 10 == 0 {
+            document.lines.insert(line, String::new());
+            let started = Instant::now();
+            document.version += 1;
+            client.notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": { "uri": document.uri, "version": document.version },
+                    "contentChanges": [{ "range": {
+                        "start": { "line": line, "character": 0 },
+                        "end": { "line": line, "character": 0 } }, "text": "\n" }]
+                }),
+            );
+            wait_for_version(&mut client, &document.uri, document.version);
+            report.diagnostics.push(started.elapsed());
+            keystroke += 1;
+            for ch in "ACCEPT\tnet\t$FW\ttcp\t22".chars() {
+                let column = document.lines[line].len();
+                let started = Instant::now();
+                let version = document.edit(&mut client, line, column, &ch.to_string(), 0);
+                wait_for_version(&mut client, &document.uri, version);
+                report.diagnostics.push(started.elapsed());
+                keystroke += 1;
+            }
+        }
+        queries(&mut client, &document, line, &mut report);
+    }
+    report.rss_kib = memory(client.pid(), "VmRSS");
+    report.hwm_kib = memory(client.pid(), "VmHWM");
+    client.shutdown();
+    report
+}
+
+/// Completion and hover at the kinds of places an editor asks about, near `line`.
+fn queries(client: &mut Client, document: &Document, line: usize, report: &mut Report) {
+    let places = [
+        // ACTION: every target and macro.
+        document
+            .find(line, "ACC")
+            .map(|(line, column)| (line, column - 1)),
+        // SOURCE after `zone:`: the interfaces.
+        document.find(line, "net:"),
+        // `$`: the params.
+        document.find(line, "$"),
+        // DPORT: the service names.
+        document.find(line, "tcp\t1"),
+        // The log level after `ACTION:`.
+        document.find(line, ":info"),
+    ];
+    for (line, column) in places.into_iter().flatten() {
+        let started = Instant::now();
+        let answer = client.request("textDocument/completion", at(&document.uri, line, column));
+        report.completion.push(started.elapsed());
+        assert!(answer.is_ok(), "completion failed: {answer:?}");
+    }
+    let places = [
+        // A zone, a param, a macro, a log level, an action.
+        document
+            .find(line, "\tloc")
+            .map(|(line, column)| (line, column - 1)),
+        document
+            .find(line, "$FW")
+            .map(|(line, column)| (line, column - 1)),
+        document
+            .find(line, "SSH(")
+            .map(|(line, column)| (line, column - 3)),
+        document
+            .find(line, ":info")
+            .map(|(line, column)| (line, column - 1)),
+        document
+            .find(line, "ACCEPT\t")
+            .map(|(line, column)| (line, column - 3)),
+    ];
+    for (line, column) in places.into_iter().flatten() {
+        let started = Instant::now();
+        let answer = client.request("textDocument/hover", at(&document.uri, line, column));
+        report.hover.push(started.elapsed());
+        assert!(answer.is_ok(), "hover failed: {answer:?}");
+    }
+}
+
+fn at(uri: &str, line: usize, character: usize) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } })
+}
+
+fn wait_for_version(client: &mut Client, uri: &str, version: i32) {
+    client.wait_for(&format!("the diagnostics of version {version}"), |it| {
+        it["method"] == json!("textDocument/publishDiagnostics")
+            && it["params"]["uri"] == json!(uri)
+            && it["params"]["version"] == json!(version)
+    });
+}
+
+/// A `kB` line of `/proc/PID/status`.
+fn memory(pid: u32, key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|line| {
+        let rest = line.strip_prefix(key)?.strip_prefix(':')?;
+        rest.trim().trim_end_matches("kB").trim().parse().ok()
+    })
+}
+
+fn shared_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("SHOREWALL_LS_SHARED") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+    };
+    dir.join("oracle/gen-synthetic").is_file().then_some(dir)
+}

@@ -1,0 +1,328 @@
+//! Diagnostics after an edit of a few lines of a rules file, without reading the whole
+//! directory again.
+//!
+//! A rules line is checked against the directory (zones, interfaces, params, settings, policy,
+//! actions and macros) and against the directives above it, not against the other rules. So
+//! the lines an edit touched are checked in a stand-in rules file that holds only the
+//! directives above them and those lines, and their diagnostics replace the old ones of those
+//! lines; the diagnostics below move with the text.
+//!
+//! It falls back to the whole check (returns `None`) whenever that reasoning might not hold:
+//! another document changed too; the file has conditionals, includes, continuation lines or
+//! directives other than `?SECTION`, `?COMMENT` and `?FORMAT`, or a section after a rule;
+//! the lines are not rules or comments; a line sets a switch (`=`, shared between rules); the
+//! lines' old diagnostics are not exactly what the stand-in gives for the old lines (so the
+//! stand-in sees the lines as the whole check did); the old and new lines make any other
+//! difference to the stand-in's diagnostics (an action body checked at its first use, a
+//! section); or a diagnostic spans beyond the lines.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use shorewall_syntax::{TextRange, TextSize};
+
+use crate::{
+    ide::{
+        db::Inputs,
+        diagnostics::{from_model, Diagnostic, DirDiagnostics},
+        FileRange,
+    },
+    model::Model,
+};
+
+/// The diagnostics of the open documents after the edit from `base.texts` to `texts`, or
+/// `None` when only the whole check can tell.
+pub(super) fn update(
+    db: &Inputs,
+    dir: &Path,
+    base: &DirDiagnostics,
+    texts: &[(PathBuf, Arc<str>)],
+) -> Option<HashMap<PathBuf, Arc<Vec<Diagnostic>>>> {
+    if texts.len() != base.texts.len() {
+        return None;
+    }
+    let mut changed = None;
+    for ((path, text), (base_path, base_text)) in texts.iter().zip(&base.texts) {
+        if path != base_path {
+            return None;
+        }
+        if Arc::ptr_eq(text, base_text) || text == base_text {
+            continue;
+        }
+        if changed.is_some() {
+            return None;
+        }
+        changed = Some((path, base_text, text));
+    }
+    let Some((path, old, new)) = changed else {
+        return Some(base.files.clone());
+    };
+    if path.file_name().and_then(|it| it.to_str()) != Some("rules") {
+        return None;
+    }
+    let edit = Edit::between(old, new)?;
+    let directives = prelude(old, edit.start)?;
+    prelude(new, edit.start)?;
+    let old_block = old.get(edit.start..edit.old_end)?;
+    let new_block = new.get(edit.start..edit.new_end)?;
+    if !plain_lines(old_block) || !plain_lines(new_block) {
+        return None;
+    }
+    let old_lines = Stand::check(db, dir, path, &directives, old_block)?;
+    let new_lines = Stand::check(db, dir, path, &directives, new_block)?;
+    if old_lines.outside != new_lines.outside {
+        return None;
+    }
+    let base_diagnostics = base.files.get(path)?;
+    let start = edit.start as i64;
+    let old_end = edit.old_end as i64;
+    let shift = edit.new_end as i64 - old_end;
+    let mut before = Vec::new();
+    let mut inside = Vec::new();
+    let mut after = Vec::new();
+    for diagnostic in base_diagnostics.iter() {
+        match place(diagnostic.range, start, old_end)? {
+            Place::Before => before.push(diagnostic.clone()),
+            Place::Inside => inside.push(moved(diagnostic, path, -start, (start, old_end + 1))?),
+            Place::After => after.push(moved(diagnostic, path, shift, (old_end + 1, i64::MAX))?),
+        }
+    }
+    // The stand-in sees the old lines as the whole check saw them.
+    if inside != old_lines.inside {
+        return None;
+    }
+    let new_end = edit.new_end as i64;
+    let mut res = before;
+    for diagnostic in &new_lines.inside {
+        res.push(moved(diagnostic, path, start, (0, new_end - start + 1))?);
+    }
+    res.extend(after);
+    let mut files = base.files.clone();
+    files.insert(path.clone(), Arc::new(res));
+    Some(files)
+}
+
+/// The lines an edit touched: `old[start..old_end]` became `new[start..new_end]` (whole lines,
+/// without their last newline); the texts are the same before and after.
+#[derive(Debug, PartialEq, Eq)]
+struct Edit {
+    start: usize,
+    old_end: usize,
+    new_end: usize,
+}
+
+impl Edit {
+    fn between(old: &str, new: &str) -> Option<Edit> {
+        let (old, new) = (old.as_bytes(), new.as_bytes());
+        let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+        let room = old.len().min(new.len()) - prefix;
+        let suffix = old
+            .iter()
+            .rev()
+            .zip(new.iter().rev())
+            .take(room)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let start = old
+            .get(..prefix)?
+            .iter()
+            .rposition(|it| *it == b'\n')
+            .map_or(0, |it| it + 1);
+        let line_end = |text: &[u8], from: usize| {
+            text.get(from..)
+                .and_then(|rest| rest.iter().position(|it| *it == b'\n'))
+                .map_or(text.len(), |it| from + it)
+        };
+        Some(Edit {
+            start,
+            old_end: line_end(old, old.len() - suffix),
+            new_end: line_end(new, new.len() - suffix),
+        })
+    }
+}
+
+/// What a line of a rules file is, as far as this module cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Line {
+    /// Blank or a comment.
+    Nothing,
+    Rule,
+    Section,
+    /// `?COMMENT`, `?FORMAT`: kept in the stand-in, harmless.
+    Directive,
+    /// Anything that makes lines depend on each other: conditionals, includes, `?SET`,
+    /// continuation lines, embedded code.
+    Other,
+}
+
+fn classify(line: &str) -> Line {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let trimmed = line.trim_start();
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        return Line::Nothing;
+    }
+    let code = trimmed.split('#').next().unwrap_or("").trim_end();
+    if code.ends_with('\\') {
+        return Line::Other;
+    }
+    let word = trimmed
+        .split(|it: char| it.is_whitespace())
+        .next()
+        .unwrap_or("");
+    let word = word.to_ascii_uppercase();
+    match word.as_str() {
+        "?SECTION" | "SECTION" => Line::Section,
+        "?COMMENT" | "COMMENT" | "?FORMAT" | "FORMAT" => Line::Directive,
+        "INCLUDE" => Line::Other,
+        other if other.starts_with('?') => Line::Other,
+        _ => Line::Rule,
+    }
+}
+
+/// The directives before byte `start` of a rules file, one a line, if the whole file is one
+/// whose lines this module may check apart.
+fn prelude(text: &str, start: usize) -> Option<String> {
+    let mut res = String::new();
+    let mut seen_rule = false;
+    let mut offset = 0;
+    for line in text.split('\n') {
+        match classify(line) {
+            Line::Other => return None,
+            Line::Section if seen_rule => return None,
+            Line::Rule => seen_rule = true,
+            Line::Section | Line::Directive if offset < start => {
+                res.push_str(line);
+                res.push('\n');
+            }
+            _ => {}
+        }
+        offset += line.len() + 1;
+    }
+    Some(res)
+}
+
+/// Whether every line of a block is a rule, a comment or blank.
+fn plain_lines(block: &str) -> bool {
+    block
+        .split('\n')
+        .all(|line| matches!(classify(line), Line::Nothing | Line::Rule) && !line.contains('='))
+}
+
+/// What the stand-in rules file gives for a block of lines.
+struct Stand {
+    /// The diagnostics of the block, ranges from its start.
+    inside: Vec<Diagnostic>,
+    /// Every other diagnostic of the stand-in directory, as `(path, range, code, message)`.
+    outside: Vec<(PathBuf, TextRange, &'static str, String)>,
+}
+
+impl Stand {
+    fn check(db: &Inputs, dir: &Path, path: &Path, prelude: &str, block: &str) -> Option<Stand> {
+        let text = format!("{prelude}{block}\n");
+        let model = db.model_with(dir, path, Arc::from(text));
+        let file = model.files.id_of(path)?;
+        let start = prelude.len() as i64;
+        let end = start + block.len() as i64;
+        let mut inside = Vec::new();
+        let mut outside = Vec::new();
+        for diagnostic in &model.diagnostics {
+            let range = diagnostic.site.range;
+            let from = i64::from(u32::from(range.start()));
+            let to = i64::from(u32::from(range.end()));
+            if diagnostic.site.file == file && from >= start {
+                let it = from_model(&model, diagnostic);
+                inside.push(moved(&it, path, -start, (start, end + 1))?);
+            } else if diagnostic.site.file == file && to > start {
+                return None;
+            } else {
+                outside.push(outside_key(&model, diagnostic));
+            }
+        }
+        inside.sort_by(|a, b| {
+            (a.range.start(), a.code, &a.message).cmp(&(b.range.start(), b.code, &b.message))
+        });
+        Some(Stand { inside, outside })
+    }
+}
+
+fn outside_key(
+    model: &Model,
+    diagnostic: &crate::model::Diagnostic,
+) -> (PathBuf, TextRange, &'static str, String) {
+    let path = model
+        .file(diagnostic.site.file)
+        .map(|it| it.path.clone())
+        .unwrap_or_default();
+    (
+        path,
+        diagnostic.site.range,
+        diagnostic.code,
+        diagnostic.message.clone(),
+    )
+}
+
+enum Place {
+    Before,
+    Inside,
+    After,
+}
+
+/// Where a range of the old text is relative to the lines `start..end`; `None` if it
+/// straddles their bounds.
+fn place(range: TextRange, start: i64, end: i64) -> Option<Place> {
+    let (from, to) = (
+        i64::from(u32::from(range.start())),
+        i64::from(u32::from(range.end())),
+    );
+    if from < start {
+        return (to <= start).then_some(Place::Before);
+    }
+    if from > end {
+        return Some(Place::After);
+    }
+    (to <= end + 1).then_some(Place::Inside)
+}
+
+/// A diagnostic of `path` with its ranges in that file (its own and related ones) moved by
+/// `shift`; `None` if a related place in the file starts outside `within` (where the
+/// diagnostic's lines are).
+fn moved(
+    diagnostic: &Diagnostic,
+    path: &Path,
+    shift: i64,
+    within: (i64, i64),
+) -> Option<Diagnostic> {
+    let mut res = diagnostic.clone();
+    res.range = shifted(res.range, shift)?;
+    for (place, _) in &mut res.related {
+        if place.path != path {
+            continue;
+        }
+        let from = i64::from(u32::from(place.range.start()));
+        if from < within.0 || from > within.1 {
+            return None;
+        }
+        *place = FileRange {
+            path: place.path.clone(),
+            range: shifted(place.range, shift)?,
+        };
+    }
+    Some(res)
+}
+
+fn shifted(range: TextRange, shift: i64) -> Option<TextRange> {
+    let move_by = |at: TextSize| -> Option<TextSize> {
+        let at = i64::from(u32::from(at)) + shift;
+        u32::try_from(at).ok().map(TextSize::from)
+    };
+    Some(TextRange::new(
+        move_by(range.start())?,
+        move_by(range.end())?,
+    ))
+}
+
+#[cfg(test)]
+mod tests;

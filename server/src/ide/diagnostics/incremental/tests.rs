@@ -1,0 +1,151 @@
+//! The incremental check against the whole one: after each edit, the diagnostics the kept ones
+//! give must be exactly those of a fresh check, and the edits meant to take the short way must
+//! take it.
+
+use std::sync::Arc;
+
+use expect_test::{expect, Expect};
+
+use crate::ide::{
+    db::dir_of,
+    diagnostics::{dir_diagnostics, incremental, Diagnostic},
+    fixture::Fixture,
+};
+
+const DIR: &str = r#"
+#- zones
+fw firewall
+net ipv6
+loc ipv6
+#- interfaces
+?FORMAT 2
+net eth0 dhcp
+loc eth1
+#- params
+ADMIN=2001:db8::1
+#- action.Mine
+ACCEPT - - tcp 99999
+#- actions
+Mine
+#- rules
+#ACTION SOURCE DEST PROTO DPORT
+?SECTION ALL
+?SECTION NEW
+ACCEPT net $FW tcp 22
+DROP nte all
+SSH(ACCEPT) loc net:$ADMIN
+REJECT:info all all
+"#;
+
+/// Applies `edit` to the rules file (the fixture's last file) and returns its diagnostics
+/// from the kept ones, whether the short way was taken, and those of a fresh check.
+fn after(edit: &dyn Fn(&str) -> String) -> (Vec<Diagnostic>, bool, Vec<Diagnostic>) {
+    let fixture = Fixture::parse(DIR);
+    let path = fixture.cursor_file();
+    let dir = dir_of(&path).to_path_buf();
+    let mut host = fixture.host();
+    let before = host.analysis();
+    let base = dir_diagnostics(&before.inputs, &dir);
+    let new = edit(&fixture.text(&path));
+    host.set_document(path.clone(), Arc::from(new.as_str()), 2);
+    let analysis = host.analysis();
+    let texts = analysis.inputs.documents_in(&dir);
+    let short = incremental::update(&analysis.inputs, &dir, &base, &texts).is_some();
+    let kept = analysis.diagnostics(&path);
+    let (head, _) = DIR.split_once("#- rules\n").unwrap_or((DIR, ""));
+    let fresh = Fixture::parse(&format!("{head}#- rules\n{new}")).analysis();
+    (kept, short, fresh.diagnostics(&path))
+}
+
+#[track_caller]
+fn check(edit: &dyn Fn(&str) -> String, short: bool, expect: Expect) {
+    let (kept, took_short_way, whole) = after(edit);
+    assert_eq!(
+        kept, whole,
+        "the kept diagnostics differ from a fresh check"
+    );
+    assert_eq!(took_short_way, short, "whether the short way was taken");
+    let shown: Vec<String> = kept
+        .iter()
+        .map(|it| format!("{:?} {}: {}", it.range, it.code, it.message))
+        .collect();
+    expect.assert_eq(&shown.join("\n"));
+}
+
+fn replace(from: &'static str, to: &'static str) -> impl Fn(&str) -> String {
+    move |text| text.replacen(from, to, 1)
+}
+
+#[test]
+fn edits_within_rules_take_the_short_way() {
+    // Fix an error, make one, in a line above other errors.
+    check(&replace("nte", "net"), true, expect![[""]]);
+    check(
+        &replace("$FW tcp 22", "$FX tcp 22"),
+        true,
+        expect![[r#"
+        69..72 undefined-variable: $FX is not defined: Shorewall expands it to nothing (IGNOREUNKNOWNVARIABLES=Yes)
+        69..72 unknown-zone: Unknown destination zone (tcp)
+        85..88 unknown-zone: Unknown source zone (nte); did you mean 'net'?"#]],
+    );
+    // A new line, a line removed, a comment made of a rule.
+    check(
+        &replace("DROP nte all\n", "DROP nte all\n\n"),
+        true,
+        expect!["85..88 unknown-zone: Unknown source zone (nte); did you mean 'net'?"],
+    );
+    check(&replace("DROP nte all\n", ""), true, expect![[""]]);
+    check(
+        &replace("SSH(ACCEPT)", "#SSH(ACCEPT)"),
+        true,
+        expect!["85..88 unknown-zone: Unknown source zone (nte); did you mean 'net'?"],
+    );
+    // Typing at the end of the file.
+    check(
+        &|text: &str| format!("{text}ACCEPT lo"),
+        true,
+        expect![[r#"
+            85..88 unknown-zone: Unknown source zone (nte); did you mean 'net'?
+            147..149 unknown-zone: Unknown source zone (lo); did you mean 'loc'?"#]],
+    );
+}
+
+#[test]
+fn edits_that_need_the_whole_check() {
+    // A directive, a switch, a continuation line, a section after rules.
+    check(
+        &replace("?SECTION NEW", "?SECTION NEX"),
+        false,
+        expect![[r#"
+            45..57 section-order: Invalid SECTION (NEX)
+            85..88 unknown-zone: Unknown source zone (nte); did you mean 'net'?"#]],
+    );
+    check(
+        &replace(
+            "REJECT:info all all",
+            "REJECT:info all all - - - - - - - - - - sw=1",
+        ),
+        false,
+        expect![[r#"
+            85..88 unknown-zone: Unknown source zone (nte); did you mean 'net'?
+            160..164 missing-capability: A non-empty SWITCH column requires Condition Match in your kernel and iptables"#]],
+    );
+    check(
+        &replace("DROP nte all", "DROP nte \\\nall"),
+        false,
+        expect!["85..88 unknown-zone: Unknown source zone (nte); did you mean 'net'?"],
+    );
+    check(
+        &|text: &str| format!("{text}?SECTION NEW\n"),
+        false,
+        expect![[r#"
+            85..88 unknown-zone: Unknown source zone (nte); did you mean 'net'?
+            140..152 section-order: Duplicate or out of order SECTION NEW"#]],
+    );
+    // The first use of an action whose body has an error: the error is in the action's file.
+    check(
+        &replace("DROP nte all", "Mine net all"),
+        false,
+        expect![[""]],
+    );
+}
