@@ -12,13 +12,16 @@
 //!   watched files, settings; `diagnostics`: publishing;
 //! - `handlers`: one function per request; `from_proto` / `to_proto`: conversions;
 //! - `capabilities`: what the server announces; `ext`: the `shorewall.*` commands and settings;
-//!   `exit`: ends the loop at the `exit` notification.
+//!   `exit`: ends the loop at the `exit` notification;
+//! - `framing`: the client's frames checked before tower-lsp reads them, so that a malformed
+//!   one is dropped with a warning instead of ending the session.
 
 mod capabilities;
 mod diagnostics;
 mod documents;
 mod exit;
 mod ext;
+mod framing;
 mod from_proto;
 mod handlers;
 mod notifications;
@@ -28,6 +31,7 @@ mod to_proto;
 
 use std::{sync::Arc, time::Duration};
 
+use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp::{LspService, Server};
 
 /// How many requests tower-lsp runs at once. Handlers wait on blocking threads without using
@@ -47,23 +51,7 @@ pub fn run_stdio() -> i32 {
             return 2;
         }
     };
-    let shutdown = runtime.block_on(async {
-        let (service, socket) = LspService::new(server::Server::new);
-        let state = Arc::clone(service.inner().state());
-        let (service, exited) = exit::NotifyOnExit::new(service);
-        let stdin = tokio::io::stdin();
-        let stdout = tokio::io::stdout();
-        let serve = Server::new(stdin, stdout, socket)
-            .concurrency_level(CONCURRENCY)
-            .serve(service);
-        // The loop ends when the client closes stdin or right after `exit`: editors keep stdin
-        // open while they wait for the server to go.
-        tokio::select! {
-            () = serve => {}
-            () = exited.notified() => {}
-        }
-        state.was_shut_down()
-    });
+    let shutdown = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // Analyses still running for a client that is gone are not waited for.
     runtime.shutdown_timeout(Duration::from_millis(100));
     if shutdown {
@@ -71,4 +59,67 @@ pub fn run_stdio() -> i32 {
     } else {
         1
     }
+}
+
+/// Serves the protocol on `input` and `output` until the input ends or the client says
+/// `exit`; returns whether a `shutdown` request came.
+async fn serve(input: impl AsyncRead + Unpin + Send + 'static, output: impl AsyncWrite) -> bool {
+    let (service, socket) = LspService::new(server::Server::new);
+    let state = Arc::clone(service.inner().state());
+    let (service, exited) = exit::NotifyOnExit::new(service);
+    let (checked, checked_input) = tokio::io::duplex(64 * 1024);
+    let forward = tokio::spawn(framing::forward(input, checked, state.client.clone()));
+    let serve = Server::new(checked_input, output, socket)
+        .concurrency_level(CONCURRENCY)
+        .serve(service);
+    // The loop ends when the client closes stdin or right after `exit`: editors keep stdin
+    // open while they wait for the server to go.
+    tokio::select! {
+        () = serve => {}
+        () = exited.notified() => {}
+    }
+    forward.abort();
+    state.was_shut_down()
+}
+
+/// Serves one whole session in process and returns every byte the server wrote: `first` (the
+/// `initialize` request), then, once the server has answered it, as a client waits to,
+/// `rest`. Waits for the analyses the session started. The fuzz target `lsp` goes through the
+/// server's message path this way.
+pub fn serve_bytes(first: &[u8], rest: &[u8]) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return Vec::new();
+    };
+    let (first, rest) = (first.to_vec(), rest.to_vec());
+    let output = runtime.block_on(async move {
+        let (mut client_input, server_input) = tokio::io::duplex(64 * 1024);
+        let (server_output, mut client_output) = tokio::io::duplex(64 * 1024);
+        let (answered, wait_answered) = tokio::sync::oneshot::channel::<()>();
+        let collect = tokio::spawn(async move {
+            let mut output = Vec::new();
+            let mut answered = Some(answered);
+            let mut chunk = vec![0u8; 64 * 1024];
+            while let Ok(len @ 1..) = client_output.read(&mut chunk).await {
+                output.extend_from_slice(chunk.get(..len).unwrap_or_default());
+                if let Some(it) = answered.take() {
+                    let _ = it.send(());
+                }
+            }
+            output
+        });
+        let send = tokio::spawn(async move {
+            let _ = client_input.write_all(&first).await;
+            let _ = wait_answered.await;
+            let _ = client_input.write_all(&rest).await;
+        });
+        serve(server_input, server_output).await;
+        let _ = send.await;
+        collect.await.unwrap_or_default()
+    });
+    drop(runtime);
+    output
 }

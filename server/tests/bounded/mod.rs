@@ -281,6 +281,19 @@ impl Lsp {
         }
     }
 
+    /// Every message that arrives within `window` after the queued ones, in arrival order.
+    pub fn drain(&mut self, window: Duration) -> Vec<serde_json::Value> {
+        let deadline = Instant::now() + window;
+        let mut res: Vec<serde_json::Value> = self.queue.drain(..).collect();
+        while let Ok(message) = self
+            .incoming
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            res.push(message);
+        }
+        res
+    }
+
     pub fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
