@@ -5,7 +5,7 @@
 use std::{fs, path::Path};
 
 use shorewall_tests::{
-    fuzzing::{self, corpus_dir_inputs, corpus_file_inputs, DirInput, FileInput},
+    fuzzing::{self, corpus_dir_inputs, corpus_file_inputs, example_sessions, DirInput, FileInput},
     shared_or_skip, workspace_root,
 };
 
@@ -119,4 +119,41 @@ fn compile_entry_point_over_the_corpus() {
     // The example is a complete IPv6 configuration that Shorewall compiles: the target must
     // reach the compiler, not stop at the model.
     assert!(compiled > 0, "no corpus directory reached the compiler");
+}
+
+#[test]
+fn lsp_entry_point_over_the_examples() {
+    for (name, input) in regressions("lsp") {
+        eprintln!("lsp regression {name}");
+        fuzzing::lsp(&input);
+    }
+    let sessions = example_sessions();
+    assert!(!sessions.is_empty(), "the project's examples/ are missing");
+    for input in &sessions {
+        fuzzing::lsp(input);
+    }
+}
+
+#[test]
+fn lsp_entry_point_answers_every_request() {
+    // The server answers what the session asks, the final `shutdown` included, in well-formed
+    // frames; a broken frame in the middle costs a warning, not the session. (Requests still
+    // running when `exit` comes are answered as canceled.)
+    let input = fuzzing::SessionInput::encode(&[
+        br#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///fuzz/shorewall6/rules"},"position":{"line":0,"character":0}}}"#.to_vec(),
+        b"!Content-Length: 2\r\n\r\n{]".to_vec(),
+        br#"{"jsonrpc":"2.0","id":2,"method":"no/such/method"}"#.to_vec(),
+    ]);
+    let output = fuzzing::SessionInput::decode(&input).serve();
+    fuzzing::check_frames(&output);
+    let text = String::from_utf8_lossy(&output);
+    for needle in [
+        "\"id\":0",
+        "\"id\":1",
+        "\"message\":\"Method not found\",\"data\":\"no/such/method\"},\"id\":2",
+        "\"id\":999999",
+        "dropped a malformed message: not JSON",
+    ] {
+        assert!(text.contains(needle), "{needle} not in {text}");
+    }
 }

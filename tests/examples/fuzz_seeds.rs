@@ -1,13 +1,14 @@
 //! Writes the seed inputs of the fuzz targets from the project's `examples/`, `../shared/corpus`
 //! and `../shared/oracle/samples`: every file for `parse` and `fmt`, every configuration
-//! directory for `check` and `compile`, in the encodings of `shorewall_tests::fuzzing`.
+//! directory for `check` and `compile`, a session over every example file for `lsp`, in the
+//! encodings of `shorewall_tests::fuzzing`.
 //!
 //! Run: `cargo run -p shorewall-tests --example fuzz_seeds -- fuzz/corpus`; then
 //! `cargo +nightly fuzz run parse fuzz/corpus/parse` (from the workspace root).
 
 use std::{fs, path::PathBuf};
 
-use shorewall_tests::fuzzing::{corpus_dir_inputs, corpus_file_inputs};
+use shorewall_tests::fuzzing::{corpus_dir_inputs, corpus_file_inputs, example_sessions};
 
 fn main() {
     let Some(out) = std::env::args().nth(1).map(PathBuf::from) else {
@@ -25,11 +26,13 @@ fn main() {
     ));
     let files: Vec<Vec<u8>> = roots.iter().flat_map(|it| corpus_file_inputs(it)).collect();
     let dirs: Vec<Vec<u8>> = roots.iter().flat_map(|it| corpus_dir_inputs(it)).collect();
-    let sets: [(&str, &Vec<Vec<u8>>); 4] = [
+    let sessions = example_sessions();
+    let sets: [(&str, &Vec<Vec<u8>>); 5] = [
         ("parse", &files),
         ("fmt", &files),
         ("check", &dirs),
         ("compile", &dirs),
+        ("lsp", &sessions),
     ];
     for (target, inputs) in sets {
         let dir = out.join(target);

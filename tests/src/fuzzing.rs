@@ -7,7 +7,10 @@
 //! - one file: a first byte that picks the file's name (and so its kind) and family, then the
 //!   text;
 //! - a directory: files separated by a `0xFF` byte (never part of UTF-8 text), each a name on
-//!   its first line and then the text.
+//!   its first line and then the text;
+//! - a language server session: messages separated by `0xFF`, each a JSON-RPC body the entry
+//!   point frames with its `Content-Length`, or, after a leading `!`, bytes sent as they are
+//!   (broken headers, truncated frames).
 //!
 //! Text that is not UTF-8 is read with replacement characters: the tool refuses such files
 //! before parsing, so only text reaches the parser.
@@ -400,4 +403,191 @@ fn walk(root: &Path, on_dir: &mut dyn FnMut(&Path), on_file: &mut dyn FnMut(&Pat
             on_file(&entry.path());
         }
     }
+}
+
+/// A language server session: `initialize`, then (once it is answered) `initialized`, what
+/// the fuzzer's bytes say, `shutdown` and `exit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInput {
+    /// The `initialize` request, framed.
+    pub first: Vec<u8>,
+    /// The rest of what the server reads, framed.
+    pub rest: Vec<u8>,
+}
+
+/// The first byte of a message of a session input that is sent unframed.
+pub const RAW_MESSAGE: u8 = b'!';
+
+impl SessionInput {
+    pub fn decode(data: &[u8]) -> SessionInput {
+        let mut first = Vec::new();
+        frame(
+            &mut first,
+            br#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"capabilities":{}}}"#,
+        );
+        let mut rest = Vec::new();
+        frame(
+            &mut rest,
+            br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+        );
+        for chunk in data.split(|it| *it == FILE_SEPARATOR) {
+            match chunk.split_first() {
+                Some((&RAW_MESSAGE, raw)) => rest.extend_from_slice(raw),
+                _ => frame(&mut rest, chunk),
+            }
+        }
+        frame(
+            &mut rest,
+            br#"{"jsonrpc":"2.0","id":999999,"method":"shutdown"}"#,
+        );
+        frame(&mut rest, br#"{"jsonrpc":"2.0","method":"exit"}"#);
+        SessionInput { first, rest }
+    }
+
+    /// The bytes that decode to a session sending `messages` (JSON bodies, or raw bytes after
+    /// a leading `!`).
+    pub fn encode(messages: &[Vec<u8>]) -> Vec<u8> {
+        messages.join(&FILE_SEPARATOR)
+    }
+
+    /// Serves the session in process; what the server wrote.
+    pub fn serve(&self) -> Vec<u8> {
+        shorewall_ls::lsp::serve_bytes(&self.first, &self.rest)
+    }
+}
+
+/// Appends `body` with its `Content-Length` header.
+fn frame(out: &mut Vec<u8>, body: &[u8]) {
+    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    out.extend_from_slice(body);
+}
+
+/// Fuzz target `lsp`: a session through the language server's message path, in process. The
+/// server must end when its input does, and write only well-formed frames of JSON-RPC.
+pub fn lsp(data: &[u8]) {
+    let output = SessionInput::decode(data).serve();
+    check_frames(&output);
+}
+
+/// Every frame of `output` is a `Content-Length` header and a JSON-RPC 2.0 message.
+pub fn check_frames(output: &[u8]) {
+    let mut rest = output;
+    while !rest.is_empty() {
+        let end = rest
+            .windows(4)
+            .position(|it| it == b"\r\n\r\n")
+            .unwrap_or_else(|| {
+                panic!(
+                    "a frame without a header end: {:?}",
+                    String::from_utf8_lossy(rest)
+                )
+            });
+        let header = std::str::from_utf8(&rest[..end]).expect("an ASCII header");
+        let length: usize = header
+            .strip_prefix("Content-Length: ")
+            .and_then(|it| it.parse().ok())
+            .unwrap_or_else(|| panic!("a bad header: {header:?}"));
+        let body = rest
+            .get(end + 4..end + 4 + length)
+            .unwrap_or_else(|| panic!("a truncated frame: {header:?}"));
+        let message: serde_json::Value = serde_json::from_slice(body)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {:?}", String::from_utf8_lossy(body)));
+        assert_eq!(message["jsonrpc"], "2.0", "{message}");
+        rest = &rest[end + 4 + length..];
+    }
+}
+
+/// The session inputs over every file of the project's example configuration.
+pub fn example_sessions() -> Vec<Vec<u8>> {
+    let dir = crate::workspace_root().join("examples/shorewall6");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|it| it.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .filter_map(|name| {
+            let text = std::fs::read_to_string(dir.join(name)).ok()?;
+            Some(SessionInput::encode(&example_session(name, &text)))
+        })
+        .collect()
+}
+
+/// A session over one file of the example configuration: open it, ask every kind of question
+/// at a few positions, edit it, ask again, close it. The seeds of the `lsp` target.
+pub fn example_session(name: &str, text: &str) -> Vec<Vec<u8>> {
+    use serde_json::json;
+    let uri = format!("file:///fuzz/shorewall6/{name}");
+    let doc = json!({ "uri": uri });
+    let mut messages = vec![
+        json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": { "uri": uri, "languageId": "shorewall", "version": 1, "text": text } } }),
+    ];
+    let mut id = 1;
+    let mut request = |messages: &mut Vec<serde_json::Value>, method: &str, params| {
+        messages.push(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        id += 1;
+    };
+    for (line, character) in [(0, 0), (2, 3), (5, 10)] {
+        let position = json!({ "line": line, "character": character });
+        let at = json!({ "textDocument": doc, "position": position });
+        request(&mut messages, "textDocument/hover", at.clone());
+        request(&mut messages, "textDocument/completion", at.clone());
+        request(&mut messages, "textDocument/definition", at.clone());
+        let mut references = at.clone();
+        references["context"] = json!({ "includeDeclaration": true });
+        request(&mut messages, "textDocument/references", references);
+    }
+    let whole =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 8, "character": 0 } });
+    request(
+        &mut messages,
+        "textDocument/documentSymbol",
+        json!({ "textDocument": doc }),
+    );
+    request(
+        &mut messages,
+        "textDocument/foldingRange",
+        json!({ "textDocument": doc }),
+    );
+    request(
+        &mut messages,
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": doc }),
+    );
+    request(
+        &mut messages,
+        "textDocument/formatting",
+        json!({ "textDocument": doc, "options": { "tabSize": 8, "insertSpaces": false } }),
+    );
+    request(
+        &mut messages,
+        "textDocument/codeAction",
+        json!({ "textDocument": doc, "range": whole, "context": { "diagnostics": [] } }),
+    );
+    messages.push(json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": { "uri": uri, "version": 2 },
+        "contentChanges": [{ "range": { "start": { "line": 1, "character": 0 }, "end": { "line": 1, "character": 0 } }, "text": "ACCEPT\tnet\t$FW\ttcp\t22\n" }] } }));
+    request(
+        &mut messages,
+        "textDocument/hover",
+        json!({ "textDocument": doc, "position": { "line": 1, "character": 2 } }),
+    );
+    request(
+        &mut messages,
+        "workspace/executeCommand",
+        json!({ "command": "shorewall.preview", "arguments": [uri] }),
+    );
+    messages.push(json!({ "jsonrpc": "2.0", "method": "textDocument/didClose", "params": { "textDocument": doc } }));
+    let mut res: Vec<Vec<u8>> = messages
+        .iter()
+        .map(|it| serde_json::to_vec(it).unwrap_or_default())
+        .collect();
+    // A header that is not one, and a frame cut short.
+    res.push(b"!Content-Lenght: 2\r\n\r\n{}".to_vec());
+    res.push(b"!Content-Length: 40\r\n\r\n{\"jsonrpc\":\"2.0\"".to_vec());
+    res
 }
