@@ -4,15 +4,25 @@
 //!
 //! The compilation is cached per directory and revision; a directory with errors has no
 //! ruleset, and the preview says why, one error a line, as `check` reports them.
+//!
+//! Hover must answer at once, also while the admin types in a large rules file, where the
+//! whole directory takes hundreds of milliseconds to compile. So a line's rules come from the
+//! directory's compilation if it is already there, else from compiling a stand-in rules file
+//! that holds only the directives above the line and the line (what the incremental check of
+//! diagnostics uses), else, for a small file, from compiling the directory.
 
-use std::path::Path;
+use std::{path::Path, sync::Arc};
 
 use crate::{
+    compile::lower::Compiled,
     compile::{
         emit::{self, EmitOptions},
         ir::Mode,
     },
-    ide::db::{dir_of, Inputs},
+    ide::{
+        db::{dir_of, Inputs},
+        diagnostics::incremental,
+    },
 };
 
 /// The annotated ruleset of the directory of `path`, or the errors that prevent it.
@@ -30,8 +40,52 @@ pub(crate) fn preview(db: &Inputs, path: &Path) -> Result<String, String> {
 /// `-A chain ...` lines (prefixed with their table outside `filter`). `None` when the directory
 /// does not compile.
 pub(crate) fn rules_of_line(db: &Inputs, path: &Path, line: u32) -> Option<Vec<String>> {
-    let compiled = db.compiled(dir_of(path));
-    let compiled = compiled.as_ref().as_ref().ok()?;
+    let dir = dir_of(path);
+    if let Some(compiled) = db.compiled_if_ready(dir) {
+        return rules_from(compiled.as_ref().as_ref().ok()?, path, line);
+    }
+    let text = db.text(path)?;
+    if let Some((stand_in, stand_in_line)) = stand_in(path, &text, line) {
+        let model = db.model_with(dir, path, Arc::from(stand_in));
+        let compiled = db.compile(&model).ok()?;
+        return rules_from(&compiled, path, stand_in_line);
+    }
+    if text.len() > SMALL {
+        return None;
+    }
+    let compiled = db.compiled(dir);
+    rules_from(compiled.as_ref().as_ref().ok()?, path, line)
+}
+
+/// The size of a file (in bytes, about 400 rules) under which a hover may compile the whole
+/// directory.
+const SMALL: usize = 20_000;
+
+/// A rules file of the directives above `line` and the line, and the line's number in it.
+fn stand_in(path: &Path, text: &str, line: u32) -> Option<(String, u32)> {
+    if path.file_name()?.to_str()? != "rules" {
+        return None;
+    }
+    let start = if line == 0 {
+        0
+    } else {
+        text.match_indices('\n').nth(line as usize - 1)?.0 + 1
+    };
+    let end = text
+        .get(start..)?
+        .find('\n')
+        .map_or(text.len(), |it| start + it);
+    let directives = incremental::prelude(text, start)?;
+    let body = text.get(start..end)?;
+    if !incremental::plain_lines(body) {
+        return None;
+    }
+    let number = directives.matches('\n').count() as u32;
+    Some((format!("{directives}{body}\n"), number))
+}
+
+/// The rules of line `line` (0-based) of `path` in a compilation.
+fn rules_from(compiled: &Compiled, path: &Path, line: u32) -> Option<Vec<String>> {
     let name = path.file_name()?.to_str()?;
     let origin = format!("{name}:{}", line + 1);
     let mut res = Vec::new();

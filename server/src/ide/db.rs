@@ -273,7 +273,17 @@ impl Inputs {
         cell.get_or_init(|| Arc::new(self.compile(&model))).clone()
     }
 
-    fn compile(&self, model: &Model) -> CompileOutcome {
+    /// The compilation of `dir` at this snapshot's revision if someone has compiled it.
+    pub(crate) fn compiled_if_ready(&self, dir: &Path) -> Option<Arc<CompileOutcome>> {
+        let models = self.caches.models.lock().ok()?;
+        let slot = models.get(dir)?;
+        if slot.revision != self.revision(dir) {
+            return None;
+        }
+        slot.compiled.get().cloned()
+    }
+
+    pub(crate) fn compile(&self, model: &Model) -> CompileOutcome {
         let errors: Vec<String> = model
             .diagnostics
             .iter()

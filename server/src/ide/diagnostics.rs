@@ -9,7 +9,7 @@
 //! instead of building the directory's model again (a 10,000-line rules file takes hundreds of
 //! milliseconds to read; a keystroke's diagnostics must take a few).
 
-mod incremental;
+pub(crate) mod incremental;
 
 use std::{
     collections::HashMap,

@@ -30,6 +30,9 @@ pub(crate) struct State {
     /// Held while diagnostics are checked for staleness and sent, so that they go out in order.
     pub(crate) publish: tokio::sync::Mutex<()>,
     shut_down: AtomicBool,
+    /// The request method that panics on purpose, from `SHOREWALL_LS_TEST_PANIC`: the protocol
+    /// tests show with it that a panic in a handler is answered and survived.
+    panic_on: Option<String>,
 }
 
 pub(crate) struct Inner {
@@ -107,6 +110,7 @@ impl State {
             }),
             publish: tokio::sync::Mutex::new(()),
             shut_down: AtomicBool::new(false),
+            panic_on: std::env::var("SHOREWALL_LS_TEST_PANIC").ok(),
         }
     }
 
@@ -139,7 +143,14 @@ impl State {
         F: FnOnce(Snapshot) -> jsonrpc::Result<T> + Send + 'static,
     {
         let snapshot = self.snapshot();
-        match tokio::task::spawn_blocking(move || f(snapshot)).await {
+        let panic_on_purpose = self.panic_on.as_deref() == Some(method);
+        let work = move || {
+            if panic_on_purpose {
+                panic!("SHOREWALL_LS_TEST_PANIC");
+            }
+            f(snapshot)
+        };
+        match tokio::task::spawn_blocking(work).await {
             Ok(res) => res,
             Err(error) => {
                 let message = match error.try_into_panic() {

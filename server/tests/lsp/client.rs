@@ -41,7 +41,18 @@ impl Client {
 
     /// Starts `program lsp --stdio` (not yet initialized).
     pub(crate) fn start_program(program: &Path) -> Client {
-        let mut child = Command::new(program)
+        Client::start_command(Command::new(program))
+    }
+
+    /// Starts the server with one more environment variable (not yet initialized).
+    pub(crate) fn start_with_env(name: &str, value: &str) -> Client {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_shorewall-ls"));
+        command.env(name, value);
+        Client::start_command(command)
+    }
+
+    fn start_command(mut command: Command) -> Client {
+        let mut child = command
             .args(["lsp", "--stdio"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -765,3 +765,92 @@ fn preview_is_the_annotated_compilation() {
     );
     client.shutdown();
 }
+
+#[test]
+fn a_slow_request_does_not_delay_a_keystrokes_diagnostics() {
+    let mut rules = String::new();
+    for idx in 0..10_000 {
+        rules.push_str(&format!(
+            "ACCEPT\tnet:2001:db8::{idx:x}\tloc\ttcp\t{}\n",
+            1000 + idx % 5000
+        ));
+    }
+    let dir = config("slow", &rules);
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, &rules);
+    client.diagnostics(&uri);
+    let keystroke = |client: &mut Client, version: i32, text: &str| {
+        client.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{ "range": { "start": pos(5000, 7), "end": pos(5000, 7) }, "text": text }]
+            }),
+        );
+    };
+    keystroke(&mut client, 2, "x");
+    // The references of a zone need the model of the whole directory at version 2, which takes
+    // a while to build; the next keystroke's diagnostics check one line.
+    let slow = client.send_request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": uri }, "position": pos(0, 8), "context": { "includeDeclaration": true } }),
+    );
+    keystroke(&mut client, 3, "y");
+    let first = client.wait_for("version 3's diagnostics or the references", |it| {
+        it["id"] == json!(slow)
+            || (it["method"] == json!("textDocument/publishDiagnostics")
+                && it["params"]["version"] == json!(3))
+    });
+    assert_eq!(first["params"]["version"], json!(3), "{first}");
+    assert_eq!(
+        summary(&first["params"]),
+        vec![(5000, 7, 12, "unknown-zone".to_owned())]
+    );
+    let references = client.response(slow).unwrap_or_default();
+    assert!(references.as_array().is_some_and(|it| it.len() > 1000));
+    client.shutdown();
+}
+
+#[test]
+fn a_panic_in_a_handler_is_logged_answered_and_survived() {
+    let dir = config("panic", "ACCEPT\tnet\t$FW\n");
+    // The test hook makes every hover panic.
+    let mut client = Client::start_with_env("SHOREWALL_LS_TEST_PANIC", "hover");
+    client.initialize(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, "ACCEPT\tnet\t$FW\n");
+    client.diagnostics(&uri);
+    let error = client
+        .request("textDocument/hover", at(&uri, 0, 8))
+        .err()
+        .unwrap_or_default();
+    assert_eq!(error["code"], json!(-32603));
+    assert_eq!(
+        error["message"],
+        json!("hover failed: SHOREWALL_LS_TEST_PANIC")
+    );
+    let logged = client.wait_for("the panic logged", |it| {
+        it["method"] == json!("window/logMessage")
+    });
+    assert_eq!(logged["params"]["type"], json!(1));
+    // The server goes on: other requests, and diagnostics of later changes.
+    let items = client
+        .request("textDocument/completion", at(&uri, 0, 8))
+        .unwrap_or_default();
+    assert!(items.as_array().is_some_and(|it| !it.is_empty()));
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "range": { "start": pos(0, 7), "end": pos(0, 10) }, "text": "nte" }]
+        }),
+    );
+    let published = client.diagnostics(&uri);
+    assert_eq!(published["version"], json!(2));
+    assert_eq!(
+        summary(&published),
+        vec![(0, 7, 10, "unknown-zone".to_owned())]
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}

@@ -184,7 +184,7 @@ fn classify(line: &str) -> Line {
 
 /// The directives before byte `start` of a rules file, one a line, if the whole file is one
 /// whose lines this module may check apart.
-fn prelude(text: &str, start: usize) -> Option<String> {
+pub(crate) fn prelude(text: &str, start: usize) -> Option<String> {
     let mut res = String::new();
     let mut seen_rule = false;
     let mut offset = 0;
@@ -205,7 +205,7 @@ fn prelude(text: &str, start: usize) -> Option<String> {
 }
 
 /// Whether every line of a block is a rule, a comment or blank.
-fn plain_lines(block: &str) -> bool {
+pub(crate) fn plain_lines(block: &str) -> bool {
     block
         .split('\n')
         .all(|line| matches!(classify(line), Line::Nothing | Line::Rule) && !line.contains('='))
