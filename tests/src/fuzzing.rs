@@ -285,11 +285,12 @@ pub fn check_model(model: &Model) {
         std::iter::once(&it.site)
             .chain(it.related.iter().map(|(site, _)| site))
             .chain(it.fix.iter().map(|fix| &fix.site))
+            .map(move |site| (site, it))
     });
-    for site in sites {
+    for (site, diagnostic) in sites {
         let file = model
             .file(site.file)
-            .unwrap_or_else(|| panic!("a diagnostic names an unknown file: {site:?}"));
+            .unwrap_or_else(|| panic!("a diagnostic names an unknown file: {diagnostic:?}"));
         let (start, end) = (
             usize::from(site.range.start()),
             usize::from(site.range.end()),
@@ -298,8 +299,10 @@ pub fn check_model(model: &Model) {
             end <= file.text.len()
                 && file.text.is_char_boundary(start)
                 && file.text.is_char_boundary(end),
-            "a diagnostic range is outside {} or splits a character: {site:?}",
-            file.path.display()
+            "a diagnostic range is outside {} or splits a character: {site:?} {} {:?}",
+            file.path.display(),
+            diagnostic.code,
+            diagnostic.message
         );
     }
     for diagnostic in &model.diagnostics {
