@@ -137,8 +137,7 @@ fn lsp_entry_point_over_the_examples() {
 #[test]
 fn lsp_entry_point_answers_every_request() {
     // The server answers what the session asks, the final `shutdown` included, in well-formed
-    // frames; a broken frame in the middle costs a warning, not the session. (Requests still
-    // running when `exit` comes are answered as canceled.)
+    // frames; a broken frame in the middle costs a warning, not the session.
     let input = fuzzing::SessionInput::encode(&[
         br#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///fuzz/shorewall6/rules"},"position":{"line":0,"character":0}}}"#.to_vec(),
         b"!Content-Length: 2\r\n\r\n{]".to_vec(),

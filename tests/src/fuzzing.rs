@@ -409,7 +409,7 @@ fn walk(root: &Path, on_dir: &mut dyn FnMut(&Path), on_file: &mut dyn FnMut(&Pat
 }
 
 /// A language server session: `initialize`, then (once it is answered) `initialized`, what
-/// the fuzzer's bytes say, `shutdown` and `exit`.
+/// the fuzzer's bytes say, and `shutdown`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionInput {
     /// The `initialize` request, framed.
@@ -439,11 +439,12 @@ impl SessionInput {
                 _ => frame(&mut rest, chunk),
             }
         }
+        // No `exit`: a client sends it only once `shutdown` is answered, and the server
+        // stops at once. The end of the input ends the session after every answer.
         frame(
             &mut rest,
             br#"{"jsonrpc":"2.0","id":999999,"method":"shutdown"}"#,
         );
-        frame(&mut rest, br#"{"jsonrpc":"2.0","method":"exit"}"#);
         SessionInput { first, rest }
     }
 
