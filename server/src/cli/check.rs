@@ -122,7 +122,14 @@ pub fn report(model: &Model, cwd: &Path) -> Vec<Reported> {
 fn reported(diagnostic: &Diagnostic, file: &model::SourceFile, cwd: &Path) -> Reported {
     let start = file.line_index.line_col(diagnostic.site.range.start());
     let end = file.line_index.line_col(diagnostic.site.range.end());
-    let path = file.path.strip_prefix(cwd).unwrap_or(&file.path);
+    // `./rules` is shown as `rules`: the path as the user would type it from `cwd`.
+    let path: PathBuf = file
+        .path
+        .strip_prefix(cwd)
+        .unwrap_or(&file.path)
+        .components()
+        .filter(|it| *it != std::path::Component::CurDir)
+        .collect();
     // Columns are counted in characters, as editors and quickfix lists expect.
     let column = |pos: shorewall_syntax::LineCol| -> u32 {
         let line_start = file

@@ -150,7 +150,6 @@ pub const CODES: &[(&str, &str)] = &[
     ("fastaccept-established", "rules in the ESTABLISHED or RELATED section with FASTACCEPT=Yes"),
     ("user-requires-firewall-source", "USER/GROUP on a rule whose SOURCE is not the firewall"),
     ("mac-in-dest", "a MAC address in DEST, which netfilter cannot match"),
-    ("ipset-in-source-and-dest", "ipsets in both SOURCE and DEST"),
     ("invalid-column", "a value that its column does not accept"),
     ("missing-capability", "a feature that needs a kernel or iptables capability the capabilities lack"),
     ("ignored-column", "a column Shorewall ignores in this rule"),

@@ -270,7 +270,7 @@ fn zone_record(ctx: &mut Ctx<'_>, line: &Line, ip: &mut bool) {
             name_site,
             format!("Zone name ({name}) too long: LOGFORMAT allows {max} characters"),
         );
-        return;
+        // The zone stays defined: its uses are not unknown zones too.
     }
     if RESERVED_ZONE_NAMES.contains(&name.as_str())
         || name.starts_with("all2")
@@ -314,25 +314,27 @@ fn zone_record(ctx: &mut Ctx<'_>, line: &Line, ip: &mut bool) {
             _ => None,
         }
     };
-    let invalid_type = |ctx: &mut Ctx<'_>| {
+    // A zone of an invalid type stays defined (as `ip`): its uses are not unknown zones too.
+    let mut type_failed = false;
+    let mut invalid_type = |ctx: &mut Ctx<'_>| {
         ctx.diag(Diagnostic::error(
             "invalid-zone-type",
             type_site,
             format!("Invalid zone type ({type_text})"),
         ));
+        type_failed = true;
     };
     let kind = if lower == "ip" {
         ZoneType::Ip
     } else if let Some(ok) = typed("ipv") {
         if !ok || lower.len() != 4 {
             invalid_type(ctx);
-            return;
         }
         ZoneType::Ip
     } else if let Some(ok) = typed("ipsec") {
         if !ok {
             invalid_type(ctx);
-            return;
+            return push_zone(ctx, line, name, ZoneType::Ip, type_text, parents, name_site);
         }
         if let Err(message) = ctx
             .model
@@ -346,7 +348,7 @@ fn zone_record(ctx: &mut Ctx<'_>, line: &Line, ip: &mut bool) {
     } else if let Some(ok) = typed("bport") {
         if !ok {
             invalid_type(ctx);
-            return;
+            return push_zone(ctx, line, name, ZoneType::Ip, type_text, parents, name_site);
         }
         let zone_bits = ctx.model.settings.get("ZONE_BITS");
         if parents.is_empty() && (zone_bits.is_empty() || zone_bits == "0") {
@@ -366,10 +368,13 @@ fn zone_record(ctx: &mut Ctx<'_>, line: &Line, ip: &mut bool) {
             "loopback" => ZoneType::Loopback,
             _ => {
                 invalid_type(ctx);
-                return;
+                return push_zone(ctx, line, name, ZoneType::Ip, type_text, parents, name_site);
             }
         }
     };
+    if type_failed {
+        return push_zone(ctx, line, name, kind, type_text, parents, name_site);
+    }
     if matches!(kind, ZoneType::Ip | ZoneType::Local) {
         *ip = true;
     }
@@ -437,11 +442,25 @@ fn zone_record(ctx: &mut Ctx<'_>, line: &Line, ip: &mut bool) {
             target: RefTarget::Zone(parent.clone()),
         });
     }
+    // After an invalid option the zone stays defined: its uses are not unknown zones too.
     for (number, idx) in ZONE_OPTION_COLUMNS.into_iter().enumerate() {
         if !zone_options(ctx, line, idx, number + 1, kind) {
-            return;
+            break;
         }
     }
+    push_zone(ctx, line, name, kind, type_text, parents, name_site);
+}
+
+/// Defines the zone of a zones line.
+fn push_zone(
+    ctx: &mut Ctx<'_>,
+    line: &Line,
+    name: String,
+    kind: ZoneType,
+    type_text: String,
+    parents: Vec<String>,
+    name_site: Site,
+) {
     ctx.model.definitions.push(Reference {
         site: name_site,
         target: RefTarget::Zone(name.clone()),
@@ -454,7 +473,7 @@ fn zone_record(ctx: &mut Ctx<'_>, line: &Line, ip: &mut bool) {
         options: line.value(2).to_owned(),
         in_options: line.value(3).to_owned(),
         out_options: line.value(4).to_owned(),
-        site,
+        site: line.site,
         name_site,
     });
 }
