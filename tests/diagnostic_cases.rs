@@ -280,3 +280,57 @@ fn each_case_raises_its_code_and_its_near_miss_does_not() {
     let _ = fs::remove_dir_all(&tmp);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The sections of `docs/diagnostics.md`: (code, text up to the next section).
+fn documented_codes() -> Vec<(String, String)> {
+    let text = fs::read_to_string(workspace_root().join("docs/diagnostics.md")).unwrap_or_default();
+    let mut res: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        let code = line
+            .strip_prefix("## `")
+            .and_then(|it| it.strip_suffix('`'));
+        match (code, res.last_mut()) {
+            (Some(code), _) => res.push((code.to_owned(), String::new())),
+            (None, Some((_, section))) => {
+                section.push_str(line);
+                section.push('\n');
+            }
+            (None, None) => {}
+        }
+    }
+    res
+}
+
+#[test]
+fn docs_describe_every_code_with_its_case() {
+    let documented = documented_codes();
+    let mut failures = Vec::new();
+    for (code, _) in CODES {
+        if !documented.iter().any(|it| it.0 == *code) {
+            failures.push(format!(
+                "{code}: no '## `{code}`' section in docs/diagnostics.md"
+            ));
+        }
+    }
+    for (code, section) in &documented {
+        if !CODES.iter().any(|it| it.0 == code) {
+            failures.push(format!("{code}: documented, but not in model::CODES"));
+            continue;
+        }
+        for part in ["Severity: ", "Example:", "Fix: "] {
+            if !section.contains(part) {
+                failures.push(format!("{code}: the section has no '{part}'"));
+            }
+        }
+        // The example's output is the case's: the docs show what check prints.
+        let case_path = cases_dir().join(format!("{code}.txt"));
+        let case = parse_case(code, &fs::read_to_string(case_path).unwrap_or_default());
+        if !section.contains(&case.expected_bad) {
+            failures.push(format!(
+                "{code}: the example's output is not the case's:\n{}",
+                case.expected_bad
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
