@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# CI for the VS Code extension: installs the locked npm packages, checks that the grammars are
-# generated from syntaxes/generate.py, then type-checks, runs the unit tests and the grammar
-# tests (vscode-tmgrammar-test assertions and snapshots). Needs Node 20 and python3.
+# Tests of the VS Code extension: checks that the grammars are generated from
+# syntaxes/generate.py, then type-checks, runs the unit tests and the grammar tests
+# (vscode-tmgrammar-test assertions and snapshots). Needs Node 20, python3 and the locked npm
+# packages (`npm ci` here, or tests/e2e/install.sh); ./scripts/test runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,5 +16,5 @@ for grammar in shorewall.tmLanguage.json shorewall-ip6tables.tmLanguage.json; do
   fi
 done
 
-npm ci --no-audit --no-fund
+[ -d node_modules/vscode-tmgrammar-test ] || { echo "vscode-extension: run npm ci first" >&2; exit 1; }
 npm test

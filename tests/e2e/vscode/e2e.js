@@ -239,7 +239,7 @@ async function focusRulesEditor(page) {
     await runCommand(page, 'Shorewall: Preview generated ip6tables rules');
     const PREVIEW_TAB = 'ip6tables (shorewall6)';
     // The editor's DOM holds only the lines in view: the start of the text, then the find widget.
-    const previewShown = await waitForTabText(page, PREVIEW_TAB, (text) => /^\*/.test(text) && /(^|\n)-A /.test(text));
+    const previewShown = await waitForTabText(page, PREVIEW_TAB, (text) => /(^|\n)\*/.test(text) && /(^|\n)-A /.test(text));
     check(previewShown.ok, 'the preview tab shows ip6tables-restore text (a *table, -A rules)', previewShown.text);
     const filter = await findInTab(page, PREVIEW_TAB, '*filter');
     check(filter.ok, 'the preview has a *filter table', filter.count);
