@@ -56,7 +56,8 @@ timings=()
 results=()
 
 WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+BUNDLED_COPY="" # a server binary this script put into vscode-extension/server/
+trap 'rm -rf "$WORK"; [ -z "$BUNDLED_COPY" ] || rm -f "$BUNDLED_COPY"' EXIT
 mkdir -p "$ARTIFACTS"
 rm -rf "${ARTIFACTS:?}"/*
 
@@ -127,6 +128,27 @@ run_nvim() { # label nvim-binary init-file [no-filetype-lua]
     timeout 120 "$nvim" --headless -i NONE -n -u "$init" -c 'luafile test_plugin.lua'
   )
 }
+# Packages a .vsix with the server binary in server/ (as scripts/package-with-server.sh does,
+# without rebuilding) and checks that the extension starts it when nothing else is configured.
+run_vscode_bundled() { # server-binary
+  local ext="$REPO/vscode-extension" rc=0
+  mkdir -p "$WORK/bundled"
+  if [ -e "$ext/server/shorewall-ls" ]; then
+    echo "bundling the server already in vscode-extension/server/"
+  else
+    strip -o "$ext/server/shorewall-ls" "$1" 2>/dev/null || cp "$1" "$ext/server/shorewall-ls"
+    chmod 0755 "$ext/server/shorewall-ls"
+    BUNDLED_COPY="$ext/server/shorewall-ls"
+  fi
+  (cd "$ext" && node_modules/.bin/vsce package --allow-missing-repository \
+    --out "$WORK/bundled/shorewall-ls.vsix" > "$WORK/bundled/vsce.log" 2>&1) || rc=$?
+  [ -z "$BUNDLED_COPY" ] || rm -f "$BUNDLED_COPY"
+  BUNDLED_COPY=""
+  [ "$rc" = 0 ] || { cat "$WORK/bundled/vsce.log"; return "$rc"; }
+  CODE_SERVER="$CODE_SERVER" VSIX="$WORK/bundled/shorewall-ls.vsix" WORK="$WORK/vscode-bundled" \
+    SHOTS="$ARTIFACTS/vscode-bundled" E2E_SERVER_PATH="" E2E_SERVER_FROM=bundled \
+    E2E_STEPS=problems E2E_WRAPPER_LOG="" "$HERE/vscode/run.sh"
+}
 run_suite() { # name command...
   local name="$1" t rc=0
   shift
@@ -154,6 +176,12 @@ for suite in "${runnable[@]}"; do
       run_suite "code-server $CODE_SERVER_VERSION" env CODE_SERVER="$CODE_SERVER" VSIX="$VSIX" \
         WORK="$WORK/vscode" SHOTS="$ARTIFACTS/vscode" E2E_SERVER_PATH="$WORK/bin/shorewall-ls" \
         FAKE_SHOREWALL_LS_LOG="$WORK/vscode-fake.log" "$HERE/vscode/run.sh"
+      # The fallback to the binary bundled in the .vsix: no setting, no shorewall-ls on the
+      # PATH of VS Code's server (a login shell's).
+      if [ "$E2E_PROFILE" = real ] && [ -f "${server_words[0]}" ]; then
+        run_suite "code-server $CODE_SERVER_VERSION, bundled server" \
+          run_vscode_bundled "${server_words[0]}"
+      fi
       ;;
   esac
 done

@@ -5,7 +5,8 @@
 //
 // Usage: node e2e.js URL WORKSPACE_DIR SHOTS_DIR
 // Env:   E2E_PROFILE real|fake, E2E_DIAG_CODE (unknown-zone), E2E_HOVER_TEXT, STEP_TIMEOUT_MS,
-//        E2E_WRAPPER_LOG (one line per server start), CHROMIUM.
+//        E2E_WRAPPER_LOG (one line per server start), CHROMIUM, E2E_STEPS (all, or problems:
+//        stop after the Problems panel).
 // Exit 0 = every check passed. One screenshot per step in SHOTS_DIR.
 'use strict';
 const fs = require('fs');
@@ -165,6 +166,7 @@ async function focusRulesEditor(page) {
     await shot(page, '01-problems');
     check(problems.ok, `Problems panel shows ${DIAG_CODE} for nte`, problems.text);
     log('problems:', JSON.stringify(problems.text.slice(0, 200)));
+    if (process.env.E2E_STEPS === 'problems') return;
 
     // --- completion in the SOURCE column of a new rule
     await focusRulesEditor(page);
@@ -196,6 +198,7 @@ async function focusRulesEditor(page) {
       if (hoverText.toLowerCase().includes(wanted.toLowerCase())) break;
       await page.waitForTimeout(100);
     }
+    await page.waitForTimeout(500); // the hover fades in
     await shot(page, '03-hover');
     check(hoverText.toLowerCase().includes(wanted.toLowerCase()),
       PROFILE === 'fake' ? 'hover answers (fake server: no manpage)' : 'hover shows the manpage text for ACCEPT', hoverText);
@@ -303,8 +306,8 @@ async function focusRulesEditor(page) {
     await shot(page, 'error').catch(() => {});
   } finally {
     await browser.close();
+    console.log(`${passes} passed, ${failures} failed`);
+    log('done');
+    process.exit(failures ? 1 : 0);
   }
-  console.log(`${passes} passed, ${failures} failed`);
-  log('done');
-  process.exit(failures ? 1 : 0);
 })();

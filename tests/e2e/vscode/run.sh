@@ -7,11 +7,16 @@
 #      WORK         scratch directory (required; the workspace is a copy of ../fixtures)
 #      SHOTS        where the screenshots go (required)
 #      E2E_SERVER_PATH  the `shorewall-ls` the extension is to start (shorewall.server.path:
-#                   VS Code's server replaces PATH with the login shell's, so PATH cannot carry it)
+#                   VS Code's server replaces PATH with the login shell's, so PATH cannot carry it);
+#                   empty: the setting stays unset (PATH, then the binary bundled in the .vsix)
+#      E2E_SERVER_FROM  where the extension must have found the server: setting, path or bundled
+#                   (read from its output channel; default: setting)
+#      E2E_STEPS    all (default), or problems: stop after the Problems panel check
 #      E2E_PROFILE, E2E_DIAG_CODE, E2E_HOVER_TEXT, E2E_WRAPPER_LOG, FAKE_SHOREWALL_LS_LOG: see e2e.js
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-: "${CODE_SERVER:?}" "${VSIX:?}" "${WORK:?}" "${SHOTS:?}" "${E2E_SERVER_PATH:?}"
+: "${CODE_SERVER:?}" "${VSIX:?}" "${WORK:?}" "${SHOTS:?}" "${E2E_SERVER_PATH?}"
+SERVER_FROM="${E2E_SERVER_FROM:-setting}"
 
 rm -rf "$WORK" && mkdir -p "$WORK/data/User" "$WORK/exts" "$WORK/ws" "$SHOTS"
 cp -r "$HERE/../fixtures/shorewall6" "$WORK/ws/"
@@ -30,10 +35,15 @@ cat > "$WORK/data/User/settings.json" <<JSON
   "git.enabled": false,
   "editor.quickSuggestions": { "other": false, "comments": false, "strings": false },
   "editor.minimap.enabled": false,
-  "shorewall.server.path": "$E2E_SERVER_PATH",
   "shorewall.format.tabWidth": 4
 }
 JSON
+if [ -n "$E2E_SERVER_PATH" ]; then
+  node -e 'const fs = require("fs"); const [file, path] = process.argv.slice(1);
+    const settings = JSON.parse(fs.readFileSync(file, "utf8"));
+    settings["shorewall.server.path"] = path;
+    fs.writeFileSync(file, JSON.stringify(settings, null, 2));' "$WORK/data/User/settings.json" "$E2E_SERVER_PATH"
+fi
 
 # code-server and Chromium write under $HOME unless pointed elsewhere.
 : > "$WORK/config.yaml"
@@ -67,6 +77,15 @@ done
 
 rc=0
 node "$HERE/e2e.js" "http://127.0.0.1:$PORT" "$WORK/ws" "$SHOTS" || rc=$?
+
+# The extension logs where it found the server to its output channel.
+channel="$(find "$WORK/data/logs" -name '*-Shorewall.log' 2>/dev/null | head -1)"
+if [ -n "$channel" ] && grep -q "(from $SERVER_FROM)" "$channel"; then
+  echo "ok   - the extension started the server (from $SERVER_FROM): $(grep -m1 '^starting' "$channel")"
+else
+  echo "FAIL - the extension did not start the server (from $SERVER_FROM): $(grep '^starting' "$channel" 2>/dev/null)"
+  rc=1
+fi
 
 if [ "$rc" != 0 ]; then
   find "$WORK/data/logs" -name '*.log' 2>/dev/null | grep -iE 'exthost|shorewall' | head -5 \
