@@ -39,7 +39,10 @@ tar czf "$TMP/vscode-ripgrep-cache-$RG_PKG_VERSION/ripgrep-$RG_TAG-x86_64-unknow
 
 cd "$DEST"
 [ -f package.json ] || echo '{"name":"code-server-host","private":true}' > package.json
+# prefer_offline: what npm's cache holds is not asked for again (a flaky registry costs a minute
+# of retries per request).
 env TMPDIR="$TMP" npm_config_unsafe_perm=true npm_config_nodedir=/usr npm_config_yes=true \
+  npm_config_prefer_offline=true \
   npm install --no-audit --no-fund --foreground-scripts "code-server@$CS_VERSION" > install.log 2>&1 \
   || { tail -40 install.log; exit 1; }
 XDG_DATA_HOME="$TMP" XDG_CONFIG_HOME="$TMP" XDG_CACHE_HOME="$TMP" \
