@@ -67,8 +67,8 @@ fn main() {
 struct Report {
     open: Duration,
     diagnostics: Vec<Duration>,
-    completion: Vec<Duration>,
-    hover: Vec<Duration>,
+    completion: Vec<(&'static str, Duration)>,
+    hover: Vec<(&'static str, Duration)>,
     rss_kib: Option<u64>,
     hwm_kib: Option<u64>,
 }
@@ -79,12 +79,26 @@ impl Report {
             "  open → first diagnostics: {:.1} ms",
             self.open.as_secs_f64() * 1e3
         );
-        for (name, samples) in [
-            ("keystroke → diagnostics", &self.diagnostics),
-            ("completion", &self.completion),
-            ("hover", &self.hover),
-        ] {
-            println!("  {name:<24} {}", summary(samples));
+        println!(
+            "  {:<34} {}",
+            "keystroke → diagnostics",
+            summary(&self.diagnostics)
+        );
+        for (name, samples) in [("completion", &self.completion), ("hover", &self.hover)] {
+            let all: Vec<Duration> = samples.iter().map(|it| it.1).collect();
+            println!("  {name:<34} {}", summary(&all));
+            let mut places: Vec<&str> = samples.iter().map(|it| it.0).collect();
+            places.dedup();
+            places.sort();
+            places.dedup();
+            for place in places {
+                let some: Vec<Duration> = samples
+                    .iter()
+                    .filter(|it| it.0 == place)
+                    .map(|it| it.1)
+                    .collect();
+                println!("    {:<32} {}", format!("{name}: {place}"), summary(&some));
+            }
         }
         let mib =
             |it: Option<u64>| it.map_or("?".to_owned(), |it| format!("{:.1}", it as f64 / 1024.0));
@@ -245,47 +259,66 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
 /// Completion and hover at the kinds of places an editor asks about, near `line`.
 fn queries(client: &mut Client, document: &Document, line: usize, report: &mut Report) {
     let places = [
-        // ACTION: every target and macro.
-        document
-            .find(line, "ACC")
-            .map(|(line, column)| (line, column - 1)),
-        // SOURCE after `zone:`: the interfaces.
-        document.find(line, "net:"),
-        // `$`: the params.
-        document.find(line, "$"),
-        // DPORT: the service names.
-        document.find(line, "tcp\t1"),
-        // The log level after `ACTION:`.
-        document.find(line, ":info"),
+        (
+            "ACTION",
+            document
+                .find(line, "ACC")
+                .map(|(line, column)| (line, column - 1)),
+        ),
+        ("zone:", document.find(line, "net:")),
+        ("$", document.find(line, "$")),
+        ("DPORT", document.find(line, "tcp\t1")),
+        ("ACTION:", document.find(line, ":info")),
     ];
-    for (line, column) in places.into_iter().flatten() {
+    for (place, at_place) in places {
+        let Some((line, column)) = at_place else {
+            continue;
+        };
         let started = Instant::now();
         let answer = client.request("textDocument/completion", at(&document.uri, line, column));
-        report.completion.push(started.elapsed());
+        report.completion.push((place, started.elapsed()));
         assert!(answer.is_ok(), "completion failed: {answer:?}");
     }
+    // On the ACTION column, hover adds the ip6tables rules of the line, which takes compiling.
     let places = [
-        // A zone, a param, a macro, a log level, an action.
-        document
-            .find(line, "\tloc")
-            .map(|(line, column)| (line, column - 1)),
-        document
-            .find(line, "$FW")
-            .map(|(line, column)| (line, column - 1)),
-        document
-            .find(line, "SSH(")
-            .map(|(line, column)| (line, column - 3)),
-        document
-            .find(line, ":info")
-            .map(|(line, column)| (line, column - 1)),
-        document
-            .find(line, "ACCEPT\t")
-            .map(|(line, column)| (line, column - 3)),
+        (
+            "zone",
+            document
+                .find(line, "\tloc")
+                .map(|(line, column)| (line, column - 1)),
+        ),
+        (
+            "$FW",
+            document
+                .find(line, "$FW")
+                .map(|(line, column)| (line, column - 1)),
+        ),
+        (
+            "log level (+ ip6tables rules)",
+            document
+                .find(line, ":info")
+                .map(|(line, column)| (line, column - 1)),
+        ),
+        (
+            "macro (+ ip6tables rules)",
+            document
+                .find(line, "SSH(")
+                .map(|(line, column)| (line, column - 3)),
+        ),
+        (
+            "action (+ ip6tables rules)",
+            document
+                .find(line, "ACCEPT\t")
+                .map(|(line, column)| (line, column - 3)),
+        ),
     ];
-    for (line, column) in places.into_iter().flatten() {
+    for (place, at_place) in places {
+        let Some((line, column)) = at_place else {
+            continue;
+        };
         let started = Instant::now();
         let answer = client.request("textDocument/hover", at(&document.uri, line, column));
-        report.hover.push(started.elapsed());
+        report.hover.push((place, started.elapsed()));
         assert!(answer.is_ok(), "hover failed: {answer:?}");
     }
 }

@@ -75,7 +75,7 @@ fn stand_in(path: &Path, text: &str, line: u32) -> Option<(String, u32)> {
         .get(start..)?
         .find('\n')
         .map_or(text.len(), |it| start + it);
-    let directives = incremental::prelude(text, start)?;
+    let (directives, _) = incremental::prelude(text, start)?;
     let body = text.get(start..end)?;
     if !incremental::plain_lines(body) {
         return None;

@@ -1,4 +1,4 @@
-//! What the server adds to the protocol (see `docs/lsp-extensions.md`): the
+//! What the server adds to the protocol (see `docs/lsp/README.md` and `docs/lsp/commands.md`): the
 //! `workspace/executeCommand` commands and the `shorewall` settings.
 //!
 //! Settings come from `initializationOptions` at start, from `workspace/configuration` (section

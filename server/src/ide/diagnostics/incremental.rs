@@ -64,11 +64,15 @@ pub(super) fn update(
         return None;
     }
     let edit = Edit::between(old, new)?;
-    let directives = prelude(old, edit.start)?;
-    prelude(new, edit.start)?;
+    // The new text differs from the old one in the block only, which holds no directives:
+    // it is fine where the old one is, unless it puts a rule before a section.
+    let (directives, section_after) = prelude(old, edit.start)?;
     let old_block = old.get(edit.start..edit.old_end)?;
     let new_block = new.get(edit.start..edit.new_end)?;
     if !plain_lines(old_block) || !plain_lines(new_block) {
+        return None;
+    }
+    if section_after && new_block.split('\n').any(|it| classify(it) == Line::Rule) {
         return None;
     }
     let old_lines = Stand::check(db, dir, path, &directives, old_block)?;
@@ -159,34 +163,42 @@ enum Line {
 }
 
 fn classify(line: &str) -> Line {
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    let trimmed = line.trim_start();
-    if trimmed.is_empty() || trimmed.starts_with('#') {
-        return Line::Nothing;
+    let trimmed = line.trim_start_matches([' ', '\t']);
+    match trimmed.as_bytes().first() {
+        None | Some(b'#') => return Line::Nothing,
+        Some(b'\r') if trimmed.len() == 1 => return Line::Nothing,
+        _ => {}
     }
-    let code = trimmed.split('#').next().unwrap_or("").trim_end();
-    if code.ends_with('\\') {
-        return Line::Other;
+    if trimmed.contains('\\') {
+        let code = trimmed.split('#').next().unwrap_or("").trim_end();
+        if code.ends_with('\\') {
+            return Line::Other;
+        }
     }
     let word = trimmed
-        .split(|it: char| it.is_whitespace())
+        .split(|it: char| it.is_ascii_whitespace())
         .next()
         .unwrap_or("");
-    let word = word.to_ascii_uppercase();
-    match word.as_str() {
-        "?SECTION" | "SECTION" => Line::Section,
-        "?COMMENT" | "COMMENT" | "?FORMAT" | "FORMAT" => Line::Directive,
-        "INCLUDE" => Line::Other,
-        other if other.starts_with('?') => Line::Other,
-        _ => Line::Rule,
+    let word = word.strip_prefix('?').unwrap_or(word);
+    let is = |name: &str| word.eq_ignore_ascii_case(name);
+    if is("SECTION") {
+        Line::Section
+    } else if is("COMMENT") || is("FORMAT") {
+        Line::Directive
+    } else if is("INCLUDE") || trimmed.starts_with('?') {
+        Line::Other
+    } else {
+        Line::Rule
     }
 }
 
 /// The directives before byte `start` of a rules file, one a line, if the whole file is one
-/// whose lines this module may check apart.
-pub(crate) fn prelude(text: &str, start: usize) -> Option<String> {
+/// whose lines this module may check apart; and whether a section follows `start` (then no
+/// rule may be added there).
+pub(crate) fn prelude(text: &str, start: usize) -> Option<(String, bool)> {
     let mut res = String::new();
     let mut seen_rule = false;
+    let mut section_after = false;
     let mut offset = 0;
     for line in text.split('\n') {
         match classify(line) {
@@ -197,11 +209,12 @@ pub(crate) fn prelude(text: &str, start: usize) -> Option<String> {
                 res.push_str(line);
                 res.push('\n');
             }
+            Line::Section => section_after = true,
             _ => {}
         }
         offset += line.len() + 1;
     }
-    Some(res)
+    Some((res, section_after))
 }
 
 /// Whether every line of a block is a rule, a comment or blank.

@@ -142,6 +142,14 @@ fn edits_that_need_the_whole_check() {
             85..88 unknown-zone: Unknown source zone (nte); did you mean 'net'?
             140..152 section-order: Duplicate or out of order SECTION NEW"#]],
     );
+    // A rule before the sections (the header comment uncommented).
+    check(
+        &replace("#ACTION", "ACTION"),
+        false,
+        expect![[r#"
+        0..6 unknown-action: Unknown ACTION (ACTION)
+        84..87 unknown-zone: Unknown source zone (nte); did you mean 'net'?"#]],
+    );
     // The first use of an action whose body has an error: the error is in the action's file.
     check(
         &replace("DROP nte all", "Mine net all"),
