@@ -2,7 +2,7 @@
 //! Each runs in a blocking thread ([`State::run`]); a document the server does not have, or a
 //! position outside it, gives an empty answer rather than an error.
 
-use std::{path::PathBuf, sync::Arc};
+use std::{collections::HashMap, path::PathBuf, sync::Arc};
 
 use serde_json::Value;
 use shorewall_syntax::LineIndex;
@@ -43,28 +43,55 @@ pub(crate) async fn completion(
     state: &State,
     params: lsp::CompletionParams,
 ) -> Result<Option<lsp::CompletionResponse>> {
-    state
+    let answer = state
         .run("completion", move |snapshot| {
             let Some((position, index)) = position(&snapshot, &params.text_document_position)
             else {
                 return Ok(None);
             };
             let dir = dir_of(&position.path).to_path_buf();
+            let mut documentation = HashMap::new();
             let items: Vec<lsp::CompletionItem> = snapshot
                 .analysis
                 .completion(&position)
                 .into_iter()
-                .map(|it| to_proto::completion_item(&index, it, &dir, snapshot.encoding))
+                .map(|mut it| {
+                    // The manpage texts go out with `completionItem/resolve`, for the item the
+                    // editor shows: sent with every item, they made the list slow to send.
+                    let text = it.documentation.take();
+                    let mut item = to_proto::completion_item(&index, it, &dir, snapshot.encoding);
+                    if let Some(text) = text {
+                        documentation.insert(item.label.clone(), text);
+                        if item.data.is_none() {
+                            item.data = Some(serde_json::json!({ "documented": true }));
+                        }
+                    }
+                    item
+                })
                 .collect();
-            Ok(Some(lsp::CompletionResponse::Array(items)))
+            Ok(Some((items, documentation)))
         })
-        .await
+        .await?;
+    let Some((items, documentation)) = answer else {
+        return Ok(None);
+    };
+    *state.completion_documentation() = documentation;
+    Ok(Some(lsp::CompletionResponse::Array(items)))
 }
 
 pub(crate) async fn completion_resolve(
     state: &State,
     mut item: lsp::CompletionItem,
 ) -> Result<lsp::CompletionItem> {
+    let documented = item
+        .data
+        .as_ref()
+        .is_some_and(|it| it.get("documented").is_some());
+    if documented && item.documentation.is_none() {
+        let text = state.completion_documentation().get(&item.label).cloned();
+        item.documentation = text.map(to_proto::markdown);
+        return Ok(item);
+    }
     state
         .run("completionItem/resolve", move |snapshot| {
             let data = item.data.as_ref();

@@ -33,6 +33,8 @@ pub(crate) struct State {
     /// The request method that panics on purpose, from `SHOREWALL_LS_TEST_PANIC`: the protocol
     /// tests show with it that a panic in a handler is answered and survived.
     panic_on: Option<String>,
+    /// The documentation of the last completion's items, by label, for `completionItem/resolve`.
+    completion_documentation: Mutex<HashMap<String, String>>,
 }
 
 pub(crate) struct Inner {
@@ -111,12 +113,20 @@ impl State {
             publish: tokio::sync::Mutex::new(()),
             shut_down: AtomicBool::new(false),
             panic_on: std::env::var("SHOREWALL_LS_TEST_PANIC").ok(),
+            completion_documentation: Mutex::new(HashMap::new()),
         }
     }
 
     /// The state, locked. A panic while it was held (a bug) does not make it unusable.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
         match self.inner.lock() {
+            Ok(it) => it,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    pub(crate) fn completion_documentation(&self) -> MutexGuard<'_, HashMap<String, String>> {
+        match self.completion_documentation.lock() {
             Ok(it) => it,
             Err(poisoned) => poisoned.into_inner(),
         }

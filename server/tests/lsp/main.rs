@@ -464,6 +464,23 @@ fn completion_and_resolve() {
         .unwrap_or_default();
     let documentation = resolved["documentation"]["value"].as_str().unwrap_or("");
     assert!(documentation.contains("secure shell"), "{resolved}");
+    // Manpage texts come with resolve too, not with the list.
+    let items = client
+        .request("textDocument/completion", at(&uri, 1, 2))
+        .unwrap_or_default();
+    let accept = items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|it| it["label"] == json!("ACCEPT"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(accept["documentation"], Value::Null);
+    let resolved = client
+        .request("completionItem/resolve", accept)
+        .unwrap_or_default();
+    let documentation = resolved["documentation"]["value"].as_str().unwrap_or("");
+    assert!(documentation.contains("Allow the connection"), "{resolved}");
     client.shutdown();
 }
 
