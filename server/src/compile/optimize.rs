@@ -713,6 +713,8 @@ pub fn optimize_level8(chains: &mut ChainTable, table: TableId, rename_combined:
     let mut chainseq = 0;
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     let mut progress = true;
+    // `my %rename` inside Shorewall's loop keeps the buckets of the previous pass.
+    let mut rename = PerlHashOrder::new();
     while progress {
         progress = false;
         passes += 1;
@@ -741,7 +743,7 @@ pub fn optimize_level8(chains: &mut ChainTable, table: TableId, rename_combined:
                 }
             }
         }
-        let mut rename = PerlHashOrder::new();
+        rename.clear();
         let mut rename_to: BTreeMap<String, &'static str> = BTreeMap::new();
         let mut combined: Vec<(String, String)> = Vec::new();
         for (position, id) in ids.iter().enumerate() {

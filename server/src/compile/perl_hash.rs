@@ -190,6 +190,16 @@ impl PerlHashOrder {
         }
     }
 
+    /// Empties the hash but keeps its buckets, as Perl does for a `my %hash` declared in a
+    /// loop body: the next iteration's hash starts with the buckets the last one grew to,
+    /// which changes the order of its keys.
+    pub fn clear(&mut self) {
+        for bucket in &mut self.buckets {
+            bucket.clear();
+        }
+        self.len = 0;
+    }
+
     /// Removes `key` if present; Perl never shrinks a hash.
     pub fn remove(&mut self, key: &str) {
         let hash = hash_value(key);
@@ -293,5 +303,33 @@ mod tests {
         assert_eq!(order.keys().join(" "), "h c f d b g a");
         assert!(!order.contains("e"));
         assert_eq!(order.len(), 7);
+    }
+
+    #[test]
+    fn a_cleared_hash_keeps_its_buckets() {
+        // perl -e 'for my $pass (0,1) { my %h; ...; print join(" ", keys %h) }' under
+        // PERL_HASH_SEED=0: the second pass's hash has the 32 buckets the first grew to.
+        let keys = [
+            "vpn-dmz", "vpn-fw", "net-dmz", "net-vpn", "loc-dmz", "loc-fw", "loc-vpn",
+        ];
+        let fresh = PerlHashOrder::from_keys(keys);
+        assert_eq!(
+            fresh.keys().join(" "),
+            "loc-fw vpn-fw net-dmz loc-vpn net-vpn vpn-dmz loc-dmz"
+        );
+        let first: Vec<String> = (1..=13).map(|it| format!("k{it}")).collect();
+        let mut reused = PerlHashOrder::from_keys(first.iter().map(String::as_str));
+        assert_eq!(
+            reused.keys().join(" "),
+            "k5 k12 k8 k10 k1 k4 k9 k3 k2 k13 k7 k6 k11"
+        );
+        reused.clear();
+        for key in keys {
+            reused.insert(key);
+        }
+        assert_eq!(
+            reused.keys().join(" "),
+            "loc-fw net-dmz loc-vpn vpn-dmz vpn-fw net-vpn loc-dmz"
+        );
     }
 }
