@@ -12,6 +12,7 @@ pub mod capabilities;
 pub mod chains;
 pub mod common;
 pub mod config;
+pub mod conntrack;
 pub mod emit;
 pub mod ir;
 pub mod lists;

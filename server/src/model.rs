@@ -600,6 +600,8 @@ pub struct ConfigRecord {
     pub section: Option<String>,
     /// `;;` raw matches.
     pub raw_matches: Option<String>,
+    /// The `?FORMAT` in effect (1 when none).
+    pub format: u32,
 }
 
 /// The records of the configuration file `name` of the model's directory, with its `?IF`s
@@ -631,6 +633,7 @@ pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> 
                     columns: line.values,
                     section: section.clone(),
                     raw_matches: line.raw_matches,
+                    format: line.format,
                 })
             }
             reader::Event::Section { name, .. } => {

@@ -69,7 +69,6 @@ pub mod section {
 /// Configuration files that change the IPv6 ruleset and that the preview does not read yet:
 /// a record in one of them stops the compilation rather than give a ruleset without it.
 const UNREAD_FILES: &[&str] = &[
-    "conntrack",
     "notrack",
     "mangle",
     "tcrules",
@@ -340,6 +339,7 @@ impl<'a> Compiler<'a> {
         self.process_rules()?;
         self.site = None;
         self.chains.origin.clear();
+        self.setup_conntrack()?;
         self.setup_tunnels()?;
         self.setup_mac_lists_phase2()?;
         self.complete_policy_chains()?;

@@ -24,6 +24,7 @@ const INCLUDE_LIMIT: usize = 20;
 fn max_format(kind: FileKind) -> u32 {
     match kind {
         FileKind::Interfaces | FileKind::Macro | FileKind::Action | FileKind::Actions => 2,
+        FileKind::Conntrack => 3,
         _ => 1,
     }
 }
@@ -79,6 +80,8 @@ pub(crate) struct Line {
     pub(crate) raw_matches: Option<String>,
     /// The `?COMMENT` in effect.
     pub(crate) comment: Option<String>,
+    /// The `?FORMAT` in effect (1 when none).
+    pub(crate) format: u32,
 }
 
 impl Line {
@@ -745,6 +748,7 @@ impl Reader<'_, '_> {
             ranges: original_ranges,
             raw_matches,
             comment: pair_comment.or_else(|| self.comment.clone()),
+            format,
         };
         self.events.push(Event::Record(line));
     }
