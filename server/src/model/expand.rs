@@ -129,7 +129,13 @@ pub(crate) fn expand(text: &str, vars: &dyn Variables) -> Expansion {
                 Some(value) => value,
                 None => {
                     res.problems.push(ExpandProblem::Undefined(name.to_owned()));
-                    Value::Known(String::new())
+                    // Where it is an error, Shorewall stops there: what the line would mean
+                    // without the value is not judged (no cascade of errors from an empty value).
+                    if vars.strict() {
+                        Value::Unknown
+                    } else {
+                        Value::Known(String::new())
+                    }
                 }
             }
         };
