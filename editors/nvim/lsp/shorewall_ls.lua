@@ -7,7 +7,7 @@ return {
   root_dir = function(bufnr, on_dir)
     on_dir(vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':p:h'))
   end,
-  -- Formatter options: { align = true, useTabs = true, maxColumnWidth = 24 } (unset: the
+  -- Formatter options: { align = true, useTabs = false, tabWidth = 8, maxColumnWidth = 24 } (unset: the
   -- server's defaults or a .shorewall-ls.toml beside the configuration).
   settings = { shorewall = { format = vim.empty_dict() } },
   before_init = function(params, config)

@@ -9,8 +9,8 @@ local CLIENT_NAME = 'shorewall_ls'
 
 local defaults = {
   cmd = { 'shorewall-ls', 'lsp' },
-  -- Formatter options sent to the server: align, useTabs, maxColumnWidth (unset: the server's
-  -- defaults or a .shorewall-ls.toml beside the configuration).
+  -- Formatter options sent to the server: align, useTabs, tabWidth, maxColumnWidth (unset: a
+  -- .shorewall-ls.toml beside the configuration, else the server's defaults).
   format = {},
   -- Format with the server before each write of a Shorewall buffer.
   format_on_save = false,
