@@ -69,6 +69,7 @@ missing() { # suite
     nvim-0.11) [ -x "$NVIM011" ] || echo "no Neovim $NVIM011_VERSION at $NVIM011" ;;
     vscode)
       local why=()
+      command -v node >/dev/null || why+=("no Node.js")
       [ -x "$CODE_SERVER" ] || why+=("no code-server $CODE_SERVER_VERSION at $CODE_SERVER")
       [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || why+=("no ${CHROMIUM:-/usr/bin/chromium}")
       [ -d "$HERE/node_modules/playwright-core" ] || why+=("no tests/e2e/node_modules")
