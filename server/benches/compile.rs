@@ -91,9 +91,12 @@ fn main() {
     };
     let (model_time, lower_time, emit_time, total) = (median(0), median(1), median(2), median(3));
     let ms = |it: Duration| it.as_secs_f64() * 1e3;
+    let our_rss = peak_rss_kib().map_or_else(String::new, |it| {
+        format!(", peak RSS of the bench process {} MB", it / 1024)
+    });
     println!(
         "compile: {lines} rule lines, {} output lines; shorewall-ls median of {runs}: {:.1} ms \
-         (model {:.1} ms, lowering {:.1} ms, emit {:.1} ms)",
+         (model {:.1} ms, lowering {:.1} ms, emit {:.1} ms){our_rss}",
         ours.lines().count(),
         ms(total),
         ms(model_time),
@@ -159,6 +162,14 @@ fn run_compile6(oracle: &Path, dir: &Path) -> Option<(Duration, Option<u64>, Str
         rss,
         String::from_utf8_lossy(&output.stdout).into_owned(),
     ))
+}
+
+/// The peak resident set of this process in KiB (`VmHWM` on Linux): every run compiles the
+/// same configuration and drops its result, so this is about one compile's peak.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|it| it.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn shared_dir() -> Option<PathBuf> {

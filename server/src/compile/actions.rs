@@ -329,14 +329,23 @@ impl Compiler<'_> {
         for (i, p) in params.iter().enumerate() {
             vars.push(((i + 1).to_string(), p.clone()));
         }
-        let Some((items, problems)) =
-            model::read_macro_body(self.model, self.env, name, &params, &vars)
-        else {
+        let key = (name.to_owned(), params.clone(), vars.clone());
+        let body = match self.macro_bodies.get(&key) {
+            Some(body) => body.clone(),
+            None => {
+                let body = model::read_macro_body(self.model, self.env, name, &params, &vars)
+                    .map(std::rc::Rc::new);
+                self.macro_bodies.insert(key, body.clone());
+                body
+            }
+        };
+        let Some(body) = body else {
             return error(format!("Unknown ACTION ({name})"));
         };
-        if let Some(problem) = problems.first() {
+        if let Some(problem) = body.1.first() {
             return error(problem.message.clone());
         }
+        let items = body.0.clone();
         let save_matches = std::mem::take(&mut self.inline_matches);
         let save_comment = self.chains.comment.clone();
         if self.chains.comment.is_empty() && self.caps().has("COMMENTS") && self.config.autocomment

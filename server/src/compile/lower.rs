@@ -186,7 +186,16 @@ pub struct Compiler<'a> {
     pub(crate) section: u32,
     pub(crate) next_section: u32,
     pub(crate) sections: BTreeMap<&'static str, bool>,
+    /// Macro bodies already read, by (name, parameters, variables): a macro is read and
+    /// parsed once, not once per invocation.
+    pub(crate) macro_bodies: std::collections::HashMap<MacroKey, Option<MacroBody>>,
 }
+
+/// The key of a macro body read for one set of parameters and variables.
+pub(crate) type MacroKey = (String, Vec<String>, Vec<(String, String)>);
+
+/// A macro body and the errors met reading it.
+pub(crate) type MacroBody = std::rc::Rc<(Vec<model::BodyItem>, Vec<model::Diagnostic>)>;
 
 impl Names for model::NameTables {
     fn protocol_number(&self, name: &str) -> Option<u8> {
@@ -288,6 +297,7 @@ impl<'a> Compiler<'a> {
             .into_iter()
             .map(|it| (it, false))
             .collect(),
+            macro_bodies: std::collections::HashMap::new(),
         }
     }
 
