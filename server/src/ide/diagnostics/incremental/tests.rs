@@ -157,3 +157,54 @@ fn edits_that_need_the_whole_check() {
         expect![[""]],
     );
 }
+
+/// A chain of edits, each checked from the diagnostics the previous one left: characters
+/// typed and deleted all over the rules below the sections, lines split and joined. After
+/// each, the kept diagnostics must be those of a fresh check; most edits take the short way.
+#[test]
+fn a_chain_of_keystrokes_agrees_with_the_whole_check() {
+    let fixture = Fixture::parse(DIR);
+    let path = fixture.cursor_file();
+    let dir = dir_of(&path).to_path_buf();
+    let (head, _) = DIR.split_once("#- rules\n").unwrap_or((DIR, ""));
+    let mut host = fixture.host();
+    let mut text = fixture.text(&path);
+    let mut short = 0;
+    let mut seed = 7u64;
+    for version in 2..120 {
+        let before = host.analysis();
+        let base = dir_diagnostics(&before.inputs, &dir);
+        // A small linear congruential generator: the same edits on every run.
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let rules = text.find("?SECTION NEW\n").map_or(0, |it| it + 13);
+        let at = rules + (seed >> 33) as usize % (text.len() - rules + 1);
+        let at = (0..=at)
+            .rev()
+            .find(|it| text.is_char_boundary(*it))
+            .unwrap_or(0);
+        match (seed >> 20) % 5 {
+            0 | 1 => text.insert(at, ['x', 'n', ':', '1', ' '][(seed >> 8) as usize % 5]),
+            2 if at < text.len() => {
+                text.remove(at);
+            }
+            3 => text.insert(at, '\n'),
+            _ => text.insert_str(at, "et"),
+        }
+        host.set_document(path.clone(), Arc::from(text.as_str()), version);
+        let analysis = host.analysis();
+        let texts = analysis.inputs.documents_in(&dir);
+        if incremental::update(&analysis.inputs, &dir, &base, &texts).is_some() {
+            short += 1;
+        }
+        let kept = analysis.diagnostics(&path);
+        let fresh = Fixture::parse(&format!("{head}#- rules\n{text}")).analysis();
+        assert_eq!(
+            kept,
+            fresh.diagnostics(&path),
+            "after edit {version}:\n{text}"
+        );
+    }
+    assert!(short > 60, "only {short} edits took the short way");
+}
