@@ -69,6 +69,8 @@ struct Report {
     diagnostics: Vec<Duration>,
     completion: Vec<(&'static str, Duration)>,
     hover: Vec<(&'static str, Duration)>,
+    /// Other requests editors send after an edit (no target for them).
+    other: Vec<(&'static str, Duration)>,
     rss_kib: Option<u64>,
     hwm_kib: Option<u64>,
 }
@@ -84,7 +86,11 @@ impl Report {
             "keystroke → diagnostics",
             summary(&self.diagnostics)
         );
-        for (name, samples) in [("completion", &self.completion), ("hover", &self.hover)] {
+        for (name, samples) in [
+            ("completion", &self.completion),
+            ("hover", &self.hover),
+            ("other (no target)", &self.other),
+        ] {
             let all: Vec<Duration> = samples.iter().map(|it| it.1).collect();
             println!("  {name:<34} {}", summary(&all));
             let mut places: Vec<&str> = samples.iter().map(|it| it.0).collect();
@@ -201,6 +207,7 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
         diagnostics: Vec::new(),
         completion: Vec::new(),
         hover: Vec::new(),
+        other: Vec::new(),
         rss_kib: None,
         hwm_kib: None,
     };
@@ -249,6 +256,9 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
             }
         }
         queries(&mut client, &document, line, &mut report);
+        if round % 5 == 0 {
+            after_edit(&mut client, &document, line, &mut report);
+        }
     }
     report.rss_kib = memory(client.pid(), "VmRSS");
     report.hwm_kib = memory(client.pid(), "VmHWM");
@@ -320,6 +330,29 @@ fn queries(client: &mut Client, document: &Document, line: usize, report: &mut R
         let answer = client.request("textDocument/hover", at(&document.uri, line, column));
         report.hover.push((place, started.elapsed()));
         assert!(answer.is_ok(), "hover failed: {answer:?}");
+    }
+}
+
+/// What editors ask after an edit besides diagnostics: semantic tokens, code actions at the
+/// cursor, symbols, folding.
+fn after_edit(client: &mut Client, document: &Document, line: usize, report: &mut Report) {
+    let uri = json!({ "uri": document.uri });
+    let cursor = json!({ "line": line, "character": 2 });
+    let requests = [
+        ("semanticTokens/full", json!({ "textDocument": uri })),
+        (
+            "codeAction",
+            json!({ "textDocument": uri, "range": { "start": cursor, "end": cursor },
+                    "context": { "diagnostics": [] } }),
+        ),
+        ("documentSymbol", json!({ "textDocument": uri })),
+        ("foldingRange", json!({ "textDocument": uri })),
+    ];
+    for (method, params) in requests {
+        let started = Instant::now();
+        let answer = client.request(&format!("textDocument/{method}"), params);
+        report.other.push((method, started.elapsed()));
+        assert!(answer.is_ok(), "{method} failed: {answer:?}");
     }
 }
 

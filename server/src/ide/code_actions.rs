@@ -5,20 +5,21 @@
 //! - the upgrade of Shorewall 4.4 spellings on the lines of the range (`SECTION NEW` →
 //!   `?SECTION NEW`, `FTP/ACCEPT` → `FTP(ACCEPT)`), and one action that upgrades the whole file.
 
-use std::path::Path;
+use std::{path::Path, sync::Arc};
 
 use shorewall_syntax::{
     format::{upgrade_edits, TextEdit},
-    Parse, SyntaxKind, SyntaxToken, TextRange,
+    Parse, SyntaxKind, SyntaxToken, TextRange, TextSize,
 };
 
 use crate::{
     ide::{
         db::{dir_of, Inputs},
+        diagnostics::incremental,
         resolve::{classify_target, param_ref},
         FileRange, SourceChange,
     },
-    model::{self, builtin_target, Model, BUILTIN_TARGETS},
+    model::{self, builtin_target, FileId, Model, BUILTIN_TARGETS},
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,10 +45,14 @@ pub(crate) fn code_actions(db: &Inputs, range: &FileRange) -> Vec<CodeAction> {
     let Some(parse) = db.parse(path) else {
         return Vec::new();
     };
-    let model = db.model(dir_of(path));
+    let (model, shift) = model_for(db, path, range.range);
     let mut res = Vec::new();
     if let Some(file) = model.files.id_of(path) {
         for diagnostic in model.diagnostics_for(file) {
+            let Some(diagnostic) = moved(diagnostic, file, shift) else {
+                continue;
+            };
+            let diagnostic = &diagnostic;
             if !touches(diagnostic.site.range, range.range) {
                 continue;
             }
@@ -59,6 +64,56 @@ pub(crate) fn code_actions(db: &Inputs, range: &FileRange) -> Vec<CodeAction> {
     }
     res.extend(upgrades(path, &parse, range.range, &res));
     res
+}
+
+/// A model that knows the diagnostics of the lines of `range`, and how far its places in the
+/// file are from the file's: the directory's model if it is built; for plain lines of a rules
+/// file, the model of a stand-in rules file of the directives above them and those lines (as
+/// the incremental check of diagnostics builds it), which takes milliseconds where the whole
+/// directory may take hundreds; else the directory's model.
+fn model_for(db: &Inputs, path: &Path, range: TextRange) -> (Arc<Model>, i64) {
+    let dir = dir_of(path);
+    if let Some(model) = db.model_if_ready(dir) {
+        return (model, 0);
+    }
+    let stand_in = || {
+        if path.file_name()?.to_str()? != "rules" {
+            return None;
+        }
+        let text = db.text(path)?;
+        let from = usize::from(range.start()).min(text.len());
+        let to = usize::from(range.end()).min(text.len());
+        let start = text.get(..from)?.rfind('\n').map_or(0, |it| it + 1);
+        let end = text.get(to..)?.find('\n').map_or(text.len(), |it| to + it);
+        let (directives, _) = incremental::prelude(&text, start)?;
+        let block = text.get(start..end)?;
+        if !incremental::plain_lines(block) {
+            return None;
+        }
+        let model = db.model_with(dir, path, Arc::from(format!("{directives}{block}\n")));
+        Some((Arc::new(model), start as i64 - directives.len() as i64))
+    };
+    stand_in().unwrap_or_else(|| (db.model(dir), 0))
+}
+
+/// A diagnostic of `file` with its places in the file moved by `shift`; `None` for one of the
+/// stand-in's directives (before the lines).
+fn moved(diagnostic: &model::Diagnostic, file: FileId, shift: i64) -> Option<model::Diagnostic> {
+    let move_range = |range: TextRange| -> Option<TextRange> {
+        let at = |it: TextSize| u32::try_from(i64::from(u32::from(it)) + shift).ok();
+        Some(TextRange::new(
+            at(range.start())?.into(),
+            at(range.end())?.into(),
+        ))
+    };
+    let mut res = diagnostic.clone();
+    res.site.range = move_range(res.site.range)?;
+    if let Some(fix) = &mut res.fix {
+        if fix.site.file == file {
+            fix.site.range = move_range(fix.site.range)?;
+        }
+    }
+    Some(res)
 }
 
 /// Whether a diagnostic's range is part of the requested one (an empty request: the cursor).
@@ -354,6 +409,20 @@ mod tests {
                 QuickFix: Change to 'net'
                   fixes unknown-zone at 7..10
                   | ACCEPT net $FW
+            "#]],
+        );
+        // Below other lines, after a section: the fix lands where the name is.
+        check(
+            &format!(
+                "{ZONES}#- rules\n?SECTION NEW\nACCEPT net $FW\nDROP loc nte$0\nACCEPT loc $FW\n"
+            ),
+            expect![[r#"
+                QuickFix: Change to 'net'
+                  fixes unknown-zone at 37..40
+                  | ?SECTION NEW
+                  | ACCEPT net $FW
+                  | DROP loc net
+                  | ACCEPT loc $FW
             "#]],
         );
         check(

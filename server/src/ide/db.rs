@@ -273,6 +273,16 @@ impl Inputs {
         cell.get_or_init(|| Arc::new(self.compile(&model))).clone()
     }
 
+    /// The model of `dir` at this snapshot's revision if someone has built it.
+    pub(crate) fn model_if_ready(&self, dir: &Path) -> Option<Arc<Model>> {
+        let models = self.caches.models.lock().ok()?;
+        let slot = models.get(dir)?;
+        if slot.revision != self.revision(dir) {
+            return None;
+        }
+        slot.cell.get().cloned()
+    }
+
     /// The compilation of `dir` at this snapshot's revision if someone has compiled it.
     pub(crate) fn compiled_if_ready(&self, dir: &Path) -> Option<Arc<CompileOutcome>> {
         let models = self.caches.models.lock().ok()?;
