@@ -107,7 +107,62 @@ pub fn generate(seed: u64) -> BTreeMap<String, String> {
         rules_file(&mut rng, &zones, params, fastaccept),
     );
     files.insert("shorewall6.conf".to_owned(), conf);
+    // From seed 1000 on, a conntrack file too (drawn last, so that the configurations of the
+    // earlier seeds and their cached verdicts stay as they were).
+    if seed >= 1000 && rng.chance(70) {
+        files.insert("conntrack".to_owned(), conntrack_file(&mut rng, &zones));
+    }
     files
+}
+
+/// A conntrack file in `?FORMAT 3`.
+fn conntrack_file(rng: &mut Rng, zones: &[Zone]) -> String {
+    let mut out = String::from("?FORMAT 3\n#ACTION\tSOURCE\tDEST\tPROTO\tDPORT\tSPORT\tUSER\n");
+    let ifaces: Vec<&str> = zones
+        .iter()
+        .filter(|it| it.hosts.is_none())
+        .map(|it| it.iface)
+        .collect();
+    for _ in 0..1 + rng.below(5) {
+        let (action, proto, dport) = *rng.pick(&[
+            ("CT:helper:ftp", "tcp", "21"),
+            ("CT:helper:tftp", "udp", "69"),
+            ("CT:helper:sip", "udp", "5060"),
+            ("CT:helper:sane", "tcp", "6566"),
+            ("CT:helper:amanda", "udp", "10080"),
+            ("CT:helper:ftp(expevents=new)", "tcp", "2121"),
+            ("NOTRACK", "udp", "53"),
+            ("CT:notrack", "tcp,udp", "123"),
+            ("CT:notrack", "ipv6-icmp", "-"),
+            ("DROP", "tcp", "23"),
+            ("CT:ctevents:new,destroy", "tcp", "80"),
+            ("CT:expevents:new", "tcp:all", "21"),
+            ("LOG:info", "udp", "161"),
+        ]);
+        let suffix = *rng.pick(&["", "", ":P", ":O", ":OP"]);
+        let level = if action.starts_with("CT:helper") && rng.chance(15) {
+            ":info"
+        } else {
+            ""
+        };
+        let output = suffix == ":O" || suffix == ":OP";
+        let source = if output || rng.chance(50) {
+            "-".to_owned()
+        } else if rng.chance(50) {
+            rng.pick(&ifaces).to_string()
+        } else {
+            format!("{}:[2001:db8:{:x}::/64]", rng.pick(&ifaces), rng.below(200))
+        };
+        let dest = if rng.chance(70) {
+            "-".to_owned()
+        } else {
+            "2001:db8:ff::/48".to_owned()
+        };
+        out.push_str(&format!(
+            "{action}{level}{suffix}\t{source}\t{dest}\t{proto}\t{dport}\n"
+        ));
+    }
+    out
 }
 
 fn gen_zones(rng: &mut Rng) -> Vec<Zone> {

@@ -112,7 +112,14 @@ impl Compiler<'_> {
             return error("The SWITCH column is not supported by the preview yet");
         }
         let raw = record.raw_matches.clone().unwrap_or_default();
-        for proto in split_list(&column(3), "Protocol")? {
+        for (index, proto) in split_list(&column(3), "Protocol")?.into_iter().enumerate() {
+            // Shorewall strips the suffix from ACTION itself (`$action =~ s/:O$//`) while it
+            // goes through the PROTO list: protocols after the first go to PREROUTING.
+            let chains = if index == 0 {
+                chains
+            } else {
+                RawChains::Prerouting
+            };
             if matches!(chains, RawChains::Prerouting | RawChains::Both) {
                 self.process_conntrack_rule(
                     "PREROUTING",
