@@ -703,22 +703,23 @@ impl Reader<'_, '_> {
                     && it.kind() == SyntaxKind::WORD
                     && it.as_token().is_some_and(|t| t.text().contains('@')))
         });
-        let original_ranges: Vec<TextRange> = specs
+        let columns = columns_by_spec(&record, specs);
+        let original_ranges: Vec<TextRange> = columns
             .iter()
-            .map(|spec| {
-                record
-                    .column_named(spec.name, specs)
+            .map(|column| {
+                column
+                    .as_ref()
                     .map_or(content, |it| it.syntax().text_range())
             })
             .collect();
         let (values, raw_matches) = if has_refs {
             self.expanded_columns(file, kind, format, &record)
         } else {
-            let values = specs
+            let values = columns
                 .iter()
-                .map(|spec| {
-                    record
-                        .column_named(spec.name, specs)
+                .map(|column| {
+                    column
+                        .as_ref()
                         .map_or_else(|| "-".to_owned(), |it| it.text())
                 })
                 .collect();
@@ -821,16 +822,41 @@ impl Reader<'_, '_> {
         let Some(new_record) = parse.tree().records().next() else {
             return (vec!["-".to_owned(); specs.len()], None);
         };
-        let values = specs
+        let values = columns_by_spec(&new_record, specs)
             .iter()
-            .map(|spec| {
-                new_record
-                    .column_named(spec.name, specs)
+            .map(|column| {
+                column
+                    .as_ref()
                     .map_or_else(|| "-".to_owned(), |it| it.text())
             })
             .collect();
         (values, new_record.raw_matches().map(|it| raw_text(&it)))
     }
+}
+
+/// The column of each spec, as `Record::column_named` finds it (a `{ name=value }` pair of that
+/// name, the last one, wins over the positional column), in one pass over the record.
+fn columns_by_spec(
+    record: &ast::Record,
+    specs: &[shorewall_syntax::ColumnSpec],
+) -> Vec<Option<ast::Column>> {
+    let positional: Vec<ast::Column> = record.columns().collect();
+    let pairs: Vec<(String, ast::Column)> = record
+        .pairs()
+        .filter_map(|pair| Some((pair.name()?.to_ascii_lowercase(), pair.value()?)))
+        .collect();
+    specs
+        .iter()
+        .enumerate()
+        .map(|(idx, spec)| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(name, _)| spec.keys.contains(&name.as_str()))
+                .map(|(_, value)| value.clone())
+                .or_else(|| positional.get(idx).cloned())
+        })
+        .collect()
 }
 
 /// The text after `;;`.
