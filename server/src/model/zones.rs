@@ -1002,7 +1002,9 @@ fn interface_record(ctx: &mut Ctx<'_>, line: &Line) {
                 interface_option_type(&option_name, ctx.model.family)
             else {
                 option_error(ctx, format!("Invalid Interface option ({option_name})"));
-                return;
+                // The interface stays defined without it: its zone is not empty, its uses
+                // are not unknown interfaces.
+                continue;
             };
             let disabled = kind == OptionType::Binary && value.as_deref() == Some("0");
             if !disabled && zone.is_none() && zoneonly {
