@@ -44,7 +44,7 @@ pub use self::{
     },
     params::{Param, Params},
     policy::Policy,
-    rules::{col as rule_col, split_action, split_interface, target_param, Rule, Section},
+    rules::{col as rule_col, split_action, split_interface, target_param, Section},
     services::NameTables,
     settings::{format_log_prefix, is_option as is_setting, Settings, OPTIONS as SETTING_NAMES},
     vfs::{MemoryVfs, ReadError, Vfs},
@@ -110,7 +110,8 @@ pub struct Model {
     pub hosts: Vec<Host>,
     pub policies: Vec<Policy>,
     pub catalog: Catalog,
-    pub rules: Vec<Rule>,
+    /// The records of `blrules` and `rules` as read (for the compiler).
+    pub rules_files: RulesFiles,
     /// Definitions (the site where each zone, interface, param, macro, action is defined).
     pub definitions: Vec<Reference>,
     pub references: Vec<Reference>,
@@ -209,7 +210,7 @@ impl<'e> Ctx<'e> {
                 hosts: Vec::new(),
                 policies: Vec::new(),
                 catalog: Catalog::default(),
-                rules: Vec::new(),
+                rules_files: RulesFiles::default(),
                 definitions: Vec::new(),
                 references: Vec::new(),
                 diagnostics: Vec::new(),
@@ -660,42 +661,37 @@ pub enum RulesItem {
     Record(BodyLine),
 }
 
-/// The items of the rules file `name` (`rules` or `blrules`) of the model's directory, with
-/// `?IF`s evaluated and variables expanded; sites are the model's.
-pub fn read_rules_file(model: &Model, env: &Environment<'_>, name: &str) -> Vec<RulesItem> {
-    let mut ctx = Ctx::new(&model.dir, model.family, env);
-    ctx.model.files = model.files.clone();
-    ctx.model.settings = model.settings.clone();
-    ctx.model.capabilities = model.capabilities.clone();
-    ctx.model.params = model.params.clone();
-    ctx.model.firewall_zone = model.firewall_zone.clone();
-    let kind = if name == "blrules" {
-        FileKind::BlRules
-    } else {
-        FileKind::Rules
-    };
-    let Some(file) = ctx.load_config_file(name, kind) else {
-        return Vec::new();
-    };
-    let opts = reader::ReadOptions {
-        sections: kind == FileKind::Rules,
-        ..reader::ReadOptions::default()
-    };
-    reader::read(&mut ctx, file, opts)
-        .into_iter()
-        .filter_map(|event| match event {
-            reader::Event::Record(line) => Some(RulesItem::Record(BodyLine {
-                site: line.site,
-                columns: (0..rules::col::COUNT)
-                    .map(|idx| line.value(idx).to_owned())
-                    .collect(),
-                comment: line.comment.clone(),
-                raw_matches: line.raw_matches.clone(),
-            })),
-            reader::Event::Section { name, .. } => Some(RulesItem::Section(name)),
+/// The items of the `blrules` and `rules` files as the model read them: `?IF`s evaluated,
+/// variables expanded, macros not expanded. The model keeps them so that the compiler does not
+/// read and expand the files a second time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RulesFiles {
+    pub blrules: Vec<RulesItem>,
+    pub rules: Vec<RulesItem>,
+}
+
+impl RulesItem {
+    /// The item of a record or section the reader yields (`None` for `DEFAULTS`).
+    pub(crate) fn of_event(event: &reader::Event) -> Option<RulesItem> {
+        match event {
+            reader::Event::Record(line) => Some(RulesItem::Record(BodyLine::of_line(line))),
+            reader::Event::Section { name, .. } => Some(RulesItem::Section(name.clone())),
             reader::Event::Defaults { .. } => None,
-        })
-        .collect()
+        }
+    }
+}
+
+impl BodyLine {
+    fn of_line(line: &reader::Line) -> BodyLine {
+        BodyLine {
+            site: line.site,
+            columns: (0..rules::col::COUNT)
+                .map(|idx| line.value(idx).to_owned())
+                .collect(),
+            comment: line.comment.clone(),
+            raw_matches: line.raw_matches.clone(),
+        }
+    }
 }
 
 /// Reads the body of an action file the way Shorewall reads it for one invocation: `$1`,
@@ -753,14 +749,7 @@ fn read_body(
     let items = events
         .into_iter()
         .filter_map(|event| match event {
-            reader::Event::Record(line) => Some(BodyItem::Line(BodyLine {
-                site: line.site,
-                columns: (0..rules::col::COUNT)
-                    .map(|idx| line.value(idx).to_owned())
-                    .collect(),
-                comment: line.comment.clone(),
-                raw_matches: line.raw_matches.clone(),
-            })),
+            reader::Event::Record(line) => Some(BodyItem::Line(BodyLine::of_line(&line))),
             reader::Event::Defaults { args, .. } => Some(BodyItem::Defaults(args)),
             reader::Event::Section { .. } => None,
         })

@@ -641,12 +641,11 @@ impl Compiler<'_> {
             }
         }
         let model = self.model;
-        let env = self.env;
-        let blrules = model::read_rules_file(model, env, "blrules");
+        let blrules = &model.rules_files.blrules;
         self.section = section::BLACKLIST;
         self.next_section = section::BLACKLIST;
         let mut have_blrules = false;
-        for item in &blrules {
+        for item in blrules {
             let model::RulesItem::Record(record) = item else {
                 continue;
             };
@@ -661,7 +660,7 @@ impl Compiler<'_> {
         self.section = section::NULL;
         self.next_section = section::NEW;
         self.add_interface_options(have_blrules)?;
-        for item in &model::read_rules_file(model, env, "rules") {
+        for item in &model.rules_files.rules {
             match item {
                 model::RulesItem::Section(name) => self.enter_section(name),
                 model::RulesItem::Record(record) => {

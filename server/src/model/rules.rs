@@ -1,11 +1,11 @@
 //! The rules and blrules files, checked the way Shorewall 5.2.8 processes them (`Rules.pm`
 //! `process_rules` → `process_raw_rule` → `process_rule`, `process_macro`, `process_inline`,
 //! `process_action`; `Chains.pm` `expand_rule` and the `do_*` matches): zone lists expanded into
-//! zone pairs, macros and actions expanded with their parameters, every column checked. Also
-//! the list of rules after macro expansion that the compiler reads ([`Rule`]).
+//! zone pairs, macros and actions expanded with their parameters, every column checked. The
+//! records read are kept in the model ([`RulesFiles`]) so that the compiler does not read the
+//! files again.
 
 mod bodies;
-mod compiler_rules;
 pub(crate) mod hosts;
 pub(crate) mod matches;
 
@@ -96,30 +96,6 @@ pub mod col {
     pub const SWITCH: usize = 13;
     pub const HELPER: usize = 14;
     pub const COUNT: usize = 15;
-}
-
-/// A rule after macro expansion: what the compiler turns into ip6tables rules.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rule {
-    /// The record in the rules (or blrules) file.
-    pub site: Site,
-    /// The macro body lines this rule comes from, outermost first.
-    pub macro_sites: Vec<Site>,
-    pub section: Section,
-    /// The 15 columns (ACTION with its log level merged from the invocation), `-` when empty.
-    pub columns: Vec<String>,
-    /// The `?COMMENT` in effect, or the macro name.
-    pub comment: Option<String>,
-    /// `;;` raw matches.
-    pub raw_matches: Option<String>,
-    /// Whether some column holds a value we could not know (a shell-computed param).
-    pub has_unknown: bool,
-}
-
-impl Rule {
-    pub fn column(&self, idx: usize) -> &str {
-        self.columns.get(idx).map_or("-", String::as_str)
-    }
 }
 
 /// Splits `ACTION:level:tag` at colons outside parentheses (`split_action`).
@@ -292,7 +268,9 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
                 action_vars: None,
             },
         );
+        let mut items = Vec::with_capacity(events.len());
         for event in events {
+            items.extend(crate::model::RulesItem::of_event(&event));
             match event {
                 Event::Section { name, site } => process_section(&mut p, &name, site),
                 Event::Record(line) => process_raw_rule(&mut p, &line),
@@ -304,6 +282,12 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
                     ));
                 }
             }
+        }
+        let files = &mut p.ctx.model.rules_files;
+        if is_rules {
+            files.rules = items;
+        } else {
+            files.blrules = items;
         }
     }
 }
@@ -397,7 +381,6 @@ pub(crate) type Columns = Vec<String>;
 /// `process_raw_rule`: one record of rules or blrules.
 fn process_raw_rule(p: &mut Proc<'_, '_>, line: &Line) {
     let place = Place::of_line(line);
-    compiler_rules::push(p, line);
     if line.value(col::ACTION) == "-" {
         p.ctx.diag(Diagnostic::error(
             "invalid-action",
