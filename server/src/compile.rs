@@ -21,10 +21,12 @@ pub mod lower;
 pub mod maclist;
 pub mod matches;
 pub mod matrix;
+pub mod nat;
 pub mod optimize;
 pub mod perl_hash;
 pub mod policy;
 pub mod rules;
+pub mod snat;
 pub mod topology;
 pub mod tunnels;
 

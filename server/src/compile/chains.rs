@@ -1465,6 +1465,11 @@ fn starts_new_option(text: &str) -> bool {
 /// Adds option `key` with `value` to a parsed rule (`set_rule_option`).
 fn set_rule_option(rule: &mut Rule, key: &str, value: String) -> Result<()> {
     rule.simple = false;
+    if key == "comment" {
+        // `-m comment` sets the rule's comment, which the current comment then replaces
+        // (`set_irule_comment`): a comment in `;;` matches is dropped.
+        return Ok(());
+    }
     let mut key = key.to_owned();
     let mut value = value;
     let mut kind = key_kind(&key);

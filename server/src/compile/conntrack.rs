@@ -337,6 +337,7 @@ impl Compiler<'_> {
             &rule,
             source,
             dest,
+            "-",
             &action,
             &level,
             &disposition,

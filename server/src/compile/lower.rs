@@ -73,8 +73,6 @@ pub mod section {
 const UNREAD_FILES: &[&str] = &[
     "mangle",
     "tcrules",
-    "snat",
-    "masq",
     "nat",
     "netmap",
     "providers",
@@ -346,6 +344,7 @@ impl<'a> Compiler<'a> {
         self.process_actions()?;
         self.process_policies()?;
         self.add_common_rules()?;
+        self.setup_snat()?;
         self.setup_mac_lists_phase1()?;
         self.process_rules()?;
         self.site = None;

@@ -157,6 +157,7 @@ impl Compiler<'_> {
                             if !group.option("destonly") {
                                 self.chains
                                     .ensure_chain(TableId::Raw, &format!("{zone}_ctrk"));
+                                self.add_prerouting_jumps(zone, &interface, group, net)?;
                                 self.add_input_jumps(zone, &interface, group, net, &mut added)?;
                                 if has_frwd && group.ipsec != "ipsec" {
                                     self.add_forward_jump(
@@ -485,6 +486,7 @@ impl Compiler<'_> {
     fn add_interface_jumps(&mut self, interfaces: &[String], added: &mut Added) -> Result<()> {
         let f = TableId::Filter;
         let mut lo_jump_added = false;
+        self.add_nat_interface_jumps(interfaces)?;
         for interface in interfaces {
             if self
                 .topo

@@ -183,9 +183,13 @@ pub(crate) fn handle_nfqueue(params: &str) -> Result<String> {
 /// Restrictions on interfaces in a rule (`expand_rule`): the firewall zone on one side.
 pub(crate) mod restrict {
     pub(crate) const NONE: u32 = 0;
+    /// A nat PREROUTING rule: a DEST interface would be a run-time loop over its networks.
+    pub(crate) const PREROUTE: u32 = 1;
     pub(crate) const INPUT: u32 = 4;
     pub(crate) const OUTPUT: u32 = 8;
     pub(crate) const ALL: u32 = 12;
+    /// A nat POSTROUTING rule: a SOURCE interface would be a run-time loop over its networks.
+    pub(crate) const POSTROUTE: u32 = 16;
 }
 
 /// A state of the conntrack section table: (chain prefix, level, tag, target).
@@ -1484,9 +1488,6 @@ impl Compiler<'_> {
                 loglevel.clear();
             }
         }
-        if cols.origdest != "-" && !cols.origdest.is_empty() {
-            return error("ORIGDEST in a non-NAT rule is not supported by the preview yet");
-        }
         if actiontype & target::AUDIT != 0 {
             // `verify_audit`: the A_ target is a chain that audits, then disposes.
             self.ensure_audit_chain(&action, None, None)?;
@@ -1502,6 +1503,7 @@ impl Compiler<'_> {
                 &rule,
                 &cols.source,
                 &cols.dest,
+                &cols.origdest,
                 &action,
                 &loglevel,
                 &log_action,
@@ -1623,6 +1625,7 @@ impl Compiler<'_> {
         rule: &str,
         source: &str,
         dest: &str,
+        origdest: &str,
         target: &str,
         loglevel: &str,
         disposition: &str,
@@ -1633,6 +1636,7 @@ impl Compiler<'_> {
         if self.chains.closed(table, chain) {
             return Ok(());
         }
+        let (onets, oexcl_rule) = super::nat::handle_original_dest(self.caps(), origdest)?;
         let sources = if source.contains('(') {
             split_list3(source, "SOURCE")?
         } else {
@@ -1655,6 +1659,7 @@ impl Compiler<'_> {
                     rule,
                     &source,
                     &dest,
+                    (&onets, &oexcl_rule),
                     target,
                     loglevel,
                     disposition,
@@ -1677,6 +1682,7 @@ impl Compiler<'_> {
         rule: &str,
         source: &str,
         dest: &str,
+        (onets, oexcl_rule): (&[String], &str),
         target: &str,
         loglevel: &str,
         disposition: &str,
@@ -1750,6 +1756,7 @@ impl Compiler<'_> {
         if let Some(iface) = &diface {
             rule.push_str(&self.verify_dest_interface(iface, restriction)?);
         }
+        rule.push_str(oexcl_rule);
 
         let mut sprerule = String::new();
         let mut dprerule = String::new();
@@ -1786,6 +1793,9 @@ impl Compiler<'_> {
             dnets = ALLIP.into();
         }
 
+        if (!iexcl.is_empty() || !dexcl.is_empty()) && onets.len() > 1 {
+            return error("Exclusions with an ORIGDEST are not supported by the preview yet");
+        }
         if (!iexcl.is_empty() || !dexcl.is_empty())
             && (disposition == "RETURN" || disposition == "CONTINUE")
         {
@@ -1838,11 +1848,11 @@ impl Compiler<'_> {
             );
         }
 
-        for inet in split_host_list(&inets)? {
+        for (inet, dnet, onet) in super::nat::address_product(&inets, &dnets, onets)? {
             let source_match = match_net(&inet, Side::Source)?;
-            for dnet in split_host_list(&dnets)? {
+            {
                 let dest_match = match_net(&dnet, Side::Dest)?;
-                let matches = format!("{source_match}{sprerule}{dest_match}{dprerule}{rule}");
+                let matches = format!("{source_match}{sprerule}{dest_match}{dprerule}{onet}{rule}");
                 if loglevel.is_empty() || usergenerated {
                     if target_is_chain {
                         let goto = self.chains.is_terminating(table, &basictarget)
@@ -1958,6 +1968,9 @@ impl Compiler<'_> {
         if self.topo.known_interface(bare).is_none() {
             return error(format!("Unknown Interface ({bare})"));
         }
+        if restriction & restrict::POSTROUTE != 0 {
+            return error(format!("An interface as the SOURCE of a nat rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
+        }
         if restriction & restrict::OUTPUT != 0 {
             return error(format!(
                 "Source Interface ({bare}) not allowed when the SOURCE is the firewall"
@@ -1976,6 +1989,9 @@ impl Compiler<'_> {
         let bare = iface.trim_start_matches('!');
         if self.topo.known_interface(bare).is_none() {
             return error(format!("Unknown Interface ({bare})"));
+        }
+        if restriction & restrict::PREROUTE != 0 {
+            return error(format!("An interface as the ORIGDEST of a nat rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
         }
         if restriction & restrict::INPUT != 0 {
             return error(format!("Destination Interface ({bare}) not allowed when the destination zone is the firewall"));

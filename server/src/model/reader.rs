@@ -23,7 +23,11 @@ const INCLUDE_LIMIT: usize = 20;
 /// The highest ?FORMAT a file allows (`open_file`'s `$max_format`).
 fn max_format(kind: FileKind) -> u32 {
     match kind {
-        FileKind::Interfaces | FileKind::Macro | FileKind::Action | FileKind::Actions => 2,
+        FileKind::Interfaces
+        | FileKind::Macro
+        | FileKind::Action
+        | FileKind::Actions
+        | FileKind::Snat => 2,
         FileKind::Conntrack => 3,
         _ => 1,
     }
