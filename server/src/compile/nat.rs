@@ -4,13 +4,14 @@
 //! `--to-port`, and the ACCEPT rule Shorewall adds to the filter table for the translated
 //! traffic; and the ORIGDEST column (`Chains.pm handle_original_dest`), which those rules use.
 
-use super::addresses::{imatch_net, validate_net, Side, ALLIP};
+use super::addresses::{imatch_net, valid_address, validate_net, validate_range, Side, ALLIP};
 use super::capabilities::Capabilities;
-use super::chains::{TableId, DONT_OPTIMIZE};
+use super::chains::{port_count, TableId, DONT_OPTIMIZE};
 use super::ir::Jump;
-use super::lower::Compiler;
-use super::rules::split_host_list;
-use super::topology::HostGroup;
+use super::lower::{section, Compiler};
+use super::matches::{self as m, resolve_proto};
+use super::rules::{restrict, split_host_list, Columns};
+use super::topology::{HostGroup, ZoneKind};
 use super::{error, Result};
 
 /// `handle_original_dest`: the original destination networks of a rule (`ALLIP` alone when
@@ -134,7 +135,7 @@ impl Compiler<'_> {
             .get(TableId::Nat, &chain)
             .is_some_and(|it| it.referenced)
         {
-            return self.refuse_parent_dnat(zone);
+            return self.nested_zone_return(zone, interface, group, net);
         }
         if !group.exclusions.is_empty() {
             return error("DNAT/REDIRECT rules from a zone with excluded hosts are not supported by the preview yet");
@@ -164,26 +165,369 @@ impl Compiler<'_> {
                 }
             }
         }
-        self.refuse_parent_dnat(zone)
+        self.nested_zone_return(zone, interface, group, net)
     }
 
-    /// `handle_nested_zone`: a sub-zone of a zone with DNAT rules gets RETURN rules in nat
-    /// PREROUTING unless it has a CONTINUE policy; the preview does not reproduce them yet.
-    fn refuse_parent_dnat(&self, zone: &str) -> Result<()> {
+    /// `handle_nested_zone` and the end of `add_prerouting_jumps`: traffic of a sub-zone of a
+    /// zone with DNAT rules returns from nat PREROUTING before the parent's jump, unless the
+    /// sub-zone has a CONTINUE policy to some zone.
+    fn nested_zone_return(
+        &mut self,
+        zone: &str,
+        interface: &str,
+        group: &HostGroup,
+        net: &str,
+    ) -> Result<()> {
         let Some(z) = self.topo.zone(zone) else {
             return Ok(());
         };
-        for parent in &z.parents {
-            if self
-                .chains
+        let parent_has_nat = z.parents.iter().any(|parent| {
+            self.chains
                 .get(TableId::Nat, &format!("{parent}_dnat"))
                 .is_some_and(|it| it.referenced)
+        });
+        if !parent_has_nat {
+            return Ok(());
+        }
+        for zone1 in self.topo.all_zones() {
+            let chain = self.rules_chain(zone, &zone1);
+            if self
+                .chains
+                .get(TableId::Filter, &chain)
+                .is_some_and(|it| it.policy == "CONTINUE")
             {
-                return error(format!(
-                    "DNAT/REDIRECT rules from a zone with sub-zones ({parent}) are not supported by the preview yet"
-                ));
+                return Ok(());
             }
         }
+        let mut m = self.source_dev(interface);
+        m.extend(imatch_net(net, Side::Source)?);
+        self.chains.add_ijump_with_origin(
+            TableId::Nat,
+            "PREROUTING",
+            Jump::Jump,
+            "RETURN",
+            Some(&group.origin),
+            m,
+        )?;
         Ok(())
+    }
+}
+
+/// The nat table part of a DNAT or REDIRECT rule.
+pub(crate) struct NatRule<'r> {
+    /// The DEST column after the zone: `[server]:port`, `server`, `[]:port`.
+    pub dest: &'r str,
+    pub proto: &'r str,
+    pub ports: &'r str,
+    pub origdest: &'r str,
+    /// `DNAT` or `REDIRECT` (modifiers removed).
+    pub action: &'r str,
+    pub sourcezone: &'r str,
+    /// The matches of the rule (protocol, ports, rate, user, ...).
+    pub rule: &'r str,
+    pub source: &'r str,
+    pub loglevel: &'r str,
+    pub log_action: &'r str,
+}
+
+/// What the filter rule of a DNAT or REDIRECT rule matches after the translation.
+pub(crate) struct Translated {
+    /// The server port(s).
+    pub ports: String,
+    /// The original destination port when it was a single port and is translated.
+    pub origdstports: String,
+    /// The server address(es), empty for REDIRECT.
+    pub server: String,
+}
+
+/// `REDIRECT`'s DEST column as a DEST of the firewall zone (`$FW:[]:port`).
+pub(crate) fn redirect_dest(natonly: bool, fw: &str, dest: &str, ports: &str) -> String {
+    let zone = if natonly { "" } else { fw };
+    if dest == "-" {
+        let port = if ports.contains([':', ',']) {
+            ""
+        } else {
+            ports
+        };
+        return format!("{zone}:[]:{port}");
+    }
+    // `/^[^\d].*:/`: a DEST that already names a zone.
+    let named = dest.chars().next().is_some_and(|c| !c.is_ascii_digit()) && dest[1..].contains(':');
+    if named {
+        dest.to_owned()
+    } else {
+        format!("{zone}:[]:{dest}")
+    }
+}
+
+impl Compiler<'_> {
+    /// The zone of a DNAT-, REDIRECT- or NONAT rule's DEST, which only names the firewall's
+    /// side: a known zone is ignored with a warning, anything else is part of the address.
+    pub(crate) fn natonly_dest(
+        &mut self,
+        destzone: &mut String,
+        dest: &mut String,
+        log_action: &str,
+    ) -> Option<super::topology::ZoneKind> {
+        if destzone == "-" || destzone.is_empty() {
+            return None;
+        }
+        match self.topo.zone(destzone).map(|it| it.kind) {
+            Some(kind) => {
+                self.warn(format!(
+                    "The destination zone ({destzone}) is ignored in {log_action} rules"
+                ));
+                Some(kind)
+            }
+            None => {
+                *dest = format!("{destzone}:{dest}");
+                destzone.clear();
+                None
+            }
+        }
+    }
+
+    /// `handle_nat_rule`: the DNAT or REDIRECT rule in the source zone's `<zone>_dnat` chain
+    /// (nat OUTPUT from the firewall), and what the filter rule then matches.
+    pub(crate) fn handle_nat_rule(&mut self, nat: &NatRule<'_>) -> Result<Translated> {
+        if !self.caps().has("NAT_ENABLED") {
+            return error(format!(
+                "{} rules require NAT in your kernel and iptables",
+                nat.action
+            ));
+        }
+        let mut dest = nat.dest.to_owned();
+        let mut randomize = "";
+        if let Some(rest) = dest.strip_suffix(":random") {
+            dest = rest.to_owned();
+            randomize = " --random";
+        }
+        let mut server = String::new();
+        let mut serverport = String::new();
+        let mut ports = nat.ports.to_owned();
+        let mut origdstports = String::new();
+        // `/^\[(.*)]:(.+)$/`
+        let bracketed = dest
+            .strip_prefix('[')
+            .and_then(|it| it.rsplit_once("]:"))
+            .filter(|(_, port)| !port.is_empty());
+        if let Some((address, port)) = bracketed {
+            server = address.to_owned();
+            serverport = port.to_owned();
+            let proto = nat.proto.split(':').next().unwrap_or("");
+            if resolve_proto(self.names(), proto) == Some(136) {
+                return error("UDPLITE Port Redirection requires UDPLITE Redirect in your kernel and iptables");
+            }
+            if !ports.is_empty() && ports != "-" && port_count(&ports) == 1 {
+                origdstports = m::validate_port(self.names(), nat.proto, &ports)?;
+            }
+            let proto_name = match resolve_proto(self.names(), nat.proto) {
+                Some(number) => m::proto_name(self.names(), number),
+                None => nat.proto.to_owned(),
+            };
+            let range = serverport.split_once('-').filter(|(low, high)| {
+                !low.is_empty()
+                    && !high.is_empty()
+                    && low.chars().all(|c| c.is_ascii_digit())
+                    && high.chars().all(|c| c.is_ascii_digit())
+            });
+            if let Some((low, high)) = range {
+                let (low_n, high_n): (u64, u64) =
+                    (low.parse().unwrap_or(0), high.parse().unwrap_or(0));
+                if low_n >= high_n {
+                    return error(format!("Invalid port range ({serverport})"));
+                }
+                m::validate_port(self.names(), &proto_name, low)?;
+                m::validate_port(self.names(), &proto_name, high)?;
+                ports = serverport.replace('-', ":");
+            } else {
+                serverport = m::validate_port(self.names(), &proto_name, &serverport)?;
+                ports = serverport.clone();
+            }
+        } else if dest != ":" {
+            server = dest.clone();
+        }
+        if server.contains(',') {
+            return error(format!(
+                "An address list ({server}) is not allowed in the DEST column of a {} RULE",
+                nat.action
+            ));
+        }
+        let detect = self
+            .model
+            .settings
+            .supplied("DETECT_DNAT_IPADDRS")
+            .is_some_and(|it| it.eq_ignore_ascii_case("yes"));
+        let mut origdest = nat.origdest.to_owned();
+        let mut target;
+        if nat.action == "REDIRECT" {
+            if !server.is_empty() {
+                return error(format!(
+                    "A server IP address ({server}) may not be specified in a REDIRECT rule"
+                ));
+            }
+            target = "REDIRECT".to_owned();
+            if !serverport.is_empty() {
+                target.push_str(&format!(" --to-port {serverport}"));
+            }
+            if origdest.is_empty() || origdest == "-" || (origdest == "detect" && !detect) {
+                origdest = ALLIP.to_owned();
+            } else if origdest == "detect" {
+                return error("DETECT_DNAT_IPADDRS=Yes (run-time interface addresses) is not supported by the preview");
+            }
+        } else {
+            if server.is_empty() {
+                if serverport.is_empty() {
+                    return error(format!(
+                        "A server and/or port must be specified in the DEST column in {} rules",
+                        nat.action
+                    ));
+                }
+            } else if let Some((low, high)) = server.rsplit_once('-') {
+                let inner = server
+                    .strip_prefix('[')
+                    .and_then(|it| it.strip_suffix(']'))
+                    .map(|it| it.replace("]-[", "-"));
+                let (low, high) = match &inner {
+                    Some(inner) => inner.rsplit_once('-').unwrap_or((low, high)),
+                    None => (low, high),
+                };
+                validate_range(low, high)?;
+                server = format!("{low}-{high}");
+            } else if server == ALLIP || server == "::" {
+                return error("Invalid or missing server IP address");
+            } else {
+                if let Some(inner) = server.strip_prefix('[').and_then(|it| it.strip_suffix(']')) {
+                    server = inner.to_owned();
+                }
+                if server == ALLIP || server == "::" {
+                    return error(format!("Invalid server IP address ({server})"));
+                }
+                if server.starts_with('&') || server.starts_with('%') {
+                    return error(format!(
+                        "Run-time interface addresses ({server}) are not supported by the preview"
+                    ));
+                }
+                if !valid_address(&server) {
+                    // Shorewall would look the name up in the DNS.
+                    return error(format!("Unknown Host ({server})"));
+                }
+            }
+            target = "DNAT".to_owned();
+            if server.is_empty() {
+                target.push_str(&format!(" --to-destination :{serverport}"));
+            } else {
+                let port = if serverport.is_empty() {
+                    String::new()
+                } else {
+                    format!(":{serverport}")
+                };
+                target.push_str(&format!(" --to-destination [{server}]{port}"));
+            }
+            if origdest.is_empty() || origdest == "-" || origdest == "detect" {
+                if detect {
+                    return error("DETECT_DNAT_IPADDRS=Yes (run-time interface addresses) is not supported by the preview");
+                }
+                origdest = ALLIP.to_owned();
+            }
+        }
+        target.push_str(randomize);
+        let fw_source = self
+            .topo
+            .zone(nat.sourcezone)
+            .is_some_and(|it| matches!(it.kind, ZoneKind::Firewall | ZoneKind::Vserver));
+        let (chain, restriction) = if fw_source {
+            ("OUTPUT".to_owned(), restrict::OUTPUT)
+        } else {
+            (format!("{}_dnat", nat.sourcezone), restrict::PREROUTE)
+        };
+        self.chains.ensure_chain(TableId::Nat, &chain);
+        let exceptionrule = if serverport.is_empty() {
+            String::new()
+        } else {
+            m::do_proto(self.names(), self.caps(), nat.proto, "", "")?
+        };
+        self.expand_rule(
+            TableId::Nat,
+            &chain,
+            restriction,
+            "",
+            nat.rule,
+            nat.source,
+            &origdest,
+            "",
+            &target,
+            nat.loglevel,
+            nat.log_action,
+            &exceptionrule,
+            false,
+            "",
+        )?;
+        Ok(Translated {
+            ports,
+            origdstports,
+            server,
+        })
+    }
+}
+
+impl Compiler<'_> {
+    /// The checks of `process_rule` on NAT rules, and what the preview does not reproduce.
+    pub(crate) fn check_nat_rule(&self, inchain: bool, param: &str, cols: &Columns) -> Result<()> {
+        if self.section != section::NEW {
+            return error("NAT rules are only allowed in the NEW section");
+        }
+        if inchain {
+            return error("NAT rules in actions are not supported by the preview yet");
+        }
+        if cols.helper != "-" {
+            return error("HELPER is not supported by the preview yet");
+        }
+        if !param.is_empty() {
+            return error(
+                "DNAT and REDIRECT with a parameter are not supported by the preview yet",
+            );
+        }
+        Ok(())
+    }
+
+    /// The matches of the filter rule that accepts translated traffic: the caller's matches,
+    /// the server port(s), USER, MARK, the `;;` matches, and the original port.
+    pub(crate) fn nat_filter_matches(
+        &self,
+        matches: &str,
+        cols: &Columns,
+        raw_matches: &str,
+        translated: &Translated,
+    ) -> Result<String> {
+        let mut rule = matches.to_owned();
+        rule.push_str(&m::do_proto(
+            self.names(),
+            self.caps(),
+            &cols.proto,
+            &cols.ports,
+            &cols.sports,
+        )?);
+        rule.push_str(&m::do_user(self.caps(), &cols.user)?);
+        rule.push_str(&m::do_test(&cols.mark, self.config.tc_mask)?);
+        rule.push_str(raw_matches);
+        if !translated.origdstports.is_empty() && self.caps().has("NEW_CONNTRACK_MATCH") {
+            rule.push_str(&format!(
+                "-m conntrack --ctorigdstport {} ",
+                translated.origdstports
+            ));
+        }
+        Ok(rule)
+    }
+
+    /// `handle_nonat_rule`: NONAT and ACCEPT+ may not name a DEST address, and every IPv6
+    /// DEST outside an action has one (`::/0` at least).
+    pub(crate) fn handle_nonat_rule(&self, action: &str, dest: &str) -> Result<bool> {
+        if dest.contains(':') {
+            return error(format!("Invalid DEST ({dest}) in {action} rule"));
+        }
+        error(format!(
+            "{action} rules with an interface as DEST are not supported by the preview yet"
+        ))
     }
 }

@@ -1118,10 +1118,11 @@ impl Compiler<'_> {
                 ));
             }
         }
+        let natonly = actiontype & target::NATONLY != 0;
+        // The filter rule of a DNAT/REDIRECT rule has its own fixed part.
+        let nat_filter = actiontype & (target::NATRULE | target::NONAT) != 0 && !natonly;
         if actiontype & (target::NATRULE | target::NONAT | target::NATONLY) != 0 {
-            return error(format!(
-                "{basictarget} rules are not supported in an IPv6 preview"
-            ));
+            self.check_nat_rule(inchain, &param, &cols)?;
         }
         if actiontype & target::HELPER != 0 {
             return error("HELPER rules are not supported by the preview yet");
@@ -1194,6 +1195,10 @@ impl Compiler<'_> {
                         "TARPIT requires the TARPIT capability, which the reference system lacks",
                     )
                 }
+                "REDIRECT" => {
+                    let fw = self.topo.firewall.clone();
+                    cols.dest = super::nat::redirect_dest(natonly, &fw, &cols.dest, &cols.ports);
+                }
                 _ => {}
             }
         }
@@ -1248,12 +1253,15 @@ impl Compiler<'_> {
             if cols.user != "-" && sourcezone != self.topo.firewall {
                 return error("USER/GROUP may only be specified when the SOURCE zone is $FW");
             }
-            if destzone == "-" || destzone.is_empty() {
+            if natonly {
+                destref = self.natonly_dest(&mut destzone, &mut cols.dest, &log_action);
+            } else if destzone == "-" || destzone.is_empty() {
                 return error("Missing destination zone");
-            }
-            destref = self.topo.zone(&destzone).map(|it| it.kind);
-            if destref.is_none() {
-                return error(format!("Unknown destination zone ({destzone})"));
+            } else {
+                destref = self.topo.zone(&destzone).map(|it| it.kind);
+                if destref.is_none() {
+                    return error(format!("Unknown destination zone ({destzone})"));
+                }
             }
         }
         let on_fw = |z: &Option<super::topology::ZoneKind>| {
@@ -1281,6 +1289,8 @@ impl Compiler<'_> {
         let mut chain_name;
         if let Some(chain) = chain {
             chain_name = chain.to_owned();
+        } else if natonly {
+            chain_name = String::new();
         } else {
             chain_name = self.rules_chain(&sourcezone, &destzone);
             if !self.chains.exists(TableId::Filter, &chain_name) {
@@ -1423,7 +1433,11 @@ impl Compiler<'_> {
         }
 
         // The fixed part of the rule.
-        let basic_for_rate = basictarget.trim_end_matches(['-', '+', '!']);
+        let basic_for_rate = if nat_filter {
+            "ACCEPT"
+        } else {
+            basictarget.trim_end_matches(['-', '+', '!'])
+        };
         let mut hashlimitset = self.hashlimitset;
         let proto_text = m::do_proto(
             self.names(),
@@ -1440,6 +1454,17 @@ impl Compiler<'_> {
         rule.push_str(&m::do_user(self.caps(), &cols.user)?);
         rule.push_str(&m::do_test(&cols.mark, self.config.tc_mask)?);
         rule.push_str(&m::do_connlimit(&cols.connlimit)?);
+        if nat_filter {
+            // Shorewall applies the rate limit of a NAT rule twice.
+            let mut set = self.hashlimitset;
+            rule.push_str(&m::do_ratelimit(
+                self.caps(),
+                &cols.rate,
+                "ACCEPT",
+                &mut set,
+            )?);
+            self.hashlimitset = set;
+        }
         rule.push_str(&m::do_time(&cols.time)?);
         rule.push_str(&m::do_headers(&cols.headers)?);
         if cols.condition != "-" {
@@ -1452,7 +1477,9 @@ impl Compiler<'_> {
         {
             return error("HELPER is not supported by the preview yet");
         }
-        rule.push_str(matches1);
+        if !nat_filter {
+            rule.push_str(matches1);
+        }
         rule.push_str(&raw_matches);
 
         if self.section & (section::NEW | section::POLICYACTION) == 0
@@ -1479,6 +1506,34 @@ impl Compiler<'_> {
             }
         }
 
+        if actiontype & target::NATRULE != 0 {
+            let nat = super::nat::NatRule {
+                dest: &cols.dest,
+                proto: &cols.proto,
+                ports: &cols.ports,
+                origdest: &cols.origdest,
+                action: &action,
+                sourcezone: &sourcezone,
+                rule: &rule,
+                source: &cols.source,
+                loglevel: &loglevel,
+                log_action: &log_action,
+            };
+            let translated = self.handle_nat_rule(&nat)?;
+            if natonly {
+                return Ok(true);
+            }
+            cols.ports = translated.ports.clone();
+            rule = self.nat_filter_matches(rule_matches, &cols, &raw_matches, &translated)?;
+            cols.dest = translated.server;
+            loglevel.clear();
+            action = "ACCEPT".into();
+            if cols.origdest.contains('+') {
+                cols.origdest = ALLIP.into();
+            }
+        } else if actiontype & target::NONAT != 0 {
+            return self.handle_nonat_rule(&action, &cols.dest);
+        }
         if actiontype & target::ACTION != 0 {
             action = actionchain.clone();
             let options = self.actions.get(&basictarget).map_or(0, |it| it.options);
