@@ -88,13 +88,16 @@ impl AnalysisHost {
         self.touch(&dir);
     }
 
-    /// Closes a document: the file on disk is what counts again.
+    /// Closes a document: the file on disk is what counts again (read again: it may have been
+    /// written meanwhile).
     pub fn close_document(&mut self, path: &Path) {
         if Arc::make_mut(&mut self.inputs.documents)
             .remove(path)
             .is_some()
         {
             self.touch(db::dir_of(path));
+            let revision = self.inputs.revision(db::dir_of(path));
+            self.inputs.forget_disk(revision);
         }
     }
 

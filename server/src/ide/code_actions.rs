@@ -85,7 +85,7 @@ fn model_for(db: &Inputs, path: &Path, range: TextRange) -> (Arc<Model>, i64) {
         let to = usize::from(range.end()).min(text.len());
         let start = text.get(..from)?.rfind('\n').map_or(0, |it| it + 1);
         let end = text.get(to..)?.find('\n').map_or(text.len(), |it| to + it);
-        let (directives, _) = incremental::prelude(&text, start)?;
+        let (directives, _) = incremental::prelude(db, &text, start)?;
         let block = text.get(start..end)?;
         if !incremental::plain_lines(block) {
             return None;

@@ -45,7 +45,7 @@ pub(crate) fn rules_of_line(db: &Inputs, path: &Path, line: u32) -> Option<Vec<S
         return rules_from(compiled.as_ref().as_ref().ok()?, path, line);
     }
     let text = db.text(path)?;
-    if let Some((stand_in, stand_in_line)) = stand_in(path, &text, line) {
+    if let Some((stand_in, stand_in_line)) = stand_in(db, path, &text, line) {
         let model = db.model_with(dir, path, Arc::from(stand_in));
         let compiled = db.compile(&model).ok()?;
         return rules_from(&compiled, path, stand_in_line);
@@ -62,7 +62,7 @@ pub(crate) fn rules_of_line(db: &Inputs, path: &Path, line: u32) -> Option<Vec<S
 const SMALL: usize = 20_000;
 
 /// A rules file of the directives above `line` and the line, and the line's number in it.
-fn stand_in(path: &Path, text: &str, line: u32) -> Option<(String, u32)> {
+fn stand_in(db: &Inputs, path: &Path, text: &Arc<str>, line: u32) -> Option<(String, u32)> {
     if path.file_name()?.to_str()? != "rules" {
         return None;
     }
@@ -75,7 +75,7 @@ fn stand_in(path: &Path, text: &str, line: u32) -> Option<(String, u32)> {
         .get(start..)?
         .find('\n')
         .map_or(text.len(), |it| start + it);
-    let (directives, _) = incremental::prelude(text, start)?;
+    let (directives, _) = incremental::prelude(db, text, start)?;
     let body = text.get(start..end)?;
     if !incremental::plain_lines(body) {
         return None;

@@ -4,7 +4,8 @@
 //! number per configuration directory that moves whenever something in the directory changes.
 //! Computed: parses (kept per path and reused while the text is the same) and one [`Model`] per
 //! directory and revision, built on first use by whichever snapshot asks first; concurrent
-//! askers of the same revision wait for that one build.
+//! askers of the same revision wait for that one build. The base file system's answers are kept
+//! too ([`DiskCache`]) until the editor says files changed on disk.
 
 use std::{
     collections::HashMap,
@@ -16,7 +17,7 @@ use shorewall_syntax::{parse, Family, FileKind, FileType, LineCol, Parse};
 
 use crate::{
     compile::lower::{self, Compiled},
-    ide::diagnostics::DirDiagnostics,
+    ide::diagnostics::{incremental::Outline, DirDiagnostics},
     model::{self, Environment, Model, NameTables, ParseCache, ReadError, Severity, Vfs},
 };
 
@@ -60,10 +61,13 @@ pub(crate) struct Document {
 #[derive(Default)]
 pub(crate) struct Caches {
     parses: ParseStore,
+    disk: DiskCache,
     models: Mutex<HashMap<PathBuf, ModelSlot>>,
     /// The diagnostics of each directory's open documents, as last computed: the base that
     /// the next one-line edit is checked against (see `diagnostics::incremental`).
     pub(crate) diagnostics: Mutex<HashMap<PathBuf, Arc<DirDiagnostics>>>,
+    /// The outlines of the last rules texts checked or hovered a line at a time.
+    pub(crate) outlines: Mutex<Vec<(Arc<str>, Arc<Outline>)>>,
 }
 
 /// The model of one directory: the cell for the current revision (and its compilation), and
@@ -113,6 +117,102 @@ impl ParseCache for ParseStore {
     }
 }
 
+/// What the base file system answered (texts, whether files exist, directory listings), kept
+/// until files change on disk. Every model build asks for the library's directory listings and
+/// looks for the same files: hundreds of system calls, a millisecond, each keystroke. The
+/// editor says when files change (`didSave`, watched files, `didClose`); then
+/// [`AnalysisHost::files_changed`](crate::ide::AnalysisHost::files_changed) moves the disk
+/// generation and the next snapshot of that generation empties the cache.
+#[derive(Default)]
+pub(crate) struct DiskCache {
+    state: Mutex<DiskState>,
+}
+
+#[derive(Default)]
+struct DiskState {
+    /// The disk generation the answers are of.
+    generation: u64,
+    reads: HashMap<PathBuf, Result<Arc<str>, ReadError>>,
+    exists: HashMap<PathBuf, bool>,
+    listings: HashMap<PathBuf, Vec<String>>,
+}
+
+impl DiskCache {
+    /// The kept answer for `path` at `generation`, else `compute`'s (kept if the cache is still
+    /// of that generation; a snapshot older than the cache neither reads nor fills it).
+    fn get<T: Clone>(
+        &self,
+        generation: u64,
+        answers: fn(&mut DiskState) -> &mut HashMap<PathBuf, T>,
+        path: &Path,
+        compute: impl FnOnce() -> T,
+    ) -> T {
+        let lock = || match self.state.lock() {
+            Ok(it) => it,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        {
+            let mut state = lock();
+            if state.generation < generation {
+                *state = DiskState {
+                    generation,
+                    ..DiskState::default()
+                };
+            }
+            if state.generation > generation {
+                drop(state);
+                return compute();
+            }
+            if let Some(it) = answers(&mut state).get(path) {
+                return it.clone();
+            }
+        }
+        let res = compute();
+        let mut state = lock();
+        if state.generation == generation {
+            answers(&mut state).insert(path.to_path_buf(), res.clone());
+        }
+        res
+    }
+}
+
+/// The base file system through the [`DiskCache`], at one disk generation.
+#[derive(Clone, Copy)]
+pub(crate) struct CachedVfs<'a> {
+    base: &'a dyn Vfs,
+    cache: &'a DiskCache,
+    generation: u64,
+}
+
+impl Vfs for CachedVfs<'_> {
+    fn read(&self, path: &Path) -> Result<Arc<str>, ReadError> {
+        self.cache.get(
+            self.generation,
+            |it| &mut it.reads,
+            path,
+            || self.base.read(path),
+        )
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.cache.get(
+            self.generation,
+            |it| &mut it.exists,
+            path,
+            || self.base.exists(path),
+        )
+    }
+
+    fn list_dir(&self, dir: &Path) -> Vec<String> {
+        self.cache.get(
+            self.generation,
+            |it| &mut it.listings,
+            dir,
+            || self.base.list_dir(dir),
+        )
+    }
+}
+
 /// The parse store, but with nothing kept for one path (whose text is a stand-in).
 struct ReadOnlyFor<'a> {
     store: &'a ParseStore,
@@ -140,6 +240,8 @@ pub(crate) struct Inputs {
     pub(crate) revisions: Arc<HashMap<PathBuf, u64>>,
     /// The revision at which files of each directory last changed on disk (absent: 0).
     pub(crate) disk_revisions: Arc<HashMap<PathBuf, u64>>,
+    /// Moves whenever any file may have changed on disk: the [`DiskCache`] is of one generation.
+    pub(crate) disk_generation: u64,
     pub(crate) caches: Arc<Caches>,
 }
 
@@ -150,6 +252,7 @@ impl Inputs {
             documents: Arc::default(),
             revisions: Arc::default(),
             disk_revisions: Arc::default(),
+            disk_generation: 0,
             caches: Arc::default(),
         }
     }
@@ -169,6 +272,22 @@ impl Inputs {
     /// Files of `dir` changed on disk at `revision`.
     pub(crate) fn bump_disk(&mut self, dir: &Path, revision: u64) {
         Arc::make_mut(&mut self.disk_revisions).insert(dir.to_path_buf(), revision);
+        self.forget_disk(revision);
+    }
+
+    /// Files may have changed on disk: what the [`DiskCache`] holds is read again, from the
+    /// snapshots taken after this.
+    pub(crate) fn forget_disk(&mut self, revision: u64) {
+        self.disk_generation = self.disk_generation.max(revision);
+    }
+
+    /// The base file system, through the cache.
+    fn disk(&self) -> CachedVfs<'_> {
+        CachedVfs {
+            base: &*self.config.vfs,
+            cache: &self.caches.disk,
+            generation: self.disk_generation,
+        }
     }
 
     /// The open documents of `dir`, sorted by path.
@@ -187,7 +306,7 @@ impl Inputs {
     pub(crate) fn text(&self, path: &Path) -> Option<Arc<str>> {
         match self.documents.get(path) {
             Some(document) => Some(document.text.clone()),
-            None => self.config.vfs.read(path).ok(),
+            None => self.disk().read(path).ok(),
         }
     }
 
@@ -220,7 +339,7 @@ impl Inputs {
     pub(crate) fn vfs(&self) -> OverlayVfs<'_> {
         OverlayVfs {
             documents: &self.documents,
-            base: &*self.config.vfs,
+            base: self.disk(),
         }
     }
 
@@ -372,7 +491,7 @@ impl Inputs {
         documents.insert(path.to_path_buf(), Document { text, version: 0 });
         let vfs = OverlayVfs {
             documents: &documents,
-            base: &*self.config.vfs,
+            base: self.disk(),
         };
         let family = model::family_of(dir, &vfs);
         let parses = ReadOnlyFor {
@@ -407,7 +526,7 @@ pub(crate) fn dir_of(path: &Path) -> &Path {
 /// disk, and a new, unsaved one is listed in its directory.
 pub(crate) struct OverlayVfs<'a> {
     documents: &'a HashMap<PathBuf, Document>,
-    base: &'a dyn Vfs,
+    base: CachedVfs<'a>,
 }
 
 impl Vfs for OverlayVfs<'_> {

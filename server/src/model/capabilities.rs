@@ -2,7 +2,10 @@
 //! configuration directory wins (as with `shorewall6 compile -e`), otherwise the built-in set,
 //! which is what Shorewall 5.2.8 probes on Debian 12 (kernel 6.1, iptables 1.8.9).
 
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    sync::{Arc, OnceLock},
+};
 
 /// The built-in IPv6 capabilities (probed on Debian 12; see server/data/README.md).
 const DEFAULT_IPV6: &str = include_str!("../../data/capabilities/capabilities6");
@@ -12,7 +15,8 @@ const DEFAULT_IPV4: &str = include_str!("../../data/capabilities/capabilities4")
 /// A set of capabilities: `NAME=Yes` is present, `NAME=` absent, `*VERSION` numbers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Capabilities {
-    values: HashMap<String, String>,
+    /// Shared: a model and every file the compiler reads hold a copy.
+    values: Arc<HashMap<String, String>>,
 }
 
 impl Capabilities {
@@ -26,14 +30,25 @@ impl Capabilities {
                 values.insert(name.trim().to_owned(), value.to_owned());
             }
         }
-        Capabilities { values }
+        Capabilities {
+            values: Arc::new(values),
+        }
     }
 
+    /// The built-in set, parsed once: every model build and every file the compiler reads
+    /// starts from it.
     pub fn default_for(family: shorewall_syntax::Family) -> Capabilities {
+        static IPV6: OnceLock<Capabilities> = OnceLock::new();
+        static IPV4: OnceLock<Capabilities> = OnceLock::new();
         match family {
-            shorewall_syntax::Family::Ipv6 => Capabilities::parse(DEFAULT_IPV6),
-            shorewall_syntax::Family::Ipv4 => Capabilities::parse(DEFAULT_IPV4),
+            shorewall_syntax::Family::Ipv6 => {
+                IPV6.get_or_init(|| Capabilities::parse(DEFAULT_IPV6))
+            }
+            shorewall_syntax::Family::Ipv4 => {
+                IPV4.get_or_init(|| Capabilities::parse(DEFAULT_IPV4))
+            }
         }
+        .clone()
     }
 
     /// Whether the capability is present (a non-empty value).

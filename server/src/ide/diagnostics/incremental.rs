@@ -66,7 +66,7 @@ pub(super) fn update(
     let edit = Edit::between(old, new)?;
     // The new text differs from the old one in the block only, which holds no directives:
     // it is fine where the old one is, unless it puts a rule before a section.
-    let (directives, section_after) = prelude(old, edit.start)?;
+    let (directives, section_after) = prelude(db, old, edit.start)?;
     let old_block = old.get(edit.start..edit.old_end)?;
     let new_block = new.get(edit.start..edit.new_end)?;
     if !plain_lines(old_block) || !plain_lines(new_block) {
@@ -194,27 +194,89 @@ fn classify(line: &str) -> Line {
 
 /// The directives before byte `start` of a rules file, one a line, if the whole file is one
 /// whose lines this module may check apart; and whether a section follows `start` (then no
-/// rule may be added there).
-pub(crate) fn prelude(text: &str, start: usize) -> Option<(String, bool)> {
-    let mut res = String::new();
-    let mut seen_rule = false;
-    let mut section_after = false;
-    let mut offset = 0;
-    for line in text.split('\n') {
-        match classify(line) {
-            Line::Other => return None,
-            Line::Section if seen_rule => return None,
-            Line::Rule => seen_rule = true,
-            Line::Section | Line::Directive if offset < start => {
-                res.push_str(line);
-                res.push('\n');
+/// rule may be added there). The file's [`Outline`] is kept for the last texts asked about, so
+/// that each keystroke and hover does not classify every line of a large file again.
+pub(crate) fn prelude(db: &Inputs, text: &Arc<str>, start: usize) -> Option<(String, bool)> {
+    outline(db, text).prelude(text, start)
+}
+
+/// The lines of a rules file that [`prelude`] looks at.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Outline {
+    /// Whether lines can be checked apart: no conditionals, includes, continuations or
+    /// embedded code, and no section after a rule.
+    separable: bool,
+    /// The sections and harmless directives: where each line starts and ends, and whether
+    /// it is a section.
+    directives: Vec<(usize, usize, bool)>,
+}
+
+impl Outline {
+    pub(crate) fn new(text: &str) -> Outline {
+        let mut directives = Vec::new();
+        let mut seen_rule = false;
+        let mut offset = 0;
+        for line in text.split('\n') {
+            let end = offset + line.len();
+            match classify(line) {
+                Line::Other => return Outline::inseparable(),
+                Line::Section if seen_rule => return Outline::inseparable(),
+                Line::Rule => seen_rule = true,
+                Line::Section => directives.push((offset, end, true)),
+                Line::Directive => directives.push((offset, end, false)),
+                Line::Nothing => {}
             }
-            Line::Section => section_after = true,
-            _ => {}
+            offset = end + 1;
         }
-        offset += line.len() + 1;
+        Outline {
+            separable: true,
+            directives,
+        }
     }
-    Some((res, section_after))
+
+    fn inseparable() -> Outline {
+        Outline {
+            separable: false,
+            directives: Vec::new(),
+        }
+    }
+
+    /// [`prelude`] of `text`, which this is the outline of.
+    fn prelude(&self, text: &str, start: usize) -> Option<(String, bool)> {
+        if !self.separable {
+            return None;
+        }
+        let mut res = String::new();
+        let mut section_after = false;
+        for &(from, to, is_section) in &self.directives {
+            if from < start {
+                res.push_str(text.get(from..to)?);
+                res.push('\n');
+            } else if is_section {
+                section_after = true;
+            }
+        }
+        Some((res, section_after))
+    }
+}
+
+/// The outline of `text`, kept for the last two texts (the one before an edit and the one
+/// after).
+fn outline(db: &Inputs, text: &Arc<str>) -> Arc<Outline> {
+    let lock = || match db.caches.outlines.lock() {
+        Ok(it) => it,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if let Some((_, it)) = lock().iter().find(|(kept, _)| Arc::ptr_eq(kept, text)) {
+        return it.clone();
+    }
+    let res = Arc::new(Outline::new(text));
+    let mut kept = lock();
+    if kept.len() >= 2 {
+        kept.remove(0);
+    }
+    kept.push((text.clone(), res.clone()));
+    res
 }
 
 /// Whether every line of a block is a rule, a comment or blank.

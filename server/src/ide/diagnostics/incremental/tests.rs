@@ -208,3 +208,24 @@ fn a_chain_of_keystrokes_agrees_with_the_whole_check() {
     }
     assert!(short > 60, "only {short} edits took the short way");
 }
+
+#[test]
+fn the_outline_gives_the_directives_above_a_line() {
+    use super::Outline;
+    let text = "#ACTION SOURCE\n?SECTION ALL\n?COMMENT x\nACCEPT net $FW\n?COMMENT\nDROP net $FW\n";
+    let prelude = |start: usize| Outline::new(text).prelude(text, start);
+    assert_eq!(prelude(0), Some((String::new(), true)));
+    assert_eq!(
+        prelude(text.find("ACCEPT").unwrap_or(0)),
+        Some(("?SECTION ALL\n?COMMENT x\n".to_owned(), false))
+    );
+    assert_eq!(
+        prelude(text.find("DROP").unwrap_or(0)),
+        Some(("?SECTION ALL\n?COMMENT x\n?COMMENT\n".to_owned(), false))
+    );
+    // A section after a rule, a conditional: the lines cannot be checked apart.
+    let text = "ACCEPT net $FW\n?SECTION NEW\n";
+    assert_eq!(Outline::new(text).prelude(text, 0), None);
+    let text = "?IF 1\nACCEPT net $FW\n?ENDIF\n";
+    assert_eq!(Outline::new(text).prelude(text, 6), None);
+}
