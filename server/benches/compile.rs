@@ -3,7 +3,8 @@
 //! where it can, and the ratio.
 //!
 //! Ours is timed in process, from the files on disk to the ip6tables-restore text (model,
-//! lowering, emitting; also shown apart), as the median of `--runs` runs. Shorewall's time is
+//! lowering, emitting; also shown apart), as the median of `--runs` runs in wall time, and as
+//! the mean CPU time of the compiling thread (less sensitive to other work on the machine). Shorewall's time is
 //! the best of `--oracle-runs` runs of `compile6` (0 skips it). Without the development
 //! environment's `shared` directory there is nothing to compare with, and the benchmark says
 //! so. Run with `cargo bench -p shorewall-ls --bench compile`; `-- N` sets the number of rule
@@ -65,14 +66,16 @@ fn main() {
         names: Arc::new(disk::name_tables()),
         parse_cache: None,
     };
+    // Each stage's wall time and the CPU time of this thread, which other work on the machine
+    // inflates much less than the wall time.
     let once = || {
-        let start = Instant::now();
+        let (start, cpu_start) = (Instant::now(), thread_cpu_time());
         let model = model::build(&dir, &env);
-        let built = Instant::now();
+        let (built, cpu_built) = (Instant::now(), thread_cpu_time());
         let compiled = lower::compile(&model, &env).expect("the synthetic configuration compiles");
-        let lowered = Instant::now();
+        let (lowered, cpu_lowered) = (Instant::now(), thread_cpu_time());
         let text = emit::emit(&compiled.ruleset, emit::EmitOptions { annotate: false });
-        let emitted = Instant::now();
+        let (emitted, cpu_emitted) = (Instant::now(), thread_cpu_time());
         (
             text,
             [
@@ -80,16 +83,24 @@ fn main() {
                 lowered - built,
                 emitted - lowered,
                 emitted - start,
+                cpu_built.saturating_sub(cpu_start),
+                cpu_lowered.saturating_sub(cpu_built),
+                cpu_emitted.saturating_sub(cpu_lowered),
+                cpu_emitted.saturating_sub(cpu_start),
             ],
         )
     };
     let (ours, _) = once();
-    let mut times: Vec<[Duration; 4]> = (0..runs).map(|_| once().1).collect();
+    let mut times: Vec<[Duration; 8]> = (0..runs.max(1)).map(|_| once().1).collect();
     let mut median = |part: usize| {
         times.sort_by_key(|it| it[part]);
         times[times.len() / 2][part]
     };
     let (model_time, lower_time, emit_time, total) = (median(0), median(1), median(2), median(3));
+    // The kernel brings a running thread's CPU time up to date only at scheduler ticks, so one
+    // reading can be a few milliseconds off: the mean over the runs evens that out.
+    let mean = |part: usize| times.iter().map(|it| it[part]).sum::<Duration>() / times.len() as u32;
+    let (model_cpu, lower_cpu, emit_cpu, total_cpu) = (mean(4), mean(5), mean(6), mean(7));
     let ms = |it: Duration| it.as_secs_f64() * 1e3;
     let our_rss = peak_rss_kib().map_or_else(String::new, |it| {
         format!(", peak RSS of the bench process {} MB", it / 1024)
@@ -103,6 +114,16 @@ fn main() {
         ms(lower_time),
         ms(emit_time),
     );
+    if total_cpu > Duration::ZERO {
+        println!(
+            "compile: CPU time of the compiling thread, mean: {:.1} ms (model {:.1} ms, \
+             lowering {:.1} ms, emit {:.1} ms)",
+            ms(total_cpu),
+            ms(model_cpu),
+            ms(lower_cpu),
+            ms(emit_cpu),
+        );
+    }
     if oracle_runs == 0 {
         return;
     }
@@ -162,6 +183,15 @@ fn run_compile6(oracle: &Path, dir: &Path) -> Option<(Duration, Option<u64>, Str
         rss,
         String::from_utf8_lossy(&output.stdout).into_owned(),
     ))
+}
+
+/// The CPU time this thread has used (`/proc/thread-self/schedstat`, in nanoseconds; zero
+/// where it cannot be read).
+fn thread_cpu_time() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|it| it.split_whitespace().next()?.parse().ok())
+        .map_or(Duration::ZERO, Duration::from_nanos)
 }
 
 /// The peak resident set of this process in KiB (`VmHWM` on Linux): every run compiles the

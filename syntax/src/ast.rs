@@ -8,6 +8,8 @@ mod tests;
 
 pub use self::{ext::*, nodes::*};
 
+use rowan::{NodeOrToken, WalkEvent};
+
 use crate::{SyntaxKind, SyntaxNode, SyntaxToken};
 
 /// A typed node: a syntax node of one or more known kinds.
@@ -31,6 +33,17 @@ pub trait AstNode {
 
 /// The text of `node` without `LINE_CONTINUATION` glue.
 pub fn significant_text(node: &SyntaxNode) -> String {
+    // Most nodes hold no continuation: their text is the node's text as it stands, copied
+    // without walking the tokens.
+    if !node
+        .ancestors()
+        .any(|it| it.kind() == SyntaxKind::LINE_CONTINUATION)
+        && !node
+            .descendants()
+            .any(|it| it.kind() == SyntaxKind::LINE_CONTINUATION)
+    {
+        return node.text().to_string();
+    }
     let mut res = String::new();
     for token in significant_tokens(node) {
         res.push_str(token.text());
@@ -40,12 +53,26 @@ pub fn significant_text(node: &SyntaxNode) -> String {
 
 /// The tokens of `node` that are not continuation glue, in order.
 pub fn significant_tokens(node: &SyntaxNode) -> impl Iterator<Item = SyntaxToken> {
-    node.descendants_with_tokens()
-        .filter_map(|it| it.into_token())
-        .filter(|token| {
-            !token
-                .parent_ancestors()
-                .any(|it| it.kind() == SyntaxKind::LINE_CONTINUATION)
+    // One preorder walk that counts the `LINE_CONTINUATION` nodes it is inside, rather than
+    // asking each token for its ancestors (which allocates a cursor per ancestor).
+    let inside_glue = node
+        .ancestors()
+        .any(|it| it.kind() == SyntaxKind::LINE_CONTINUATION);
+    let mut depth = 0usize;
+    node.preorder_with_tokens()
+        .filter_map(move |event| match event {
+            WalkEvent::Enter(NodeOrToken::Node(it)) => {
+                depth += usize::from(it.kind() == SyntaxKind::LINE_CONTINUATION);
+                None
+            }
+            WalkEvent::Leave(NodeOrToken::Node(it)) => {
+                depth -= usize::from(it.kind() == SyntaxKind::LINE_CONTINUATION);
+                None
+            }
+            WalkEvent::Enter(NodeOrToken::Token(token)) => {
+                (!inside_glue && depth == 0).then_some(token)
+            }
+            WalkEvent::Leave(NodeOrToken::Token(_)) => None,
         })
 }
 

@@ -51,7 +51,7 @@ pub(crate) struct Expansion {
 }
 
 /// Finds the leftmost variable reference: (start, end, name, braced).
-fn next_reference(text: &str) -> Option<(usize, usize, &str)> {
+pub(crate) fn next_reference(text: &str) -> Option<(usize, usize, &str)> {
     let bytes = text.as_bytes();
     let mut idx = 0;
     while let Some(offset) = text.get(idx..)?.find('$') {

@@ -153,6 +153,7 @@ impl Reader<'_, '_> {
         };
         let tree = source.parse.tree();
         let kind = source.kind;
+        let text = source.text.clone();
         let mut frames: Vec<Frame> = Vec::new();
         // Macro and action bodies start in format 2 (`push_open`).
         let mut format = if matches!(kind, FileKind::Macro | FileKind::Action) {
@@ -179,7 +180,7 @@ impl Reader<'_, '_> {
                 ast::Item::Directive(directive) => {
                     self.directive(&directive, kind, site, &mut format)
                 }
-                ast::Item::Record(record) => self.record(file, kind, format, record),
+                ast::Item::Record(record) => self.record(file, kind, format, record, &text),
                 ast::Item::EmbeddedBlock(_) => {
                     self.ctx.diag(Diagnostic::info(
                         "invalid-conditional",
@@ -694,19 +695,35 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn record(&mut self, file: FileId, kind: FileKind, format: u32, record: ast::Record) {
+    fn record(
+        &mut self,
+        file: FileId,
+        kind: FileKind,
+        format: u32,
+        record: ast::Record,
+        source: &str,
+    ) {
         let specs = kind.columns(format);
         let content = record.content_range();
         let site = Site {
             file,
             range: content,
         };
-        let has_refs = record.syntax().descendants_with_tokens().any(|it| {
-            it.kind() == SyntaxKind::DOLLAR_REF
-                || (self.opts.action_params.is_some()
-                    && it.kind() == SyntaxKind::WORD
-                    && it.as_token().is_some_and(|t| t.text().contains('@')))
-        });
+        // Without a continuation (`\`), the text of a node is its slice of the file: taking it
+        // is much cheaper than walking the node's tokens.
+        let plain = slice(source, record.syntax().text_range()).filter(|it| !it.contains('\\'));
+        let node_text = |column: &ast::Column| match plain {
+            Some(_) => slice(source, column.syntax().text_range())
+                .map_or_else(|| column.text(), str::to_owned),
+            None => column.text(),
+        };
+        let has_refs = match plain {
+            Some(text) => {
+                (text.contains('$') || (self.opts.action_params.is_some() && text.contains('@')))
+                    && self.has_references(&record)
+            }
+            None => self.has_references(&record),
+        };
         let columns = columns_by_spec(&record, specs);
         let original_ranges: Vec<TextRange> = columns
             .iter()
@@ -717,15 +734,11 @@ impl Reader<'_, '_> {
             })
             .collect();
         let (values, raw_matches) = if has_refs {
-            self.expanded_columns(file, kind, format, &record)
+            self.expanded_columns(file, kind, format, &record, plain, source)
         } else {
             let values = columns
                 .iter()
-                .map(|column| {
-                    column
-                        .as_ref()
-                        .map_or_else(|| "-".to_owned(), |it| it.text())
-                })
+                .map(|column| column.as_ref().map_or_else(|| "-".to_owned(), node_text))
                 .collect();
             (values, record.raw_matches().map(|it| raw_text(&it)))
         };
@@ -758,6 +771,17 @@ impl Reader<'_, '_> {
         self.events.push(Event::Record(line));
     }
 
+    /// Whether the record holds `$` references (or `@` parameters in an action body).
+    fn has_references(&self, record: &ast::Record) -> bool {
+        let in_action = self.opts.action_params.is_some();
+        record.syntax().descendants_with_tokens().any(|it| {
+            it.kind() == SyntaxKind::DOLLAR_REF
+                || (in_action
+                    && it.kind() == SyntaxKind::WORD
+                    && it.as_token().is_some_and(|t| t.text().contains('@')))
+        })
+    }
+
     /// Expands the record's text as Shorewall does (the whole line, before columns are split)
     /// and reads the columns from the expanded text.
     fn expanded_columns(
@@ -766,9 +790,15 @@ impl Reader<'_, '_> {
         kind: FileKind,
         format: u32,
         record: &ast::Record,
+        plain: Option<&str>,
+        source: &str,
     ) -> (Vec<String>, Option<String>) {
         let specs = kind.columns(format);
-        let text = {
+        // Without continuations and comments, the significant text is the record's text.
+        let plain = plain.filter(|it| !it.contains('#'));
+        let text = if let Some(text) = plain {
+            text.to_owned()
+        } else {
             let mut res = String::new();
             for token in ast::significant_tokens(record.syntax()) {
                 if token.kind() != SyntaxKind::COMMENT {
@@ -791,6 +821,13 @@ impl Reader<'_, '_> {
             );
         }
         let strict = vars.strict();
+        let substituted = match plain {
+            _ if self.opts.action_params.is_some() => None,
+            Some(text) => {
+                substituted_text_columns(record, specs, &vars, &expansion.text, text, source)
+            }
+            None => substituted_columns(record, specs, &vars, &expansion.text),
+        };
         for problem in &expansion.problems {
             let (name, message, error) = match problem {
                 ExpandProblem::Undefined(name) if strict => {
@@ -821,6 +858,9 @@ impl Reader<'_, '_> {
                 Diagnostic::warning("undefined-variable", site, message)
             });
         }
+        if let Some(columns) = substituted {
+            return (columns, None);
+        }
         let expanded = format!("?FORMAT {format}\n{}\n", expansion.text);
         let parse = parse(&expanded, FileType::new(kind, self.ctx.model.family));
         let Some(new_record) = parse.tree().records().next() else {
@@ -836,6 +876,147 @@ impl Reader<'_, '_> {
             .collect();
         (values, new_record.raw_matches().map(|it| raw_text(&it)))
     }
+}
+
+/// The columns of a record whose references all expand to plain words (`$FW`, an address):
+/// each column's text with its references replaced by their values. Such values cannot move a
+/// column boundary (no blank, parenthesis, `;`, `{`, `#`, quote or `\`), so this is what
+/// re-parsing the expanded line yields, without the parse. `None` (re-parse) when a value is
+/// not plain or empty, when the record has pairs, raw matches or continuations, when a
+/// reference is in the ACTION column (its value could make the line a directive), or when
+/// expanding reference by reference does not give the line's expansion (`expanded`).
+fn substituted_columns(
+    record: &ast::Record,
+    specs: &[shorewall_syntax::ColumnSpec],
+    vars: &dyn Variables,
+    expanded: &str,
+) -> Option<Vec<String>> {
+    if record.pairs().next().is_some()
+        || record.raw_matches().is_some()
+        || record
+            .syntax()
+            .descendants()
+            .any(|it| it.kind() == SyntaxKind::LINE_CONTINUATION)
+    {
+        return None;
+    }
+    let action = record.columns().next().map(|it| it.syntax().text_range());
+    let mut rebuilt = String::with_capacity(expanded.len());
+    let mut values: Vec<(TextRange, String)> = Vec::new();
+    for token in ast::significant_tokens(record.syntax()) {
+        match token.kind() {
+            SyntaxKind::COMMENT => {}
+            SyntaxKind::DOLLAR_REF => {
+                let range = token.text_range();
+                if action.is_some_and(|it| it.contains_range(range)) {
+                    return None;
+                }
+                let value = expand::expand(token.text(), vars).text;
+                if value.is_empty() || !value.bytes().all(is_plain) {
+                    return None;
+                }
+                rebuilt.push_str(&value);
+                values.push((range, value));
+            }
+            _ => rebuilt.push_str(token.text()),
+        }
+    }
+    if rebuilt != expanded {
+        return None;
+    }
+    let column_text = |column: &ast::Column| {
+        let mut text = String::new();
+        for token in ast::significant_tokens(column.syntax()) {
+            match token.kind() {
+                SyntaxKind::COMMENT => {}
+                SyntaxKind::DOLLAR_REF => {
+                    let range = token.text_range();
+                    let value = values.iter().find(|(it, _)| *it == range);
+                    text.push_str(value.map_or("", |(_, value)| value.as_str()));
+                }
+                _ => text.push_str(token.text()),
+            }
+        }
+        text
+    };
+    Some(
+        columns_by_spec(record, specs)
+            .iter()
+            .map(|column| column.as_ref().map_or_else(|| "-".to_owned(), column_text))
+            .collect(),
+    )
+}
+
+/// [`substituted_columns`] for a record without continuations or comments, from its text
+/// (`text`, its slice of the file `source`) rather than its tokens: the references are found
+/// as [`expand::expand`] finds them.
+fn substituted_text_columns(
+    record: &ast::Record,
+    specs: &[shorewall_syntax::ColumnSpec],
+    vars: &dyn Variables,
+    expanded: &str,
+    text: &str,
+    source: &str,
+) -> Option<Vec<String>> {
+    if record.pairs().next().is_some() || record.raw_matches().is_some() {
+        return None;
+    }
+    let record_start = usize::from(record.syntax().text_range().start());
+    // The ACTION column, relative to the record.
+    let action = record.columns().next()?.syntax().text_range();
+    let action = usize::from(action.start()).saturating_sub(record_start)
+        ..usize::from(action.end()).saturating_sub(record_start);
+    let mut rebuilt = String::with_capacity(expanded.len());
+    let mut values: Vec<(usize, usize, String)> = Vec::new();
+    let mut pos = 0;
+    while let Some((start, end, _)) = text.get(pos..).and_then(expand::next_reference) {
+        let (start, end) = (pos + start, pos + end);
+        if start < action.end && end > action.start {
+            return None;
+        }
+        let value = expand::expand(text.get(start..end)?, vars).text;
+        if value.is_empty() || !value.bytes().all(is_plain) {
+            return None;
+        }
+        rebuilt.push_str(text.get(pos..start)?);
+        rebuilt.push_str(&value);
+        values.push((start + record_start, end + record_start, value));
+        pos = end;
+    }
+    rebuilt.push_str(text.get(pos..)?);
+    if rebuilt != expanded {
+        return None;
+    }
+    let mut res = Vec::with_capacity(specs.len());
+    for column in columns_by_spec(record, specs) {
+        let Some(column) = column else {
+            res.push("-".to_owned());
+            continue;
+        };
+        let range = column.syntax().text_range();
+        let (mut pos, end) = (usize::from(range.start()), usize::from(range.end()));
+        let mut value = String::new();
+        for (ref_start, ref_end, ref_value) in &values {
+            if *ref_start >= pos && *ref_end <= end {
+                value.push_str(source.get(pos..*ref_start)?);
+                value.push_str(ref_value);
+                pos = *ref_end;
+            }
+        }
+        value.push_str(source.get(pos..end)?);
+        res.push(value);
+    }
+    Some(res)
+}
+
+/// Whether a byte of a variable's value cannot change how a line splits into columns.
+fn is_plain(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"._-:/,!+~%*=".contains(&byte)
+}
+
+/// The text of `range` in `text`, if it is there.
+fn slice(text: &str, range: TextRange) -> Option<&str> {
+    text.get(usize::from(range.start())..usize::from(range.end()))
 }
 
 /// The column of each spec, as `Record::column_named` finds it (a `{ name=value }` pair of that
@@ -1012,5 +1193,64 @@ impl ConditionContext for ReaderCondition<'_, '_> {
 
     fn is_ipv6(&self) -> bool {
         self.ctx.model.family == shorewall_syntax::Family::Ipv6
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use crate::model::{self, Environment, MemoryVfs, RulesItem};
+
+    /// The columns the reader gives each record of a rules file, after `$` expansion: values
+    /// that are plain words are substituted in place (no re-parse); values with blanks or
+    /// parentheses, empty values and references in ACTION make the line be re-parsed, as
+    /// Shorewall splits the expanded line.
+    #[test]
+    fn expanded_columns() {
+        let vfs = MemoryVfs::default()
+            .with("/etc/shorewall6/shorewall6.conf", "IGNOREUNKNOWNVARIABLES=Yes\n")
+            .with("/etc/shorewall6/zones", "fw firewall\nnet ipv6\n")
+            .with(
+                "/etc/shorewall6/params",
+                "ADDR=2001:db8::1\nTWO='net $FW'\nPAREN='SSH(ACCEPT)'\nEMPTY=\nACT=ACCEPT\nPORT='tcp 80'\n",
+            )
+            .with(
+                "/etc/shorewall6/rules",
+                "ACCEPT\tnet:$ADDR\t$FW\ttcp\t22\n\
+                 ACCEPT\t$TWO\ttcp\t23\n\
+                 $PAREN\tnet\t$FW\n\
+                 ACCEPT\t$EMPTY\tnet\t$FW\ttcp\n\
+                 ACCEPT\tnet\t$FW\t$PORT\n\
+                 $ACT\tnet\t$FW # $ADDR in a comment\n\
+                 ACCEPT\tnet:${ADDR},$ADDR\t$FW\t\\\n  udp\t53\n",
+            );
+        let env = Environment::builtin(&vfs);
+        let model = model::build(std::path::Path::new("/etc/shorewall6"), &env);
+        let lines: Vec<String> = model
+            .rules_files
+            .rules
+            .iter()
+            .filter_map(|item| match item {
+                RulesItem::Record(line) => Some(
+                    line.columns
+                        .iter()
+                        .take(6)
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                ),
+                RulesItem::Section(_) => None,
+            })
+            .collect();
+        expect![[r#"
+            ACCEPT | net:2001:db8::1 | fw | tcp | 22 | -
+            ACCEPT | net | fw | tcp | 23 | -
+            SSH(ACCEPT) | net | fw | - | - | -
+            ACCEPT | net | fw | tcp | - | -
+            ACCEPT | net | fw | tcp | 80 | -
+            ACCEPT | net | fw | - | - | -
+            ACCEPT | net:2001:db8::1,2001:db8::1 | fw | udp | 53 | -"#]]
+        .assert_eq(&lines.join("\n"));
     }
 }
