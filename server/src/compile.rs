@@ -19,6 +19,7 @@ pub mod lists;
 pub mod log;
 pub mod lower;
 pub mod maclist;
+pub mod mangle;
 pub mod matches;
 pub mod matrix;
 pub mod nat;

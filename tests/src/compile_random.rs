@@ -112,7 +112,156 @@ pub fn generate(seed: u64) -> BTreeMap<String, String> {
     if seed >= 1000 && rng.chance(70) {
         files.insert("conntrack".to_owned(), conntrack_file(&mut rng, &zones));
     }
+    // From seed 2000 on, NAT: a snat (or masq) file and DNAT/REDIRECT rules.
+    if seed >= 2000 {
+        if rng.chance(60) {
+            let name = if rng.chance(25) { "masq" } else { "snat" };
+            files.insert(name.to_owned(), snat_file(&mut rng, &zones, name == "masq"));
+        }
+        if rng.chance(60) {
+            let lines = nat_rules(&mut rng, &zones);
+            if let Some(rules) = files.get_mut("rules") {
+                rules.push_str(&lines);
+            }
+        }
+    }
     files
+}
+
+/// The interfaces of the zones that own a whole interface.
+fn zone_interfaces(zones: &[Zone]) -> Vec<&'static str> {
+    zones
+        .iter()
+        .filter(|it| it.hosts.is_none())
+        .map(|it| it.iface)
+        .collect()
+}
+
+/// A snat file (or the same records in the old masq format).
+fn snat_file(rng: &mut Rng, zones: &[Zone], masq: bool) -> String {
+    let ifaces = zone_interfaces(zones);
+    let mut out = String::new();
+    for _ in 0..1 + rng.below(5) {
+        let iface = *rng.pick(&ifaces);
+        let (action, address, proto, port) = *rng.pick(&[
+            ("MASQUERADE", "-", "-", "-"),
+            ("MASQUERADE", "-", "tcp", "80,443"),
+            ("MASQUERADE(random)", "random", "-", "-"),
+            ("MASQUERADE(1024-2048)", "-", "udp", "53"),
+            ("SNAT(2001:db8::1)", "2001:db8::1", "-", "-"),
+            (
+                "SNAT(2001:db8::2:persistent)",
+                "2001:db8::2:persistent",
+                "-",
+                "-",
+            ),
+            (
+                "SNAT([2001:db8::3]:2000-3000)",
+                "[2001:db8::3]:2000-3000",
+                "tcp",
+                "-",
+            ),
+            (
+                "SNAT(2001:db8::4-2001:db8::8)",
+                "2001:db8::4-2001:db8::8",
+                "tcp,udp",
+                "53",
+            ),
+            ("CONTINUE", "NONAT", "-", "-"),
+            ("MASQUERADE:info", "-", "-", "-"),
+        ]);
+        let source = rng
+            .pick(&[
+                "-",
+                "2001:db8:10::/64",
+                "2001:db8:11::/64,2001:db8:12::/64",
+                "2001:db8::/32!2001:db8:13::/48",
+                "!2001:db8:14::/48",
+            ])
+            .to_string();
+        let dest = match rng.below(8) {
+            0 => format!("{iface}:2001:db8:ff::/48"),
+            1 if ifaces.len() > 1 => format!("{},{}", ifaces[0], ifaces[1]),
+            _ => iface.to_owned(),
+        };
+        let mut extra: Vec<&str> = vec!["-"; 5];
+        if rng.chance(10) {
+            extra[0] = *rng.pick(&["yes", "no", "mode=tunnel"]);
+        }
+        if rng.chance(10) {
+            extra[1] = *rng.pick(&["1", "0x10/0xf0"]);
+        }
+        if rng.chance(8) {
+            extra[4] = "2001:db8:fe::1";
+        }
+        let pre = if !masq && rng.chance(10) { "+" } else { "" };
+        let mut columns = if masq {
+            if action.ends_with(":info") {
+                continue;
+            }
+            let pre = if rng.chance(10) { "+" } else { "" };
+            vec![format!("{pre}{dest}"), source, address.to_owned()]
+        } else {
+            let action = match action.split_once('(') {
+                Some((name, rest)) => format!("{name}{pre}({rest}"),
+                None if action.contains(':') => action.to_owned(),
+                None => format!("{action}{pre}"),
+            };
+            vec![action, source, dest]
+        };
+        columns.push(proto.to_owned());
+        columns.push(port.to_owned());
+        columns.extend(extra.iter().map(|it| it.to_string()));
+        while columns.last().is_some_and(|it| it == "-") {
+            columns.pop();
+        }
+        out.push_str(&columns.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+/// DNAT and REDIRECT rules (for the end of the rules file, in the NEW section).
+fn nat_rules(rng: &mut Rng, zones: &[Zone]) -> String {
+    let mut out = String::new();
+    for _ in 0..1 + rng.below(4) {
+        let zone = zones[rng.below(zones.len())].name;
+        let other = zones[rng.below(zones.len())].name;
+        let source = match rng.below(8) {
+            0 => "all".to_owned(),
+            1 => "$FW".to_owned(),
+            2 => format!("{zone}:2001:db8:{:x}::/64", 20 + rng.below(10)),
+            _ => zone.to_owned(),
+        };
+        let level = if rng.chance(15) { ":info" } else { "" };
+        let line = match rng.below(7) {
+            0 => format!("REDIRECT{level}	{source}	3128	tcp	80"),
+            1 => format!("REDIRECT-	{source}	53	udp	53"),
+            2 => format!(
+                "DNAT-	{source}	{other}:[2001:db8:ff::{:x}]:25	tcp	2525",
+                rng.below(99)
+            ),
+            3 => format!(
+                "HTTP(DNAT){level}	{source}	{other}:[2001:db8:ff::{:x}]",
+                rng.below(99)
+            ),
+            4 => format!(
+                "DNAT{level}	{source}	{other}:[2001:db8:ff::{:x}]:8000-8010	tcp	8000:8010",
+                rng.below(99)
+            ),
+            5 => format!(
+                "DNAT	{source}	{other}:[2001:db8:ff::{:x}]:22	tcp	2222	-	2001:db8:fe::1",
+                rng.below(99)
+            ),
+            _ => format!(
+                "DNAT{level}	{source}	{other}:[2001:db8:ff::{:x}]	udp	53,123",
+                rng.below(99)
+            ),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }
 
 /// A conntrack file in `?FORMAT 3`.

@@ -115,11 +115,14 @@ pub fn compile_directory(
                 .warnings
                 .iter()
                 .map(|it| {
-                    format!(
-                        "{}: warning: {} [compile-warning]",
-                        place(&model, it.site, cwd),
-                        it.message
-                    )
+                    let at = match (&it.place, it.site) {
+                        (Some((path, line)), None) => {
+                            let path = path.strip_prefix(cwd).unwrap_or(path);
+                            format!("{}:{line}:1", path.display())
+                        }
+                        _ => place(&model, it.site, cwd),
+                    };
+                    format!("{at}: warning: {} [compile-warning]", it.message)
                 })
                 .collect();
             let text = emit::emit(&compiled.ruleset, emit::EmitOptions { annotate });

@@ -71,7 +71,6 @@ pub mod section {
 /// (Shorewall reads the 4.x `notrack` file only when `update` converts it to conntrack, so
 /// compiling ignores it.)
 const UNREAD_FILES: &[&str] = &[
-    "mangle",
     "tcrules",
     "nat",
     "netmap",
@@ -132,6 +131,8 @@ pub struct ActParams {
 pub struct Warning {
     pub message: String,
     pub site: Option<Site>,
+    /// The file and line (1-based) when the place is in a file the model does not hold.
+    pub place: Option<(std::path::PathBuf, u32)>,
 }
 
 /// A compilation that stopped: Shorewall's message and where.
@@ -188,6 +189,8 @@ pub struct Compiler<'a> {
     /// Macro bodies already read, by (name, parameters, variables): a macro is read and
     /// parsed once, not once per invocation.
     pub(crate) macro_bodies: std::collections::HashMap<MacroKey, Option<MacroBody>>,
+    /// The nat chains already warned about as complete (`unreachable_warned`).
+    pub(crate) unreachable_warned: std::collections::BTreeSet<String>,
 }
 
 /// The key of a macro body read for one set of parameters and variables.
@@ -297,6 +300,7 @@ impl<'a> Compiler<'a> {
             .map(|it| (it, false))
             .collect(),
             macro_bodies: std::collections::HashMap::new(),
+            unreachable_warned: std::collections::BTreeSet::new(),
         }
     }
 
@@ -312,6 +316,7 @@ impl<'a> Compiler<'a> {
         self.warnings.push(Warning {
             message: message.into(),
             site: self.site,
+            place: None,
         });
     }
 
@@ -600,7 +605,7 @@ impl<'a> Compiler<'a> {
             self.chains
                 .add_ijump(TableId::Mangle, "INPUT", J, "tcin", vec![])?;
         }
-        Ok(())
+        self.setup_mangle()
     }
 
     /// Name of the rules chain between two zones (`rules_chain`).

@@ -289,7 +289,11 @@ impl Compiler<'_> {
 
     /// `handle_nat_rule`: the DNAT or REDIRECT rule in the source zone's `<zone>_dnat` chain
     /// (nat OUTPUT from the firewall), and what the filter rule then matches.
-    pub(crate) fn handle_nat_rule(&mut self, nat: &NatRule<'_>) -> Result<Translated> {
+    pub(crate) fn handle_nat_rule(
+        &mut self,
+        nat: &NatRule<'_>,
+        wildcard: bool,
+    ) -> Result<Translated> {
         if !self.caps().has("NAT_ENABLED") {
             return error(format!(
                 "{} rules require NAT in your kernel and iptables",
@@ -442,6 +446,13 @@ impl Compiler<'_> {
             (format!("{}_dnat", nat.sourcezone), restrict::PREROUTE)
         };
         self.chains.ensure_chain(TableId::Nat, &chain);
+        if self.nat_unreachable(&chain, wildcard) {
+            return Ok(Translated {
+                ports,
+                origdstports,
+                server,
+            });
+        }
         let exceptionrule = if serverport.is_empty() {
             String::new()
         } else {
@@ -529,5 +540,43 @@ impl Compiler<'_> {
         error(format!(
             "{action} rules with an interface as DEST are not supported by the preview yet"
         ))
+    }
+}
+
+impl Compiler<'_> {
+    /// `unreachable_warning` for a nat chain: whether the chain already ends in a rule without
+    /// matches (later rules are discarded), warning once per chain unless `ignore`.
+    pub(crate) fn nat_unreachable(&mut self, chain: &str, ignore: bool) -> bool {
+        if ignore || !self.chains.closed(TableId::Nat, chain) {
+            return false;
+        }
+        if self.unreachable_warned.insert(chain.to_owned()) {
+            self.warn_at_place(format!(
+                "One or more unreachable rules in chain {chain} have been discarded"
+            ));
+        }
+        true
+    }
+}
+
+/// `get_target_param1`: `TARGET(param)` (no 4.4 `MACRO/TARGET` form).
+pub(crate) fn target_param1(target: &str) -> (String, String) {
+    if let Some(open) = target.find('(') {
+        if let Some(inner) = target[open + 1..].strip_suffix(')') {
+            return (target[..open].to_owned(), inner.to_owned());
+        }
+    }
+    (target.to_owned(), String::new())
+}
+
+impl Compiler<'_> {
+    /// A warning at the record being compiled from a file the model does not hold
+    /// (`self.place`, set by the readers of snat, masq and mangle records).
+    pub(crate) fn warn_at_place(&mut self, message: String) {
+        self.warnings.push(super::lower::Warning {
+            message,
+            site: self.site,
+            place: self.place.clone(),
+        });
     }
 }

@@ -840,7 +840,12 @@ impl Compiler<'_> {
                         let sourcezone = s.split(':').next().unwrap_or("").to_owned();
                         let mut destzone = d.split(':').next().unwrap_or("").to_owned();
                         if self.topo.zone(&destzone).is_none() {
-                            destzone = String::new();
+                            // A REDIRECT's DEST is a port of the firewall.
+                            destzone = if isolate_basic_target(&target)?.starts_with("REDIRECT") {
+                                self.topo.firewall.clone()
+                            } else {
+                                String::new()
+                            };
                         }
                         if wild && !intrazone && sourcezone == destzone {
                             continue;
@@ -1519,7 +1524,7 @@ impl Compiler<'_> {
                 loglevel: &loglevel,
                 log_action: &log_action,
             };
-            let translated = self.handle_nat_rule(&nat)?;
+            let translated = self.handle_nat_rule(&nat, wildcard)?;
             if natonly {
                 return Ok(true);
             }
@@ -1848,9 +1853,6 @@ impl Compiler<'_> {
             dnets = ALLIP.into();
         }
 
-        if (!iexcl.is_empty() || !dexcl.is_empty()) && onets.len() > 1 {
-            return error("Exclusions with an ORIGDEST are not supported by the preview yet");
-        }
         if (!iexcl.is_empty() || !dexcl.is_empty())
             && (disposition == "RETURN" || disposition == "CONTINUE")
         {
@@ -1894,6 +1896,7 @@ impl Compiler<'_> {
                 &iexcl,
                 &dnets,
                 &dexcl,
+                onets,
                 &loglevel,
                 &logtag,
                 target,
@@ -2076,6 +2079,7 @@ impl Compiler<'_> {
         iexcl: &str,
         dnets: &str,
         dexcl: &str,
+        onets: &[String],
         loglevel: &str,
         logtag: &str,
         target: &str,
@@ -2085,12 +2089,12 @@ impl Compiler<'_> {
     ) -> Result<()> {
         let echain = self.chains.next_seq_name(table, "~excl");
         self.chains.new_chain(table, &echain, None).optflags |= DONT_MOVE;
-        for inet in split_host_list(inets)? {
+        for (inet, dnet, onet) in super::nat::address_product(inets, dnets, onets)? {
             let source_match = match_net(&inet, Side::Source)?;
-            for dnet in split_host_list(dnets)? {
+            {
                 let dest_match = match_net(&dnet, Side::Dest)?;
                 let predicate =
-                    format!("{prerule}{source_match}{sprerule}{dest_match}{dprerule}{rule}");
+                    format!("{prerule}{source_match}{sprerule}{dest_match}{dprerule}{onet}{rule}");
                 self.chains
                     .add_expanded_jump(table, chain, &echain, false, &predicate)?;
             }

@@ -15,7 +15,7 @@ use super::chains::TableId;
 use super::lists::split_list;
 use super::lower::{target, Compiler};
 use super::matches::{self as m, resolve_proto};
-use super::rules::{restrict, split_action, target_param};
+use super::rules::{restrict, split_action};
 use super::{error, Result};
 
 /// What a record's ACTION asks for.
@@ -174,11 +174,11 @@ impl Compiler<'_> {
                 logaction: "RETURN",
             });
         }
-        let (basic, param) = target_param(&action);
+        let (basic, param) = super::nat::target_param1(&action);
+        let pre_nat = basic.ends_with('+');
         let basic = basic.trim_end_matches('+').to_owned();
-        let pre_nat = target_param(&action).0.ends_with('+');
         let actiontype = self.target_type(&basic);
-        if actiontype & target::LOGRULE != 0 && basic == "LOG" && param.is_none() {
+        if actiontype & target::LOGRULE != 0 && basic == "LOG" && param.is_empty() {
             if loglevel.is_empty() {
                 return error("LOG requires a log level");
             }
@@ -273,6 +273,14 @@ impl Compiler<'_> {
                 (chain, name)
             };
             self.chains.ensure_chain(TableId::Nat, &chain);
+            if self.chains.closed(TableId::Nat, &chain) {
+                self.warn_at_place(if interface.is_empty() {
+                    "Entry generated no ip6tables rule".to_owned()
+                } else {
+                    format!("Interface {interface} entry generated no ip6tables rule")
+                });
+                continue;
+            }
             let mut baserule = baserule.clone();
             baserule.push_str(&do_condition(condition)?);
             let dir = if interface.is_empty() { "in" } else { "out" };
@@ -472,7 +480,7 @@ impl Compiler<'_> {
     }
 
     /// `do_probability`.
-    fn do_probability(&self, probability: &str) -> Result<String> {
+    pub(crate) fn do_probability(&self, probability: &str) -> Result<String> {
         if probability == "-" {
             return Ok(String::new());
         }
@@ -653,6 +661,9 @@ impl Compiler<'_> {
                 if persistent {
                     target.push_str(" --persistent");
                 }
+            }
+            if self.nat_unreachable(&chain, false) {
+                continue;
             }
             self.expand_rule(
                 TableId::Nat,

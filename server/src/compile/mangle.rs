@@ -1,0 +1,413 @@
+//! The mangle file (`Tc.pm setup_tc`, `Rules.pm process_mangle_rule1`): packet and connection
+//! marks (`MARK`, `CONNMARK`, `SAVE`, `RESTORE`), `CLASSIFY`, `CONTINUE`, `DROP` and `HL` in the
+//! mangle chains `tcpre`, `tcin`, `tcfor`, `tcout` and `tcpost`, chosen by the chain designator
+//! (`:P`, `:I`, `:F`, `:O`, `:T`), by `$FW` as SOURCE or DEST, or by the action's default.
+//!
+//! Mark ranges, the nat-table designators, the other actions and the LENGTH, TOS, CONNBYTES,
+//! HELPER and DSCP columns are refused rather than approximated.
+
+use crate::model;
+
+use super::chains::TableId;
+use super::lists::{numeric_value, split_list, split_list1};
+use super::lower::Compiler;
+use super::matches as m;
+use super::rules::{restrict, split_action, state_match};
+use super::{error, Result};
+
+/// The mangle chains as Shorewall numbers them.
+const PREROUTING: u32 = 1;
+const INPUT: u32 = 2;
+const FORWARD: u32 = 4;
+const OUTPUT: u32 = 8;
+const POSTROUTING: u32 = 16;
+const ALLCHAINS: u32 = PREROUTING | INPUT | FORWARD | OUTPUT | POSTROUTING;
+
+/// The name, label and restriction of a mangle chain.
+fn chain_of(number: u32) -> (&'static str, &'static str, u32) {
+    match number {
+        PREROUTING => ("tcpre", "PREROUTING", restrict::PREROUTE),
+        INPUT => ("tcin", "INPUT", restrict::INPUT),
+        FORWARD => ("tcfor", "FORWARD", restrict::NONE),
+        OUTPUT => ("tcout", "OUTPUT", restrict::OUTPUT),
+        _ => ("tcpost", "POSTROUTING", restrict::POSTROUTE),
+    }
+}
+
+/// What an action of the mangle file accepts (`%commands`).
+struct Command {
+    default_chain: u32,
+    allowed: u32,
+    min_params: usize,
+    max_params: usize,
+}
+
+fn command(name: &str) -> Option<Command> {
+    let c = |default_chain, allowed, min_params, max_params| Command {
+        default_chain,
+        allowed,
+        min_params,
+        max_params,
+    };
+    Some(match name {
+        "MARK" | "CONNMARK" => c(0, ALLCHAINS, 1, 1),
+        "SAVE" | "RESTORE" => c(0, ALLCHAINS, 0, 1),
+        "CONTINUE" => c(0, ALLCHAINS, 0, 0),
+        "CLASSIFY" => c(POSTROUTING, POSTROUTING | FORWARD | OUTPUT, 1, 1),
+        "DROP" => c(0, PREROUTING | FORWARD | OUTPUT | POSTROUTING, 0, 0),
+        "HL" => c(FORWARD, PREROUTING | FORWARD, 1, 1),
+        _ => return None,
+    })
+}
+
+impl Compiler<'_> {
+    /// The records of the mangle file, after the jumps to the mangle chains (only with
+    /// MANGLE_ENABLED, as Shorewall ignores the file otherwise).
+    pub(crate) fn setup_mangle(&mut self) -> Result<()> {
+        if !self.config.mangle_enabled {
+            return Ok(());
+        }
+        let records = model::read_config_records(self.model, self.env, "mangle");
+        if records.is_empty() {
+            return Ok(());
+        }
+        for name in ["TC_EXPERT", "PROVIDER_OFFSET", "ZONE_BITS"] {
+            let set = self
+                .model
+                .settings
+                .supplied(name)
+                .is_some_and(|it| !matches!(it.to_ascii_lowercase().as_str(), "" | "no" | "0"));
+            if set {
+                self.place = records.first().map(|it| (it.path.clone(), it.line));
+                return error(format!(
+                    "The mangle file with {name} is not supported by the preview yet"
+                ));
+            }
+        }
+        for record in &records {
+            self.place = Some((record.path.clone(), record.line));
+            let column = |idx: usize| -> String {
+                record
+                    .columns
+                    .get(idx)
+                    .map_or("-", String::as_str)
+                    .to_owned()
+            };
+            let columns: Vec<String> = (0..18).map(column).collect();
+            let raw = record
+                .raw_matches
+                .as_ref()
+                .map(|it| format!("{it} "))
+                .unwrap_or_default();
+            for proto in split_list(&columns[3], "Protocol")? {
+                self.process_mangle_rule1(&columns, proto, &raw)?;
+            }
+        }
+        self.place = None;
+        Ok(())
+    }
+
+    /// `process_mangle_rule1` outside actions.
+    fn process_mangle_rule1(&mut self, cols: &[String], proto: &str, raw: &str) -> Result<()> {
+        let col = |idx: usize| cols.get(idx).map_or("-", String::as_str);
+        let (mut source, mut dest) = (col(1).to_owned(), col(2).to_owned());
+        let (ports, sports, user, testval) = (col(4), col(5), col(6), col(7));
+        let (headers, probability, state, time, condition) =
+            (col(12), col(13), col(15), col(16), col(17));
+        for (idx, name) in [
+            (8, "LENGTH"),
+            (9, "TOS"),
+            (10, "CONNBYTES"),
+            (11, "HELPER"),
+            (14, "DSCP"),
+        ] {
+            if col(idx) != "-" {
+                return error(format!(
+                    "The {name} column of the mangle file is not supported by the preview yet"
+                ));
+            }
+        }
+        let (cmd, designator) = split_action(col(0))?;
+        let designator = match designator.as_str() {
+            "" => 0,
+            "P" => PREROUTING,
+            "I" => INPUT,
+            "F" => FORWARD,
+            "O" => OUTPUT,
+            "T" => POSTROUTING,
+            "R" | "NP" | "NI" | "NO" | "NT" => {
+                return error(format!(
+                    "The chain designator {designator} is not supported by the preview yet"
+                ))
+            }
+            other => return error(format!("Invalid chain designator ( {other} )")),
+        };
+        let (cmd, params) = super::nat::target_param1(&cmd);
+        let Some(command) = command(&cmd) else {
+            let known = model::builtin_target(&cmd, self.model.family).is_some()
+                || self.actions.contains_key(&cmd);
+            if known {
+                return error(format!(
+                    "{cmd} in the mangle file is not supported by the preview yet"
+                ));
+            }
+            return error(format!("Invalid ACTION ({cmd})"));
+        };
+        let (prerule, raw_matches) = match raw.trim_start_matches('s').strip_prefix('+') {
+            Some(rest) => (rest.to_owned(), String::new()),
+            None => (String::new(), raw.to_owned()),
+        };
+        let fw = self.topo.firewall.clone();
+        let mut chain = 0;
+        if source != "-" {
+            let stripped = source.strip_prefix(&format!("{fw}:")).map(str::to_owned);
+            if source == fw || stripped.is_some() {
+                if designator != 0 && designator & OUTPUT == 0 {
+                    return error("Rules with SOURCE $FW must use the OUTPUT chain");
+                }
+                chain = if designator != 0 { designator } else { OUTPUT };
+                source = stripped.unwrap_or_else(|| "-".to_owned());
+            }
+        }
+        if dest != "-" {
+            let stripped = dest.strip_prefix(&format!("{fw}:")).map(str::to_owned);
+            if dest == fw || stripped.is_some() {
+                if designator != 0 && designator != INPUT {
+                    return error("Rules with DEST $FW must use the INPUT chain");
+                }
+                chain = INPUT;
+                dest = stripped.unwrap_or_else(|| "-".to_owned());
+            }
+        }
+        let default_chain = if self.config.mark_in_forward_chain {
+            FORWARD
+        } else {
+            PREROUTING
+        };
+        let params_list = if params.is_empty() {
+            Vec::new()
+        } else {
+            split_list1(&params, "parameter")?
+        };
+        if params_list.len() > command.max_params {
+            return error(if command.max_params == 1 {
+                format!("The {cmd} ACTION only accepts one parmeter")
+            } else {
+                format!(
+                    "The {cmd} ACTION only accepts {} parmeters",
+                    command.max_params
+                )
+            });
+        }
+        if params_list.len() < command.min_params {
+            return error(if command.max_params == 1 {
+                format!("The {cmd} requires a parameter")
+            } else {
+                format!(
+                    "The {cmd} ACTION requires at least {} parmeters",
+                    command.max_params
+                )
+            });
+        }
+        if state != "-" {
+            let mut seen = Vec::new();
+            for one in split_list(state, "state")? {
+                if !matches!(
+                    one,
+                    "NEW" | "RELATED" | "ESTABLISHED" | "UNTRACKED" | "INVALID"
+                ) {
+                    return error(format!("Invalid STATE ({one})"));
+                }
+                if seen.contains(&one) {
+                    return error(format!("Duplicate STATE ({one})"));
+                }
+                seen.push(one);
+            }
+        }
+        let target = match cmd.as_str() {
+            "MARK" => self.mangle_mark("MARK", "", &params, false)?,
+            "CONNMARK" => self.mangle_mark("CONNMARK", "", &params, false)?,
+            "SAVE" | "RESTORE" => {
+                let option = if cmd == "SAVE" {
+                    "--save-mark --mask"
+                } else {
+                    "--restore-mark --mask"
+                };
+                if params.is_empty() {
+                    format!("CONNMARK {option} {:#x}", self.config.tc_mask)
+                } else {
+                    self.mangle_mark("CONNMARK", option, &params, true)?
+                }
+            }
+            "CONTINUE" => "RETURN".to_owned(),
+            "DROP" => "DROP".to_owned(),
+            "CLASSIFY" => {
+                let class = params
+                    .split_once(':')
+                    .filter(|(a, b)| hex_digits(a) && hex_digits(b));
+                let Some((major, minor)) = class else {
+                    return error(format!("Valid class ID expected ({params})"));
+                };
+                if matches!(self.config.tc_enabled.as_str(), "Internal" | "Shared") {
+                    return error("CLASSIFY with TC_ENABLED=Internal or Shared (the tcclasses file) is not supported by the preview yet");
+                }
+                format!(
+                    "CLASSIFY --set-class {}:{}",
+                    normalize_hex(major),
+                    normalize_hex(minor)
+                )
+            }
+            _ => hop_limit(&params)?,
+        };
+        if chain == 0 {
+            chain = if designator != 0 {
+                designator
+            } else if command.default_chain != 0 {
+                command.default_chain
+            } else {
+                default_chain
+            };
+        }
+        let (chain_name, label, restriction) = chain_of(chain);
+        if command.allowed & chain == 0 {
+            return error(format!("{cmd} rules are not allowed in the {label} chain"));
+        }
+        if chain & (OUTPUT | POSTROUTING) == 0 && user != "-" {
+            return error("A USER/GROUP may only be specified when the SOURCE is $FW");
+        }
+        if condition != "-" {
+            return error(
+                "A non-empty SWITCH column requires Condition Match in your kernel and iptables",
+            );
+        }
+        self.chains.ensure_chain(TableId::Mangle, chain_name);
+        let mut rule = m::do_proto(self.names(), self.caps(), proto, ports, sports)?;
+        rule.push_str(&m::do_user(self.caps(), user)?);
+        rule.push_str(&m::do_test(testval, self.config.tc_mask)?);
+        rule.push_str(&m::do_headers(headers)?);
+        rule.push_str(&self.do_probability(probability)?);
+        rule.push_str(&state_match_column(self, state));
+        rule.push_str(&m::do_time(time)?);
+        rule.push_str(&raw_matches);
+        let target = target.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.expand_rule(
+            TableId::Mangle,
+            chain_name,
+            restriction,
+            &prerule,
+            &rule,
+            &source,
+            &dest,
+            "",
+            &target,
+            "",
+            &target,
+            "",
+            false,
+            "",
+        )
+    }
+
+    /// The target of MARK, CONNMARK, SAVE(mask) and RESTORE(mask) (`$handle_mark_param`).
+    fn mangle_mark(&self, target: &str, option: &str, params: &str, small: bool) -> Result<String> {
+        let (and_or, params) = match params.strip_prefix('|') {
+            Some(rest) => ("|", rest),
+            None => match params.strip_prefix('&') {
+                Some(rest) => ("&", rest),
+                None => ("", params),
+            },
+        };
+        if params.contains('-') {
+            return error("Mark ranges in the mangle file are not supported by the preview yet");
+        }
+        if small {
+            // `verify_small_mark` validates the count of its arguments (1) rather than the
+            // mark, then compares the whole mark with the largest small mark.
+            let value = numeric_value(params).unwrap_or(0);
+            if value > self.config.tc_mask as i64 {
+                return error(format!("Mark value ({params}) too large"));
+            }
+        } else {
+            self.validate_mark(params)?;
+        }
+        let option = if !option.is_empty() {
+            option
+        } else if and_or == "|" {
+            "--or-mark"
+        } else if and_or == "&" {
+            "--and-mark"
+        } else {
+            "--set-mark"
+        };
+        Ok(format!("{target} {option} {params}"))
+    }
+
+    /// `validate_mark` with the default mark layout (no user or zone marks).
+    fn validate_mark(&self, mark: &str) -> Result<()> {
+        if mark.is_empty() {
+            return error("Missing MARK");
+        }
+        let parts: Vec<&str> = mark.split('/').collect();
+        if mark.contains('/') && parts.len() != 2 {
+            return error(format!("Invalid MARK ({mark})"));
+        }
+        for part in parts {
+            let value = numeric_value(part);
+            let limit = self.config.exclusion_mask as i64;
+            let valid = value.is_some_and(|value| {
+                value < limit
+                    && (value <= self.config.tc_mask as i64
+                        || (value as u64 & self.config.provider_mask) == value as u64)
+            });
+            if !valid {
+                return error(format!("Invalid Mark or Mask value ({part})"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `state_match` of the STATE column (`ALL` and `-` add nothing).
+fn state_match_column(compiler: &Compiler<'_>, state: &str) -> String {
+    if state == "-" || state == "ALL" {
+        String::new()
+    } else {
+        state_match(compiler, state)
+    }
+}
+
+fn hex_digits(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// `normalize_hex`: lower case, leading zeros reduced to one.
+fn normalize_hex(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let trimmed = lower.trim_start_matches('0');
+    if trimmed.len() == lower.len() {
+        lower
+    } else {
+        format!("0{trimmed}")
+    }
+}
+
+/// The HL action: `--hl-set`, `--hl-inc` or `--hl-dec`.
+fn hop_limit(params: &str) -> Result<String> {
+    let (sign, digits) = match params.strip_prefix('+') {
+        Some(rest) => ("+", rest),
+        None => match params.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", params),
+        },
+    };
+    let valid_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
+    let value: u64 = digits.parse().unwrap_or(u64::MAX);
+    if !valid_digits || (!sign.is_empty() && value == 0) || value >= 256 {
+        return error(format!("Invalid HL specification( HL({params}) )"));
+    }
+    Ok(match sign {
+        "+" => format!("HL --hl-inc {value}"),
+        "-" => format!("HL --hl-dec {value}"),
+        _ => format!("HL --hl-set {value}"),
+    })
+}
