@@ -125,7 +125,77 @@ pub fn generate(seed: u64) -> BTreeMap<String, String> {
             }
         }
     }
+    // From seed 2300 on, a mangle file.
+    if seed >= 2300 && rng.chance(60) {
+        files.insert("mangle".to_owned(), mangle_file(&mut rng, &zones));
+    }
     files
+}
+
+/// A mangle file: marks, CLASSIFY, HL, in the chains the designators and `$FW` choose.
+fn mangle_file(rng: &mut Rng, zones: &[Zone]) -> String {
+    let ifaces = zone_interfaces(zones);
+    let mut out = String::new();
+    for _ in 0..1 + rng.below(6) {
+        let action = *rng.pick(&[
+            "MARK(1)",
+            "MARK(|0x2)",
+            "MARK(&0xfd)",
+            "MARK(3/0xff)",
+            "CONNMARK(4)",
+            "SAVE",
+            "RESTORE",
+            "SAVE(0x0f)",
+            "CLASSIFY(1:10)",
+            "CONTINUE",
+            "HL(+1)",
+            "HL(64)",
+        ]);
+        let designator = if rng.chance(25) {
+            *rng.pick(&[":P", ":F", ":T", ":O", ":I"])
+        } else {
+            ""
+        };
+        let iface = *rng.pick(&ifaces);
+        let source = match rng.below(8) {
+            0 => "$FW".to_owned(),
+            1 => "2001:db8:1::/64".to_owned(),
+            2 => iface.to_owned(),
+            _ => "-".to_owned(),
+        };
+        let dest = match rng.below(8) {
+            0 if source != "$FW" => "$FW".to_owned(),
+            1 => "2001:db8:2::/64".to_owned(),
+            2 => iface.to_owned(),
+            _ => "-".to_owned(),
+        };
+        let (proto, port) = *rng.pick(&[("-", "-"), ("-", "-"), ("tcp", "80"), ("udp", "53")]);
+        let mut columns: Vec<String> = vec![
+            format!("{action}{designator}"),
+            source.clone(),
+            dest,
+            proto.to_owned(),
+            port.to_owned(),
+            "-".to_owned(),
+        ];
+        let mut extra: Vec<&str> = vec!["-"; 11];
+        if source == "$FW" && rng.chance(30) {
+            extra[0] = "root";
+        }
+        if rng.chance(20) {
+            extra[1] = *rng.pick(&["0x1", "!0/0xff", "1:C"]);
+        }
+        if rng.chance(10) {
+            extra[9] = *rng.pick(&["NEW", "ESTABLISHED,RELATED"]);
+        }
+        columns.extend(extra.iter().map(|it| it.to_string()));
+        while columns.last().is_some_and(|it| it == "-") {
+            columns.pop();
+        }
+        out.push_str(&columns.join("\t"));
+        out.push('\n');
+    }
+    out
 }
 
 /// The interfaces of the zones that own a whole interface.

@@ -2027,7 +2027,7 @@ impl Compiler<'_> {
             return error(format!("Unknown Interface ({bare})"));
         }
         if restriction & restrict::POSTROUTE != 0 {
-            return error(format!("An interface as the SOURCE of a nat rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
+            return error(format!("A SOURCE interface in a POSTROUTING rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
         }
         if restriction & restrict::OUTPUT != 0 {
             return error(format!(
@@ -2049,7 +2049,7 @@ impl Compiler<'_> {
             return error(format!("Unknown Interface ({bare})"));
         }
         if restriction & restrict::PREROUTE != 0 {
-            return error(format!("An interface as the ORIGDEST of a nat rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
+            return error(format!("A destination interface in a PREROUTING rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
         }
         if restriction & restrict::INPUT != 0 {
             return error(format!("Destination Interface ({bare}) not allowed when the destination zone is the firewall"));
