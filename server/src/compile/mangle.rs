@@ -85,7 +85,7 @@ impl Compiler<'_> {
             }
         }
         for record in &records {
-            self.place = Some((record.path.clone(), record.line));
+            self.set_record_origin(record);
             let column = |idx: usize| -> String {
                 record
                     .columns
@@ -104,6 +104,7 @@ impl Compiler<'_> {
             }
         }
         self.place = None;
+        self.chains.origin.clear();
         Ok(())
     }
 
