@@ -14,7 +14,9 @@
 //! - `capabilities`: what the server announces; `ext`: the `shorewall.*` commands and settings;
 //!   `exit`: ends the loop at the `exit` notification;
 //! - `framing`: the client's frames checked before tower-lsp reads them, so that a malformed
-//!   one is dropped with a warning instead of ending the session.
+//!   one is dropped with a warning instead of ending the session;
+//! - `raw_results`: large results written as JSON by their handler, not as tower-lsp's `Value`
+//!   tree.
 
 mod capabilities;
 mod diagnostics;
@@ -25,6 +27,7 @@ mod framing;
 mod from_proto;
 mod handlers;
 mod notifications;
+mod raw_results;
 mod server;
 mod state;
 mod to_proto;
@@ -63,22 +66,36 @@ pub fn run_stdio() -> i32 {
 
 /// Serves the protocol on `input` and `output` until the input ends or the client says
 /// `exit`; returns whether a `shutdown` request came.
-async fn serve(input: impl AsyncRead + Unpin + Send + 'static, output: impl AsyncWrite) -> bool {
+async fn serve(
+    input: impl AsyncRead + Unpin + Send + 'static,
+    output: impl AsyncWrite + Unpin + Send + 'static,
+) -> bool {
     let (service, socket) = LspService::new(server::Server::new);
     let state = Arc::clone(service.inner().state());
     let (service, exited) = exit::NotifyOnExit::new(service);
     let (checked, checked_input) = tokio::io::duplex(64 * 1024);
     let forward = tokio::spawn(framing::forward(input, checked, state.client.clone()));
-    let serve = Server::new(checked_input, output, socket)
-        .concurrency_level(CONCURRENCY)
-        .serve(service);
-    // The loop ends when the client closes stdin or right after `exit`: editors keep stdin
-    // open while they wait for the server to go.
-    tokio::select! {
-        () = serve => {}
-        () = exited.notified() => {}
+    // Everything tower-lsp writes goes through `write_out`, which ends once tower-lsp's end of
+    // the pipe is dropped (with `serve`) and what was written is out.
+    let (written, written_output) = tokio::io::duplex(64 * 1024);
+    let write_out = tokio::spawn(raw_results::write_out(
+        written_output,
+        output,
+        state.raw_results.clone(),
+    ));
+    {
+        let serve = Server::new(checked_input, written, socket)
+            .concurrency_level(CONCURRENCY)
+            .serve(service);
+        // The loop ends when the client closes stdin or right after `exit`: editors keep stdin
+        // open while they wait for the server to go.
+        tokio::select! {
+            () = serve => {}
+            () = exited.notified() => {}
+        }
     }
     forward.abort();
+    let _ = tokio::time::timeout(Duration::from_secs(1), write_out).await;
     state.was_shut_down()
 }
 

@@ -103,7 +103,12 @@ pub(crate) fn completion(db: &Inputs, position: &FilePosition) -> Vec<Completion
     let Some((finished, current, _)) = typed_columns(before) else {
         return Vec::new();
     };
-    let format = format_before(&text, line_start);
+    // Only some files' columns depend on `?FORMAT`; finding it reads the file up to the line.
+    let format = if file_type.columns(1) == file_type.columns(2) {
+        1
+    } else {
+        format_before(&text, line_start)
+    };
     let Some(spec) = file_type.columns(format).get(finished.len()) else {
         return Vec::new();
     };

@@ -5,7 +5,7 @@
 use std::{collections::HashMap, path::PathBuf, sync::Arc};
 
 use serde_json::Value;
-use shorewall_syntax::LineIndex;
+use shorewall_syntax::{LineIndex, TextRange};
 use tower_lsp::{jsonrpc::Result, lsp_types as lsp};
 
 use crate::{
@@ -43,6 +43,7 @@ pub(crate) async fn completion(
     state: &State,
     params: lsp::CompletionParams,
 ) -> Result<Option<lsp::CompletionResponse>> {
+    let raw_results = state.raw_results.clone();
     let answer = state
         .run("completion", move |snapshot| {
             let Some((position, index)) = position(&snapshot, &params.text_document_position)
@@ -51,46 +52,57 @@ pub(crate) async fn completion(
             };
             let dir = dir_of(&position.path).to_path_buf();
             let mut documentation = HashMap::new();
+            // Every item replaces the same word (but directives): its range is converted once.
+            let mut last_range: Option<(TextRange, lsp::Range)> = None;
             let items: Vec<lsp::CompletionItem> = snapshot
                 .analysis
                 .completion(&position)
                 .into_iter()
                 .map(|mut it| {
+                    let range = match last_range {
+                        Some((from, to)) if from == it.range => to,
+                        _ => {
+                            let to = to_proto::range(&index, it.range, snapshot.encoding);
+                            last_range = Some((it.range, to));
+                            to
+                        }
+                    };
                     // The manpage texts go out with `completionItem/resolve`, for the item the
                     // editor shows: sent with every item, they made the list slow to send.
                     let text = it.documentation.take();
-                    let mut item = to_proto::completion_item(&index, it, &dir, snapshot.encoding);
+                    let item = to_proto::completion_item(it, range, &dir);
                     if let Some(text) = text {
                         documentation.insert(item.label.clone(), text);
-                        if item.data.is_none() {
-                            item.data = Some(serde_json::json!({ "documented": true }));
-                        }
                     }
                     item
                 })
                 .collect();
-            Ok(Some((items, documentation)))
+            let marker = raw_results.stash(&items)?;
+            Ok(Some((marker, documentation)))
         })
         .await?;
-    let Some((items, documentation)) = answer else {
+    let Some((marker, documentation)) = answer else {
         return Ok(None);
     };
     *state.completion_documentation() = documentation;
-    Ok(Some(lsp::CompletionResponse::Array(items)))
+    Ok(Some(lsp::CompletionResponse::Array(vec![
+        lsp::CompletionItem {
+            label: marker,
+            ..Default::default()
+        },
+    ])))
 }
 
 pub(crate) async fn completion_resolve(
     state: &State,
     mut item: lsp::CompletionItem,
 ) -> Result<lsp::CompletionItem> {
-    let documented = item
-        .data
-        .as_ref()
-        .is_some_and(|it| it.get("documented").is_some());
-    if documented && item.documentation.is_none() {
-        let text = state.completion_documentation().get(&item.label).cloned();
-        item.documentation = text.map(to_proto::markdown);
-        return Ok(item);
+    // The documentation of the last list's items is kept by label (see `completion`).
+    if item.documentation.is_none() {
+        if let Some(text) = state.completion_documentation().get(&item.label).cloned() {
+            item.documentation = Some(to_proto::markdown(text));
+            return Ok(item);
+        }
     }
     state
         .run("completionItem/resolve", move |snapshot| {
@@ -200,40 +212,62 @@ pub(crate) async fn document_symbol(
     state: &State,
     params: lsp::DocumentSymbolParams,
 ) -> Result<Option<lsp::DocumentSymbolResponse>> {
-    state
+    let raw_results = state.raw_results.clone();
+    let marker = state
         .run("documentSymbol", move |snapshot| {
             let Some((path, index)) = snapshot.document(&params.text_document.uri) else {
                 return Ok(None);
             };
-            let symbols = snapshot
+            let symbols: Vec<lsp::DocumentSymbol> = snapshot
                 .analysis
                 .document_symbols(&path)
                 .into_iter()
                 .map(|it| to_proto::document_symbol(&index, it, snapshot.encoding))
                 .collect();
-            Ok(Some(lsp::DocumentSymbolResponse::Nested(symbols)))
+            raw_results.stash(&symbols).map(Some)
         })
-        .await
+        .await?;
+    #[allow(deprecated)]
+    let stand_in = marker.map(|name| {
+        lsp::DocumentSymbolResponse::Nested(vec![lsp::DocumentSymbol {
+            name,
+            detail: None,
+            kind: lsp::SymbolKind::NAMESPACE,
+            tags: None,
+            deprecated: None,
+            range: lsp::Range::default(),
+            selection_range: lsp::Range::default(),
+            children: None,
+        }])
+    });
+    Ok(stand_in)
 }
 
 pub(crate) async fn folding_range(
     state: &State,
     params: lsp::FoldingRangeParams,
 ) -> Result<Option<Vec<lsp::FoldingRange>>> {
-    state
+    let raw_results = state.raw_results.clone();
+    let marker = state
         .run("foldingRange", move |snapshot| {
             let Some((path, index)) = snapshot.document(&params.text_document.uri) else {
                 return Ok(None);
             };
-            let folds = snapshot
+            let folds: Vec<lsp::FoldingRange> = snapshot
                 .analysis
                 .folding_ranges(&path)
                 .into_iter()
                 .filter_map(|it| to_proto::folding_range(&index, it))
                 .collect();
-            Ok(Some(folds))
+            raw_results.stash(&folds).map(Some)
         })
-        .await
+        .await?;
+    Ok(marker.map(|it| {
+        vec![lsp::FoldingRange {
+            collapsed_text: Some(it),
+            ..Default::default()
+        }]
+    }))
 }
 
 pub(crate) async fn semantic_tokens_full(
@@ -259,7 +293,8 @@ async fn semantic_tokens(
     url: lsp::Url,
     range: Option<lsp::Range>,
 ) -> Result<Option<lsp::SemanticTokens>> {
-    state
+    let raw_results = state.raw_results.clone();
+    let marker = state
         .run("semanticTokens", move |snapshot| {
             let Some((path, index)) = snapshot.document(&url) else {
                 return Ok(None);
@@ -269,12 +304,17 @@ async fn semantic_tokens(
                 let wanted = from_proto::range(&index, &text, range, snapshot.encoding);
                 ranges.retain(|it| it.range.intersect(wanted).is_some());
             }
-            Ok(Some(lsp::SemanticTokens {
+            let tokens = lsp::SemanticTokens {
                 result_id: None,
                 data: to_proto::semantic_tokens(&index, ranges, snapshot.encoding),
-            }))
+            };
+            raw_results.stash(&tokens).map(Some)
         })
-        .await
+        .await?;
+    Ok(marker.map(|it| lsp::SemanticTokens {
+        result_id: Some(it),
+        data: Vec::new(),
+    }))
 }
 
 pub(crate) async fn code_action(

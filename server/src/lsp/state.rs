@@ -21,7 +21,7 @@ use tower_lsp::{
 use crate::{
     disk::{self, DiskVfs},
     ide::{db::HostConfig, Analysis, AnalysisHost},
-    lsp::{ext::Settings, from_proto::PositionEncoding},
+    lsp::{ext::Settings, from_proto::PositionEncoding, raw_results::RawResults},
 };
 
 pub(crate) struct State {
@@ -35,6 +35,8 @@ pub(crate) struct State {
     panic_on: Option<String>,
     /// The documentation of the last completion's items, by label, for `completionItem/resolve`.
     completion_documentation: Mutex<HashMap<String, String>>,
+    /// Large results serialized by their handlers, on their way out.
+    pub(crate) raw_results: Arc<RawResults>,
 }
 
 pub(crate) struct Inner {
@@ -114,6 +116,7 @@ impl State {
             shut_down: AtomicBool::new(false),
             panic_on: std::env::var("SHOREWALL_LS_TEST_PANIC").ok(),
             completion_documentation: Mutex::new(HashMap::new()),
+            raw_results: Arc::default(),
         }
     }
 

@@ -115,11 +115,11 @@ pub(crate) fn workspace_edit(snapshot: &Snapshot, change: SourceChange) -> lsp::
     }
 }
 
+/// A completion item that replaces `range` (the item's, converted).
 pub(crate) fn completion_item(
-    index: &LineIndex,
     item: CompletionItem,
+    range: lsp::Range,
     dir: &Path,
-    encoding: PositionEncoding,
 ) -> lsp::CompletionItem {
     let kind = match item.kind {
         CompletionKind::Builtin | CompletionKind::Keyword | CompletionKind::Section => {
@@ -136,20 +136,20 @@ pub(crate) fn completion_item(
         CompletionKind::Service | CompletionKind::Value => lsp::CompletionItemKind::VALUE,
         CompletionKind::Setting => lsp::CompletionItemKind::PROPERTY,
     };
-    let new_text = item.insert.clone().unwrap_or_else(|| item.label.clone());
+    let new_text = item.insert.unwrap_or_else(|| item.label.clone());
     let data = item
         .macro_name
         .as_ref()
         .map(|name| json!({ "macro": name, "dir": dir }));
     lsp::CompletionItem {
-        label: item.label.clone(),
+        label: item.label,
         kind: Some(kind),
         detail: item.detail,
         documentation: item.documentation.map(markdown),
         sort_text: (!item.sort_text.is_empty()).then_some(item.sort_text),
-        filter_text: Some(item.label),
+        // No `filterText`: it defaults to the label.
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
-            range: range(index, item.range, encoding),
+            range,
             new_text,
         })),
         command: item.retrigger.then(|| lsp::Command {
