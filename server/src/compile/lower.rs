@@ -71,7 +71,6 @@ pub mod section {
 /// (Shorewall reads the 4.x `notrack` file only when `update` converts it to conntrack, so
 /// compiling ignores it.)
 const UNREAD_FILES: &[&str] = &[
-    "tcrules",
     "nat",
     "netmap",
     "providers",

@@ -34,6 +34,27 @@ fn chain_of(number: u32) -> (&'static str, &'static str, u32) {
     }
 }
 
+/// A mark range rule and the columns it is built from.
+struct MarkRange<'r> {
+    target: &'r str,
+    params: &'r str,
+    chain: u32,
+    prerule: &'r str,
+    proto: &'r str,
+    ports: &'r str,
+    sports: &'r str,
+    user: &'r str,
+    testval: &'r str,
+    headers: &'r str,
+    probability: &'r str,
+    state: &'r str,
+    time: &'r str,
+    condition: &'r str,
+    raw_matches: &'r str,
+    source: &'r str,
+    dest: &'r str,
+}
+
 /// What an action of the mangle file accepts (`%commands`).
 struct Command {
     default_chain: u32,
@@ -66,6 +87,15 @@ impl Compiler<'_> {
     pub(crate) fn setup_mangle(&mut self) -> Result<()> {
         if !self.config.mangle_enabled {
             return Ok(());
+        }
+        // Outside `update`, Shorewall ignores the 4.x tcrules file.
+        let tcrules = self.model.dir.join("tcrules");
+        if tcrules.is_file() {
+            let product = self.model.family.conf_file_name().trim_end_matches(".conf");
+            self.warn(format!(
+                "The tcrules file is no longer supported -- use '{product} update' to convert {} to an equivalent 'mangle' file",
+                tcrules.display()
+            ));
         }
         let records = model::read_config_records(self.model, self.env, "mangle");
         if records.is_empty() {
@@ -225,6 +255,42 @@ impl Compiler<'_> {
                 seen.push(one);
             }
         }
+        if params.contains('-') && matches!(cmd.as_str(), "MARK" | "CONNMARK" | "SAVE" | "RESTORE")
+        {
+            if params.starts_with(['|', '&']) {
+                return error("'|' and '&' may not be used with a mark range");
+            }
+            if cmd != "MARK" && cmd != "CONNMARK" {
+                return error(format!("A mark range is is not allowed with ACTION {cmd}"));
+            }
+            let chain = if chain != 0 {
+                chain
+            } else if designator != 0 {
+                designator
+            } else {
+                default_chain
+            };
+            let range = MarkRange {
+                target: &cmd,
+                params: &params,
+                chain,
+                prerule: &prerule,
+                proto,
+                ports,
+                sports,
+                user,
+                testval,
+                headers,
+                probability,
+                state,
+                time,
+                condition,
+                raw_matches: &raw_matches,
+                source: &source,
+                dest: &dest,
+            };
+            return self.mangle_mark_range(&range);
+        }
         let target = match cmd.as_str() {
             "MARK" => self.mangle_mark("MARK", "", &params, false)?,
             "CONNMARK" => self.mangle_mark("CONNMARK", "", &params, false)?,
@@ -309,6 +375,77 @@ impl Compiler<'_> {
         )
     }
 
+    /// A mark range (`MARK(1-3)`): one rule per mark, each taking every Nth packet
+    /// (`$handle_mark_param`).
+    fn mangle_mark_range(&mut self, range: &MarkRange<'_>) -> Result<()> {
+        let (mark, mark2) = range.params.split_once('-').unwrap_or((range.params, ""));
+        let first = self.validate_mark(mark)?;
+        if mark.contains('/') {
+            return error(format!("Invalid mark range ({mark}-{mark2})"));
+        }
+        let last = self.validate_mark(mark2)?;
+        if first >= last {
+            return error(format!("Invalid mark range ({mark}-{mark2})"));
+        }
+        if !self.caps().has("STATISTIC_MATCH") {
+            return error("A mark range requires Statistic Match in your kernel and iptables");
+        }
+        let mask = match mark2.split_once('/') {
+            Some((_, mask)) => numeric_value(mask).unwrap_or(0),
+            None => self.config.tc_mask as i64,
+        };
+        if mask <= 0 {
+            return error(format!("Invalid mark range ({mark}-{mark2})"));
+        }
+        let shift = mask.trailing_zeros();
+        let increment = 1i64 << shift;
+        let marks = ((last - first) >> shift) + 1;
+        let (chain_name, _, restriction) = chain_of(range.chain);
+        self.chains.ensure_chain(TableId::Mangle, chain_name);
+        let mut value = first;
+        for packet in 0..marks {
+            let mut rule = m::do_proto(
+                self.names(),
+                self.caps(),
+                range.proto,
+                range.ports,
+                range.sports,
+            )?;
+            rule.push_str(&format!(
+                "-m statistic --mode nth --every {marks} --packet {packet} "
+            ));
+            rule.push_str(&m::do_user(self.caps(), range.user)?);
+            rule.push_str(&m::do_test(range.testval, mask as u64)?);
+            rule.push_str(&m::do_headers(range.headers)?);
+            rule.push_str(&self.do_probability(range.probability)?);
+            rule.push_str(&m::do_time(range.time)?);
+            if range.condition != "-" {
+                return error("A non-empty SWITCH column requires Condition Match in your kernel and iptables");
+            }
+            rule.push_str(&state_match_column(self, range.state));
+            rule.push_str(range.raw_matches);
+            let target = format!("{} --set-mark {value:#x}/{mask:#x}", range.target);
+            self.expand_rule(
+                TableId::Mangle,
+                chain_name,
+                restriction,
+                range.prerule,
+                &rule,
+                range.source,
+                range.dest,
+                "",
+                &target,
+                "",
+                range.target,
+                "",
+                false,
+                "",
+            )?;
+            value += increment;
+        }
+        Ok(())
+    }
+
     /// The target of MARK, CONNMARK, SAVE(mask) and RESTORE(mask) (`$handle_mark_param`).
     fn mangle_mark(&self, target: &str, option: &str, params: &str, small: bool) -> Result<String> {
         let (and_or, params) = match params.strip_prefix('|') {
@@ -318,9 +455,6 @@ impl Compiler<'_> {
                 None => ("", params),
             },
         };
-        if params.contains('-') {
-            return error("Mark ranges in the mangle file are not supported by the preview yet");
-        }
         if small {
             // `verify_small_mark` validates the count of its arguments (1) rather than the
             // mark, then compares the whole mark with the largest small mark.
@@ -343,8 +477,9 @@ impl Compiler<'_> {
         Ok(format!("{target} {option} {params}"))
     }
 
-    /// `validate_mark` with the default mark layout (no user or zone marks).
-    fn validate_mark(&self, mark: &str) -> Result<()> {
+    /// `validate_mark` with the default mark layout (no user or zone marks): the value of
+    /// the mark (before any `/mask`).
+    fn validate_mark(&self, mark: &str) -> Result<i64> {
         if mark.is_empty() {
             return error("Missing MARK");
         }
@@ -364,7 +499,7 @@ impl Compiler<'_> {
                 return error(format!("Invalid Mark or Mask value ({part})"));
             }
         }
-        Ok(())
+        Ok(numeric_value(mark.split('/').next().unwrap_or("")).unwrap_or(0))
     }
 }
 
