@@ -17,6 +17,10 @@
 //! #= expected good
 //! ```
 //!
+//! The cases of `tests/diagnostics/cases/one-per-mistake/` have the same form; each bad
+//! configuration holds one mistake, which must get one error (not a cascade), and the good one
+//! none.
+//!
 //! `#- NAME` starts a file that replaces the base's file of that name; `#- -NAME` removes it;
 //! `<0xff>` in a file is a byte that is not UTF-8. The models are built with the built-in library
 //! and name tables, so the cases do not depend on the machine.
@@ -272,6 +276,55 @@ fn each_case_raises_its_code_and_its_near_miss_does_not() {
             } else {
                 failures.push(format!(
                     "{code}: the output changed (UPDATE_EXPECT=1 rewrites {}):\nbad:\n{bad}good:\n{good}",
+                    path.display()
+                ));
+            }
+        }
+    }
+    let _ = fs::remove_dir_all(&tmp);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn one_mistake_gets_one_error() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let tmp = std::env::temp_dir().join(format!(
+        "shorewall-ls-one-per-mistake-{}",
+        std::process::id()
+    ));
+    let dir = cases_dir().join("one-per-mistake");
+    let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|it| it.path())
+        .filter(|it| it.extension().is_some_and(|ext| ext == "txt"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no cases in {}", dir.display());
+    let errors = |output: &str| output.lines().filter(|it| it.contains(": error: ")).count();
+    let mut failures = Vec::new();
+    for path in paths {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let case = parse_case(&name, &fs::read_to_string(&path).unwrap());
+        let bad = check_output(&case.bad, &tmp);
+        let good = check_output(&case.good, &tmp);
+        if errors(&bad) != 1 {
+            failures.push(format!(
+                "{name}: the mistake gets {} errors:\n{bad}",
+                errors(&bad)
+            ));
+        }
+        if errors(&good) != 0 {
+            failures.push(format!(
+                "{name}: the fixed configuration gets errors:\n{good}"
+            ));
+        }
+        if bad != case.expected_bad || good != case.expected_good {
+            if update {
+                fs::write(&path, render_case(&case, &bad, &good)).unwrap();
+            } else {
+                failures.push(format!(
+                    "{name}: the output changed (UPDATE_EXPECT=1 rewrites {}):\nbad:\n{bad}good:\n{good}",
                     path.display()
                 ));
             }

@@ -5,6 +5,7 @@
 
 mod address;
 mod capabilities;
+mod cascades;
 mod catalog;
 mod conditional;
 mod diagnostic;
@@ -240,6 +241,7 @@ impl<'e> Ctx<'e> {
     fn finish(mut self) -> Model {
         self.syntax_diagnostics();
         self.drop_log_level_cascades();
+        cascades::drop_cascades(&mut self.model.diagnostics);
         let mut model = self.model;
         model.diagnostics.sort_by(|a, b| {
             (a.site.file, a.site.range.start(), a.code, &a.message).cmp(&(

@@ -223,6 +223,20 @@ impl Catalog {
 #[derive(Debug, Default)]
 pub(crate) struct CatalogState {
     looked_up: HashMap<String, Option<FileId>>,
+    /// CONFIG_PATH leaves out the library directory: the standard actions and macros are
+    /// missing, which is one mistake, reported once.
+    pub(crate) library_missing: bool,
+    /// Whether that mistake has been reported.
+    pub(crate) library_missing_reported: bool,
+}
+
+/// Whether `name` is one of Shorewall 5.2.8's standard macros or actions.
+pub(crate) fn is_standard_name(name: &str) -> bool {
+    library_files::FILES.iter().any(|(_, file, _)| {
+        file.strip_prefix("macro.")
+            .or_else(|| file.strip_prefix("action."))
+            == Some(name)
+    })
 }
 
 const BUILTIN_ROOT: &str = "<built-in shorewall-5.2.8>";
@@ -445,19 +459,7 @@ const ACTION_OPTIONS: &[&str] = &[
 pub(crate) fn read_actions(ctx: &mut Ctx<'_>) {
     ctx.model.catalog.macro_names = list_macros(ctx);
     let std_file = find_library_file(ctx, "actions.std", FileKind::Actions);
-    if std_file.is_none() && config_path_lacks_library(ctx) {
-        if let Some(site) = ctx.model.settings.site("CONFIG_PATH") {
-            let library = match ctx.model.family {
-                Family::Ipv6 => "/usr/share/shorewall6",
-                Family::Ipv4 => "/usr/share/shorewall",
-            };
-            ctx.diag(Diagnostic::error(
-                "invalid-setting",
-                site,
-                format!("CONFIG_PATH does not include {library}: Shorewall finds neither actions.std nor the standard actions and macros"),
-            ));
-        }
-    }
+    ctx.catalog_state.library_missing = std_file.is_none() && config_path_lacks_library(ctx);
     let user_file = ctx.load_config_file("actions", FileKind::Actions);
     let reject_action = ctx.model.settings.get("REJECT_ACTION").to_owned();
     let helpers_enabled = std::collections::HashMap::new();
@@ -726,8 +728,36 @@ pub(crate) fn find_macro(ctx: &mut Ctx<'_>, name: &str) -> Option<FileId> {
     Some(file)
 }
 
+/// The library directory CONFIG_PATH must hold.
+fn library_dir(ctx: &Ctx<'_>) -> &'static str {
+    match ctx.model.family {
+        Family::Ipv6 => "/usr/share/shorewall6",
+        Family::Ipv4 => "/usr/share/shorewall",
+    }
+}
+
 /// `DROP_DEFAULT` and friends must name actions (or `none`).
 pub(crate) fn check_default_actions(ctx: &mut Ctx<'_>) {
+    if ctx.catalog_state.library_missing {
+        library_missing(ctx);
+        return;
+    }
+    for (option, action) in unknown_default_actions(ctx) {
+        let Some(site) = ctx.model.settings.site(option) else {
+            continue;
+        };
+        ctx.diag(Diagnostic::error(
+            "unknown-action",
+            site,
+            format!("Unknown Action ({action}) in {option} setting"),
+        ));
+    }
+}
+
+/// The unknown actions of the `*_DEFAULT` settings, in the order Shorewall checks them
+/// (`process_policies`): (setting, action as written).
+fn unknown_default_actions(ctx: &Ctx<'_>) -> Vec<(&'static str, String)> {
+    let mut res = Vec::new();
     for option in [
         "DROP_DEFAULT",
         "REJECT_DEFAULT",
@@ -736,24 +766,72 @@ pub(crate) fn check_default_actions(ctx: &mut Ctx<'_>) {
         "QUEUE_DEFAULT",
         "NFQUEUE_DEFAULT",
     ] {
-        let value = ctx.model.settings.get(option).to_owned();
+        let value = ctx.model.settings.get(option);
         if value.eq_ignore_ascii_case("none") || value.is_empty() {
             continue;
         }
-        let Some(site) = ctx.model.settings.site(option) else {
-            continue;
-        };
         for action in split_outside_parens(value.trim_start_matches('+')) {
             let name = action.split([':', '(']).next().unwrap_or("");
             if ctx.model.catalog.action(name).is_none() {
-                ctx.diag(Diagnostic::error(
-                    "unknown-action",
-                    site,
-                    format!("Unknown Action ({name}) in {option} setting"),
-                ));
+                let written = action.split(':').next().unwrap_or("");
+                res.push((option, written.to_owned()));
             }
         }
     }
+    res
+}
+
+/// CONFIG_PATH without the library directory: Shorewall finds no standard action or macro,
+/// which is fine until one is needed. It stops at the first `*_DEFAULT` setting that names
+/// one, at the end of the last file it read (`process_policies` runs after the zones,
+/// interfaces, hosts and actions files), or else at the first rule that uses one. That is
+/// the one error: the other uses are not reported again.
+fn library_missing(ctx: &mut Ctx<'_>) {
+    let Some((option, action)) = unknown_default_actions(ctx).into_iter().next() else {
+        return;
+    };
+    let last_read = ["actions", "hosts", "interfaces", "zones"]
+        .iter()
+        .filter_map(|name| ctx.model.config_file(name))
+        .find(|id| {
+            ctx.model
+                .files
+                .get(*id)
+                .is_some_and(|it| !it.text.trim().is_empty())
+        });
+    let Some(file) = last_read else {
+        return;
+    };
+    let mut diagnostic = Diagnostic::error(
+        "unknown-action",
+        ctx.eof_site(file),
+        format!(
+            "Unknown Action ({action}) in {option} setting{}",
+            library_missing_note(ctx)
+        ),
+    );
+    if let Some(site) = ctx.model.settings.site("CONFIG_PATH") {
+        diagnostic = diagnostic.with_related(site, "CONFIG_PATH is set here");
+    }
+    ctx.diag(diagnostic);
+    ctx.catalog_state.library_missing_reported = true;
+}
+
+/// What to add to the message of the first standard action or macro that is not found.
+pub(crate) fn library_missing_note(ctx: &Ctx<'_>) -> String {
+    let conf = match ctx.model.family {
+        Family::Ipv6 => "shorewall6.conf",
+        Family::Ipv4 => "shorewall.conf",
+    };
+    let line = ctx.model.settings.site("CONFIG_PATH").and_then(|site| {
+        let file = ctx.model.files.get(site.file)?;
+        Some(file.line_index.line_col(site.range.start()).line + 1)
+    });
+    let place = line.map_or(String::new(), |line| format!(" ({conf} line {line})"));
+    format!(
+        ": CONFIG_PATH{place} does not include {}, where the standard actions and macros are",
+        library_dir(ctx)
+    )
 }
 
 /// Splits at commas that are not inside parentheses.

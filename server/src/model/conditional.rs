@@ -73,7 +73,7 @@ fn substitute(expression: &str, ctx: &dyn ConditionContext) -> Result<String, St
                 let value = if ch == '@' || name.bytes().all(|b| b.is_ascii_digit()) {
                     if !ctx.in_action() {
                         return Err(format!(
-                            "action parameters (${name}) may only be referenced within the body of an action"
+                            "Action parameters (${name}) may only be referenced within the body of an action"
                         ));
                     }
                     ctx.action_param(&name)

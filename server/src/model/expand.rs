@@ -22,6 +22,11 @@ pub(crate) trait Variables {
 
     /// Whether an undefined variable is an error (IGNOREUNKNOWNVARIABLES=No) rather than empty.
     fn strict(&self) -> bool;
+
+    /// Whether the text is in an action body (where `$1` may be used).
+    fn in_action(&self) -> bool {
+        false
+    }
 }
 
 /// Why an expansion failed or is unsure.
@@ -121,7 +126,13 @@ pub(crate) fn expand(text: &str, vars: &dyn Variables) -> Expansion {
                 None => {
                     res.problems
                         .push(ExpandProblem::BadActionParam(name.to_owned()));
-                    Value::Known(String::new())
+                    // As for an undefined variable: where Shorewall stops, the rest of the
+                    // line is not judged.
+                    if vars.strict() || !vars.in_action() {
+                        Value::Unknown
+                    } else {
+                        Value::Known(String::new())
+                    }
                 }
             }
         } else {
@@ -200,7 +211,14 @@ mod tests {
                 ExpandProblem::BadActionParam("1".into())
             ]
         );
-        assert_eq!(res.text, ":");
+        // `$1` outside an action is an error even where `$NOPE` is not.
+        assert_eq!(res.text, format!(":{UNKNOWN}"));
+        let mut strict = vars.clone();
+        strict.strict = true;
+        assert_eq!(
+            expand("$NOPE:$1", &strict).text,
+            format!("{UNKNOWN}:{UNKNOWN}")
+        );
     }
 
     #[test]

@@ -110,6 +110,95 @@ impl Line {
     }
 }
 
+/// How Shorewall's `read_a_line` takes a `?NAME` line.
+enum Reading {
+    /// As the directive it names.
+    Directive,
+    /// As a directive it refuses, with its message (`process_compiler_directive`).
+    Invalid(String),
+    /// As a record, which fails when it is read, with the message of that failure.
+    Record(String),
+}
+
+/// The names `read_a_line` sends to `process_compiler_directive` (a prefix match).
+const DIRECTIVE_PREFIXES: [&str; 12] = [
+    "IF", "ELSE", "ELSIF", "ENDIF", "SET", "RESET", "FORMAT", "COMMENT", "ERROR", "WARNING",
+    "INFO", "REQUIRE",
+];
+
+/// Reads a `?NAME` line as Shorewall does: a line that starts with one of the directive
+/// names is a directive, which must then match `?(IF\s+|ELSE|ELSIF\s+|ENDIF|SET\s+|...)`;
+/// `?SECTION name` and `?INCLUDE file` are handled later; anything else is a record.
+fn shorewall_reading(directive: &ast::Directive, kind: FileKind) -> Reading {
+    if !directive.has_question_mark() {
+        return Reading::Directive;
+    }
+    let Some(token) = directive.name_token() else {
+        return Reading::Directive;
+    };
+    let written = token.text().to_owned();
+    let name = directive.name();
+    let text = directive.syntax().text().to_string();
+    let after = text
+        .get(usize::from(token.text_range().end() - directive.syntax().text_range().start())..)
+        .unwrap_or("");
+    let separated = after.starts_with([' ', '\t']);
+    let line = text.trim().to_owned();
+    let as_record = || {
+        Reading::Record(match kind {
+            FileKind::Rules | FileKind::BlRules | FileKind::Action | FileKind::Macro => {
+                format!("Unknown ACTION ({written})")
+            }
+            FileKind::Zones => format!("Invalid zone name ({written})"),
+            _ => format!("Invalid compiler directive ({written})"),
+        })
+    };
+    match name.as_str() {
+        "SECTION" | "INCLUDE" if !separated => return as_record(),
+        "SECTION" | "INCLUDE" => return Reading::Directive,
+        _ => {}
+    }
+    if !DIRECTIVE_PREFIXES.iter().any(|it| name.starts_with(it)) {
+        return as_record();
+    }
+    let needs_argument = matches!(
+        name.as_str(),
+        "IF" | "ELSIF"
+            | "SET"
+            | "RESET"
+            | "FORMAT"
+            | "ERROR"
+            | "WARNING"
+            | "INFO"
+            | "WARNING!"
+            | "INFO!"
+            | "REQUIRE"
+    );
+    if needs_argument && separated {
+        return Reading::Directive;
+    }
+    // `ELSE`, `ENDIF` and `COMMENT` match with anything after them (`ELSIF` needs a space,
+    // so `?ELSIF` alone is no directive at all).
+    if name.starts_with("ENDIF") {
+        return if directive.argument().is_empty() && name == "ENDIF" {
+            Reading::Directive
+        } else {
+            Reading::Invalid("Invalid ?ENDIF".to_owned())
+        };
+    }
+    if name.starts_with("ELSE") && !name.starts_with("ELSIF") {
+        return if directive.argument().is_empty() && name == "ELSE" {
+            Reading::Directive
+        } else {
+            Reading::Invalid("Invalid ?ELSE".to_owned())
+        };
+    }
+    if name.starts_with("COMMENT") {
+        return Reading::Directive;
+    }
+    Reading::Invalid(format!("Invalid compiler directive ({line})"))
+}
+
 struct Frame {
     parent_active: bool,
     taken: bool,
@@ -167,6 +256,42 @@ impl Reader<'_, '_> {
             let site = Site { file, range };
             if let ast::Item::Directive(directive) = &item {
                 let name = directive.name();
+                match shorewall_reading(directive, kind) {
+                    Reading::Directive => {}
+                    Reading::Invalid(message) => {
+                        // Shorewall checks the form of a directive line even in a branch it
+                        // omits. ?ELSE and ?ENDIF still close their branch.
+                        self.ctx
+                            .diag(Diagnostic::error("invalid-conditional", site, message));
+                        match name.as_str() {
+                            "IF" => frames.push(Frame {
+                                parent_active: active,
+                                taken: false,
+                                active: false,
+                                unknown: true,
+                            }),
+                            "ELSIF" => {
+                                if let Some(frame) = frames.last_mut() {
+                                    frame.unknown = true;
+                                }
+                            }
+                            "ELSE" | "ENDIF" => {
+                                self.conditional(&mut frames, directive, &name, active, site)
+                            }
+                            _ => {}
+                        }
+                        continue;
+                    }
+                    Reading::Record(message) => {
+                        if active {
+                            self.ctx
+                                .diag(Diagnostic::error("invalid-conditional", site, message));
+                        } else {
+                            self.ctx.omitted.push((file, range));
+                        }
+                        continue;
+                    }
+                }
                 if matches!(name.as_str(), "IF" | "ELSIF" | "ELSE" | "ENDIF") {
                     self.conditional(&mut frames, directive, &name, active, site);
                     continue;
@@ -262,11 +387,14 @@ impl Reader<'_, '_> {
     }
 
     fn unknown_condition(&mut self, site: Site, message: &str) {
+        if message.starts_with("Action parameters") {
+            self.error_on_line_one(site, message, "directive");
+            return;
+        }
         // Shorewall stops on these; on other expressions our evaluator may just be too simple.
         let fatal = message.starts_with("Unknown capability")
             || message.starts_with("missing ')'")
-            || message.starts_with("unexpected end")
-            || message.starts_with("Action parameters");
+            || message.starts_with("unexpected end");
         let diagnostic = if fatal {
             Diagnostic::error("invalid-conditional", site, message.to_owned())
         } else {
@@ -394,9 +522,9 @@ impl Reader<'_, '_> {
                         .diag(Diagnostic::error("invalid-conditional", site, message));
                 }
             }
-            "INCLUDE" => self.include(&argument, kind, site),
+            "INCLUDE" => self.include(directive, kind, site),
             "DEFAULTS" | "DEFAULT" => {
-                let text = self.expand_text(argument.trim());
+                let text = self.expand_line(argument.trim(), directive, site);
                 let args: Vec<String> = text.split(',').map(str::to_owned).collect();
                 self.defaults(&args, site);
                 self.events.push(Event::Defaults { args, site });
@@ -409,17 +537,17 @@ impl Reader<'_, '_> {
             "REQUIRE" => {
                 let capability = argument.trim();
                 if self.opts.action_params.is_none() {
-                    self.ctx.diag(Diagnostic::error(
-                        "invalid-conditional",
+                    self.error_on_line_one(
                         site,
                         "?REQUIRE may only be used within action files",
-                    ));
+                        "?REQUIRE",
+                    );
                 } else if !self.ctx.model.capabilities.is_known(capability) {
-                    self.ctx.diag(Diagnostic::error(
-                        "invalid-conditional",
+                    self.error_on_line_one(
                         site,
-                        format!("Unknown capability ({capability})"),
-                    ));
+                        &format!("Unknown capability ({capability})"),
+                        "?REQUIRE",
+                    );
                 } else if !self.ctx.model.capabilities.has(capability) {
                     self.ctx.diag(Diagnostic::error(
                         "invalid-conditional",
@@ -447,6 +575,35 @@ impl Reader<'_, '_> {
                 ));
             }
         }
+    }
+
+    /// An error that Shorewall raises while it reads a directive, with `fatal_error` rather
+    /// than `directive_error`: it names the line of the last record it began, which between
+    /// records is none, so it says "line 1". The error is where Shorewall says it is, and its
+    /// message names the directive's own line.
+    fn error_on_line_one(&mut self, site: Site, message: &str, what: &str) {
+        let Some(source) = self.ctx.model.files.get(site.file) else {
+            return;
+        };
+        let line = source.line_index.line_col(site.range.start()).line + 1;
+        let first = source
+            .line_index
+            .line_range(0)
+            .unwrap_or(TextRange::empty(0.into()));
+        let diagnostic = Diagnostic::error(
+            "invalid-conditional",
+            Site {
+                file: site.file,
+                range: first,
+            },
+            if line == 1 {
+                message.to_owned()
+            } else {
+                format!("{message} (the {what} on line {line}; Shorewall 5.2.8 names line 1)")
+            },
+        )
+        .with_related(site, format!("the {what} is here"));
+        self.ctx.diag(diagnostic);
     }
 
     /// A 4.4 spelling: 5.2.8 rejects `SECTION`, `COMMENT` and `FORMAT` without `?`. The message
@@ -522,6 +679,10 @@ impl Reader<'_, '_> {
         }
         let value = match self.evaluate_value(expression) {
             Ok(value) if !value.contains(UNKNOWN) => Value::Known(value),
+            Err(message) if message.starts_with("Action parameters") => {
+                self.error_on_line_one(site, &message, "directive");
+                Value::Unknown
+            }
             _ => Value::Unknown,
         };
         if sigil == '@' {
@@ -562,6 +723,66 @@ impl Reader<'_, '_> {
         conditional::evaluate_value(expression, &cond)
     }
 
+    /// Reports what went wrong expanding the variables of `node` (a record or a directive
+    /// line), at each reference.
+    fn report_expansion(
+        &mut self,
+        node: &shorewall_syntax::SyntaxNode,
+        file: FileId,
+        fallback: TextRange,
+        problems: &[ExpandProblem],
+    ) {
+        let strict = !self.ctx.model.settings.is_yes("IGNOREUNKNOWNVARIABLES");
+        for problem in problems {
+            let (name, message, error) = match problem {
+                ExpandProblem::Undefined(name) if strict => {
+                    (name.clone(), format!("Undefined shell variable (${name})"), true)
+                }
+                ExpandProblem::Undefined(name) => (
+                    name.clone(),
+                    format!(
+                        "${name} is not defined: Shorewall expands it to nothing (IGNOREUNKNOWNVARIABLES=Yes)"
+                    ),
+                    false,
+                ),
+                ExpandProblem::BadActionParam(name) if self.opts.action_params.is_some() => {
+                    (name.clone(), format!("Undefined parameter (${name})"), strict)
+                }
+                ExpandProblem::BadActionParam(name) => (
+                    name.clone(),
+                    format!("Action parameters (${name}) may only be referenced within the body of an action"),
+                    true,
+                ),
+                ExpandProblem::Loop => (String::new(), "Variable Expansion Loop".to_owned(), true),
+            };
+            let range = reference_range(node, &name).unwrap_or(fallback);
+            let site = Site { file, range };
+            self.ctx.diag(if error {
+                Diagnostic::error("undefined-variable", site, message)
+            } else {
+                Diagnostic::warning("undefined-variable", site, message)
+            });
+        }
+    }
+
+    /// Expands a directive line's argument as `read_a_line` expands a record (INCLUDE,
+    /// DEFAULTS), reporting undefined variables.
+    fn expand_line(&mut self, text: &str, directive: &ast::Directive, site: Site) -> String {
+        let vars = LineVariables {
+            ctx: self.ctx,
+            params: self.opts.action_params.as_deref(),
+            vars: self.opts.action_vars.as_deref(),
+        };
+        let expansion = expand::expand(text, &vars);
+        self.report_expansion(
+            directive.syntax(),
+            site.file,
+            site.range,
+            &expansion.problems,
+        );
+        expansion.text
+    }
+
     fn expand_text(&self, text: &str) -> String {
         let vars = LineVariables {
             ctx: self.ctx,
@@ -571,8 +792,8 @@ impl Reader<'_, '_> {
         expand::expand(text, &vars).text
     }
 
-    fn include(&mut self, argument: &str, kind: FileKind, site: Site) {
-        let name = self.expand_text(argument.trim());
+    fn include(&mut self, directive: &ast::Directive, kind: FileKind, site: Site) {
+        let name = self.expand_line(directive.argument().trim(), directive, site);
         if name.is_empty() || name.split_whitespace().count() != 1 {
             self.ctx.diag(Diagnostic::error(
                 "include-error",
@@ -820,7 +1041,6 @@ impl Reader<'_, '_> {
                 self.opts.action_vars.as_deref(),
             );
         }
-        let strict = vars.strict();
         let substituted = match plain {
             _ if self.opts.action_params.is_some() => None,
             Some(text) => {
@@ -828,36 +1048,12 @@ impl Reader<'_, '_> {
             }
             None => substituted_columns(record, specs, &vars, &expansion.text),
         };
-        for problem in &expansion.problems {
-            let (name, message, error) = match problem {
-                ExpandProblem::Undefined(name) if strict => {
-                    (name.clone(), format!("Undefined shell variable (${name})"), true)
-                }
-                ExpandProblem::Undefined(name) => (
-                    name.clone(),
-                    format!(
-                        "${name} is not defined: Shorewall expands it to nothing (IGNOREUNKNOWNVARIABLES=Yes)"
-                    ),
-                    false,
-                ),
-                ExpandProblem::BadActionParam(name) if self.opts.action_params.is_some() => {
-                    (name.clone(), format!("Undefined parameter (${name})"), strict)
-                }
-                ExpandProblem::BadActionParam(name) => (
-                    name.clone(),
-                    format!("Action parameters (${name}) may only be referenced within the body of an action"),
-                    true,
-                ),
-                ExpandProblem::Loop => (String::new(), "Variable Expansion Loop".to_owned(), true),
-            };
-            let range = reference_range(record, &name).unwrap_or(record.content_range());
-            let site = Site { file, range };
-            self.ctx.diag(if error {
-                Diagnostic::error("undefined-variable", site, message)
-            } else {
-                Diagnostic::warning("undefined-variable", site, message)
-            });
-        }
+        self.report_expansion(
+            record.syntax(),
+            file,
+            record.content_range(),
+            &expansion.problems,
+        );
         if let Some(columns) = substituted {
             return (columns, None);
         }
@@ -1100,11 +1296,9 @@ fn expand_at_params(
     res
 }
 
-/// The range of the `$name` reference in a record.
-fn reference_range(record: &ast::Record, name: &str) -> Option<TextRange> {
-    record
-        .syntax()
-        .descendants_with_tokens()
+/// The range of the `$name` reference in a record or directive.
+fn reference_range(node: &shorewall_syntax::SyntaxNode, name: &str) -> Option<TextRange> {
+    node.descendants_with_tokens()
         .filter_map(|it| it.into_token())
         .filter(|it| it.kind() == SyntaxKind::DOLLAR_REF)
         .find(|it| {
@@ -1150,6 +1344,10 @@ impl Variables for LineVariables<'_, '_> {
 
     fn strict(&self) -> bool {
         !self.ctx.model.settings.is_yes("IGNOREUNKNOWNVARIABLES")
+    }
+
+    fn in_action(&self) -> bool {
+        self.params.is_some()
     }
 }
 

@@ -952,7 +952,15 @@ pub(crate) fn process_rule(
         } else {
             action_text.clone()
         };
-        let message = format!("Unknown ACTION ({shown})");
+        let mut message = format!("Unknown ACTION ({shown})");
+        if p.ctx.catalog_state.library_missing && catalog::is_standard_name(&basic) {
+            // The library is missing: one mistake, reported at its first consequence.
+            if p.ctx.catalog_state.library_missing_reported {
+                return Err(Stop);
+            }
+            p.ctx.catalog_state.library_missing_reported = true;
+            message.push_str(&catalog::library_missing_note(p.ctx));
+        }
         return Err(p.fail(
             place,
             Problem::new(col::ACTION, "unknown-action", message).at(&basic),

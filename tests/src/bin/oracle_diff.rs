@@ -8,6 +8,8 @@
 //!   compare [--show N] [--grep TEXT]
 //!                              replay the cached verdicts against check: figures and the
 //!                              first N disagreements (default 20)
+//!   cascades [--show N]        the variants where check reports two or more errors on the
+//!                              same text (one mistake should give one error), by pair of codes
 //!   live [--every K]           re-ask the oracle about every K-th cached variant (default 1)
 //!                              and report the verdicts that changed
 //! ```
@@ -24,6 +26,7 @@ use std::{
     time::Instant,
 };
 
+use shorewall_ls::cli::check::Reported;
 use shorewall_tests::differential::{
     self, ask_oracle, check_variant, compare, describe, read_verdicts, verdicts_path,
     write_verdicts, Base, Variant, Verdict,
@@ -44,9 +47,10 @@ fn main() {
         Some("count") => count(),
         Some("ask") => ask(number("--jobs", 1), number("--limit", usize::MAX)),
         Some("compare") => replay(number("--show", 20), option("--grep")),
+        Some("cascades") => cascades(number("--show", 20)),
         Some("live") => live(number("--every", 1)),
         _ => {
-            eprintln!("usage: oracle_diff count | ask [--jobs N] [--limit N] | compare [--show N] [--grep TEXT] | live [--every K]");
+            eprintln!("usage: oracle_diff count | ask [--jobs N] [--limit N] | compare [--show N] [--grep TEXT] | cascades [--show N] | live [--every K]");
             2
         }
     };
@@ -201,6 +205,68 @@ fn replay(show: usize, grep: Option<String>) -> i32 {
         println!("  {name}: {count}");
     }
     i32::from(total > 0)
+}
+
+fn cascades(show: usize) -> i32 {
+    let files = base_files();
+    let parses = differential::Parses::default();
+    let mut by_codes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut shown = 0;
+    let mut variants = 0;
+    for (variant, verdict) in &read_verdicts(&verdicts_path()) {
+        let Some(base) = files.get(&variant.base) else {
+            continue;
+        };
+        let reported = check_variant(variant, base, &parses);
+        let mut by_line: BTreeMap<(&str, u32), Vec<&Reported>> = BTreeMap::new();
+        for it in reported
+            .iter()
+            .filter(|it| it.severity == shorewall_ls::model::Severity::Error)
+        {
+            by_line.entry((&it.path, it.line)).or_default().push(it);
+        }
+        // Errors whose ranges overlap are about the same text: one mistake said twice.
+        let overlaps = |a: &Reported, b: &Reported| {
+            (a.line, a.column) < (b.end_line, b.end_column.max(b.column + 1))
+                && (b.line, b.column) < (a.end_line, a.end_column.max(a.column + 1))
+        };
+        let crowded: Vec<Vec<&Reported>> = by_line
+            .values()
+            .filter_map(|line| {
+                let res: Vec<&Reported> = (0..line.len())
+                    .filter(|&a| (0..line.len()).any(|b| a != b && overlaps(line[a], line[b])))
+                    .map(|idx| line[idx])
+                    .collect();
+                (res.len() > 1).then_some(res)
+            })
+            .collect();
+        if crowded.is_empty() {
+            continue;
+        }
+        variants += 1;
+        for line in &crowded {
+            let mut codes: Vec<&str> = line.iter().map(|it| it.code).collect();
+            codes.sort_unstable();
+            *by_codes.entry(codes.join(" + ")).or_default() += 1;
+        }
+        if shown < show {
+            shown += 1;
+            println!("{}\n  shorewall: {}", variant.key(), verdict.message);
+            for line in &crowded {
+                for it in line {
+                    println!(
+                        "  check: {}:{}:{}: {} [{}]",
+                        it.path, it.line, it.column, it.message, it.code
+                    );
+                }
+            }
+        }
+    }
+    println!("{variants} variants with two or more errors on the same text");
+    for (codes, count) in by_codes {
+        println!("  {codes}: {count}");
+    }
+    i32::from(variants > 0)
 }
 
 fn live(every: usize) -> i32 {
