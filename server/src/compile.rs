@@ -28,6 +28,7 @@ pub mod perl_hash;
 pub mod policy;
 pub mod rules;
 pub mod snat;
+pub mod static_nat;
 pub mod topology;
 pub mod tunnels;
 

@@ -129,6 +129,36 @@ pub fn generate(seed: u64) -> BTreeMap<String, String> {
     if seed >= 2300 && rng.chance(60) {
         files.insert("mangle".to_owned(), mangle_file(&mut rng, &zones));
     }
+    // From seed 2600 on, a nat file and a netmap file.
+    if seed >= 2600 {
+        let ifaces = zone_interfaces(&zones);
+        if rng.chance(40) {
+            let mut out = String::new();
+            for n in 0..1 + rng.below(3) {
+                let iface = *rng.pick(&ifaces);
+                let columns = *rng.pick(&["", "\tYes", "\tNo\tYes", "\t-\tno"]);
+                out.push_str(&format!(
+                    "2001:db8::{:x}\t{iface}\t2001:db8:1::{n:x}{columns}\n",
+                    0x10 + n
+                ));
+            }
+            files.insert("nat".to_owned(), out);
+        }
+        if rng.chance(40) {
+            let mut out = String::new();
+            for n in 0..1 + rng.below(3) {
+                let iface = *rng.pick(&ifaces);
+                let kind = *rng.pick(&["SNAT", "DNAT"]);
+                let net3 = *rng.pick(&["", "\t2001:db8:fe::/48", "\t-\ttcp\t80"]);
+                out.push_str(&format!(
+                    "{kind}\t2001:db8:{:x}::/64\t{iface}\t2001:db8:{:x}::/64{net3}\n",
+                    0x10 + n,
+                    0x100 + n
+                ));
+            }
+            files.insert("netmap".to_owned(), out);
+        }
+    }
     files
 }
 

@@ -71,8 +71,6 @@ pub mod section {
 /// (Shorewall reads the 4.x `notrack` file only when `update` converts it to conntrack, so
 /// compiling ignores it.)
 const UNREAD_FILES: &[&str] = &[
-    "nat",
-    "netmap",
     "providers",
     "rtrules",
     "route_rules",
@@ -349,6 +347,8 @@ impl<'a> Compiler<'a> {
         self.process_policies()?;
         self.add_common_rules()?;
         self.setup_snat()?;
+        self.setup_nat()?;
+        self.setup_netmap()?;
         self.setup_mac_lists_phase1()?;
         self.process_rules()?;
         self.site = None;

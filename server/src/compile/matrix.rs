@@ -223,6 +223,7 @@ impl Compiler<'_> {
                 }
             }
         }
+        self.add_all_interfaces_nat_jumps()?;
         if !interface_jumps_added {
             self.add_interface_jumps(&interfaces, &mut added)?;
         }

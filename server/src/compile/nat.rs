@@ -101,21 +101,45 @@ pub(crate) fn address_product(
 
 impl Compiler<'_> {
     /// `add_interface_jumps`, nat part: nat POSTROUTING jumps to the `<iface>_snat` chains,
-    /// then to the `<iface>_masq` chains, of the interfaces that have rules (`addnatjump`).
+    /// then per interface the jumps to `<iface>_in` (PREROUTING), `<iface>_out` and
+    /// `<iface>_masq` (POSTROUTING), for the chains that have rules (`addnatjump`).
     pub(crate) fn add_nat_interface_jumps(&mut self, interfaces: &[String]) -> Result<()> {
-        for pre_nat in [true, false] {
-            for interface in interfaces {
-                let chain = self.nat_interface_chain(interface, pre_nat);
-                if self
-                    .chains
-                    .get(TableId::Nat, &chain)
-                    .is_some_and(|it| it.referenced)
-                {
-                    let m = self.dest_dev(interface);
-                    self.chains
-                        .add_ijump(TableId::Nat, "POSTROUTING", Jump::Jump, &chain, m)?;
-                }
-            }
+        for interface in interfaces {
+            let chain = self.nat_interface_chain(interface, true);
+            self.add_nat_jump("POSTROUTING", &chain, self.dest_dev(interface))?;
+        }
+        for interface in interfaces {
+            let base = self.interface_chain_base(interface);
+            self.add_nat_jump(
+                "PREROUTING",
+                &format!("{base}_in"),
+                self.source_dev(interface),
+            )?;
+            self.add_nat_jump(
+                "POSTROUTING",
+                &format!("{base}_out"),
+                self.dest_dev(interface),
+            )?;
+            let chain = self.nat_interface_chain(interface, false);
+            self.add_nat_jump("POSTROUTING", &chain, self.dest_dev(interface))?;
+        }
+        Ok(())
+    }
+
+    /// `addnatjump`: a jump to a nat chain when it has rules.
+    fn add_nat_jump(
+        &mut self,
+        from: &str,
+        chain: &str,
+        matches: Vec<super::ir::Match>,
+    ) -> Result<()> {
+        if self
+            .chains
+            .get(TableId::Nat, chain)
+            .is_some_and(|it| it.referenced)
+        {
+            self.chains
+                .add_ijump(TableId::Nat, from, Jump::Jump, chain, matches)?;
         }
         Ok(())
     }
