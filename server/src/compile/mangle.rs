@@ -45,6 +45,8 @@ struct MarkRange<'r> {
     sports: &'r str,
     user: &'r str,
     testval: &'r str,
+    length: &'r str,
+    dscp: &'r str,
     headers: &'r str,
     probability: &'r str,
     state: &'r str,
@@ -77,6 +79,14 @@ fn command(name: &str) -> Option<Command> {
         "CLASSIFY" => c(POSTROUTING, POSTROUTING | FORWARD | OUTPUT, 1, 1),
         "DROP" => c(0, PREROUTING | FORWARD | OUTPUT | POSTROUTING, 0, 0),
         "HL" => c(FORWARD, PREROUTING | FORWARD, 1, 1),
+        "DSCP" => c(
+            POSTROUTING,
+            PREROUTING | FORWARD | OUTPUT | POSTROUTING,
+            1,
+            1,
+        ),
+        "TCPMSS" => c(FORWARD, FORWARD | POSTROUTING, 0, 2),
+        "CHECKSUM" => c(POSTROUTING, POSTROUTING | FORWARD | OUTPUT, 0, 0),
         _ => return None,
     })
 }
@@ -145,13 +155,8 @@ impl Compiler<'_> {
         let (ports, sports, user, testval) = (col(4), col(5), col(6), col(7));
         let (headers, probability, state, time, condition) =
             (col(12), col(13), col(15), col(16), col(17));
-        for (idx, name) in [
-            (8, "LENGTH"),
-            (9, "TOS"),
-            (10, "CONNBYTES"),
-            (11, "HELPER"),
-            (14, "DSCP"),
-        ] {
+        let (length, dscp) = (col(8), col(14));
+        for (idx, name) in [(9, "TOS"), (10, "CONNBYTES"), (11, "HELPER")] {
             if col(idx) != "-" {
                 return error(format!(
                     "The {name} column of the mangle file is not supported by the preview yet"
@@ -280,6 +285,8 @@ impl Compiler<'_> {
                 sports,
                 user,
                 testval,
+                length,
+                dscp,
                 headers,
                 probability,
                 state,
@@ -291,6 +298,9 @@ impl Compiler<'_> {
             };
             return self.mangle_mark_range(&range);
         }
+        let mut proto = proto;
+        let mut tcp_flags = "";
+        let mut policy = "";
         let target = match cmd.as_str() {
             "MARK" => self.mangle_mark("MARK", "", &params, false)?,
             "CONNMARK" => self.mangle_mark("CONNMARK", "", &params, false)?,
@@ -307,6 +317,46 @@ impl Compiler<'_> {
                 }
             }
             "CONTINUE" => "RETURN".to_owned(),
+            "CHECKSUM" => "CHECKSUM --checksum-fill".to_owned(),
+            "DSCP" => {
+                if !self.caps().has("DSCP_TARGET") {
+                    return error(
+                        "The DSCP action requires DSCP Target in your kernel and iptables",
+                    );
+                }
+                match dscp_value(&params).filter(|it| *it <= 0x38 && it & 1 == 0) {
+                    Some(value) => format!("DSCP --set-dscp {value:#x}"),
+                    None => return error(format!("Invalid DSCP ({params})")),
+                }
+            }
+            "TCPMSS" => {
+                if proto == "-" {
+                    proto = "6";
+                } else if proto != "6" && proto != "tcp" {
+                    return error("TCPMSS only valid with TCP");
+                }
+                tcp_flags = "--tcp-flags SYN,RST SYN ";
+                let (mss, ipsec) = match params.split_once(',') {
+                    Some((mss, ipsec)) => (mss, ipsec),
+                    None => (params.as_str(), ""),
+                };
+                let mut target = match mss {
+                    "" => "TCPMSS --clamp-mss-to-pmtu".to_owned(),
+                    "pmtu" => "TCPMSS --clamp-mss-to-pmtu".to_owned(),
+                    _ => match numeric_value(mss).filter(|it| (500..65534).contains(it)) {
+                        Some(value) => format!("TCPMSS --set-mss {value}"),
+                        None => return error(format!("Invalid MSS ({mss})")),
+                    },
+                };
+                match ipsec {
+                    "" | "all" => {}
+                    "-" | "none" => policy = "-m policy --pol none --dir out ",
+                    "ipsec" => policy = "-m policy --pol ipsec --dir out ",
+                    other => return error(format!("Invalid ipsec parameter ({other})")),
+                }
+                target.push(' ');
+                target
+            }
             "DROP" => "DROP".to_owned(),
             "CLASSIFY" => {
                 let class = params
@@ -349,10 +399,14 @@ impl Compiler<'_> {
         }
         self.chains.ensure_chain(TableId::Mangle, chain_name);
         let mut rule = m::do_proto(self.names(), self.caps(), proto, ports, sports)?;
+        rule.push_str(tcp_flags);
+        rule.push_str(policy);
         rule.push_str(&m::do_user(self.caps(), user)?);
         rule.push_str(&m::do_test(testval, self.config.tc_mask)?);
+        rule.push_str(&do_length(self.caps(), length)?);
         rule.push_str(&m::do_headers(headers)?);
         rule.push_str(&self.do_probability(probability)?);
+        rule.push_str(&do_dscp(self.caps(), dscp)?);
         rule.push_str(&state_match_column(self, state));
         rule.push_str(&m::do_time(time)?);
         rule.push_str(&raw_matches);
@@ -416,8 +470,10 @@ impl Compiler<'_> {
             ));
             rule.push_str(&m::do_user(self.caps(), range.user)?);
             rule.push_str(&m::do_test(range.testval, mask as u64)?);
+            rule.push_str(&do_length(self.caps(), range.length)?);
             rule.push_str(&m::do_headers(range.headers)?);
             rule.push_str(&self.do_probability(range.probability)?);
+            rule.push_str(&do_dscp(self.caps(), range.dscp)?);
             rule.push_str(&m::do_time(range.time)?);
             if range.condition != "-" {
                 return error("A non-empty SWITCH column requires Condition Match in your kernel and iptables");
@@ -501,6 +557,87 @@ impl Compiler<'_> {
         }
         Ok(numeric_value(mark.split('/').next().unwrap_or("")).unwrap_or(0))
     }
+}
+
+/// The DSCP value of a number or a class name (`%dscpmap`).
+fn dscp_value(text: &str) -> Option<i64> {
+    if let Some(value) = numeric_value(text) {
+        return Some(value);
+    }
+    const CLASSES: [(&str, i64); 22] = [
+        ("CS0", 0x00),
+        ("CS1", 0x08),
+        ("CS2", 0x10),
+        ("CS3", 0x18),
+        ("CS4", 0x20),
+        ("CS5", 0x28),
+        ("CS6", 0x30),
+        ("CS7", 0x38),
+        ("BE", 0x00),
+        ("AF11", 0x0a),
+        ("AF12", 0x0c),
+        ("AF13", 0x0e),
+        ("AF21", 0x12),
+        ("AF22", 0x14),
+        ("AF23", 0x16),
+        ("AF31", 0x1a),
+        ("AF32", 0x1c),
+        ("AF33", 0x1e),
+        ("AF41", 0x22),
+        ("AF42", 0x24),
+        ("AF43", 0x26),
+        ("EF", 0x2e),
+    ];
+    CLASSES
+        .iter()
+        .find(|(name, _)| *name == text)
+        .map(|(_, value)| *value)
+}
+
+/// `do_dscp`: the DSCP column.
+fn do_dscp(caps: &super::capabilities::Capabilities, dscp: &str) -> Result<String> {
+    if dscp == "-" {
+        return Ok(String::new());
+    }
+    if !caps.has("DSCP_MATCH") {
+        return error("A non-empty DSCP column requires DSCP Match in your kernel and iptables");
+    }
+    let (invert, dscp) = match dscp.strip_prefix('!') {
+        Some(rest) => ("! ", rest),
+        None => ("", dscp),
+    };
+    match dscp_value(dscp).filter(|it| *it < 0x3f && it & 1 == 0) {
+        Some(value) => Ok(format!("-m dscp {invert}--dscp {value} ")),
+        None => error(format!("Invalid DSCP ({dscp})")),
+    }
+}
+
+/// `do_length`: the LENGTH column (`N`, `:N`, `N:`, `N:M`).
+fn do_length(caps: &super::capabilities::Capabilities, length: &str) -> Result<String> {
+    if length == "-" {
+        return Ok(String::new());
+    }
+    if !caps.has("LENGTH_MATCH") {
+        return error("A Non-empty LENGTH requires Length Match in your kernel and iptables");
+    }
+    let digits = |text: &str| !text.is_empty() && text.chars().all(|c| c.is_ascii_digit());
+    let number = |text: &str| text.parse::<u64>().unwrap_or(u64::MAX);
+    if digits(length) {
+        if number(length) >= 65536 {
+            return error(format!("Invalid LENGTH ({length})"));
+        }
+    } else {
+        let (min, max) = match length.split_once(':') {
+            Some(("", max)) if digits(max) => (0, number(max)),
+            Some((min, "")) if digits(min) => (number(min), 65535),
+            Some((min, max)) if digits(min) && digits(max) => (number(min), number(max)),
+            _ => return error(format!("Invalid LENGTH ({length})")),
+        };
+        if min >= max {
+            return error("First length must be < second length");
+        }
+    }
+    Ok(format!("-m length --length {length} "))
 }
 
 /// `state_match` of the STATE column (`ALL` and `-` add nothing).
