@@ -276,7 +276,8 @@ pub(crate) fn redirect_dest(natonly: bool, fw: &str, dest: &str, ports: &str) ->
         return format!("{zone}:[]:{port}");
     }
     // `/^[^\d].*:/`: a DEST that already names a zone.
-    let named = dest.chars().next().is_some_and(|c| !c.is_ascii_digit()) && dest[1..].contains(':');
+    let mut chars = dest.chars();
+    let named = chars.next().is_some_and(|c| !c.is_ascii_digit()) && chars.as_str().contains(':');
     if named {
         dest.to_owned()
     } else {

@@ -1716,7 +1716,9 @@ fn redirect_dest(
         };
     } else {
         // `unless $dest =~ /^[^\d].*:/`
-        let named = dest.starts_with(|c: char| !c.is_ascii_digit()) && dest[1..].contains(':');
+        let mut chars = dest.chars();
+        let named =
+            chars.next().is_some_and(|c| !c.is_ascii_digit()) && chars.as_str().contains(':');
         if !named {
             *dest = format!("{zone}{separator}{dest}");
         }
