@@ -672,26 +672,17 @@ pub struct RulesFiles {
     pub rules: Vec<RulesItem>,
 }
 
-impl RulesItem {
-    /// The item of a record or section the reader yields (`None` for `DEFAULTS`).
-    pub(crate) fn of_event(event: &reader::Event) -> Option<RulesItem> {
-        match event {
-            reader::Event::Record(line) => Some(RulesItem::Record(BodyLine::of_line(line))),
-            reader::Event::Section { name, .. } => Some(RulesItem::Section(name.clone())),
-            reader::Event::Defaults { .. } => None,
-        }
-    }
-}
-
 impl BodyLine {
-    fn of_line(line: &reader::Line) -> BodyLine {
+    /// The line of a record the reader yields, its columns moved (not copied) into rules-file
+    /// positions.
+    pub(crate) fn from_line(line: reader::Line) -> BodyLine {
+        let mut columns = line.values;
+        columns.resize_with(rules::col::COUNT, || "-".to_owned());
         BodyLine {
             site: line.site,
-            columns: (0..rules::col::COUNT)
-                .map(|idx| line.value(idx).to_owned())
-                .collect(),
-            comment: line.comment.clone(),
-            raw_matches: line.raw_matches.clone(),
+            columns,
+            comment: line.comment,
+            raw_matches: line.raw_matches,
         }
     }
 }
@@ -751,7 +742,7 @@ fn read_body(
     let items = events
         .into_iter()
         .filter_map(|event| match event {
-            reader::Event::Record(line) => Some(BodyItem::Line(BodyLine::of_line(&line))),
+            reader::Event::Record(line) => Some(BodyItem::Line(BodyLine::from_line(line))),
             reader::Event::Defaults { args, .. } => Some(BodyItem::Defaults(args)),
             reader::Event::Section { .. } => None,
         })

@@ -86,14 +86,21 @@ fn perl_fields(rule: &Rule) -> BTreeMap<&str, PerlValue<'_>> {
 
 /// `irule_to_string1`: the rule without its comment, as a comparable string.
 fn rule_string(rule: &Rule, with_comment: bool) -> String {
+    let mut text = String::with_capacity(128);
+    write_rule_string(rule, with_comment, &mut text);
+    text
+}
+
+/// [`rule_string`] appended to `text`.
+fn write_rule_string(rule: &Rule, with_comment: bool, text: &mut String) {
     if let Mode::Shell {
         command: Some(command),
         ..
     } = &rule.mode
     {
-        return command.clone();
+        text.push_str(command);
+        return;
     }
-    let mut text = String::with_capacity(128);
     for (index, m) in rule.matches.iter().enumerate() {
         text.push_str(&m.key);
         text.push('=');
@@ -132,7 +139,6 @@ fn rule_string(rule: &Rule, with_comment: bool) -> String {
             text.push('"');
         }
     }
-    text
 }
 
 /// `calculate_digest`: the chain's rules as one comparable string.
@@ -893,26 +899,48 @@ fn is_bad_match(key: &str) -> bool {
 /// rules; a rule with a match an intervening rule may change (`is_bad_match`) only when it
 /// repeats the rule just before it.
 fn delete_duplicates(rules: Vec<Rule>) -> Vec<Rule> {
-    let digests: Vec<String> = rules.iter().map(|it| rule_string(it, false)).collect();
+    use std::hash::{BuildHasher, RandomState};
+    // Each rule's digest is kept as a hash of its string (one string per rule cost more than
+    // the rest of the pass); equal hashes are confirmed by comparing the strings.
+    let hasher = RandomState::new();
+    let mut text = String::with_capacity(128);
+    let hashes: Vec<u64> = rules
+        .iter()
+        .map(|rule| {
+            text.clear();
+            write_rule_string(rule, false, &mut text);
+            hasher.hash_one(&text)
+        })
+        .collect();
+    let same = |a: usize, b: usize| {
+        hashes[a] == hashes[b] && rule_string(&rules[a], false) == rule_string(&rules[b], false)
+    };
     let mut keep = vec![true; rules.len()];
     // Shorewall compares each rule with every earlier one back to the last shell rule; the
-    // digests seen since then answer the same question.
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    // digests seen since then answer the same question. `seen` holds the first rule of each
+    // hash since `window`; another rule of the same hash is looked for only where that first
+    // one differs (a hash collision).
+    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let mut window = 0;
     for (base, rule) in rules.iter().enumerate() {
         if rule.mode != Mode::Cat {
             seen.clear();
+            window = base + 1;
             continue;
         }
-        let digest = digests[base].as_str();
         if base > 0 && !rule.target.is_empty() {
             let bad = rule.matches.iter().any(|it| is_bad_match(&it.key));
             keep[base] = if bad {
-                !(rules[base - 1].mode == Mode::Cat && digests[base - 1] == digest)
+                !(rules[base - 1].mode == Mode::Cat && same(base - 1, base))
             } else {
-                !seen.contains(digest)
+                match seen.get(&hashes[base]) {
+                    None => true,
+                    Some(&first) if same(first, base) => false,
+                    Some(_) => !(window..base).any(|other| same(other, base)),
+                }
             };
         }
-        seen.insert(digest);
+        seen.entry(hashes[base]).or_insert(base);
     }
     rules
         .into_iter()
@@ -1016,6 +1044,12 @@ fn combine_dports(rules: Vec<Rule>) -> Vec<Rule> {
                 }
                 let comment2 = candidate.comment.clone().unwrap_or_default();
                 if comment2 != last_comment && comment.len() + comment2.len() > 253 {
+                    next = Some(candidate);
+                    break;
+                }
+                // A different target or jump is a different field: no need to build the
+                // candidate's fields to know the rules do not combine.
+                if candidate.target != baseref.target || candidate.jump != baseref.jump {
                     next = Some(candidate);
                     break;
                 }
@@ -1161,6 +1195,12 @@ fn combine_states(rules: Vec<Rule>) -> Vec<Rule> {
                 };
                 let comment2 = candidate.comment.clone().unwrap_or_default();
                 if comment2 != last_comment && comment.len() + comment2.len() > 253 {
+                    next = Some(candidate);
+                    break;
+                }
+                // A different target or jump is a different field: no need to build the
+                // candidate's fields to know the rules do not combine.
+                if candidate.target != baseref.target || candidate.jump != baseref.jump {
                     next = Some(candidate);
                     break;
                 }

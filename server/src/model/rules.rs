@@ -22,7 +22,7 @@ use crate::model::{
     reader::{self, Event, Line, ReadOptions},
     settings::format_log_prefix,
     zones::ZoneType,
-    Ctx, RefTarget, Reference,
+    BodyLine, Ctx, RefTarget, Reference, RulesItem,
 };
 
 use self::{
@@ -202,6 +202,8 @@ pub(crate) struct Proc<'c, 'e> {
     pub(crate) none_pairs: HashSet<(String, String)>,
     /// Whether a section was reported out of order.
     section_error: bool,
+    /// Whether the directory has an interfaces file (asked once per file read, not per rule).
+    interfaces_known: bool,
     /// The raw iptables matches (`;;`) of the records the rule being processed comes from.
     pub(crate) raw: Vec<String>,
 }
@@ -234,6 +236,7 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
         layout,
         none_pairs,
         section_error: false,
+        interfaces_known: false,
         raw: Vec::new(),
     };
     for (name, kind) in [("blrules", FileKind::BlRules), ("rules", FileKind::Rules)] {
@@ -268,12 +271,18 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
                 action_vars: None,
             },
         );
+        p.interfaces_known = p.ctx.model.config_file("interfaces").is_some();
         let mut items = Vec::with_capacity(events.len());
         for event in events {
-            items.extend(crate::model::RulesItem::of_event(&event));
             match event {
-                Event::Section { name, site } => process_section(&mut p, &name, site),
-                Event::Record(line) => process_raw_rule(&mut p, &line),
+                Event::Section { name, site } => {
+                    process_section(&mut p, &name, site);
+                    items.push(RulesItem::Section(name));
+                }
+                Event::Record(line) => {
+                    process_raw_rule(&mut p, &line);
+                    items.push(RulesItem::Record(BodyLine::from_line(line)));
+                }
                 Event::Defaults { site, .. } => {
                     p.ctx.diag(Diagnostic::error(
                         "unknown-action",
@@ -1846,7 +1855,7 @@ fn finish_rule(
     let hosts = Hosts {
         env: &p.env(),
         interfaces: &p.ctx.model.interfaces,
-        interfaces_known: p.ctx.model.config_file("interfaces").is_some(),
+        interfaces_known: p.interfaces_known,
     };
     let env = p.env();
     let mut dest = args.dest.to_owned();
