@@ -1177,30 +1177,51 @@ impl ChainTable {
     }
 
     /// The finished ruleset (`create_netfilter_load`): for each valid table its built-in
-    /// chains, then every referenced chain sorted by name.
-    pub fn to_ruleset(&self, mangle_enabled: bool) -> Ruleset {
+    /// chains, then every referenced chain sorted by name. The rules are moved out of the
+    /// table (copying every rule cost more than producing it): it is the compiler's last step.
+    pub fn take_ruleset(&mut self, mangle_enabled: bool) -> Ruleset {
         let mut ruleset = Ruleset::default();
         for table in self.valid_tables(mangle_enabled) {
-            let data = self.data(table);
+            let data = self.data_mut(table);
             let mut chains = Vec::new();
             for name in BUILTIN_CHAINS {
-                if let Some(chain) = self.get(table, name) {
+                if let Some(chain) = data
+                    .by_name
+                    .get(name)
+                    .and_then(|it| data.chains.get_mut(*it))
+                {
                     chains.push(IrChain {
                         name: name.to_owned(),
                         policy: Some(chain.policy.clone()),
-                        rules: chain.rules.clone(),
+                        rules: std::mem::take(&mut chain.rules),
                     });
                 }
             }
-            let mut names: Vec<&String> = data.by_name.keys().collect();
+            let mut names: Vec<(&String, usize)> = data
+                .by_name
+                .iter()
+                .map(|(name, idx)| (name, *idx))
+                .collect();
             names.sort();
-            for name in names {
-                let chain = &data.chains[data.by_name[name]];
+            // A chain still known by two names (a level 8 alias) is listed under each, as
+            // before: the second time from the copy already taken.
+            let mut taken: HashMap<usize, usize> = HashMap::new();
+            for (_, idx) in names {
+                let Some(chain) = data.chains.get_mut(idx) else {
+                    continue;
+                };
                 if chain.referenced && !chain.builtin {
+                    let rules = match taken.get(&idx) {
+                        Some(&at) => chains
+                            .get(at)
+                            .map_or_else(Vec::new, |it: &IrChain| it.rules.clone()),
+                        None => std::mem::take(&mut chain.rules),
+                    };
+                    taken.insert(idx, chains.len());
                     chains.push(IrChain {
                         name: chain.name.clone(),
                         policy: None,
-                        rules: chain.rules.clone(),
+                        rules,
                     });
                 }
             }

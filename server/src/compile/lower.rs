@@ -373,7 +373,7 @@ impl<'a> Compiler<'a> {
         if level & 2 != 0 {
             self.optimize_policy_chains();
         }
-        Ok(self.chains.to_ruleset(self.config.mangle_enabled))
+        Ok(self.chains.take_ruleset(self.config.mangle_enabled))
     }
 
     /// `initialize_chain_table`: the built-in chains and the `reject` chain.
