@@ -9,9 +9,11 @@
 //! One file per feature, each with its tests at the bottom: `diagnostics`, `completion`,
 //! `hover`, `goto_definition`, `references`, `rename`, `document_highlight`,
 //! `document_symbols`, `folding_ranges`, `highlight` (semantic classification), `code_actions`,
-//! `formatting`, `compiled_rules` (the preview), `syntax_tree`. Shared: `db` (inputs and caches), `cursor` (the line under
-//! the cursor), `resolve` (names and where they occur).
+//! `formatting`, `compiled_rules` (the preview), `syntax_tree`. Shared: `db` (inputs and
+//! caches), `big_work` (the one thread that parses large files and models their directory),
+//! `cursor` (the line under the cursor), `resolve` (names and where they occur).
 
+pub(crate) mod big_work;
 pub mod code_actions;
 pub mod compiled_rules;
 pub mod completion;

@@ -17,6 +17,7 @@ use shorewall_syntax::{parse, Family, FileKind, FileType, LineCol, Parse};
 
 use crate::{
     compile::lower::{self, Compiled},
+    ide::big_work,
     ide::diagnostics::{incremental::Outline, DirDiagnostics},
     model::{self, Environment, Model, NameTables, ParseCache, ReadError, Severity, Vfs},
 };
@@ -331,7 +332,12 @@ impl Inputs {
                 return Some(parse);
             }
         }
-        let res = parse(&text, file_type);
+        let res = if text.len() >= big_work::BIG {
+            let text = text.clone();
+            big_work::run(move || parse(&text, file_type))
+        } else {
+            parse(&text, file_type)
+        };
         store.put(path, &text, &res);
         Some(res)
     }
@@ -353,7 +359,19 @@ impl Inputs {
             };
             self.slot(&mut models, dir, revision).0
         };
-        cell.get_or_init(|| Arc::new(self.build_model(dir))).clone()
+        cell.get_or_init(|| {
+            let big = self
+                .documents
+                .iter()
+                .any(|(path, it)| dir_of(path) == dir && it.text.len() >= big_work::BIG);
+            if big {
+                let (inputs, dir) = (self.clone(), dir.to_path_buf());
+                big_work::run(move || Arc::new(inputs.build_model(&dir)))
+            } else {
+                Arc::new(self.build_model(dir))
+            }
+        })
+        .clone()
     }
 
     /// The cells of `dir` at `revision`: the slot's when it is at that revision (moving it

@@ -1,4 +1,6 @@
 //! One function per request: convert the parameters, ask the snapshot, convert the answer.
+//! The whole-file requests (symbols, folding, semantic tokens) of a large file run on the
+//! big-work thread, where its tree is made (see `ide::big_work`).
 //! Each runs in a blocking thread ([`State::run`]); a document the server does not have, or a
 //! position outside it, gives an empty answer rather than an error.
 
@@ -9,7 +11,7 @@ use shorewall_syntax::{LineIndex, TextRange};
 use tower_lsp::{jsonrpc::Result, lsp_types as lsp};
 
 use crate::{
-    ide::{db::dir_of, FilePosition, FileRange},
+    ide::{big_work, db::dir_of, FilePosition, FileRange},
     lsp::{
         ext, from_proto,
         state::{invalid_params, request_failed, Snapshot, State},
@@ -218,13 +220,15 @@ pub(crate) async fn document_symbol(
             let Some((path, index)) = snapshot.document(&params.text_document.uri) else {
                 return Ok(None);
             };
-            let symbols: Vec<lsp::DocumentSymbol> = snapshot
-                .analysis
-                .document_symbols(&path)
-                .into_iter()
-                .map(|it| to_proto::document_symbol(&index, it, snapshot.encoding))
-                .collect();
-            raw_results.stash(&symbols).map(Some)
+            big_work::run_if_big(file_len(&snapshot, &path), move || {
+                let symbols: Vec<lsp::DocumentSymbol> = snapshot
+                    .analysis
+                    .document_symbols(&path)
+                    .into_iter()
+                    .map(|it| to_proto::document_symbol(&index, it, snapshot.encoding))
+                    .collect();
+                raw_results.stash(&symbols).map(Some)
+            })
         })
         .await?;
     #[allow(deprecated)]
@@ -253,13 +257,15 @@ pub(crate) async fn folding_range(
             let Some((path, index)) = snapshot.document(&params.text_document.uri) else {
                 return Ok(None);
             };
-            let folds: Vec<lsp::FoldingRange> = snapshot
-                .analysis
-                .folding_ranges(&path)
-                .into_iter()
-                .filter_map(|it| to_proto::folding_range(&index, it))
-                .collect();
-            raw_results.stash(&folds).map(Some)
+            big_work::run_if_big(file_len(&snapshot, &path), move || {
+                let folds: Vec<lsp::FoldingRange> = snapshot
+                    .analysis
+                    .folding_ranges(&path)
+                    .into_iter()
+                    .filter_map(|it| to_proto::folding_range(&index, it))
+                    .collect();
+                raw_results.stash(&folds).map(Some)
+            })
         })
         .await?;
     Ok(marker.map(|it| {
@@ -299,16 +305,18 @@ async fn semantic_tokens(
             let Some((path, index)) = snapshot.document(&url) else {
                 return Ok(None);
             };
-            let mut ranges = snapshot.analysis.highlight(&path);
-            if let (Some(range), Some(text)) = (range, snapshot.analysis.file_text(&path)) {
-                let wanted = from_proto::range(&index, &text, range, snapshot.encoding);
-                ranges.retain(|it| it.range.intersect(wanted).is_some());
-            }
-            let tokens = lsp::SemanticTokens {
-                result_id: None,
-                data: to_proto::semantic_tokens(&index, ranges, snapshot.encoding),
-            };
-            raw_results.stash(&tokens).map(Some)
+            big_work::run_if_big(file_len(&snapshot, &path), move || {
+                let mut ranges = snapshot.analysis.highlight(&path);
+                if let (Some(range), Some(text)) = (range, snapshot.analysis.file_text(&path)) {
+                    let wanted = from_proto::range(&index, &text, range, snapshot.encoding);
+                    ranges.retain(|it| it.range.intersect(wanted).is_some());
+                }
+                let tokens = lsp::SemanticTokens {
+                    result_id: None,
+                    data: to_proto::semantic_tokens(&index, ranges, snapshot.encoding),
+                };
+                raw_results.stash(&tokens).map(Some)
+            })
         })
         .await?;
     Ok(marker.map(|it| lsp::SemanticTokens {
@@ -339,6 +347,11 @@ pub(crate) async fn code_action(
             Ok(Some(actions))
         })
         .await
+}
+
+/// The length of a file's text: whole-file requests on a large one run on the big-work thread.
+fn file_len(snapshot: &Snapshot, path: &std::path::Path) -> usize {
+    snapshot.analysis.file_text(path).map_or(0, |it| it.len())
 }
 
 /// Whether an action is of a kind the client asked for (`only`), by prefix.

@@ -40,7 +40,7 @@ const MAX_WAITING: usize = 64;
 
 /// The results serialized by handlers, waiting for their stand-in's frame.
 pub(crate) struct RawResults {
-    waiting: Mutex<Vec<(String, Vec<u8>)>>,
+    waiting: Mutex<Vec<(String, Chunks)>>,
     /// Makes markers unguessable: a client cannot forge one into a result it echoes.
     key: u64,
     next: AtomicU64,
@@ -59,7 +59,8 @@ impl Default for RawResults {
 impl RawResults {
     /// Serializes `result` and keeps it; returns the marker its stand-in must hold.
     pub(crate) fn stash(&self, result: &impl Serialize) -> jsonrpc::Result<String> {
-        let json = serde_json::to_vec(result).map_err(|it| internal_error(it.to_string()))?;
+        let mut json = Chunks::default();
+        serde_json::to_writer(&mut json, result).map_err(|it| internal_error(it.to_string()))?;
         let number = self.next.fetch_add(1, Ordering::Relaxed);
         let marker = format!("{MARKER}{:016x}{number}", self.key);
         let mut waiting = self.lock();
@@ -71,22 +72,22 @@ impl RawResults {
     }
 
     /// The JSON of the result stashed under `marker`, taken.
-    fn take(&self, marker: &str) -> Option<Vec<u8>> {
+    fn take(&self, marker: &str) -> Option<Chunks> {
         let mut waiting = self.lock();
         let idx = waiting.iter().position(|(it, _)| it == marker)?;
         Some(waiting.remove(idx).1)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(String, Vec<u8>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(String, Chunks)>> {
         match self.waiting.lock() {
             Ok(it) => it,
             Err(poisoned) => poisoned.into_inner(),
         }
     }
 
-    /// The body to write for a frame tower-lsp wrote: a response whose result is a stand-in
-    /// gets the stashed result instead; anything else is written as it is (`None`).
-    fn replace(&self, body: &[u8]) -> Option<Vec<u8>> {
+    /// The body to write for a frame tower-lsp wrote, in pieces: a response whose result is a
+    /// stand-in gets the stashed result instead; anything else is written as it is (`None`).
+    fn replace(&self, body: &[u8]) -> Option<Vec<Vec<u8>>> {
         if body.len() > MAX_STAND_IN || !contains(body, MARKER_JSON) {
             return None;
         }
@@ -94,14 +95,44 @@ impl RawResults {
         let id = message.get("id")?;
         let marker = find_marker(message.get("result")?)?;
         let result = self.take(marker)?;
-        let id = serde_json::to_vec(id).ok()?;
-        let mut res = Vec::with_capacity(result.len() + id.len() + 40);
-        res.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"result\":");
-        res.extend_from_slice(&result);
-        res.extend_from_slice(b",\"id\":");
-        res.extend_from_slice(&id);
-        res.push(b'}');
+        let mut end = b",\"id\":".to_vec();
+        serde_json::to_writer(&mut end, id).ok()?;
+        end.push(b'}');
+        let mut res = vec![b"{\"jsonrpc\":\"2.0\",\"result\":".to_vec()];
+        res.extend(result.0);
+        res.push(end);
         Some(res)
+    }
+}
+
+/// Bytes in pieces of at most [`CHUNK`]: a result of megabytes in one buffer, grown by doubling
+/// and freed after writing, made the allocator keep that much (and more) in every thread
+/// that wrote one.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Chunks(Vec<Vec<u8>>);
+
+const CHUNK: usize = 32 * 1024;
+
+impl std::io::Write for Chunks {
+    fn write(&mut self, mut bytes: &[u8]) -> std::io::Result<usize> {
+        let written = bytes.len();
+        while !bytes.is_empty() {
+            let last = match self.0.last_mut() {
+                Some(last) if last.len() < CHUNK => last,
+                _ => {
+                    self.0.push(Vec::with_capacity(CHUNK));
+                    self.0.last_mut().ok_or(std::io::ErrorKind::Other)?
+                }
+            };
+            let (now, rest) = bytes.split_at((CHUNK - last.len()).min(bytes.len()));
+            last.extend_from_slice(now);
+            bytes = rest;
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -162,10 +193,16 @@ pub(crate) async fn write_out(
             } else {
                 let body = buffer.get(header_end..body_end).unwrap_or_default();
                 let written = match results.replace(body) {
-                    Some(body) => {
-                        let header = format!("Content-Length: {}\r\n\r\n", body.len());
-                        let written = output.write_all(header.as_bytes()).await;
-                        written.and(output.write_all(&body).await)
+                    Some(pieces) => {
+                        let length: usize = pieces.iter().map(Vec::len).sum();
+                        let header = format!("Content-Length: {length}\r\n\r\n");
+                        let mut written = output.write_all(header.as_bytes()).await;
+                        for piece in &pieces {
+                            if written.is_ok() {
+                                written = output.write_all(piece).await;
+                            }
+                        }
+                        written
                     }
                     None => {
                         let frame = buffer.get(..body_end).unwrap_or_default();
@@ -240,6 +277,16 @@ mod tests {
         assert_eq!(String::from_utf8(output), String::from_utf8(expected));
         // Taken: a second frame with the same marker is written as it is.
         assert_eq!(results.replace(stand_in.to_string().as_bytes()), None);
+    }
+
+    #[test]
+    fn results_are_kept_in_pieces() {
+        let mut chunks = Chunks::default();
+        let text = "x".repeat(CHUNK * 2 + 10);
+        serde_json::to_writer(&mut chunks, &text).unwrap();
+        let lengths: Vec<usize> = chunks.0.iter().map(Vec::len).collect();
+        assert_eq!(lengths, vec![CHUNK, CHUNK, 12]);
+        assert_eq!(chunks.0.concat(), serde_json::to_vec(&text).unwrap());
     }
 
     #[test]

@@ -1,0 +1,100 @@
+//! The work that allocates a large file's worth of memory in small pieces (the syntax tree of
+//! a large file, the model of its directory, the whole-file requests: symbols, folding,
+//! semantic tokens) runs on one thread, whichever request asks.
+//!
+//! The allocator (glibc's) gives each thread an arena of its own and keeps what is freed in
+//! it for that arena's later use. Requests run on whichever blocking thread is free, so every
+//! thread that once parsed a 10,000-line file kept the tree's worth of freed memory after the
+//! next edit replaced that tree: tens of megabytes over a few threads. On one thread, the next
+//! tree reuses the space of the last one.
+
+use std::{
+    any::Any,
+    cell::Cell,
+    panic::{self, AssertUnwindSafe},
+    sync::{mpsc, Mutex, OnceLock},
+};
+
+/// A text at least this long (in bytes) is parsed, and its directory modelled, on the thread.
+pub(crate) const BIG: usize = 64 * 1024;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+thread_local! {
+    static ON_THE_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `job` on the big-work thread and returns what it returns (a panic in it is resumed
+/// here). On the thread itself, or when it cannot be started, runs `job` here.
+pub(crate) fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> T {
+    if ON_THE_THREAD.with(Cell::get) {
+        return job();
+    }
+    let Some(sender) = sender() else {
+        return job();
+    };
+    let (reply, answer) = mpsc::sync_channel::<Result<T, Box<dyn Any + Send>>>(1);
+    let job = Box::new(move || {
+        let _ = reply.send(panic::catch_unwind(AssertUnwindSafe(job)));
+    });
+    let sent = match sender.lock() {
+        Ok(it) => it.send(job),
+        Err(poisoned) => poisoned.into_inner().send(job),
+    };
+    if let Err(mpsc::SendError(job)) = sent {
+        job();
+    }
+    match answer.recv() {
+        Ok(Ok(it)) => it,
+        Ok(Err(payload)) => panic::resume_unwind(payload),
+        // The job was dropped without running: only if the thread is gone, which it never is
+        // (it catches panics).
+        Err(_) => panic::resume_unwind(Box::new("the big-work thread is gone")),
+    }
+}
+
+/// [`run`] if `len` (of the text the job works on) is at least [`BIG`], else `job()` here.
+pub(crate) fn run_if_big<T: Send + 'static>(
+    len: usize,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    if len >= BIG {
+        run(job)
+    } else {
+        job()
+    }
+}
+
+fn sender() -> Option<&'static Mutex<mpsc::Sender<Job>>> {
+    static SENDER: OnceLock<Option<Mutex<mpsc::Sender<Job>>>> = OnceLock::new();
+    SENDER
+        .get_or_init(|| {
+            let (sender, jobs) = mpsc::channel::<Job>();
+            let started = std::thread::Builder::new()
+                .name("shorewall-ls big work".to_owned())
+                .spawn(move || {
+                    ON_THE_THREAD.with(|it| it.set(true));
+                    for job in jobs {
+                        job();
+                    }
+                });
+            started.ok().map(|_| Mutex::new(sender))
+        })
+        .as_ref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_jobs_and_resumes_their_panics() {
+        assert_eq!(run(|| 1 + 1), 2);
+        let nested = run(|| run(|| 3));
+        assert_eq!(nested, 3);
+        let caught = panic::catch_unwind(|| run(|| -> i32 { panic!("boom") }));
+        assert!(caught.is_err());
+        // The thread goes on after a panic.
+        assert_eq!(run(|| 4), 4);
+    }
+}
