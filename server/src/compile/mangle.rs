@@ -46,6 +46,7 @@ struct MarkRange<'r> {
     user: &'r str,
     testval: &'r str,
     length: &'r str,
+    connbytes: &'r str,
     dscp: &'r str,
     headers: &'r str,
     probability: &'r str,
@@ -155,8 +156,8 @@ impl Compiler<'_> {
         let (ports, sports, user, testval) = (col(4), col(5), col(6), col(7));
         let (headers, probability, state, time, condition) =
             (col(12), col(13), col(15), col(16), col(17));
-        let (length, dscp) = (col(8), col(14));
-        for (idx, name) in [(9, "TOS"), (10, "CONNBYTES"), (11, "HELPER")] {
+        let (length, connbytes, dscp) = (col(8), col(10), col(14));
+        for (idx, name) in [(9, "TOS"), (11, "HELPER")] {
             if col(idx) != "-" {
                 return error(format!(
                     "The {name} column of the mangle file is not supported by the preview yet"
@@ -286,6 +287,7 @@ impl Compiler<'_> {
                 user,
                 testval,
                 length,
+                connbytes,
                 dscp,
                 headers,
                 probability,
@@ -404,6 +406,7 @@ impl Compiler<'_> {
         rule.push_str(&m::do_user(self.caps(), user)?);
         rule.push_str(&m::do_test(testval, self.config.tc_mask)?);
         rule.push_str(&do_length(self.caps(), length)?);
+        rule.push_str(&do_connbytes(connbytes)?);
         rule.push_str(&m::do_headers(headers)?);
         rule.push_str(&self.do_probability(probability)?);
         rule.push_str(&do_dscp(self.caps(), dscp)?);
@@ -471,6 +474,7 @@ impl Compiler<'_> {
             rule.push_str(&m::do_user(self.caps(), range.user)?);
             rule.push_str(&m::do_test(range.testval, mask as u64)?);
             rule.push_str(&do_length(self.caps(), range.length)?);
+            rule.push_str(&do_connbytes(range.connbytes)?);
             rule.push_str(&m::do_headers(range.headers)?);
             rule.push_str(&self.do_probability(range.probability)?);
             rule.push_str(&do_dscp(self.caps(), range.dscp)?);
@@ -610,6 +614,51 @@ fn do_dscp(caps: &super::capabilities::Capabilities, dscp: &str) -> Result<Strin
         Some(value) => Ok(format!("-m dscp {invert}--dscp {value} ")),
         None => error(format!("Invalid DSCP ({dscp})")),
     }
+}
+
+/// `do_connbytes`: the CONNBYTES column, `[!]min:[max][:O|R|B[:P|B|A]]`.
+fn do_connbytes(connbytes: &str) -> Result<String> {
+    if connbytes == "-" {
+        return Ok(String::new());
+    }
+    let invalid = || error(format!("Invalid CONNBYTES ({connbytes})"));
+    let (invert, rest) = match connbytes.strip_prefix('!') {
+        Some(rest) => ("! ", rest),
+        None => ("", connbytes),
+    };
+    let mut parts = rest.split(':');
+    let digits = |text: &str| !text.is_empty() && text.chars().all(|c| c.is_ascii_digit());
+    let min = parts.next().unwrap_or("");
+    let Some(max) = parts.next() else {
+        return invalid();
+    };
+    if !digits(min) || !(max.is_empty() || digits(max)) {
+        return invalid();
+    }
+    let dir = match parts.next() {
+        None => "both",
+        Some("O") => "original",
+        Some("R") => "reply",
+        Some("B") => "both",
+        Some(_) => return invalid(),
+    };
+    let mode = match parts.next() {
+        None => "bytes",
+        Some("P") => "packets",
+        Some("B") => "bytes",
+        Some("A") => "avgpkt",
+        Some(_) => return invalid(),
+    };
+    if parts.next().is_some() {
+        return invalid();
+    }
+    let number = |text: &str| text.parse::<u64>().unwrap_or(u64::MAX);
+    if !max.is_empty() && number(min) > number(max) {
+        return error(format!("Invalid byte range ({min}:{max})"));
+    }
+    Ok(format!(
+        "-m connbytes {invert}--connbytes {min}:{max} --connbytes-dir {dir} --connbytes-mode {mode} "
+    ))
 }
 
 /// `do_length`: the LENGTH column (`N`, `:N`, `N:`, `N:M`).
