@@ -2,11 +2,11 @@
 //! the other files their entries (zones, interfaces, hosts, policies, params, settings,
 //! actions).
 
-use std::path::Path;
+use std::{path::Path, sync::Arc};
 
 use shorewall_syntax::{
     ast::{self, AstNode},
-    FileKind, TextRange,
+    FileKind, TextRange, TextSize,
 };
 
 use crate::ide::db::Inputs;
@@ -42,6 +42,11 @@ pub(crate) fn document_symbols(db: &Inputs, path: &Path) -> Vec<Symbol> {
     };
     let kind = parse.file_type().kind;
     let tree = parse.tree();
+    // The text the tree is of, to take the columns from.
+    let source = match db.text(path) {
+        Some(text) if TextSize::of(&*text) == tree.syntax().text_range().end() => text,
+        _ => Arc::from(tree.syntax().text().to_string()),
+    };
     if matches!(kind, FileKind::Params | FileKind::Conf) {
         let symbol_kind = if kind == FileKind::Params {
             SymbolKind::Param
@@ -68,7 +73,7 @@ pub(crate) fn document_symbols(db: &Inputs, path: &Path) -> Vec<Symbol> {
                 });
             }
             ast::Item::Record(record) => {
-                let Some(symbol) = record_symbol(&record, kind) else {
+                let Some(symbol) = record_symbol(&source, &record, kind) else {
                     continue;
                 };
                 match res.last_mut() {
@@ -97,12 +102,26 @@ fn assignment(assignment: &ast::Assignment, kind: SymbolKind) -> Option<Symbol> 
     })
 }
 
+/// The text of a column: its text in the file, where no line continuation splits it (the
+/// common case, and much faster on a large file than gathering its tokens).
+fn column_text(source: &str, column: &ast::Column) -> String {
+    match source.get(std::ops::Range::<usize>::from(column.syntax().text_range())) {
+        Some(text) if !text.contains('\\') => text.to_owned(),
+        _ => column.text(),
+    }
+}
+
 /// A record's symbol: named by its first column (zones, interfaces, hosts, actions) or by its
 /// columns (rules, policy).
-fn record_symbol(record: &ast::Record, kind: FileKind) -> Option<Symbol> {
+fn record_symbol(source: &str, record: &ast::Record, kind: FileKind) -> Option<Symbol> {
     let columns: Vec<ast::Column> = record.columns().collect();
     let first = columns.first()?;
-    let text = |idx: usize| columns.get(idx).map(|it| it.text()).unwrap_or_default();
+    let text = |idx: usize| {
+        columns
+            .get(idx)
+            .map(|it| column_text(source, it))
+            .unwrap_or_default()
+    };
     let (name, detail, symbol_kind) = match kind {
         FileKind::Zones => (text(0), Some(text(1)), SymbolKind::Zone),
         FileKind::Interfaces => (text(1), Some(text(0)), SymbolKind::Interface),
@@ -114,8 +133,14 @@ fn record_symbol(record: &ast::Record, kind: FileKind) -> Option<Symbol> {
             SymbolKind::Policy,
         ),
         _ => {
-            let shown: Vec<String> = columns.iter().take(6).map(|it| it.text()).collect();
-            (shown.join(" "), None, SymbolKind::Rule)
+            let mut shown = String::new();
+            for (idx, column) in columns.iter().take(6).enumerate() {
+                if idx > 0 {
+                    shown.push(' ');
+                }
+                shown.push_str(&column_text(source, column));
+            }
+            (shown, None, SymbolKind::Rule)
         }
     };
     let selection = match kind {
@@ -180,6 +205,16 @@ mod tests {
                 Section "?SECTION NEW" 51..106 51..63
                   Rule "SSH(ACCEPT) net $FW tcp" 64..87 64..75
                   Rule "DROP net all" 94..106 94..98
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_column_continued_on_the_next_line() {
+        check(
+            "#- rules\nACCEPT net:2001:db8::1,\\\n2001:db8::2 $FW\n",
+            expect![[r#"
+                Rule "ACCEPT net:2001:db8::1,2001:db8::2 $FW" 0..40 0..6
             "#]],
         );
     }
