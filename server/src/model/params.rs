@@ -96,6 +96,18 @@ pub(crate) fn evaluate(
                     file,
                     range: line.syntax().text_range(),
                 };
+                if let Some((name, command)) = prefix_assignment(line.syntax()) {
+                    // `NAME= value`: the shell runs `value` as a command with NAME in its
+                    // environment only; NAME itself stays as it was.
+                    diagnostics.push(Diagnostic::warning(
+                        "params-not-evaluated",
+                        site,
+                        format!(
+                            "this params line runs the command '{command}' with ${name} set for that command only, so it does not set ${name} (no space after '=' assigns the value)"
+                        ),
+                    ));
+                    continue;
+                }
                 let names = assigned_names(line.syntax());
                 let message = if names.is_empty() {
                     "this params line is shell, which shorewall-ls does not run".to_owned()
@@ -117,6 +129,37 @@ pub(crate) fn evaluate(
             _ => {}
         }
     }
+}
+
+/// `NAME= command args`: an empty assignment that prefixes one plain command (a command that
+/// cannot set the shell's variables, with nothing else on the line): (NAME, command).
+fn prefix_assignment(line: &SyntaxNode) -> Option<(String, String)> {
+    let text = line.text().to_string();
+    let (name, rest) = text.split_once('=')?;
+    let valid_name = name
+        .chars()
+        .next()
+        .is_some_and(|it| it.is_ascii_alphabetic() || it == '_')
+        && name
+            .chars()
+            .all(|it| it.is_ascii_alphanumeric() || it == '_');
+    if !valid_name || !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let rest = rest.split('#').next().unwrap_or("").trim();
+    let command = rest.split_whitespace().next()?;
+    // Builtins that may set variables, and anything the shell would expand or chain.
+    const SETS_VARIABLES: &[&str] = &[
+        ".", ":", "eval", "exec", "export", "readonly", "set", "unset", "read", "local", "getopts",
+        "source", "typeset", "declare", "alias", "cd", "shift", "trap", "return", "exit",
+    ];
+    let plain = |it: &str| {
+        it.chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "_./:,@%+-".contains(ch))
+    };
+    let simple = rest.split_whitespace().all(plain);
+    (simple && !SETS_VARIABLES.contains(&command) && !command.contains('='))
+        .then(|| (name.to_owned(), command.to_owned()))
 }
 
 /// The names a shell line may assign: `NAME=` at the start of a word.
@@ -305,6 +348,19 @@ EMPTY=$UNSET
                 LIT = Known("$NET")
                 ESC = Known("a\"b$c")
                 EMPTY = Known("")
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_space_after_the_equals_sign_runs_a_command() {
+        check(
+            "A=1\nA= 2001:db8::1\nB= export X\n",
+            expect_test::expect![[r#"
+                A = Known("1")
+                B = Unknown
+                params-not-evaluated: this params line runs the command '2001:db8::1' with $A set for that command only, so it does not set $A (no space after '=' assigns the value)
+                params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $B is unknown
             "#]],
         );
     }

@@ -1092,7 +1092,13 @@ fn interface_record(ctx: &mut Ctx<'_>, line: &Line) {
                             false
                         }
                         Some(text) => {
-                            if parse_number(text).is_none_or(|it| it > max) {
+                            // `numeric_value` takes a sign, and a negative value is below
+                            // any maximum.
+                            let valid = match text.strip_prefix('-') {
+                                Some(magnitude) => parse_number(magnitude).is_some(),
+                                None => parse_number(text).is_some_and(|it| it <= max),
+                            };
+                            if !valid {
                                 option_error(
                                     ctx,
                                     format!("Invalid value ({text}) for option {option_name}"),
@@ -1139,6 +1145,10 @@ fn interface_record(ctx: &mut Ctx<'_>, line: &Line) {
                             } else if nets_seen {
                                 option_error(ctx, "Duplicate nets option".to_owned());
                                 false
+                            } else if text.is_empty() {
+                                // `split_list ''` is an empty list: no networks, no error.
+                                nets_seen = true;
+                                true
                             } else if text == "dynamic" {
                                 nets_seen = true;
                                 match ctx

@@ -907,6 +907,7 @@ pub fn all() -> Vec<Variant> {
         settings(base, &mut res);
         library(base, &mut res);
         random_lines(base, if base.is_ipv4() { 500 } else { 900 }, &mut res);
+        admin_mistakes(base, &mut res);
     }
     defaults(&mut res);
     let mut seen = std::collections::HashSet::new();
@@ -2503,6 +2504,325 @@ fn defaults(res: &mut Vec<Variant>) {
         base,
         vec![Edit::new("shorewall6.conf", Op::Create, "")],
     ));
+}
+
+/// Mistakes admins make: misspelled options and keywords, a column too many or too few,
+/// addresses of the other family, bad port ranges and log levels, misplaced `?SECTION`s,
+/// broken `?IF` nesting and bad params lines.
+fn admin_mistakes(base: Base, res: &mut Vec<Variant>) {
+    let v4 = base.is_ipv4();
+    let ip = if v4 { "ipv4" } else { "ipv6" };
+    let (iface, other_addr, other_net, addr, net) = if v4 {
+        (
+            "NET_IF",
+            "2001:db8::1",
+            "2001:db8::/32",
+            "10.0.0.1",
+            "10.0.0.0/8",
+        )
+    } else {
+        (
+            "eth0",
+            "10.0.0.1",
+            "10.0.0.0/8",
+            "2001:db8::1",
+            "2001:db8::/32",
+        )
+    };
+    let one =
+        |file: &str, op: Op, text: String| Variant::new(base, vec![Edit::new(file, op, text)]);
+    // Misspelled interface options, and a column too many or too few.
+    for option in [
+        "tcpflag",
+        "tcpflgs",
+        "routefiltre",
+        "dhcpp",
+        "nosmurf",
+        "logmartian",
+        "routback",
+        "blacklst",
+        "sourceroute=3",
+        "forward=2",
+        "optional=1",
+        "Tcpflags",
+        "tcpflags,",
+        ",tcpflags",
+        "tcpflags,,dhcp",
+        "tcpflags dhcp",
+        "dhcp;tcpflags",
+        "mss=",
+        "mss=-1",
+        "mss=99999999",
+        "physical=eth0,physical=eth9",
+        "wait=-1",
+        "wait=x",
+        "nets=",
+        "bridge",
+        "unmanaged",
+        "unmanaged,tcpflags",
+        "upnp",
+        "upnpclient",
+    ] {
+        res.push(one(
+            "interfaces",
+            Op::Append,
+            format!("dmz\teth3\t{option}"),
+        ));
+    }
+    for text in [
+        "dmz".to_owned(),
+        "dmz\teth3\ttcpflags\textra".to_owned(),
+        "dmz\teth3\t-\ttcpflags".to_owned(),
+        "eth3\tdmz".to_owned(),
+        format!("dmz\teth3\tnets={other_net}"),
+        format!("dmz\teth3\tnets={net},{other_net}"),
+        format!("dmz\teth3\tnets=!{net}"),
+    ] {
+        res.push(one("interfaces", Op::Append, text));
+    }
+    // Misspelled zone types and options, columns.
+    for text in [
+        format!("foo\t{ip}s"),
+        "foo\tipsek".to_owned(),
+        "foo\tfirewal".to_owned(),
+        "foo\tbport8".to_owned(),
+        format!("foo\t{ip}\tmss=1400,"),
+        format!("foo\t{ip}\tmss=1400,bogus"),
+        format!("foo\t{ip}\tmss1400"),
+        format!("foo\t{ip}\t-\t-\tmss=1400\textra"),
+        format!("foo\t{ip}\tin"),
+        format!("foo\t{ip}\tdynamic_shared,mss=1400"),
+        format!("foo\t{ip}\tnomark\tnomark"),
+        format!("Foo:net\t{ip}"),
+        format!("foo:\t{ip}"),
+        format!("foo,bar\t{ip}"),
+    ] {
+        res.push(one("zones", Op::Append, text));
+    }
+    // Hosts: misspelled options, other family, columns.
+    let host_iface = if v4 { "LOC_IF" } else { "eth1" };
+    let host_net = if v4 {
+        "10.1.0.0/16".to_owned()
+    } else {
+        "[2001:db8:1::]/48".to_owned()
+    };
+    let other_host = if v4 { "[2001:db8::]/32" } else { "10.0.0.0/8" };
+    for text in [
+        format!("dmz\t{host_iface}:{host_net}\troutback"),
+        format!("dmz\t{host_iface}:{host_net}\tblacklst"),
+        format!("dmz\t{host_iface}:{host_net}\tbroadcast"),
+        format!("dmz\t{host_iface}:{host_net}\tmss=1400"),
+        format!("dmz\t{host_iface}:{host_net}\tipsec"),
+        format!("dmz\t{host_iface}:{host_net}\ttcpflags,routeback"),
+        format!("dmz\t{host_iface}:{other_host}"),
+        format!("dmz\t{host_iface}:{host_net},{other_host}"),
+        format!("dmz\t{host_iface}"),
+        format!("dmz\t{host_iface}:"),
+        format!("dmz\teth9:{host_net}"),
+        format!("dmz\t{host_iface}:{host_net}\t-\textra"),
+        format!("bogus\t{host_iface}:{host_net}"),
+        format!("dmz\t{host_iface}:!{host_net}"),
+        format!("dmz\t{host_iface}:+myset"),
+        format!("dmz\t{host_iface}:{host_net}\tnosmurfs"),
+    ] {
+        res.push(one("hosts", Op::Append, text));
+    }
+    // Policy: misspelled policies and levels, columns.
+    for text in [
+        "dmz\tloc\tACCPET",
+        "dmz\tloc\tDROPP",
+        "dmz\tloc\taccept",
+        "dmz\tloc\tReject",
+        "dmz\tloc\tDROP\tinfoo",
+        "dmz\tloc\tDROP\twarnig",
+        "dmz\tloc\tDROP\tINFO",
+        "dmz\tloc\tDROP\t8",
+        "dmz\tloc\tDROP\t7",
+        "dmz\tloc\tDROP\tinfo:tag",
+        "dmz\tloc\tDROP\tnone!",
+        "dmz\tloc\tDROP:Broadcast",
+        "dmz\tloc\tDROP:Bogus",
+        "dmz\tloc\tDROP:none",
+        "dmz\tloc\tDROP\t-\t10/sec:40",
+        "dmz\tloc\tDROP\t-\t10/sec:40\textra",
+        "dmz\tloc\tDROP\t-\t-\t10/min\textra",
+        "dmz\tloc\tDROP\t-\tbogus",
+        "dmz\tloc",
+        "dmz",
+        "dmz\tloc\tACCEPT\tinfo\tDROP",
+        "dmz\tbogus\tDROP",
+        "dmz\t$FW\tCONTINUE",
+        "dmz\tloc\tNFQUEUE(5)",
+        "dmz\tloc\tQUEUE",
+        "dmz\tloc\tBLACKLIST",
+        "dmz\tloc\tNONE",
+    ] {
+        res.push(one("policy", Op::Before("all".into()), text.to_owned()));
+    }
+    // Rules: addresses of the other family, bad port ranges, unknown log levels.
+    for text in [
+        format!("ACCEPT\tnet:{other_addr}\t$FW\ttcp\t22"),
+        format!("ACCEPT\tnet\tloc:{other_addr}\ttcp\t22"),
+        format!("ACCEPT\tnet:{other_net}\t$FW\ttcp\t22"),
+        format!("ACCEPT\tnet:{addr},{other_addr}\t$FW\ttcp\t22"),
+        format!("ACCEPT\tnet:!{other_addr}\t$FW\ttcp\t22"),
+        format!("DNAT\tnet\tloc:{other_addr}\ttcp\t80"),
+        format!("ACCEPT\tnet\t$FW\ttcp\t22\t-\t{other_addr}"),
+        format!("ACCEPT\t$FW\tnet:{iface}:{other_addr}\ttcp\t22"),
+        "ACCEPT\tnet\t$FW\ttcp\t1024:80".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\t0:10".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\t1:65536".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\t22-".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\t:22".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\t22::23".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\t1-2-3".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\t80:80".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\t22,100:90".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\tssh:http".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\thttp:ssh".to_owned(),
+        "ACCEPT\tnet\t$FW\tudp\t-\t1024-".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\t-\t65535:1024".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp,udp\t53:52".to_owned(),
+        "ACCEPT:infoo\tnet\t$FW\ttcp\t22".to_owned(),
+        "ACCEPT:inf\tnet\t$FW\ttcp\t22".to_owned(),
+        "DROP:8\tnet\t$FW\ttcp\t22".to_owned(),
+        "DROP:7\tnet\t$FW\ttcp\t22".to_owned(),
+        "DROP:Info\tnet\t$FW\ttcp\t22".to_owned(),
+        "LOG:debugg\tnet\t$FW\ttcp\t22".to_owned(),
+        "LOG\tnet\t$FW\ttcp\t22".to_owned(),
+        "LOG:\tnet\t$FW\ttcp\t22".to_owned(),
+        "ACCEPT:info:\tnet\t$FW\ttcp\t22".to_owned(),
+        "ACCEPT:info:tag:extra\tnet\t$FW\ttcp\t22".to_owned(),
+        "ACCEPT:NFLOG(70000)\tnet\t$FW\ttcp\t22".to_owned(),
+        "ACCEPT:NFLOG(1,2,3,4)\tnet\t$FW\ttcp\t22".to_owned(),
+        "ACCEPT:ULOG\tnet\t$FW\ttcp\t22".to_owned(),
+        "SSH(ACCEPT):infoo\tnet\t$FW".to_owned(),
+        "SSH(ACCEPT:infoo)\tnet\t$FW".to_owned(),
+        "ACCPET\tnet\t$FW\ttcp\t22".to_owned(),
+        "Accept\tnet\t$FW\ttcp\t22".to_owned(),
+        "SSh(ACCEPT)\tnet\t$FW".to_owned(),
+        "SSH(ACCPET)\tnet\t$FW".to_owned(),
+        "SSH\tnet\t$FW".to_owned(),
+        "ACCEPT\tnet\t$FW\tTCP\t22".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcpp\t22".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\t22\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-".to_owned(),
+        "ACCEPT\tnet\t$FW\ttcp\t22\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\textra".to_owned(),
+        "ACCEPT\tnet".to_owned(),
+        "ACCEPT".to_owned(),
+        "ACCEPT\tnet\tnet2\ttcp\t22".to_owned(),
+        "ACCEPT\tnet\tfw\ttcp\t22".to_owned(),
+    ] {
+        res.push(one("rules", Op::Append, text));
+    }
+    // ?SECTION where it does not belong, twice, out of order, misspelled.
+    for (file, text) in [
+        ("zones", "?SECTION NEW"),
+        ("interfaces", "?SECTION NEW"),
+        ("policy", "?SECTION NEW"),
+        ("hosts", "?SECTION NEW"),
+        ("rules", "?SECTION NEWW"),
+        ("rules", "?SECTION new"),
+        ("rules", "?section NEW"),
+        ("rules", "?SECTION ALL"),
+        ("rules", "?SECTION ESTABLISHED"),
+        ("rules", "?SECTION INVALID\nDROP\tnet\t$FW"),
+        ("rules", "?SECTION NEW\n?SECTION NEW"),
+        ("rules", "?SECTION NEW extra"),
+        ("rules", "?SECTION\tNEW"),
+        ("rules", "?SECTION NEW # comment"),
+        ("rules", "?SECTION NEW,ALL"),
+    ] {
+        res.push(one(file, Op::Append, text.to_owned()));
+    }
+    for text in [
+        "?SECTION ESTABLISHED\nACCEPT\tnet\t$FW\ttcp\t22",
+        "?SECTION RELATED\nACCEPT\tnet\t$FW\ttcp\t22",
+        "?SECTION ALL\nACCEPT\tnet\t$FW\ttcp\t22",
+        "?SECTION NEW\nACCEPT\tnet\t$FW\ttcp\t22\n?SECTION ALL",
+    ] {
+        res.push(one("rules", Op::Create, text.to_owned()));
+    }
+    // ?IF nesting.
+    for (file, text) in [
+        ("rules", "?ELSE"),
+        ("rules", "?ENDIF"),
+        ("rules", "?ELSIF __IPV4"),
+        ("rules", "?IF __IPV4\n?ELSE\n?ELSE\n?ENDIF"),
+        ("rules", "?IF __IPV4\n?ELSE\n?ELSIF __IPV6\n?ENDIF"),
+        ("rules", "?IF __IPV4\n?ENDIF\n?ENDIF"),
+        ("rules", "?IF __IPV4\nACCEPT\tnet\t$FW\ttcp\t22"),
+        ("rules", "?IF __IPV4\n?IF __IPV6\n?ENDIF"),
+        (
+            "rules",
+            "?IF __IPV4\n?IF __IPV6\n?ELSE\n?ENDIF\n?ELSE\n?ENDIF",
+        ),
+        ("rules", "?IF 1\n?IF 0\nACCPET\tnet\t$FW\n?ENDIF\n?ENDIF"),
+        ("rules", "?IF 0\n?IF 1\nACCPET\tnet\t$FW\n?ENDIF\n?ENDIF"),
+        ("rules", "?IF 0\n?ELSE\nACCPET\tnet\t$FW\n?ENDIF"),
+        ("rules", "?IF 1\n?ELSE\nACCPET\tnet\t$FW\n?ENDIF"),
+        (
+            "rules",
+            "?IF 0\nACCEPT\tnet\t$FW\n?ELSIF 1\nACCPET\tnet\t$FW\n?ENDIF",
+        ),
+        ("rules", "?IF $BOGUSVAR\nACCPET\tnet\t$FW\n?ENDIF"),
+        ("rules", "?IF !$BOGUSVAR\nACCPET\tnet\t$FW\n?ENDIF"),
+        ("rules", "?IF __BOGUS\n?ENDIF"),
+        ("rules", "?IF __IPV6 &&\n?ENDIF"),
+        ("rules", "?IF (__IPV6\n?ENDIF"),
+        ("rules", "?IF __IPV6 and __IPV4\n?ENDIF"),
+        ("rules", "?IF __IPV6 == 1\n?ENDIF"),
+        ("rules", "?IF \"a\" eq \"a\"\n?ENDIF"),
+        ("zones", "?IF __IPV4\n?ENDIF"),
+        ("zones", "?ELSE"),
+        ("interfaces", "?IF __IPV4\ndmz\teth3\n?ENDIF"),
+        ("interfaces", "?ENDIF"),
+        ("policy", "?IF __IPV4\n?ELSE"),
+        ("params", "?IF __IPV4\nX=1\n?ENDIF"),
+        ("params", "?IF __IPV4\nX=1"),
+        ("params", "?ENDIF"),
+        ("hosts", "?IF 1\n?ENDIF\n?ENDIF"),
+        ("shorewall.conf", "?IF 1\n?ENDIF"),
+    ] {
+        let file = if file == "shorewall.conf" {
+            base.conf()
+        } else {
+            file
+        };
+        res.push(one(file, Op::Append, text.to_owned()));
+    }
+    // Bad params lines, used in a rule.
+    for text in [
+        format!("SRV = {addr}"),
+        format!("SRV= {addr}"),
+        format!("SRV ={addr}"),
+        format!("1SRV={addr}"),
+        format!("SRV-X={addr}"),
+        format!("SRV=\"{addr}"),
+        format!("SRV='{addr}"),
+        format!("export SRV={addr}"),
+        format!("SRV={addr} # comment"),
+        format!("SRV=\"{addr} {addr}\""),
+        format!("SRV={other_addr}"),
+        "SRV=${NOPE}".to_owned(),
+        "SRV=$NOPE".to_owned(),
+        format!("SRV={addr}\nSRV=$SRV,{addr}"),
+        "SRV=".to_owned(),
+        "SRV".to_owned(),
+        format!("srv={addr}"),
+        format!("SRV+={addr}"),
+        format!("SRV:={addr}"),
+        format!("SRV=<{addr}>"),
+        format!("readonly SRV={addr}"),
+        format!("SRV={addr}; echo"),
+    ] {
+        res.push(Variant::new(
+            base,
+            vec![
+                Edit::new("params", Op::Append, text),
+                Edit::new("rules", Op::Append, "ACCEPT\tnet:$SRV\t$FW\ttcp\t22"),
+            ],
+        ));
+    }
 }
 
 #[cfg(test)]
