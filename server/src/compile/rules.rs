@@ -835,6 +835,9 @@ impl Compiler<'_> {
                 }
                 let mut generated = false;
                 self.statematch.clear();
+                // One working copy of the columns for every combination (each sets the four
+                // it varies).
+                let mut c = cols.clone();
                 for s in &source_list {
                     for d in &dest_list {
                         let sourcezone = s.split(':').next().unwrap_or("").to_owned();
@@ -852,12 +855,11 @@ impl Compiler<'_> {
                         }
                         for proto in &protos {
                             for user in &users {
-                                let mut c = cols.clone();
-                                c.source = s.clone();
-                                c.dest = d.clone();
-                                c.proto = proto.clone();
-                                c.user = user.clone();
-                                self.inline_matches = raw.clone();
+                                c.source.clone_from(s);
+                                c.dest.clone_from(d);
+                                c.proto.clone_from(proto);
+                                c.user.clone_from(user);
+                                self.inline_matches.clone_from(&raw);
                                 if self.process_rule(None, "", "", &target, "", &c, wild)? {
                                     generated = true;
                                 }

@@ -424,13 +424,13 @@ fn process_raw_rule(p: &mut Proc<'_, '_>, line: &Line) {
     }
     let sources = split_paren_list(&cols[col::SOURCE]);
     let dests = split_paren_list(&cols[col::DEST]);
+    let mut work = cols;
     for source in &sources {
         for dest in &dests {
-            let mut cols = cols.clone();
-            cols[col::SOURCE] = source.clone();
-            cols[col::DEST] = dest.clone();
+            work[col::SOURCE].clone_from(source);
+            work[col::DEST].clone_from(dest);
             p.raw = vec![line.raw_matches.clone().unwrap_or_default()];
-            let _ = process_raw_rule1(p, &place, &cols);
+            let _ = process_raw_rule1(p, &place, &work);
             p.raw.clear();
         }
     }
@@ -547,6 +547,8 @@ fn process_raw_rule1(p: &mut Proc<'_, '_>, place: &Place, cols: &Columns) -> Flo
         ));
     }
     let fw = p.firewall_zone();
+    // One working copy of the columns for every combination (each sets the four it varies).
+    let mut work = cols.clone();
     for s in &sources {
         for d in &dests {
             let source_zone = s.split(':').next().unwrap_or("");
@@ -563,12 +565,11 @@ fn process_raw_rule1(p: &mut Proc<'_, '_>, place: &Place, cols: &Columns) -> Flo
             }
             for proto in &protos {
                 for user in &users {
-                    let mut cols = cols.clone();
-                    cols[col::SOURCE] = s.clone();
-                    cols[col::DEST] = d.clone();
-                    cols[col::PROTO] = proto.clone();
-                    cols[col::USER] = user.clone();
-                    process_rule(p, None, place, &cols, "", wild)?;
+                    work[col::SOURCE].clone_from(s);
+                    work[col::DEST].clone_from(d);
+                    work[col::PROTO].clone_from(proto);
+                    work[col::USER].clone_from(user);
+                    process_rule(p, None, place, &work, "", wild)?;
                 }
             }
         }
@@ -1767,7 +1768,9 @@ fn finish_rule(
     } else {
         args.basic
     };
-    let mut checks: Vec<Check> = vec![
+    // Room for every check up front: growing a vector of results moves them all.
+    let mut checks: Vec<Check> = Vec::with_capacity(10);
+    checks.extend([
         matches::do_proto(
             &env,
             &cols[col::PROTO],
@@ -1780,7 +1783,7 @@ fn finish_rule(
         matches::do_connlimit(&env, &cols[col::CONNLIMIT]),
         matches::do_time(&env, &cols[col::TIME]),
         matches::do_headers(&env, &cols[col::HEADERS]),
-    ];
+    ]);
     checks.push(matches::do_condition(
         &env,
         &cols[col::SWITCH],
