@@ -252,6 +252,10 @@ pub(crate) struct NatRule<'r> {
     pub source: &'r str,
     pub loglevel: &'r str,
     pub log_action: &'r str,
+    /// The action's chain when the rule invokes an action whose body does NAT.
+    pub action_target: &'r str,
+    /// The action chain the rule is in, when it is in an action's body.
+    pub action_chain: &'r str,
 }
 
 /// What the filter rule of a DNAT or REDIRECT rule matches after the translation.
@@ -265,8 +269,22 @@ pub(crate) struct Translated {
 }
 
 /// `REDIRECT`'s DEST column as a DEST of the firewall zone (`$FW:[]:port`).
-pub(crate) fn redirect_dest(natonly: bool, fw: &str, dest: &str, ports: &str) -> String {
+pub(crate) fn redirect_dest(
+    natonly: bool,
+    inchain: bool,
+    fw: &str,
+    dest: &str,
+    ports: &str,
+) -> String {
     let zone = if natonly { "" } else { fw };
+    if inchain {
+        // In an action's body the DEST is only the port.
+        return if dest == "-" {
+            String::new()
+        } else {
+            format!("[]:{dest}")
+        };
+    }
     if dest == "-" {
         let port = if ports.contains([':', ',']) {
             ""
@@ -389,7 +407,7 @@ impl Compiler<'_> {
             .is_some_and(|it| it.eq_ignore_ascii_case("yes"));
         let mut origdest = nat.origdest.to_owned();
         let mut target;
-        if nat.action == "REDIRECT" {
+        if nat.action == "REDIRECT" && nat.action_target.is_empty() {
             if !server.is_empty() {
                 return error(format!(
                     "A server IP address ({server}) may not be specified in a REDIRECT rule"
@@ -401,9 +419,19 @@ impl Compiler<'_> {
             }
             if origdest.is_empty() || origdest == "-" || (origdest == "detect" && !detect) {
                 origdest = ALLIP.to_owned();
+            } else if origdest == "detect" && !nat.action_chain.is_empty() {
+                return error("ORIGINAL DEST \"detect\" is invalid in an action");
             } else if origdest == "detect" {
                 return error("DETECT_DNAT_IPADDRS=Yes (run-time interface addresses) is not supported by the preview");
             }
+        } else if !nat.action_target.is_empty() {
+            if !serverport.is_empty() {
+                return error(format!(
+                    "A server port ({serverport}) is not allowed in {} rule",
+                    nat.action
+                ));
+            }
+            target = nat.action_target.to_owned();
         } else {
             if server.is_empty() {
                 if serverport.is_empty() {
@@ -454,7 +482,7 @@ impl Compiler<'_> {
                 target.push_str(&format!(" --to-destination [{server}]{port}"));
             }
             if origdest.is_empty() || origdest == "-" || origdest == "detect" {
-                if detect {
+                if detect && nat.action_chain.is_empty() {
                     return error("DETECT_DNAT_IPADDRS=Yes (run-time interface addresses) is not supported by the preview");
                 }
                 origdest = ALLIP.to_owned();
@@ -465,7 +493,9 @@ impl Compiler<'_> {
             .topo
             .zone(nat.sourcezone)
             .is_some_and(|it| matches!(it.kind, ZoneKind::Firewall | ZoneKind::Vserver));
-        let (chain, restriction) = if fw_source {
+        let (chain, restriction) = if !nat.action_chain.is_empty() {
+            (nat.action_chain.to_owned(), restrict::PREROUTE)
+        } else if fw_source {
             ("OUTPUT".to_owned(), restrict::OUTPUT)
         } else {
             (format!("{}_dnat", nat.sourcezone), restrict::PREROUTE)
@@ -509,12 +539,18 @@ impl Compiler<'_> {
 
 impl Compiler<'_> {
     /// The checks of `process_rule` on NAT rules, and what the preview does not reproduce.
-    pub(crate) fn check_nat_rule(&self, inchain: bool, param: &str, cols: &Columns) -> Result<()> {
+    /// In an action's body, the action becomes one that does NAT (`$targets{$inaction}`).
+    pub(crate) fn check_nat_rule(
+        &mut self,
+        inaction: &str,
+        param: &str,
+        cols: &Columns,
+    ) -> Result<()> {
+        if let Some(action) = self.actions.get_mut(inaction) {
+            action.kind |= super::lower::target::NATRULE;
+        }
         if self.section != section::NEW {
             return error("NAT rules are only allowed in the NEW section");
-        }
-        if inchain {
-            return error("NAT rules in actions are not supported by the preview yet");
         }
         if cols.helper != "-" {
             return error("HELPER is not supported by the preview yet");

@@ -1052,7 +1052,7 @@ impl Compiler<'_> {
             raw_matches = String::new();
         }
 
-        let actiontype = if basictarget.is_empty() {
+        let mut actiontype = if basictarget.is_empty() {
             target::STANDARD
         } else {
             self.target_type(&basictarget)
@@ -1127,9 +1127,9 @@ impl Compiler<'_> {
         }
         let natonly = actiontype & target::NATONLY != 0;
         // The filter rule of a DNAT/REDIRECT rule has its own fixed part.
-        let nat_filter = actiontype & (target::NATRULE | target::NONAT) != 0 && !natonly;
+        let mut nat_filter = actiontype & (target::NATRULE | target::NONAT) != 0 && !natonly;
         if actiontype & (target::NATRULE | target::NONAT | target::NATONLY) != 0 {
-            self.check_nat_rule(inchain, &param, &cols)?;
+            self.check_nat_rule(&inaction, &param, &cols)?;
         }
         if actiontype & target::HELPER != 0 {
             return error("HELPER rules are not supported by the preview yet");
@@ -1204,7 +1204,8 @@ impl Compiler<'_> {
                 }
                 "REDIRECT" => {
                     let fw = self.topo.firewall.clone();
-                    cols.dest = super::nat::redirect_dest(natonly, &fw, &cols.dest, &cols.ports);
+                    cols.dest =
+                        super::nat::redirect_dest(natonly, inchain, &fw, &cols.dest, &cols.ports);
                 }
                 _ => {}
             }
@@ -1411,6 +1412,12 @@ impl Compiler<'_> {
                 self.process_action(&mut normalized, &mut chain_ref, &chain_name)?;
                 actionchain = chain_ref;
                 self.statematch = save;
+                // The action's body may have DNAT or REDIRECT rules.
+                actiontype = self.target_type(&basictarget);
+                if actiontype & target::NATRULE != 0 {
+                    self.chains.ensure_chain(TableId::Nat, &actionchain);
+                    nat_filter = true;
+                }
             } else {
                 actionchain = self
                     .usedactions
@@ -1514,6 +1521,15 @@ impl Compiler<'_> {
         }
 
         if actiontype & target::NATRULE != 0 {
+            // In an inline action's body, the zone is the one of the chain it expands into.
+            let sourcezone = if inchain {
+                self.chains
+                    .get(TableId::Filter, &chain_name)
+                    .map(|it| it.sourcezone.clone())
+                    .unwrap_or_default()
+            } else {
+                sourcezone.clone()
+            };
             let nat = super::nat::NatRule {
                 dest: &cols.dest,
                 proto: &cols.proto,
@@ -1523,8 +1539,18 @@ impl Compiler<'_> {
                 sourcezone: &sourcezone,
                 rule: &rule,
                 source: &cols.source,
-                loglevel: &loglevel,
+                loglevel: if actiontype & target::ACTION != 0 {
+                    ""
+                } else {
+                    &loglevel
+                },
                 log_action: &log_action,
+                action_target: if actiontype & target::ACTION != 0 {
+                    &actionchain
+                } else {
+                    ""
+                },
+                action_chain: if inaction.is_empty() { "" } else { &chain_name },
             };
             let translated = self.handle_nat_rule(&nat, wildcard)?;
             if natonly {
