@@ -159,6 +159,35 @@ pub fn generate(seed: u64) -> BTreeMap<String, String> {
             files.insert("netmap".to_owned(), out);
         }
     }
+    // From seed 3200 on, an action whose body does DNAT or REDIRECT, invoked by rules.
+    if seed >= 3200 && rng.chance(50) {
+        let (body, redirect) = *rng.pick(&[
+            (
+                "DNAT\t-\t[2001:db8:ff::5]:8080\ttcp\t80\nACCEPT\t-\t-\ttcp\t81\n",
+                false,
+            ),
+            ("DNAT-\t-\t[2001:db8:ff::6]\ttcp\t25\n", false),
+            ("HTTP(DNAT)\t-\t[2001:db8:ff::7]\nSSH(ACCEPT)\n", false),
+            ("REDIRECT\t-\t3128\ttcp\t80\n", true),
+        ]);
+        let inline = if rng.chance(30) { "\tinline" } else { "" };
+        files.insert("actions".to_owned(), format!("NatAct{inline}\n"));
+        files.insert("action.NatAct".to_owned(), body.to_owned());
+        let mut lines = String::new();
+        for _ in 0..1 + rng.below(3) {
+            let source = zones[rng.below(zones.len())].name;
+            let dest = if redirect {
+                "$FW"
+            } else {
+                zones[rng.below(zones.len())].name
+            };
+            let level = if rng.chance(20) { ":info" } else { "" };
+            lines.push_str(&format!("NatAct{level}\t{source}\t{dest}\n"));
+        }
+        if let Some(rules) = files.get_mut("rules") {
+            rules.push_str(&lines);
+        }
+    }
     files
 }
 
