@@ -12,6 +12,7 @@
 
 use std::{
     hash::{BuildHasher, RandomState},
+    io::Write as _,
     sync::{
         atomic::{AtomicU64, Ordering},
         Mutex,
@@ -60,7 +61,13 @@ impl RawResults {
     /// Serializes `result` and keeps it; returns the marker its stand-in must hold.
     pub(crate) fn stash(&self, result: &impl Serialize) -> jsonrpc::Result<String> {
         let mut json = Chunks::default();
-        serde_json::to_writer(&mut json, result).map_err(|it| internal_error(it.to_string()))?;
+        // serde_json writes a token at a time: gathered first, they go into the chunks faster.
+        let mut writer = std::io::BufWriter::with_capacity(8 * 1024, &mut json);
+        serde_json::to_writer(&mut writer, result).map_err(|it| internal_error(it.to_string()))?;
+        writer
+            .flush()
+            .map_err(|it| internal_error(it.to_string()))?;
+        drop(writer);
         let number = self.next.fetch_add(1, Ordering::Relaxed);
         let marker = format!("{MARKER}{:016x}{number}", self.key);
         let mut waiting = self.lock();
@@ -155,9 +162,12 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// body too long to be a stand-in is copied as it arrives.
 pub(crate) async fn write_out(
     mut input: impl AsyncRead + Unpin,
-    mut output: impl AsyncWrite + Unpin,
+    output: impl AsyncWrite + Unpin,
     results: std::sync::Arc<RawResults>,
 ) {
+    // A frame goes out in a few writes (each a hand-over to another thread for stdout):
+    // gathered, it takes one or two.
+    let mut output = tokio::io::BufWriter::with_capacity(64 * 1024, output);
     let mut buffer: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     // The bytes of the current body still to copy unchanged.
