@@ -1013,6 +1013,18 @@ fn merge_comment(comment: &mut String, last: &mut String, next: &str) -> bool {
 
 /// `combine_dports`: adjacent rules that differ only in their destination ports become one
 /// multiport rule (at most 15 ports).
+/// Whether two rules differ in a field `combine_dports` compares, found without building their
+/// fields: the target, the jump, or the first value of a match that is neither `dport` nor
+/// `multiport` (the field holds that value, or a list that starts with it). Any of these
+/// differences stops the combination, whichever the first check to see it.
+fn differs_cheaply(base: &Rule, candidate: &Rule) -> bool {
+    candidate.target != base.target
+        || candidate.jump != base.jump
+        || ["s", "d", "i", "o"]
+            .iter()
+            .any(|key| candidate.get(key) != base.get(key))
+}
+
 fn combine_dports(rules: Vec<Rule>) -> Vec<Rule> {
     let mut out = Vec::new();
     let mut queue: std::collections::VecDeque<Rule> = rules.into();
@@ -1022,8 +1034,8 @@ fn combine_dports(rules: Vec<Rule>) -> Vec<Rule> {
         let ports1 = get_dports(&baseref);
         if !ports1.is_empty() {
             let proto = baseref.get("p").map(str::to_owned);
-            let fields1 = perl_fields(&baseref);
-            let keys1 = keys_without(&fields1, &["dport"]);
+            // The base rule's fields, built when a candidate first needs them.
+            let mut base_fields = None;
             let mut ports: Vec<String> = ports1.split(',').map(str::to_owned).collect();
             let mut count = super::chains::port_count(&ports1);
             let original = ports.len();
@@ -1033,7 +1045,7 @@ fn combine_dports(rules: Vec<Rule>) -> Vec<Rule> {
             let mut origin = baseref.origin.clone().unwrap_or_default();
             let mut last_origin = origin.clone();
             'rule: while let Some(candidate) = queue.pop_front() {
-                if count >= 15 {
+                if count >= 15 || differs_cheaply(&baseref, &candidate) {
                     next = Some(candidate);
                     break;
                 }
@@ -1047,12 +1059,11 @@ fn combine_dports(rules: Vec<Rule>) -> Vec<Rule> {
                     next = Some(candidate);
                     break;
                 }
-                // A different target or jump is a different field: no need to build the
-                // candidate's fields to know the rules do not combine.
-                if candidate.target != baseref.target || candidate.jump != baseref.jump {
-                    next = Some(candidate);
-                    break;
-                }
+                let (fields1, keys1) = base_fields.get_or_insert_with(|| {
+                    let fields = perl_fields(&baseref);
+                    let keys = keys_without(&fields, &["dport"]);
+                    (fields, keys)
+                });
                 let fields2 = perl_fields(&candidate);
                 let keys2 = keys_without(&fields2, &["dport"]);
                 if keys1.len() != keys2.len() {
