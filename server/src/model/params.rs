@@ -96,6 +96,25 @@ pub(crate) fn evaluate(
                     file,
                     range: line.syntax().text_range(),
                 };
+                if let Some(operator) = dangling_redirection(&line.syntax().text().to_string()) {
+                    // The shell cannot parse the params file: Shorewall stops. The names
+                    // the line assigns stay unknown (no second error where they are used).
+                    for name in assigned_names(line.syntax()) {
+                        params.set(Param {
+                            name,
+                            value: Value::Unknown,
+                            site,
+                        });
+                    }
+                    diagnostics.push(Diagnostic::error(
+                        "syntax-error",
+                        site,
+                        format!(
+                            "Processing of params failed: the shell cannot parse this line (a redirection '{operator}' without a file)"
+                        ),
+                    ));
+                    continue;
+                }
                 if let Some((name, command)) = prefix_assignment(line.syntax()) {
                     // `NAME= value`: the shell runs `value` as a command with NAME in its
                     // environment only; NAME itself stays as it was.
@@ -129,6 +148,16 @@ pub(crate) fn evaluate(
             _ => {}
         }
     }
+}
+
+/// A line that ends in an unquoted `<` or `>` (before any comment): a redirection without a
+/// file, which is a shell syntax error (`NAME=<value>`).
+fn dangling_redirection(line: &str) -> Option<char> {
+    if line.contains(['\'', '"', '\\', '`']) {
+        return None;
+    }
+    let code = line.split('#').next().unwrap_or("").trim_end();
+    code.chars().last().filter(|it| matches!(it, '<' | '>'))
 }
 
 /// `NAME= command args`: an empty assignment that prefixes one plain command (a command that
@@ -348,6 +377,18 @@ EMPTY=$UNSET
                 LIT = Known("$NET")
                 ESC = Known("a\"b$c")
                 EMPTY = Known("")
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_redirection_without_a_file_is_a_shell_syntax_error() {
+        check(
+            "A=<2001:db8::1>\nB=1 # x>\n",
+            expect_test::expect![[r#"
+                A = Unknown
+                B = Known("1")
+                syntax-error: Processing of params failed: the shell cannot parse this line (a redirection '>' without a file)
             "#]],
         );
     }

@@ -413,6 +413,13 @@ pub(super) fn process_inline(
         in_chain: true,
         in_action: frame.is_some_and(|it| it.in_action),
     };
+    if let Some(target) = perl_helper_target(p, name, &def, &params) {
+        // The Perl body of SetEvent and ResetEvent adds one rule: its ACTION parameter with
+        // the invocation's columns (`perl_action_helper`), checked as any rule is.
+        let mut cols = cols.clone();
+        cols[col::ACTION] = target;
+        return super::process_rule(p, Some(&inner), place, &cols, "", wildcard);
+    }
     let events = read_body(p, file, Some(&inner), name);
     let mut generated = false;
     for event in events {
@@ -890,6 +897,34 @@ pub(super) fn determine_action_dport(
     check
         .map(|it| it.to_string())
         .map_err(|it| p.fail(place, it))
+}
+
+/// The target of the rule the Perl body of a standard SetEvent or ResetEvent adds: the ACTION
+/// parameter (ACCEPT by default), unless it is a NAT rule (which adds two) or unknown.
+fn perl_helper_target(
+    p: &mut Proc<'_, '_>,
+    name: &str,
+    def: &catalog::ActionDef,
+    params: &[Value],
+) -> Option<String> {
+    if !matches!(name, "SetEvent" | "ResetEvent") {
+        return None;
+    }
+    let standard = def
+        .file
+        .and_then(|it| p.ctx.model.files.get(it))
+        .is_some_and(|it| it.origin != Origin::Config);
+    if !standard {
+        return None;
+    }
+    let target = match params.get(1) {
+        Some(Value::Known(it)) if !it.is_empty() && it != "-" => it.clone(),
+        Some(Value::Unknown) => return None,
+        _ => "ACCEPT".to_owned(),
+    };
+    let basic = super::isolate_basic_target(&target);
+    let kind = target_type(p.ctx, &basic)?;
+    (kind & (flags::STANDARD) != 0 && kind & flags::NATRULE == 0).then_some(target)
 }
 
 /// The checks the Perl bodies of standard actions make on their parameters.
