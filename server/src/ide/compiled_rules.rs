@@ -13,6 +13,8 @@
 
 use std::{path::Path, sync::Arc};
 
+use shorewall_syntax::TextSize;
+
 use crate::{
     compile::lower::Compiled,
     compile::{
@@ -36,16 +38,20 @@ pub(crate) fn preview(db: &Inputs, path: &Path) -> Result<String, String> {
     }
 }
 
-/// The ip6tables rules the record on line `line` (0-based) of `path` compiles to, as
-/// `-A chain ...` lines (prefixed with their table outside `filter`). `None` when the directory
-/// does not compile.
-pub(crate) fn rules_of_line(db: &Inputs, path: &Path, line: u32) -> Option<Vec<String>> {
+/// The ip6tables rules the record of the line starting at byte `start` of `path` compiles to,
+/// as `-A chain ...` lines (prefixed with their table outside `filter`). `None` when the
+/// directory does not compile.
+pub(crate) fn rules_of_line(db: &Inputs, path: &Path, start: TextSize) -> Option<Vec<String>> {
     let dir = dir_of(path);
-    if let Some(compiled) = db.compiled_if_ready(dir) {
-        return rules_from(compiled.as_ref().as_ref().ok()?, path, line);
-    }
     let text = db.text(path)?;
-    if let Some((stand_in, stand_in_line)) = stand_in(db, path, &text, line) {
+    let start = usize::from(start).min(text.len());
+    // The line's number, counted only where the whole directory's compilation is used: on a
+    // large file counting takes a good part of a hover's time.
+    let line = || text.get(..start).map(|it| it.matches('\n').count() as u32);
+    if let Some(compiled) = db.compiled_if_ready(dir) {
+        return rules_from(compiled.as_ref().as_ref().ok()?, path, line()?);
+    }
+    if let Some((stand_in, stand_in_line)) = stand_in(db, path, &text, start) {
         let model = db.model_with(dir, path, Arc::from(stand_in));
         let compiled = db.compile(&model).ok()?;
         return rules_from(&compiled, path, stand_in_line);
@@ -54,23 +60,19 @@ pub(crate) fn rules_of_line(db: &Inputs, path: &Path, line: u32) -> Option<Vec<S
         return None;
     }
     let compiled = db.compiled(dir);
-    rules_from(compiled.as_ref().as_ref().ok()?, path, line)
+    rules_from(compiled.as_ref().as_ref().ok()?, path, line()?)
 }
 
 /// The size of a file (in bytes, about 400 rules) under which a hover may compile the whole
 /// directory.
 const SMALL: usize = 20_000;
 
-/// A rules file of the directives above `line` and the line, and the line's number in it.
-fn stand_in(db: &Inputs, path: &Path, text: &Arc<str>, line: u32) -> Option<(String, u32)> {
+/// A rules file of the directives above the line starting at byte `start` and the line, and
+/// the line's number in it.
+fn stand_in(db: &Inputs, path: &Path, text: &Arc<str>, start: usize) -> Option<(String, u32)> {
     if path.file_name()?.to_str()? != "rules" {
         return None;
     }
-    let start = if line == 0 {
-        0
-    } else {
-        text.match_indices('\n').nth(line as usize - 1)?.0 + 1
-    };
     let end = text
         .get(start..)?
         .find('\n')

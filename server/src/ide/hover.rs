@@ -43,9 +43,7 @@ pub(crate) fn hover(db: &Inputs, position: &FilePosition) -> Option<HoverResult>
     let in_action = column_of(&token)
         .is_some_and(|(record, column)| record.columns().next().as_ref() == Some(&column));
     if in_action && matches!(file_type.kind, FileKind::Rules | FileKind::BlRules) {
-        let before = text.get(..usize::from(line.start())).unwrap_or("");
-        let line_number = before.bytes().filter(|it| *it == b'\n').count() as u32;
-        if let Some(rules) = compiled_rules::rules_of_line(db, &position.path, line_number) {
+        if let Some(rules) = compiled_rules::rules_of_line(db, &position.path, line.start()) {
             res.markdown.push_str(&compiled_markdown(&rules));
         }
     }
