@@ -737,6 +737,7 @@ fn read_body(
         action_params: Some(params.iter().map(|it| Value::Known(it.clone())).collect()),
         sections: false,
         action_vars: Some(vars.to_vec()),
+        call_site: None,
     };
     let events = reader::read(&mut ctx, file, opts);
     let items = events

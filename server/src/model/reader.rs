@@ -52,6 +52,9 @@ pub(crate) struct ReadOptions {
     /// `@logtag`, `@action`, `@disposition`; `@0` and `$0` are `chain`), when the compiler
     /// reads a body for one invocation.
     pub(crate) action_vars: Option<Vec<(String, String)>>,
+    /// The rule that invokes the action whose body this is (where Shorewall reports a
+    /// missing `?REQUIRE` capability).
+    pub(crate) call_site: Option<Site>,
 }
 
 /// What reading a file yields, in order.
@@ -549,11 +552,25 @@ impl Reader<'_, '_> {
                         "?REQUIRE",
                     );
                 } else if !self.ctx.model.capabilities.has(capability) {
-                    self.ctx.diag(Diagnostic::error(
-                        "invalid-conditional",
-                        site,
-                        format!("Required capability ({capability}) not available"),
-                    ));
+                    let action = self
+                        .opts
+                        .action_vars
+                        .as_deref()
+                        .and_then(|vars| vars.iter().find(|(name, _)| name == "action"))
+                        .map(|(_, value)| value.clone());
+                    let message = match action {
+                        Some(action) => format!(
+                            "The {action} action requires the {} capability",
+                            crate::model::capabilities::description(capability)
+                        ),
+                        None => format!("Required capability ({capability}) not available"),
+                    };
+                    let at = self.opts.call_site.unwrap_or(site);
+                    let mut diagnostic = Diagnostic::error("invalid-conditional", at, message);
+                    if at != site {
+                        diagnostic = diagnostic.with_related(site, "the ?REQUIRE is here");
+                    }
+                    self.ctx.diag(diagnostic);
                 }
             }
             "ERROR" | "WARNING" | "WARNING!" | "INFO" | "INFO!" => {

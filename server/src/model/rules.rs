@@ -269,6 +269,7 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
                 action_params: None,
                 sections: is_rules,
                 action_vars: None,
+                call_site: None,
             },
         );
         p.interfaces_known = p.ctx.model.config_file("interfaces").is_some();

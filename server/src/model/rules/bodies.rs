@@ -9,7 +9,7 @@ use crate::model::{
     catalog::{self, flags},
     expand::Value,
     reader::{self, Event, Line, ReadOptions},
-    Origin,
+    Origin, Site,
 };
 
 use super::{
@@ -206,6 +206,7 @@ fn read_body(
     file: crate::model::FileId,
     frame: Option<&Frame>,
     action: &str,
+    call_site: Site,
 ) -> Vec<Event> {
     let vars = frame.map(|frame| {
         let mut vars = vec![
@@ -223,6 +224,7 @@ fn read_body(
         action_params: frame.map(|it| it.params.clone()),
         sections: false,
         action_vars: vars,
+        call_site: Some(call_site),
     };
     reader::read(p.ctx, file, opts)
 }
@@ -241,7 +243,7 @@ pub(super) fn process_macro(
         return Ok(false);
     };
     let mut param = current_param.to_owned();
-    let events = read_body(p, file, frame, name);
+    let events = read_body(p, file, frame, name, place.line);
     let target = &cols[col::ACTION];
     let mut generated = false;
     for event in events {
@@ -420,7 +422,7 @@ pub(super) fn process_inline(
         cols[col::ACTION] = target;
         return super::process_rule(p, Some(&inner), place, &cols, "", wildcard);
     }
-    let events = read_body(p, file, Some(&inner), name);
+    let events = read_body(p, file, Some(&inner), name, place.line);
     let mut generated = false;
     for event in events {
         let line = match event {
@@ -745,7 +747,7 @@ pub(super) fn process_action(
         in_chain: true,
         in_action: true,
     };
-    let events = read_body(p, file, Some(&frame), name);
+    let events = read_body(p, file, Some(&frame), name, place.line);
     p.active.push(name.to_owned());
     for event in events {
         let line = match event {
