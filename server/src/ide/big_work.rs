@@ -65,6 +65,21 @@ pub(crate) fn run_if_big<T: Send + 'static>(
     }
 }
 
+/// Drops `value` on the big-work thread, without waiting: freeing a large file's tree takes
+/// milliseconds that a keystroke must not wait for.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    let Some(sender) = sender() else {
+        return;
+    };
+    let job: Job = Box::new(move || drop(value));
+    let sent = match sender.lock() {
+        Ok(it) => it.send(job),
+        Err(poisoned) => poisoned.into_inner().send(job),
+    };
+    // Not sent: dropped here, with the job.
+    drop(sent);
+}
+
 fn sender() -> Option<&'static Mutex<mpsc::Sender<Job>>> {
     static SENDER: OnceLock<Option<Mutex<mpsc::Sender<Job>>>> = OnceLock::new();
     SENDER
@@ -96,5 +111,7 @@ mod tests {
         assert!(caught.is_err());
         // The thread goes on after a panic.
         assert_eq!(run(|| 4), 4);
+        drop_later(vec![1, 2, 3]);
+        assert_eq!(run(|| 5), 5);
     }
 }

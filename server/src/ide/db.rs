@@ -61,7 +61,7 @@ pub(crate) struct Document {
 /// The state shared by the host and its snapshots: caches only, never inputs.
 #[derive(Default)]
 pub(crate) struct Caches {
-    parses: ParseStore,
+    pub(crate) parses: ParseStore,
     disk: DiskCache,
     models: Mutex<HashMap<PathBuf, ModelSlot>>,
     /// The diagnostics of each directory's open documents, as last computed: the base that
@@ -102,6 +102,21 @@ pub(crate) type CompileOutcome = Result<Compiled, Vec<String>>;
 #[derive(Default)]
 pub(crate) struct ParseStore {
     map: Mutex<HashMap<PathBuf, (Arc<str>, Parse)>>,
+}
+
+impl ParseStore {
+    /// Drops the parse kept for `path` unless it is of `text`: a document's parse is of no use
+    /// once the document changed, and the tree of a large file is megabytes.
+    pub(crate) fn forget_other(&self, path: &Path, text: &Arc<str>) {
+        let Ok(mut map) = self.map.lock() else {
+            return;
+        };
+        if map.get(path).is_some_and(|(kept, _)| **kept != **text) {
+            if let Some(old) = map.remove(path) {
+                big_work::drop_later(old);
+            }
+        }
+    }
 }
 
 impl ParseCache for ParseStore {
