@@ -1,5 +1,5 @@
-//! Writes the seed inputs of the fuzz targets from the project's `examples/`, `../shared/corpus`
-//! and `../shared/oracle/samples`: every file for `parse` and `fmt`, every configuration
+//! Writes the seed inputs of the fuzz targets from the project's `examples/` and
+//! `tests/compile/`, `../shared/corpus` and `../shared/oracle/samples`: every file for `parse` and `fmt`, every configuration
 //! directory for `check` and `compile`, a session over every example file for `lsp`, in the
 //! encodings of `shorewall_tests::fuzzing`.
 //!
@@ -15,7 +15,11 @@ fn main() {
         eprintln!("usage: fuzz_seeds OUTDIR");
         std::process::exit(2);
     };
-    let mut roots = vec![shorewall_tests::workspace_root().join("examples")];
+    // The golden compile cases reach the compiler's less common paths (NAT, mangle, accounting).
+    let mut roots = vec![
+        shorewall_tests::workspace_root().join("examples"),
+        shorewall_tests::workspace_root().join("tests/compile"),
+    ];
     roots.extend(shorewall_tests::shared_or_skip(
         "corpus",
         "fuzz_seeds from the corpus",
