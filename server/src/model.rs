@@ -607,6 +607,13 @@ pub struct ConfigRecord {
     pub format: u32,
 }
 
+impl ConfigRecord {
+    /// Column `idx`, `-` when the record has no such column (as Shorewall reads a short line).
+    pub fn column(&self, idx: usize) -> &str {
+        self.columns.get(idx).map_or("-", String::as_str)
+    }
+}
+
 /// The records of the configuration file `name` of the model's directory, with its `?IF`s
 /// evaluated and its variables expanded (for the compiler: files the model does not read).
 pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> Vec<ConfigRecord> {

@@ -239,13 +239,7 @@ impl Compiler<'_> {
         state: &mut AccountingState,
         record: &ConfigRecord,
     ) -> Result<bool> {
-        let column = |idx: usize| {
-            record
-                .columns
-                .get(idx)
-                .map_or("-", String::as_str)
-                .to_owned()
-        };
+        let column = |idx: usize| record.column(idx).to_owned();
         let action = column(0);
         if action == "-" {
             return error("ACTION must be specified");

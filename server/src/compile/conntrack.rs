@@ -84,13 +84,7 @@ impl Compiler<'_> {
                 "Conntrack rules in FORMAT 1 or 2 (zone-based) are not supported by the preview yet",
             );
         }
-        let column = |idx: usize| -> String {
-            record
-                .columns
-                .get(idx)
-                .map_or("-", String::as_str)
-                .to_owned()
-        };
+        let column = |idx: usize| record.column(idx).to_owned();
         let action = column(0);
         if action == "-" {
             return error("ACTION must be specified");

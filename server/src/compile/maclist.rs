@@ -102,13 +102,7 @@ impl Compiler<'_> {
         }
         for record in &records {
             self.place = Some((record.path.clone(), record.line));
-            let column = |idx: usize| {
-                record
-                    .columns
-                    .get(idx)
-                    .map_or("-", String::as_str)
-                    .to_owned()
-            };
+            let column = |idx: usize| record.column(idx).to_owned();
             let original = column(0);
             let interface = column(1);
             let mut parts = original.splitn(3, ':');

@@ -127,13 +127,7 @@ impl Compiler<'_> {
         }
         for record in &records {
             self.set_record_origin(record);
-            let column = |idx: usize| -> String {
-                record
-                    .columns
-                    .get(idx)
-                    .map_or("-", String::as_str)
-                    .to_owned()
-            };
+            let column = |idx: usize| record.column(idx).to_owned();
             let columns: Vec<String> = (0..18).map(column).collect();
             let raw = record
                 .raw_matches

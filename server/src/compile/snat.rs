@@ -75,13 +75,7 @@ impl Compiler<'_> {
 
     /// `process_snat`: one record of the snat file, once per protocol of its PROTO list.
     fn process_snat_record(&mut self, record: &ConfigRecord) -> Result<()> {
-        let column = |idx: usize| -> String {
-            record
-                .columns
-                .get(idx)
-                .map_or("-", String::as_str)
-                .to_owned()
-        };
+        let column = |idx: usize| record.column(idx).to_owned();
         // `?FORMAT 2` inserts SPORT after PORT.
         let (sports, rest) = if record.format >= 2 {
             (column(5), 6)
@@ -521,13 +515,7 @@ impl Compiler<'_> {
 
     /// `process_one_masq`: one record of the masq file, once per protocol.
     fn process_masq_record(&mut self, record: &ConfigRecord) -> Result<()> {
-        let column = |idx: usize| -> String {
-            record
-                .columns
-                .get(idx)
-                .map_or("-", String::as_str)
-                .to_owned()
-        };
+        let column = |idx: usize| record.column(idx).to_owned();
         let interfaces = column(0);
         if interfaces == "-" {
             return error("INTERFACE must be specified");

@@ -21,13 +21,7 @@ impl Compiler<'_> {
             if index == 0 && !self.caps().has("NAT_ENABLED") {
                 return error("a non-empty nat file requires NAT in your kernel and iptables");
             }
-            let column = |idx: usize| -> String {
-                record
-                    .columns
-                    .get(idx)
-                    .map_or("-", String::as_str)
-                    .to_owned()
-            };
+            let column = |idx: usize| record.column(idx).to_owned();
             let external = column(0);
             // An alias number (`eth0:1`) only matters to ADD_IP_ALIASES.
             let interfaces = column(1).split(':').next().unwrap_or("").to_owned();
@@ -109,13 +103,7 @@ impl Compiler<'_> {
         let records = model::read_config_records(self.model, self.env, "netmap");
         for record in &records {
             self.set_record_origin(record);
-            let column = |idx: usize| -> String {
-                record
-                    .columns
-                    .get(idx)
-                    .map_or("-", String::as_str)
-                    .to_owned()
-            };
+            let column = |idx: usize| record.column(idx).to_owned();
             let kind = column(0);
             let net3 = match column(4).as_str() {
                 "-" => ALLIP.to_owned(),

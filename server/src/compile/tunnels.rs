@@ -42,7 +42,7 @@ impl Compiler<'_> {
         let records = model::read_config_records(self.model, self.env, "tunnels");
         for record in &records {
             self.place = Some((record.path.clone(), record.line));
-            let column = |idx: usize| record.columns.get(idx).map_or("-", String::as_str);
+            let column = |idx: usize| record.column(idx);
             let (kind, zone, gateways, gateway_zones) =
                 (column(0), column(1), column(2), column(3));
             if kind == "-" {
