@@ -43,7 +43,7 @@ pub use self::{
         check as check_log_level, validate as validate_log_level, LogLevel,
         NAMES as LOG_LEVEL_NAMES,
     },
-    params::{Param, Params},
+    params::{is_variable_name, Param, Params},
     policy::Policy,
     rules::{col as rule_col, split_action, split_interface, target_param, Section},
     services::NameTables,

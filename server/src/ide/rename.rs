@@ -87,13 +87,7 @@ fn check_zone_name(name: &str) -> Result<(), String> {
 
 /// Shell variable names.
 fn check_param_name(name: &str) -> Result<(), String> {
-    let valid = name
-        .chars()
-        .next()
-        .is_some_and(|it| it.is_ascii_alphabetic() || it == '_')
-        && name
-            .chars()
-            .all(|it| it.is_ascii_alphanumeric() || it == '_');
+    let valid = crate::model::is_variable_name(name);
     if valid {
         Ok(())
     } else {

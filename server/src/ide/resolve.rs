@@ -131,13 +131,7 @@ pub(crate) fn param_ref(text: &str, start: TextSize) -> Option<(String, TextRang
         Some(inner) => (inner.split('}').next().unwrap_or(""), 2),
         None => (rest, 1),
     };
-    let valid = name
-        .chars()
-        .next()
-        .is_some_and(|it| it.is_ascii_alphabetic() || it == '_')
-        && name
-            .chars()
-            .all(|it| it.is_ascii_alphanumeric() || it == '_');
+    let valid = crate::model::is_variable_name(name);
     if !valid {
         return None;
     }

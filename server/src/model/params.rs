@@ -160,19 +160,21 @@ fn dangling_redirection(line: &str) -> Option<char> {
     code.chars().last().filter(|it| matches!(it, '<' | '>'))
 }
 
+/// A shell variable's name: a letter or `_`, then letters, digits and `_`.
+pub fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|it| it.is_ascii_alphabetic() || it == '_')
+        && chars.all(|it| it.is_ascii_alphanumeric() || it == '_')
+}
+
 /// `NAME= command args`: an empty assignment that prefixes one plain command (a command that
 /// cannot set the shell's variables, with nothing else on the line): (NAME, command).
 fn prefix_assignment(line: &SyntaxNode) -> Option<(String, String)> {
     let text = line.text().to_string();
     let (name, rest) = text.split_once('=')?;
-    let valid_name = name
-        .chars()
-        .next()
-        .is_some_and(|it| it.is_ascii_alphabetic() || it == '_')
-        && name
-            .chars()
-            .all(|it| it.is_ascii_alphanumeric() || it == '_');
-    if !valid_name || !rest.starts_with([' ', '\t']) {
+    if !is_variable_name(name) || !rest.starts_with([' ', '\t']) {
         return None;
     }
     let rest = rest.split('#').next().unwrap_or("").trim();
@@ -204,16 +206,7 @@ fn assigned_names(line: &SyntaxNode) -> Vec<String> {
                 tokens[idx - 1].kind(),
                 SyntaxKind::WHITESPACE | SyntaxKind::SEMI | SyntaxKind::AMP | SyntaxKind::PIPE
             );
-        let is_name = token.kind() == SyntaxKind::WORD
-            && token
-                .text()
-                .chars()
-                .next()
-                .is_some_and(|it| it.is_ascii_alphabetic() || it == '_')
-            && token
-                .text()
-                .chars()
-                .all(|it| it.is_ascii_alphanumeric() || it == '_');
+        let is_name = token.kind() == SyntaxKind::WORD && is_variable_name(token.text());
         if starts_word
             && is_name
             && tokens
