@@ -19,34 +19,10 @@ use shorewall_ls::{
     disk::DiskVfs,
     ide::{db::HostConfig, AnalysisHost},
 };
-use shorewall_tests::{shared_dir, workspace_root};
+use shorewall_tests::{rng::Rng, shared_dir, workspace_root};
 
 /// Edits per directory.
 const EDITS: usize = 15;
-
-/// A small deterministic generator (xorshift64*), so that a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.max(1))
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 /// Lines an admin might type in the middle of a rules file, right or wrong.
 const TYPED: &[&str] = &[

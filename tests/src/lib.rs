@@ -3,6 +3,7 @@
 
 pub mod compile_random;
 pub mod differential;
+pub mod rng;
 pub mod ruleset_diff;
 
 use std::path::{Path, PathBuf};
