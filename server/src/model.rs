@@ -612,6 +612,15 @@ impl ConfigRecord {
     pub fn column(&self, idx: usize) -> &str {
         self.columns.get(idx).map_or("-", String::as_str)
     }
+
+    /// The `;;` matches with the blank that separates them from the rule's own matches, or
+    /// nothing.
+    pub fn raw_matches_prefix(&self) -> String {
+        self.raw_matches
+            .as_ref()
+            .map(|it| format!("{it} "))
+            .unwrap_or_default()
+    }
 }
 
 /// The records of the configuration file `name` of the model's directory, with its `?IF`s

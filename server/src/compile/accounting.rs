@@ -245,11 +245,7 @@ impl Compiler<'_> {
             return error("ACTION must be specified");
         }
         let mut nonempty = false;
-        let raw = record
-            .raw_matches
-            .as_ref()
-            .map(|it| format!("{it} "))
-            .unwrap_or_default();
+        let raw = record.raw_matches_prefix();
         for proto in split_list(&column(4), "Protocol")? {
             self.inline_matches = raw.clone();
             nonempty |= self.process_accounting_rule1(

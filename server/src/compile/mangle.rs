@@ -129,11 +129,7 @@ impl Compiler<'_> {
             self.set_record_origin(record);
             let column = |idx: usize| record.column(idx).to_owned();
             let columns: Vec<String> = (0..18).map(column).collect();
-            let raw = record
-                .raw_matches
-                .as_ref()
-                .map(|it| format!("{it} "))
-                .unwrap_or_default();
+            let raw = record.raw_matches_prefix();
             for proto in split_list(&columns[3], "Protocol")? {
                 self.process_mangle_rule1(&columns, proto, &raw)?;
             }

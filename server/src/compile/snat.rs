@@ -90,11 +90,7 @@ impl Compiler<'_> {
         if dest == "-" {
             return error("DEST must be specified");
         }
-        let raw = record
-            .raw_matches
-            .as_ref()
-            .map(|it| format!("{it} "))
-            .unwrap_or_default();
+        let raw = record.raw_matches_prefix();
         for proto in split_list(&column(3), "Protocol")? {
             self.process_snat1(
                 &action,
@@ -520,11 +516,7 @@ impl Compiler<'_> {
         if interfaces == "-" {
             return error("INTERFACE must be specified");
         }
-        let raw = record
-            .raw_matches
-            .as_ref()
-            .map(|it| format!("{it} "))
-            .unwrap_or_default();
+        let raw = record.raw_matches_prefix();
         for proto in split_list(&column(3), "Protocol")? {
             self.process_one_masq1(
                 &interfaces,
