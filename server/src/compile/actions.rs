@@ -484,13 +484,34 @@ impl Compiler<'_> {
         let Some(params) = &mut self.actparams else {
             return Ok(());
         };
-        if let Some(audit) = params.params.get(1).filter(|it| !it.is_empty()) {
+        let param = |i: usize| {
+            params.params.get(i).map_or("", |it| match it.as_str() {
+                "-" => "",
+                "--" => "-",
+                other => other,
+            })
+        };
+        let audit = param(1);
+        if !audit.is_empty() {
             if audit != "audit" {
                 return error(format!("Invalid parameter ({audit}) to action {action}"));
             }
-            return error(
-                "Audited actions require the AUDIT target, which the preview does not support yet",
-            );
+            let target = param(0).to_owned();
+            let basic = target.strip_prefix("A_").unwrap_or(&target);
+            let audited = ["ACCEPT", "DROP", "REJECT"].iter().any(|it| {
+                basic.strip_prefix(it).is_some_and(|rest| {
+                    !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                })
+            });
+            if !audited {
+                return error("Only ACCEPT, DROP and REJECT may be audited");
+            }
+            if !target.starts_with("A_") {
+                match params.params.first_mut() {
+                    Some(first) => *first = format!("A_{target}"),
+                    None => params.params.push(format!("A_{target}")),
+                }
+            }
         }
         Ok(())
     }
@@ -881,14 +902,16 @@ impl Compiler<'_> {
             .as_ref()
             .map(|it| it.params.clone())
             .unwrap_or_default();
-        if let Some(audit) = params.first().filter(|it| !it.is_empty() && *it != "-") {
+        let audit = params.first().filter(|it| !it.is_empty() && *it != "-");
+        if let Some(audit) = audit {
             if audit != "audit" {
                 return error(format!("Invalid argument ({audit}) to DropSmurfs"));
             }
-            return error(
-                "Audited actions require the AUDIT target, which the preview does not support yet",
-            );
+            if !self.caps().has("AUDIT_TARGET") {
+                return error("Passing 'audit' to the DropSmurfs action requires AUDIT Target in your kernel and iptables");
+            }
         }
+        let audit = audit.is_some();
         let (level, tag) = self
             .actparams
             .as_ref()
@@ -910,6 +933,10 @@ impl Compiler<'_> {
                 true,
                 "",
             )?;
+            if audit {
+                self.chains
+                    .add_ijump(f, &logchain, Jump::Jump, "AUDIT --type DROP", vec![])?;
+            }
             self.chains
                 .add_ijump(f, &logchain, Jump::Jump, "DROP", vec![])?;
             logchain
@@ -964,15 +991,18 @@ impl Compiler<'_> {
             }
         }
         let target_action = params[0].clone();
-        if let Some(audit) = params.get(1).filter(|it| !it.is_empty()) {
+        let audit = params.get(1).filter(|it| !it.is_empty() && *it != "-");
+        let tgt = if let Some(audit) = audit {
             if audit != "audit" {
                 return error(format!("Invalid parameter to action {action}"));
             }
-            return error(
-                "Audited actions require the AUDIT target, which the preview does not support yet",
-            );
-        }
-        let tgt = if target_action == "REJECT" {
+            // `require_audit`: the `A_` chain audits, then applies the action.
+            if !self.caps().has("AUDIT_TARGET") {
+                return error("audit requires AUDIT Target in your kernel and iptables");
+            }
+            let chain = format!("A_{target_action}");
+            self.ensure_audit_chain(&chain, Some(&target_action), None)?
+        } else if target_action == "REJECT" {
             "reject".to_owned()
         } else {
             target_action.clone()

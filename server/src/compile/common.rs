@@ -57,22 +57,30 @@ impl Compiler<'_> {
         let policy = self.config.sfilter.disposition.clone();
         let level = self.config.sfilter.level.clone();
         let tag = self.config.sfilter.tag.clone();
-        if policy.starts_with("A_") {
-            return error("Audited dispositions are not supported by the preview yet");
-        }
-        let target = if !level.is_empty() {
+        let (policy, audit) = match policy.strip_prefix("A_") {
+            Some(basic) => (basic.to_owned(), true),
+            None => (policy, false),
+        };
+        let target = if !level.is_empty() || audit {
             self.chains.new_standard_chain("sfilter");
-            self.log_rule_limit(
-                &level,
-                f,
-                "sfilter",
-                "sfilter",
-                &policy,
-                Some(""),
-                &tag,
-                true,
-                "",
-            )?;
+            if !level.is_empty() {
+                self.log_rule_limit(
+                    &level,
+                    f,
+                    "sfilter",
+                    "sfilter",
+                    &policy,
+                    Some(""),
+                    &tag,
+                    true,
+                    "",
+                )?;
+            }
+            if audit {
+                let audit = format!("AUDIT --type {}", policy.to_ascii_lowercase());
+                self.chains
+                    .add_ijump(f, "sfilter", Jump::Jump, &audit, vec![])?;
+            }
             let to = if policy == "REJECT" {
                 "reject"
             } else {
@@ -194,17 +202,25 @@ impl Compiler<'_> {
         if !smurf_hosts.is_empty() {
             self.chains.new_standard_chain("smurfs");
             let mut smurfdest = self.config.smurf.disposition.clone();
-            if smurfdest.starts_with("A_") {
-                return error("Audited dispositions are not supported by the preview yet");
-            }
             let level = self.config.smurf.level.clone();
             if !level.is_empty() {
                 self.chains.new_chain(f, "smurflog", None);
                 let tag = self.config.smurf.tag.clone();
                 self.log_irule_limit(&level, f, "smurflog", "smurfs", "DROP", &tag, vec![])?;
+                if smurfdest == "A_DROP" {
+                    self.chains.add_ijump(
+                        f,
+                        "smurflog",
+                        Jump::Jump,
+                        "AUDIT --type drop",
+                        vec![],
+                    )?;
+                }
                 self.chains
                     .add_ijump(f, "smurflog", Jump::Jump, "DROP", vec![])?;
                 smurfdest = "smurflog".into();
+            } else if smurfdest == "A_DROP" {
+                self.ensure_audit_chain(&smurfdest, None, None)?;
             }
             if self.caps().has("ADDRTYPE") {
                 self.chains.add_ijump(
@@ -309,9 +325,7 @@ impl Compiler<'_> {
             let level = self.config.tcp_flags.level.clone();
             let tag = self.config.tcp_flags.tag.clone();
             let mut disposition = self.config.tcp_flags.disposition.clone();
-            if disposition.starts_with("A_") {
-                return error("Audited dispositions are not supported by the preview yet");
-            }
+            let audit = disposition.starts_with("A_");
             self.chains.new_standard_chain("tcpflags");
             if !level.is_empty() {
                 self.chains.new_standard_chain("logflags");
@@ -330,6 +344,12 @@ impl Compiler<'_> {
                 );
                 self.config.log.parms = save;
                 result?;
+                if let Some(basic) = disposition.strip_prefix("A_") {
+                    disposition = basic.to_owned();
+                    let audit = format!("AUDIT --type {}", disposition.to_ascii_lowercase());
+                    self.chains
+                        .add_ijump(f, "logflags", Jump::Jump, &audit, vec![])?;
+                }
                 if disposition == "REJECT" {
                     self.chains.add_ijump(
                         f,
@@ -343,6 +363,8 @@ impl Compiler<'_> {
                         .add_ijump(f, "logflags", Jump::Jump, &disposition, vec![])?;
                 }
                 disposition = "logflags".into();
+            } else if audit {
+                self.ensure_audit_chain(&disposition, None, None)?;
             }
             for flags in [
                 "tcp --tcp-flags ALL FIN,URG,PSH",
@@ -490,9 +512,10 @@ impl Compiler<'_> {
     fn setup_rpfilter(&mut self) -> Result<()> {
         let m = TableId::Mangle;
         let policy = self.config.rpfilter.disposition.clone();
-        if policy.starts_with("A_") {
-            return error("Audited dispositions are not supported by the preview yet");
-        }
+        let (policy, audit) = match policy.strip_prefix("A_") {
+            Some(basic) => (basic.to_owned(), true),
+            None => (policy, false),
+        };
         let level = self.config.rpfilter.level.clone();
         let tag = self.config.rpfilter.tag.clone();
         let final_target = if policy == "REJECT" {
@@ -500,11 +523,18 @@ impl Compiler<'_> {
         } else {
             policy.as_str()
         };
-        let target = if level.is_empty() {
+        let target = if level.is_empty() && !audit {
             final_target.to_owned()
         } else {
             self.chains.ensure_referenced_chain(m, "rplog");
-            self.log_rule_limit(&level, m, "rplog", "rplog", &policy, None, &tag, true, "")?;
+            if !level.is_empty() {
+                self.log_rule_limit(&level, m, "rplog", "rplog", &policy, None, &tag, true, "")?;
+            }
+            if audit {
+                let audit = format!("AUDIT --type {}", policy.to_ascii_lowercase());
+                self.chains
+                    .add_ijump(m, "rplog", Jump::Jump, &audit, vec![])?;
+            }
             self.chains
                 .add_ijump(m, "rplog", Jump::Goto, final_target, vec![])?;
             "rplog".to_owned()

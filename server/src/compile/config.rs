@@ -312,10 +312,12 @@ impl CompileConfig {
         (config.untracked.level, config.untracked.tag) = level("UNTRACKED_LOG_LEVEL", "")?;
 
         let tcp = text("TCP_FLAGS_DISPOSITION", "DROP");
-        if !matches!(
-            tcp.as_str(),
-            "REJECT" | "DROP" | "A_REJECT" | "A_DROP" | "ACCEPT"
-        ) {
+        // Shorewall's pattern is `^(?:(A_)?(?:REJECT|DROP))|ACCEPT$`: a prefix or a suffix.
+        if !(["REJECT", "DROP", "A_REJECT", "A_DROP"]
+            .iter()
+            .any(|it| tcp.starts_with(it))
+            || tcp.ends_with("ACCEPT"))
+        {
             return error(format!("Invalid value ({tcp}) for TCP_FLAGS_DISPOSITION"));
         }
         config.tcp_flags = Disposition {

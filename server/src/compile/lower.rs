@@ -186,7 +186,8 @@ pub struct Compiler<'a> {
     /// Macro bodies already read, by (name, parameters, variables): a macro is read and
     /// parsed once, not once per invocation.
     pub(crate) macro_bodies: std::collections::HashMap<MacroKey, Option<MacroBody>>,
-    /// The nat chains already warned about as complete (`unreachable_warned`).
+    /// The chains already warned about as complete (`unreachable_warned`): nat chains by
+    /// name, filter chains as `filter:name`.
     pub(crate) unreachable_warned: std::collections::BTreeSet<String>,
 }
 

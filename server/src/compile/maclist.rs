@@ -55,9 +55,9 @@ impl Compiler<'_> {
         if interfaces.is_empty() && records.is_empty() {
             return Ok(());
         }
-        if self.config.maclist.disposition.starts_with("A_") {
-            return error("Audited dispositions are not supported by the preview yet");
-        }
+        // An audited MACLIST_DISPOSITION audits every entry that does not accept, with the
+        // entry's own disposition as the type.
+        let audit = self.config.maclist.disposition.starts_with("A_");
         let table = self.maclist_table();
         let ttl = self.config.maclist_ttl.clone();
         for interface in &interfaces {
@@ -164,6 +164,11 @@ impl Compiler<'_> {
                         &predicate,
                     )?;
                 }
+                if audit && disposition != "ACCEPT" {
+                    let audit = format!("AUDIT --type {}", disposition.to_ascii_lowercase());
+                    self.chains
+                        .add_ijump(table, &chain, Jump::Jump, &audit, vec![])?;
+                }
                 self.chains
                     .add_jump(table, &chain, target, false, &predicate, false)?;
             }
@@ -220,6 +225,14 @@ impl Compiler<'_> {
         let tag = self.config.maclist.tag.clone();
         let disposition = self.config.maclist.disposition.clone();
         let target = self.config.maclist.target.clone();
+        let disposition = match disposition.strip_prefix("A_") {
+            Some(basic) => {
+                let basic = basic.to_owned();
+                self.ensure_audit_chain_in(table, &target, Some(&basic), None)?;
+                basic
+            }
+            None => disposition,
+        };
         for interface in self.maclist_interfaces() {
             let chain = self.maclist_entries_chain(&interface);
             if !level.is_empty() {

@@ -720,7 +720,9 @@ impl Compiler<'_> {
                 self.ensure_audit_blacklog_chain(&target, &disposition, &level)?;
             }
         } else if audit {
-            return error("Audited BLACKLIST_DISPOSITION is not supported by the preview yet");
+            self.ensure_audit_chain(&disposition, None, None)?;
+        } else if self.caps().has("AUDIT_TARGET") {
+            self.ensure_audit_chain(&format!("A_{disposition}"), None, None)?;
         }
         Ok(())
     }
@@ -1089,7 +1091,18 @@ impl Compiler<'_> {
         } else if actiontype & target::SET != 0 {
             return error("SET and UNSET rules require Ipset Match in your kernel and iptables");
         } else if actiontype & target::AUDIT != 0 && basictarget == "AUDIT" {
-            return error("The AUDIT action is not supported by the preview yet");
+            if !self.caps().has("AUDIT_TARGET") {
+                return error("The AUDIT action requires AUDIT Target in your kernel and iptables");
+            }
+            if param.is_empty() {
+                param = "drop".into();
+            }
+            if !matches!(param.as_str(), "accept" | "drop" | "reject") {
+                return error(format!(
+                    "Invalid AUDIT type ({param}) -- must be 'accept', 'drop' or 'reject'"
+                ));
+            }
+            actiontype = target::STANDARD;
         } else if !usergenerated {
             if actiontype & target::NFLOG != 0 {
                 super::log::validate_level(&action)?;
@@ -1178,6 +1191,7 @@ impl Compiler<'_> {
                     }
                 }
                 "CONTINUE" => action = "RETURN".into(),
+                "AUDIT" => action = format!("AUDIT --type {param}"),
                 "WHITELIST" => {
                     if !blacklist {
                         return error("'WHITELIST' may only be used in the blrules file");
@@ -1613,10 +1627,20 @@ impl Compiler<'_> {
     ) -> Result<String> {
         if !self.caps().has("AUDIT_TARGET") {
             return error(format!(
-                "{target} rules require AUDIT_TARGET in your kernel and iptables"
+                "{target} rules require AUDIT Target in your kernel and iptables"
             ));
         }
-        let f = TableId::Filter;
+        self.ensure_audit_chain_in(TableId::Filter, target, action, tgt)
+    }
+
+    /// `ensure_audit_chain` in any table, without the capability check of `verify_audit`.
+    pub(crate) fn ensure_audit_chain_in(
+        &mut self,
+        f: TableId,
+        target: &str,
+        action: Option<&str>,
+        tgt: Option<&str>,
+    ) -> Result<String> {
         if !self.chains.exists(f, target) {
             let save = std::mem::take(&mut self.chains.comment);
             self.chains.new_chain(f, target, None);
@@ -1642,10 +1666,13 @@ impl Compiler<'_> {
     /// `unreachable_warning`: rules after an unconditional jump are discarded.
     fn unreachable_warning(&mut self, chain: &str) -> bool {
         if self.chains.chain(TableId::Filter, chain).complete {
-            let name = chain.to_owned();
-            self.warn(format!(
-                "One or more unreachable rules in chain {name} have been discarded"
-            ));
+            // Once per chain (`unreachable_warned`); nat chains are keyed by their bare name.
+            if self.unreachable_warned.insert(format!("filter:{chain}")) {
+                let name = chain.to_owned();
+                self.warn(format!(
+                    "One or more unreachable rules in chain {name} have been discarded"
+                ));
+            }
             return true;
         }
         false

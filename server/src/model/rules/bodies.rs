@@ -23,8 +23,15 @@ pub(crate) fn merge_levels(superior: &str, subordinate: &str) -> String {
     if matches!(subordinate, "FORMAT" | "COMMENT" | "DEFAULT" | "DEFAULTS") {
         return subordinate.to_owned();
     }
-    let sup = split_action(superior);
-    let sub = split_action(subordinate);
+    // Perl's `split` drops trailing empty fields: `FIN:none:` has two parts.
+    let trimmed = |mut parts: Vec<String>| {
+        while parts.len() > 1 && parts.last().is_some_and(String::is_empty) {
+            parts.pop();
+        }
+        parts
+    };
+    let sup = trimmed(split_action(superior));
+    let sub = trimmed(split_action(subordinate));
     let target = sub.first().cloned().unwrap_or_default();
     let sub_count = sub.len();
     let level = sup.get(1).cloned().unwrap_or_default();
@@ -404,7 +411,8 @@ pub(super) fn process_inline(
     } else {
         level
     };
-    let params = action_params(param);
+    let mut params = action_params(param);
+    setup_audit_action(p, place, name, &def, &mut params)?;
     perl_action_checks(p, place, name, &def, &params, &level, &tag)?;
     let nolog = def.has_option("nolog");
     let inner = Frame {
@@ -736,7 +744,8 @@ pub(super) fn process_action(
     } else {
         level
     };
-    let params = action_params(&param);
+    let mut params = action_params(&param);
+    setup_audit_action(p, place, name, &def, &mut params)?;
     perl_action_checks(p, place, name, &def, &params, &level, &tag)?;
     let nolog = def.has_option("nolog") || def.has_option("logjump");
     let frame = Frame {
@@ -927,6 +936,60 @@ fn perl_helper_target(
     let basic = super::isolate_basic_target(&target);
     let kind = target_type(p.ctx, &basic)?;
     (kind & (flags::STANDARD) != 0 && kind & flags::NATRULE == 0).then_some(target)
+}
+
+/// `setup_audit_action`: an action declared with the `audit` option takes `audit` as its
+/// second parameter, which turns the first (ACCEPT, DROP or REJECT) into its `A_` form.
+fn setup_audit_action(
+    p: &mut Proc<'_, '_>,
+    place: &Place,
+    name: &str,
+    def: &catalog::ActionDef,
+    params: &mut Vec<Value>,
+) -> Flow {
+    if !def.has_option("audit") {
+        return Ok(());
+    }
+    // `get_action_params` maps `-` (a `--` argument) to empty once more.
+    let param = |value: Option<&Value>| match value {
+        Some(Value::Known(it)) if it == "-" => Some(String::new()),
+        Some(Value::Known(it)) => Some(it.clone()),
+        Some(Value::Unknown) => None,
+        None => Some(String::new()),
+    };
+    let (Some(target), Some(audit)) = (param(params.first()), param(params.get(1))) else {
+        return Ok(());
+    };
+    if audit.is_empty() {
+        return Ok(());
+    }
+    let problem = |message: String| Problem::new(col::ACTION, "invalid-action", message);
+    if audit != "audit" {
+        return Err(p.fail(
+            place,
+            problem(format!("Invalid parameter ({audit}) to action {name}")),
+        ));
+    }
+    let basic = target.strip_prefix("A_").unwrap_or(&target);
+    let audited = ["ACCEPT", "DROP", "REJECT"].iter().any(|it| {
+        basic
+            .strip_prefix(it)
+            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+    });
+    if !audited {
+        return Err(p.fail(
+            place,
+            problem("Only ACCEPT, DROP and REJECT may be audited".to_owned()),
+        ));
+    }
+    if !target.starts_with("A_") {
+        let audited = Value::Known(format!("A_{target}"));
+        match params.first_mut() {
+            Some(first) => *first = audited,
+            None => params.push(audited),
+        }
+    }
+    Ok(())
 }
 
 /// The checks the Perl bodies of standard actions make on their parameters.
