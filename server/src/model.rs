@@ -3,7 +3,7 @@
 //! rules (blrules first). Pure: files come through a [`Vfs`] the caller provides, nothing is
 //! executed, and every problem found becomes a [`Diagnostic`] rather than a stop.
 
-mod address;
+pub(crate) mod address;
 mod capabilities;
 mod cascades;
 mod catalog;

@@ -2,6 +2,8 @@
 //! (`IPAddrs.pm`), and the source/destination matches built from them (`Chains.pm
 //! match_source_net`, `match_dest_net` and their `imatch_` twins).
 
+use std::fmt::Write as _;
+
 use super::ir::Match;
 use super::{error, Result};
 
@@ -10,83 +12,40 @@ pub const ALLIP: &str = "::/0";
 /// `IPv6_MULTICAST`.
 pub const MULTICAST: &str = "ff00::/8";
 
-/// `valid_6address`: the syntax check of one IPv6 address (no prefix length).
+/// `valid_6address`: the syntax check of one IPv6 address (no prefix length), the same
+/// check the model makes.
 pub fn valid_address(address: &str) -> bool {
-    let mut parts: Vec<&str> = address.split(':').collect();
-    // Perl's split drops trailing empty fields.
-    while parts.last() == Some(&"") && parts.len() > 1 {
-        parts.pop();
-    }
-    let mut address = address.to_owned();
-    let max;
-    if parts.last().is_some_and(|it| is_dotted_quad(it)) {
-        let last = parts.pop().unwrap_or_default();
-        if !valid_ipv4(last) {
-            return false;
-        }
-        max = 6;
-        address = parts.join(":");
-        if address == ":" {
-            return true;
-        }
-    } else {
-        max = 8;
-    }
-    if parts.len() > max {
-        return false;
-    }
-    if address.is_empty() || !address.chars().all(|c| c.is_ascii_hexdigit() || c == ':') {
-        return false;
-    }
-    if parts.len() != max && !address.contains("::") {
-        return false;
-    }
-    if address.contains(":::") || address.matches("::").count() > 1 {
-        return false;
-    }
-    if !address.starts_with("::") && address.starts_with(':') {
-        return false;
-    }
-    if !address.ends_with("::") && address.ends_with(':') {
-        return false;
-    }
-    parts
-        .iter()
-        .all(|it| it.is_empty() || (it.len() < 5 && it.chars().all(|c| c.is_ascii_hexdigit())))
-}
-
-fn is_dotted_quad(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('.').collect();
-    parts.len() == 4
-        && parts
-            .iter()
-            .all(|it| !it.is_empty() && it.chars().all(|c| c.is_ascii_digit()))
-}
-
-fn valid_ipv4(text: &str) -> bool {
-    text.split('.')
-        .all(|it| it.parse::<u32>().is_ok_and(|n| n < 256))
+    crate::model::address::valid_ipv6(address)
 }
 
 /// `validate_6net` with `allow_name`: a network as it is printed (`2001:db8::/32`, a host
 /// without `/128`), brackets removed. A name that is not an address cannot be resolved
 /// offline: Shorewall 5.2.8 looks it up and fails with `Unknown Host`.
 pub fn validate_net(net: &str) -> Result<String> {
+    let mut out = String::new();
+    push_net(&mut out, net)?;
+    Ok(out)
+}
+
+/// [`validate_net`] appending the network to `out`.
+fn push_net(out: &mut String, net: &str) -> Result<()> {
     let original = net;
-    let mut net = net.to_owned();
+    let joined;
+    let mut net = net;
     if let Some(inner) = net.strip_prefix('[').and_then(|it| it.strip_suffix(']')) {
-        net = inner.to_owned();
+        net = inner;
     } else if let Some((head, vlsm)) = net.strip_prefix('[').and_then(|it| it.rsplit_once("]/")) {
         if vlsm.chars().all(|c| c.is_ascii_digit()) && !vlsm.is_empty() {
-            net = format!("{head}/{vlsm}");
+            joined = format!("{head}/{vlsm}");
+            net = &joined;
         }
     }
     if net.contains('[') {
         return error(format!("Invalid Network Address({net})"));
     }
     let mut pieces = net.splitn(3, '/');
-    let address = pieces.next().unwrap_or("").to_owned();
-    let vlsm = pieces.next().map(str::to_owned);
+    let address = pieces.next().unwrap_or("");
+    let vlsm = pieces.next();
     if let Some(rest) = pieces.next() {
         return error(format!(
             "Invalid Network Address({address}/{}/{rest}",
@@ -107,14 +66,16 @@ pub fn validate_net(net: &str) -> Result<String> {
     match vlsm {
         Some(vlsm) => match vlsm.parse::<u32>() {
             Ok(bits) if bits <= 128 && vlsm.chars().all(|c| c.is_ascii_digit()) => {
-                if !valid_address(&address) {
+                if !valid_address(address) {
                     return error(format!("Invalid IPv6 address ({address})"));
                 }
-                if bits == 128 {
-                    Ok(address)
-                } else {
-                    Ok(format!("{address}/{bits}"))
+                out.push_str(address);
+                if bits != 128 {
+                    out.push('/');
+                    // `bits` as Perl prints the number (no leading zeros).
+                    let _ = write!(out, "{bits}");
                 }
+                Ok(())
             }
             _ => error(format!("Invalid VLSM ({vlsm})")),
         },
@@ -122,10 +83,11 @@ pub fn validate_net(net: &str) -> Result<String> {
             if original.contains('/') {
                 return error(format!("Invalid Network address ({original})"));
             }
-            if !valid_address(&address) {
+            if !valid_address(address) {
                 return error(format!("Unknown Host ({address})"));
             }
-            Ok(address)
+            out.push_str(address);
+            Ok(())
         }
     }
 }
@@ -262,16 +224,21 @@ pub fn match_net(net: &str, side: Side) -> Result<String> {
             "{net} requires capabilities the reference system lacks"
         ));
     }
-    if let Some(rest) = net.strip_prefix('!') {
-        let net = validate_net(rest)?;
-        return Ok(format!("! -{} {net} ", side.flag()));
+    let (invert, net) = match net.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, net),
+    };
+    let mut out = String::with_capacity(net.len() + 6);
+    out.push_str(if invert { "! -" } else { "-" });
+    out.push_str(side.flag());
+    out.push(' ');
+    let start = out.len();
+    push_net(&mut out, net)?;
+    if !invert && &out[start..] == ALLIP {
+        return Ok(String::new());
     }
-    let net = validate_net(net)?;
-    if net == ALLIP {
-        Ok(String::new())
-    } else {
-        Ok(format!("-{} {net} ", side.flag()))
-    }
+    out.push(' ');
+    Ok(out)
 }
 
 /// The matches (irule form) for one address element.

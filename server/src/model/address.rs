@@ -3,42 +3,42 @@
 
 use shorewall_syntax::Family;
 
-/// Whether `text` is an IPv6 address as `valid_6address` sees it.
+/// Whether `text` is an IPv6 address as `valid_6address` sees it. It runs for every address
+/// of every rule (in `check` and again in the compiler), so it works on the text in place.
 pub(crate) fn valid_ipv6(text: &str) -> bool {
-    let mut parts: Vec<&str> = text.split(':').collect();
-    // Perl's split drops trailing empty fields.
-    while parts.last() == Some(&"") && parts.len() > 1 {
-        parts.pop();
-    }
-    let mut address = text.to_owned();
-    let mut max = 8;
-    if let Some(last) = parts.last() {
-        if last.split('.').count() == 4
-            && last
-                .split('.')
-                .all(|it| !it.is_empty() && it.bytes().all(|b| b.is_ascii_digit()))
-        {
-            if !valid_ipv4(last) {
-                return false;
-            }
-            parts.pop();
-            max = 6;
-            address = parts.join(":");
-            if address == ":" {
-                return true;
-            }
+    // The groups as Perl's split sees them: trailing empty fields dropped (one kept).
+    let groups = text.trim_end_matches(':');
+    let last = groups.rsplit(':').next().unwrap_or("");
+    let (address, groups, max) = if is_dotted_quad(last) {
+        if !valid_ipv4(last) {
+            return false;
         }
-    }
-    if parts.len() > max {
+        // The groups before the embedded IPv4 address, joined again.
+        let head = groups[..groups.len() - last.len()]
+            .strip_suffix(':')
+            .unwrap_or("");
+        if head == ":" {
+            return true;
+        }
+        (head, head, 6)
+    } else {
+        (text, groups, 8)
+    };
+    let count = if address.is_empty() && max == 6 {
+        0
+    } else {
+        groups.split(':').count()
+    };
+    if count > max {
         return false;
     }
-    if address.is_empty() || !address.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') {
+    let bytes = address.as_bytes();
+    if bytes.is_empty() || !bytes.iter().all(|b| b.is_ascii_hexdigit() || *b == b':') {
         return false;
     }
-    if parts.len() != max && !address.contains("::") {
-        return false;
-    }
-    if address.contains(":::") || address.matches("::").count() > 1 {
+    // At most one `::` and no `:::` (which holds two overlapping ones).
+    let doubles = bytes.windows(2).filter(|it| it == b"::").take(2).count();
+    if doubles > 1 || (count != max && doubles == 0) {
         return false;
     }
     if !address.starts_with("::") && address.starts_with(':') {
@@ -47,19 +47,28 @@ pub(crate) fn valid_ipv6(text: &str) -> bool {
     if !address.ends_with("::") && address.ends_with(':') {
         return false;
     }
-    parts
-        .iter()
+    groups
+        .split(':')
         .all(|it| it.is_empty() || (it.len() < 5 && it.bytes().all(|b| b.is_ascii_hexdigit())))
 }
 
+/// Four non-empty groups of digits separated by dots.
+fn is_dotted_quad(text: &str) -> bool {
+    let mut count = 0;
+    for group in text.split('.') {
+        count += 1;
+        if group.is_empty() || !group.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+    }
+    count == 4
+}
+
 pub(crate) fn valid_ipv4(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('.').collect();
-    parts.len() == 4
-        && parts.iter().all(|it| {
-            !it.is_empty()
-                && it.bytes().all(|b| b.is_ascii_digit())
-                && it.parse::<u32>().is_ok_and(|n| n < 256)
-        })
+    is_dotted_quad(text)
+        && text
+            .split('.')
+            .all(|it| it.parse::<u32>().is_ok_and(|n| n < 256))
 }
 
 /// Whether `text` could be a DNS name, which Shorewall would try to resolve.
@@ -245,10 +254,7 @@ pub(crate) fn validate_host(text: &str, family: Family, allow_name: bool) -> Res
 }
 
 fn valid_ipv4_shape(text: &str) -> bool {
-    text.split('.').count() == 4
-        && text
-            .split('.')
-            .all(|it| !it.is_empty() && it.bytes().all(|b| b.is_ascii_digit()))
+    is_dotted_quad(text)
 }
 
 fn ipv4_value(text: &str) -> u64 {
