@@ -601,10 +601,29 @@ impl Compiler<'_> {
     }
 
     fn exclusion(&mut self, exclusions: &[String], target: &str, side: Side) -> Result<String> {
+        self.exclusion_with_side(TableId::Filter, exclusions, target, side)
+    }
+
+    /// `source_exclusion` for a chain of any table.
+    pub(crate) fn exclusion_in(
+        &mut self,
+        table: TableId,
+        exclusions: &[String],
+        target: &str,
+    ) -> Result<String> {
+        self.exclusion_with_side(table, exclusions, target, Side::Source)
+    }
+
+    fn exclusion_with_side(
+        &mut self,
+        f: TableId,
+        exclusions: &[String],
+        target: &str,
+        side: Side,
+    ) -> Result<String> {
         if exclusions.is_empty() {
             return Ok(target.to_owned());
         }
-        let f = TableId::Filter;
         let name = self.chains.next_seq_name(f, "~excl");
         self.chains.new_chain(f, &name, None).optflags |= DONT_MOVE;
         for excluded in exclusions {

@@ -3,8 +3,10 @@
 //! or both (`:OP`), that exempt traffic from connection tracking (NOTRACK, `CT:notrack`),
 //! attach a helper (`CT:helper:NAME`), set conntrack events, log or drop.
 //!
-//! Formats 1 and 2 (zone-based `<zone>_ctrk` chains, dispatched by `generate_matrix`) and the
-//! `IP6TABLES(...)` action are refused rather than approximated.
+//! Formats 1 and 2 put the rules in the source zone's `<zone>_ctrk` chain; the
+//! `IP6TABLES(...)` action is refused rather than approximated.
+//! The zone chains also hold the CT rules of rules-file entries with a HELPER
+//! (`handle_helper_rule`); `generate_matrix` jumps to them (`add_notrack_jumps`).
 
 use crate::model::{self, ConfigRecord};
 
@@ -58,6 +60,20 @@ const CT_EVENTS: [&str; 10] = [
     "secmark",
 ];
 
+/// A FORMAT 1 or 2 SOURCE of the form `all[-][:hosts]`: whether it means the zones other
+/// than the firewall (`all-`), and the `:hosts` part.
+fn all_zones_source(source: &str) -> Option<(bool, &str)> {
+    let rest = source.strip_prefix("all")?;
+    let (off_firewall, rest) = match rest.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, rest),
+    };
+    if rest.is_empty() {
+        return Some((off_firewall, rest));
+    }
+    (rest.starts_with(':') && rest.len() > 1).then_some((off_firewall, rest))
+}
+
 /// Which raw chains a rule goes to.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum RawChains {
@@ -79,12 +95,76 @@ impl Compiler<'_> {
     }
 
     fn process_conntrack_record(&mut self, record: &ConfigRecord) -> Result<()> {
-        if record.format < 3 {
-            return error(
-                "Conntrack rules in FORMAT 1 or 2 (zone-based) are not supported by the preview yet",
-            );
-        }
         let column = |idx: usize| record.column(idx).to_owned();
+        if record.format < 3 {
+            // FORMAT 1 has no ACTION column (NOTRACK); both go to the zones' `_ctrk` chains.
+            let (action, base) = if record.format == 1 {
+                ("NOTRACK".to_owned(), 0)
+            } else {
+                (column(0), 1)
+            };
+            let source = column(base);
+            let dest = column(base + 1);
+            let user = column(base + 5);
+            if column(base + 6) != "-" {
+                return error("The SWITCH column is not supported by the preview yet");
+            }
+            let raw = record.raw_matches.clone().unwrap_or_default();
+            for proto in split_list(&column(base + 2), "Protocol")? {
+                let sources = match all_zones_source(&source) {
+                    Some((off_firewall, rest)) => {
+                        if user != "-" {
+                            return error("USER/GROUP is not allowed unless the SOURCE zone is $FW or a Vserver zone");
+                        }
+                        let zones = if off_firewall {
+                            self.topo.off_firewall_zones()
+                        } else {
+                            self.topo.all_zones()
+                        };
+                        zones
+                            .into_iter()
+                            .map(|zone| format!("{zone}{rest}"))
+                            .collect()
+                    }
+                    None => vec![source.clone()],
+                };
+                for source in sources {
+                    let (zone, hosts) = match source.split_once(':') {
+                        Some((zone, hosts)) => (zone.to_owned(), hosts.to_owned()),
+                        None => (source.clone(), "-".to_owned()),
+                    };
+                    let Some(kind) = self.topo.zone(&zone).map(|it| it.kind) else {
+                        return error(format!("Unknown zone ({zone})"));
+                    };
+                    let chain = format!("{zone}_ctrk");
+                    self.chains.ensure_referenced_chain(TableId::Raw, &chain);
+                    let restriction = if matches!(
+                        kind,
+                        super::topology::ZoneKind::Firewall | super::topology::ZoneKind::Vserver
+                    ) {
+                        restrict::OUTPUT
+                    } else {
+                        restrict::PREROUTE
+                    };
+                    if user != "-" && restriction != restrict::OUTPUT {
+                        return error("USER/GROUP is not allowed unless the SOURCE zone is $FW or a Vserver zone");
+                    }
+                    self.process_conntrack_rule(
+                        &chain,
+                        restriction,
+                        &action,
+                        &hosts,
+                        &dest,
+                        proto,
+                        &column(base + 3),
+                        &column(base + 4),
+                        &user,
+                        &raw,
+                    )?;
+                }
+            }
+            return Ok(());
+        }
         let action = column(0);
         if action == "-" {
             return error("ACTION must be specified");
@@ -115,8 +195,14 @@ impl Compiler<'_> {
                 RawChains::Prerouting
             };
             if matches!(chains, RawChains::Prerouting | RawChains::Both) {
+                if self.names_an_interface(&column(2)) {
+                    return error(
+                        "A DEST interface in the PREROUTING chain (a run-time loop over its networks) is not supported by the preview yet",
+                    );
+                }
                 self.process_conntrack_rule(
                     "PREROUTING",
+                    restrict::NONE,
                     &action,
                     &column(1),
                     &column(2),
@@ -130,6 +216,7 @@ impl Compiler<'_> {
             if matches!(chains, RawChains::Output | RawChains::Both) {
                 self.process_conntrack_rule(
                     "OUTPUT",
+                    restrict::OUTPUT,
                     &action,
                     &column(1),
                     &column(2),
@@ -149,6 +236,7 @@ impl Compiler<'_> {
     fn process_conntrack_rule(
         &mut self,
         chain: &str,
+        restriction: u32,
         action: &str,
         source: &str,
         dest: &str,
@@ -179,16 +267,6 @@ impl Compiler<'_> {
         } else {
             format!("{raw_matches} ")
         };
-        let restriction = if chain == "OUTPUT" {
-            restrict::OUTPUT
-        } else {
-            restrict::NONE
-        };
-        if chain == "PREROUTING" && self.names_an_interface(dest) {
-            return error(
-                "A DEST interface in the PREROUTING chain (a run-time loop over its networks) is not supported by the preview yet",
-            );
-        }
         let mut action = action.to_owned();
         if action.starts_with("NFLOG") || action.starts_with("ULOG") {
             action = format!("LOG:{action}");
@@ -358,9 +436,8 @@ impl Compiler<'_> {
                 .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
                 .map_or(name, |(base, _)| base);
             if HELPERS.iter().any(|(helper, _, _)| *helper == base) {
-                return error(format!(
-                    "Helper {name} (a numbered helper) is not supported by the preview yet"
-                ));
+                // `%helpers_map` has no numbered names, so the helper's family is empty.
+                return error("The  helper is not enabled");
             }
             return error(format!("Unrecognized helper ({base})"));
         };
@@ -415,5 +492,196 @@ impl Compiler<'_> {
             }
         }
         Ok(listed.contains(&family))
+    }
+}
+
+/// What `handle_helper_rule` needs of a rules-file rule.
+pub(crate) struct HelperRule<'a> {
+    /// The HELPER column (`-` when the rule invokes an action that attaches helpers).
+    pub helper: &'a str,
+    pub source: &'a str,
+    pub dest: &'a str,
+    pub proto: &'a str,
+    pub ports: &'a str,
+    pub sports: &'a str,
+    pub user: &'a str,
+    /// The rule's source zone.
+    pub sourcezone: &'a str,
+    /// The invoked action's chain, when the rule invokes an action.
+    pub action_target: &'a str,
+    /// The action chain the rule is in, when it is in an action's body.
+    pub action_chain: &'a str,
+    /// The filter rule's matches so far (the jump to an action's raw chain uses them).
+    pub rule: &'a str,
+    /// The rule's `;;` matches.
+    pub raw_matches: &'a str,
+}
+
+impl Compiler<'_> {
+    /// `handle_helper_rule`: an ACCEPT, DNAT or HELPER rule with a HELPER column adds a
+    /// `CT --helper` rule to the raw chain of its source zone (`<zone>_ctrk`) or of the action
+    /// it is in; a rule invoking an action whose body does so jumps to the action's raw chain.
+    pub(crate) fn handle_helper_rule(&mut self, h: &HelperRule<'_>) -> Result<()> {
+        let raw = TableId::Raw;
+        let zone_chain = |this: &mut Self| -> (String, u32) {
+            let on_fw = this.topo.zone(h.sourcezone).is_some_and(|it| {
+                matches!(
+                    it.kind,
+                    super::topology::ZoneKind::Firewall | super::topology::ZoneKind::Vserver
+                )
+            });
+            let restriction = if on_fw {
+                restrict::OUTPUT
+            } else {
+                restrict::PREROUTE
+            };
+            (format!("{}_ctrk", h.sourcezone), restriction)
+        };
+        if h.helper != "-" {
+            if !h.action_target.is_empty() {
+                return error("A HELPER is not allowed with this ACTION");
+            }
+            if !self.caps().has("RAW_TABLE") {
+                return error("conntrack rules require Raw Table in your kernel and iptables");
+            }
+            let (chain, restriction) = if h.action_chain.is_empty() {
+                let (chain, restriction) = zone_chain(self);
+                if h.user != "-" && restriction != restrict::OUTPUT {
+                    return error(
+                        "USER/GROUP is not allowed unless the SOURCE zone is $FW or a Vserver zone",
+                    );
+                }
+                (chain, restriction)
+            } else {
+                (h.action_chain.to_owned(), restrict::PREROUTE)
+            };
+            self.chains.ensure_referenced_chain(raw, &chain);
+            return self.process_conntrack_rule(
+                &chain,
+                restriction,
+                &format!("CT:helper:{}", h.helper),
+                h.source,
+                h.dest,
+                h.proto,
+                h.ports,
+                h.sports,
+                h.user,
+                h.raw_matches.trim_end(),
+            );
+        }
+        let (chain, restriction) = if h.action_chain.is_empty() {
+            zone_chain(self)
+        } else {
+            (h.action_chain.to_owned(), restrict::PREROUTE)
+        };
+        self.chains.ensure_referenced_chain(raw, &chain);
+        self.expand_rule(
+            raw,
+            &chain,
+            restriction,
+            "",
+            h.rule,
+            h.source,
+            h.dest,
+            "",
+            h.action_target,
+            "",
+            "CT",
+            "",
+            false,
+            "",
+        )
+    }
+
+    /// `do_helper`: the `-m helper` match of a rule with a HELPER column outside the NEW
+    /// section.
+    pub(crate) fn do_helper(&self, helper: &str) -> Result<String> {
+        if helper == "-" {
+            return Ok(String::new());
+        }
+        // `validate_helper` without a protocol: the name without a `-N` suffix must be known
+        // and enabled.
+        let base = helper
+            .rsplit_once('-')
+            .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(helper, |(base, _)| base);
+        let Some((_, _, capability)) = HELPERS.iter().find(|(name, _, _)| *name == base) else {
+            return error(format!("Unrecognized helper ({base})"));
+        };
+        let family = capability
+            .to_lowercase()
+            .replace("_helper", "")
+            .replacen('_', "-", 1);
+        if !self.helper_enabled(&family)? {
+            return error(format!("The {family} helper is not enabled"));
+        }
+        Ok(format!("-m helper --helper {helper} "))
+    }
+
+    /// `add_prerouting_jumps` for the raw table: a jump from raw PREROUTING (at its insertion
+    /// point) to the zone's `<zone>_ctrk` chain when it has rules, and a RETURN for a sub-zone
+    /// of a zone that has them unless the sub-zone has a CONTINUE policy.
+    pub(crate) fn add_notrack_jumps(
+        &mut self,
+        zone: &str,
+        interface: &str,
+        group: &super::topology::HostGroup,
+        net: &str,
+    ) -> Result<()> {
+        let raw = TableId::Raw;
+        let chain = format!("{zone}_ctrk");
+        self.chains.ensure_chain(raw, &chain);
+        let mut matches = self.source_dev(interface);
+        matches.extend(super::addresses::imatch_net(
+            net,
+            super::addresses::Side::Source,
+        )?);
+        if self.chains.get(raw, &chain).is_some_and(|it| it.referenced) {
+            let target = self.exclusion_in(raw, &group.exclusions, &chain)?;
+            let at = self.chains.chain(raw, "PREROUTING").insert;
+            self.chains.insert_ijump(
+                raw,
+                "PREROUTING",
+                super::ir::Jump::Jump,
+                &target,
+                at,
+                matches.clone(),
+            );
+            if let Some(it) = self.chains.get_mut(raw, "PREROUTING") {
+                it.insert += 1;
+            }
+        }
+        let Some(z) = self.topo.zone(zone) else {
+            return Ok(());
+        };
+        let parent_has_notrack = z.parents.iter().any(|parent| {
+            self.chains
+                .get(raw, &format!("{parent}_ctrk"))
+                .is_some_and(|it| it.referenced)
+        });
+        if !parent_has_notrack {
+            return Ok(());
+        }
+        let continues = self.topo.all_zones().iter().any(|zone1| {
+            let name = self.rules_chain(zone, zone1);
+            self.chains
+                .get(TableId::Filter, &name)
+                .is_some_and(|it| it.policy == "CONTINUE")
+        });
+        if !continues {
+            let at = self.chains.chain(raw, "PREROUTING").insert;
+            self.chains.insert_ijump(
+                raw,
+                "PREROUTING",
+                super::ir::Jump::Jump,
+                "RETURN",
+                at,
+                matches,
+            );
+            if let Some(it) = self.chains.get_mut(raw, "PREROUTING") {
+                it.insert += 1;
+            }
+        }
+        Ok(())
     }
 }

@@ -158,6 +158,7 @@ impl Compiler<'_> {
                                 self.chains
                                     .ensure_chain(TableId::Raw, &format!("{zone}_ctrk"));
                                 self.add_prerouting_jumps(zone, &interface, group, net)?;
+                                self.add_notrack_jumps(zone, &interface, group, net)?;
                                 self.add_input_jumps(zone, &interface, group, net, &mut added)?;
                                 if has_frwd && group.ipsec != "ipsec" {
                                     self.add_forward_jump(
@@ -575,6 +576,15 @@ impl Compiler<'_> {
                     vec![Match::new("o", lo)],
                 )?;
             }
+        }
+        let notrack = format!("{fw}_ctrk");
+        if self
+            .chains
+            .get(TableId::Raw, &notrack)
+            .is_some_and(|it| it.referenced)
+        {
+            self.chains
+                .add_ijump(TableId::Raw, "OUTPUT", Jump::Jump, &notrack, vec![])?;
         }
         Ok(())
     }

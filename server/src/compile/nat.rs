@@ -540,20 +540,12 @@ impl Compiler<'_> {
 impl Compiler<'_> {
     /// The checks of `process_rule` on NAT rules, and what the preview does not reproduce.
     /// In an action's body, the action becomes one that does NAT (`$targets{$inaction}`).
-    pub(crate) fn check_nat_rule(
-        &mut self,
-        inaction: &str,
-        param: &str,
-        cols: &Columns,
-    ) -> Result<()> {
+    pub(crate) fn check_nat_rule(&mut self, inaction: &str, param: &str) -> Result<()> {
         if let Some(action) = self.actions.get_mut(inaction) {
             action.kind |= super::lower::target::NATRULE;
         }
         if self.section != section::NEW {
             return error("NAT rules are only allowed in the NEW section");
-        }
-        if cols.helper != "-" {
-            return error("HELPER is not supported by the preview yet");
         }
         if !param.is_empty() {
             return error(

@@ -1049,6 +1049,8 @@ impl Compiler<'_> {
                 return error("-j is only allowed when the ACTION is INLINE with no parameter");
             }
         }
+        // `process_conntrack_rule` reads the line's `;;` matches again for a helper's CT rule.
+        let inline_text = raw_matches.clone();
         if let Some(rest) = raw_matches.trim_start().strip_prefix('+') {
             prerule = rest.to_owned();
             raw_matches = String::new();
@@ -1142,10 +1144,10 @@ impl Compiler<'_> {
         // The filter rule of a DNAT/REDIRECT rule has its own fixed part.
         let mut nat_filter = actiontype & (target::NATRULE | target::NONAT) != 0 && !natonly;
         if actiontype & (target::NATRULE | target::NONAT | target::NATONLY) != 0 {
-            self.check_nat_rule(&inaction, &param, &cols)?;
+            self.check_nat_rule(&inaction, &param)?;
         }
-        if actiontype & target::HELPER != 0 {
-            return error("HELPER rules are not supported by the preview yet");
+        if actiontype & target::HELPER != 0 && self.section != section::NEW {
+            return error("HELPER rules are only allowed in the NEW section");
         }
         let mut log_action = action.clone();
         if actiontype
@@ -1162,8 +1164,8 @@ impl Compiler<'_> {
                 "ACCEPT" => {
                     if blacklist {
                         action = "RETURN".into();
-                    } else if cols.helper != "-" {
-                        return error("HELPER is not supported by the preview yet");
+                    } else if cols.helper != "-" && self.section == section::NEW {
+                        actiontype |= target::HELPER;
                     }
                 }
                 "REJECT" => {
@@ -1192,6 +1194,17 @@ impl Compiler<'_> {
                 }
                 "CONTINUE" => action = "RETURN".into(),
                 "AUDIT" => action = format!("AUDIT --type {param}"),
+                "HELPER" => {
+                    if cols.helper == "-" {
+                        return error(
+                            "HELPER requires that a helper be specified in the HELPER column",
+                        );
+                    }
+                    if self.section != section::NEW {
+                        return error("HELPER rules may only appear in the NEW section");
+                    }
+                    action = String::new();
+                }
                 "WHITELIST" => {
                     if !blacklist {
                         return error("'WHITELIST' may only be used in the blrules file");
@@ -1221,7 +1234,11 @@ impl Compiler<'_> {
                     cols.dest =
                         super::nat::redirect_dest(natonly, inchain, &fw, &cols.dest, &cols.ports);
                 }
-                _ => {}
+                _ => {
+                    if actiontype & target::NATRULE != 0 && cols.helper != "-" {
+                        actiontype |= target::HELPER;
+                    }
+                }
             }
         }
 
@@ -1426,11 +1443,14 @@ impl Compiler<'_> {
                 self.process_action(&mut normalized, &mut chain_ref, &chain_name)?;
                 actionchain = chain_ref;
                 self.statematch = save;
-                // The action's body may have DNAT or REDIRECT rules.
+                // The action's body may have DNAT, REDIRECT or HELPER rules.
                 actiontype = self.target_type(&basictarget);
                 if actiontype & target::NATRULE != 0 {
                     self.chains.ensure_chain(TableId::Nat, &actionchain);
                     nat_filter = true;
+                }
+                if actiontype & target::HELPER != 0 {
+                    self.chains.ensure_chain(TableId::Raw, &actionchain);
                 }
             } else {
                 actionchain = self
@@ -1501,9 +1521,10 @@ impl Compiler<'_> {
         if self.section
             & (section::ESTABLISHED | section::INVALID | section::RELATED | section::UNTRACKED)
             != 0
-            && cols.helper != "-"
+            && !nat_filter
         {
-            return error("HELPER is not supported by the preview yet");
+            let helper = self.do_helper(&cols.helper)?;
+            rule.push_str(&helper);
         }
         if !nat_filter {
             rule.push_str(matches1);
@@ -1534,6 +1555,43 @@ impl Compiler<'_> {
             }
         }
 
+        if actiontype & target::HELPER != 0 {
+            let dest = if cols.origdest.is_empty() {
+                cols.dest.clone()
+            } else {
+                cols.origdest.clone()
+            };
+            let action_target = if actiontype & target::ACTION != 0 {
+                actionchain.clone()
+            } else {
+                String::new()
+            };
+            let action_chain = if inchain {
+                chain_name.clone()
+            } else {
+                String::new()
+            };
+            self.handle_helper_rule(&super::conntrack::HelperRule {
+                helper: &cols.helper,
+                source: &cols.source,
+                dest: &dest,
+                proto: &cols.proto,
+                ports: &cols.ports,
+                sports: &cols.sports,
+                user: &cols.user,
+                sourcezone: &sourcezone,
+                action_target: &action_target,
+                action_chain: &action_chain,
+                rule: &rule,
+                raw_matches: &inline_text,
+            })?;
+            if let Some(action) = self.actions.get_mut(&inaction) {
+                action.kind |= target::HELPER;
+            }
+            if natonly && actiontype & target::NATRULE == 0 {
+                return Ok(true);
+            }
+        }
         if actiontype & target::NATRULE != 0 {
             // In an inline action's body, the zone is the one of the chain it expands into.
             let sourcezone = if inchain {
