@@ -859,11 +859,10 @@ impl ChainTable {
         if rule.target == chain {
             return error(format!("Chain {chain} jumps to itself"));
         }
-        let chain_origin = self.chain(table, chain).origin.clone();
         if rule.origin.is_none() && !self.origin.is_empty() {
             rule.origin = Some(self.origin.clone());
         }
-        self.set_rule_comment(&chain_origin, &mut rule);
+        self.set_rule_comment(&self.chain(table, chain).origin, &mut rule);
         let cmdlevel = self.chain(table, chain).cmdlevel;
         if cmdlevel > 0 {
             rule.mode = Mode::Shell {
@@ -1282,7 +1281,7 @@ pub fn split_port_list(ports: &str) -> Vec<String> {
 /// Splits `text` at `option` followed by whitespace and a list: (head including the option
 /// and the whitespace, the list, the rest). Matches Perl's greedy `/^(.* --dports\s+)([^ ]+)(.*)$/`.
 fn split_at_option<'a>(text: &'a str, option: &str) -> Option<(&'a str, &'a str, &'a str)> {
-    let at = text.rfind(option)?;
+    let at = rfind_bytes(text, option)?;
     let after = &text[at + option.len()..];
     let spaces = after.len() - after.trim_start().len();
     if spaces == 0 {
@@ -1301,10 +1300,21 @@ fn split_at_option<'a>(text: &'a str, option: &str) -> Option<(&'a str, &'a str,
     ))
 }
 
+/// `str::rfind` for the short options looked for in every rule's text, without the set-up
+/// of a substring searcher.
+fn rfind_bytes(text: &str, needle: &str) -> Option<usize> {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    let first = *needle.first()?;
+    let last_start = text.len().checked_sub(needle.len())?;
+    (0..=last_start)
+        .rev()
+        .find(|at| text[*at] == first && text[*at..].starts_with(needle))
+}
+
 /// Like [`split_at_option`] but the whitespace after the option may be empty
 /// (`/^(.* --icmp(?:v6)?-type\s*)([^ ]+)(.*)$/`).
 fn split_at_option_tight<'a>(text: &'a str, option: &str) -> Option<(&'a str, &'a str, &'a str)> {
-    let at = text.rfind(option)?;
+    let at = rfind_bytes(text, option)?;
     let after = &text[at + option.len()..];
     let spaces = after.len() - after.trim_start().len();
     let head_end = at + option.len() + spaces;
@@ -1340,7 +1350,7 @@ pub fn transform_rule(input: &str, terminating: &BTreeSet<String>) -> Result<(Ru
     let mut targetopts_seen = false;
     while !rest.is_empty() {
         let mut invert = false;
-        let option: String;
+        let option: &str;
         let mut after = rest;
         if let Some(stripped) = after.strip_prefix('!') {
             let trimmed = stripped.trim_start();
@@ -1349,8 +1359,9 @@ pub fn transform_rule(input: &str, terminating: &BTreeSet<String>) -> Result<(Ru
                 after = trimmed;
             }
         }
-        if let Some(short) = short_option(after) {
-            option = short.to_string();
+        if short_option(after).is_some() {
+            // `-x` with x one of the ASCII short options.
+            option = &after[1..2];
             after = after[2..].trim_start();
         } else if let Some(long) = after.strip_prefix("--") {
             let end = long.find(char::is_whitespace).unwrap_or(long.len());
@@ -1358,7 +1369,7 @@ pub fn transform_rule(input: &str, terminating: &BTreeSet<String>) -> Result<(Ru
             let Some(short) = alias(name) else {
                 return error(format!("Unrecognized iptables option ({name}}})"));
             };
-            option = short.to_owned();
+            option = short;
             after = long[end..].trim_start();
         } else {
             return error(format!("Unrecognized iptables option string ({rest})"));
@@ -1374,14 +1385,14 @@ pub fn transform_rule(input: &str, terminating: &BTreeSet<String>) -> Result<(Ru
             let end = after.find(char::is_whitespace).unwrap_or(after.len());
             rule.target = after[..end].to_owned();
             after = after[end..].trim_start();
-            key = "targetopts".to_owned();
+            key = "targetopts";
         } else {
             simple = false;
             if option == "m" {
                 let end = after
                     .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
                     .unwrap_or(after.len());
-                key = after[..end].to_owned();
+                key = &after[..end];
                 after = after[end..].trim_start();
             } else {
                 key = option;
@@ -1435,7 +1446,7 @@ pub fn transform_rule(input: &str, terminating: &BTreeSet<String>) -> Result<(Ru
             targetopts_seen = true;
             rule.target_options = Some(params);
         } else {
-            set_rule_option(&mut rule, &key, params)?;
+            set_rule_option(&mut rule, key, params)?;
         }
         rest = after;
     }

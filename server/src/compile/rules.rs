@@ -244,7 +244,11 @@ pub(crate) fn state_match(compiler: &Compiler<'_>, state: &str) -> String {
 /// A source or destination element of a rule split into interface and addresses
 /// (`isolate_source_interface`, `isolate_dest_interface`).
 pub(crate) fn isolate_interface(value: &str) -> (Option<String>, Option<String>) {
-    let value = value.replace('<', "[").replace('>', "]");
+    let value = if value.contains(['<', '>']) {
+        value.replace('<', "[").replace('>', "]")
+    } else {
+        value.to_owned()
+    };
     let split_bracketed = |value: &str| -> Option<(String, String)> {
         let (iface, rest) = value.split_once(':')?;
         if iface.is_empty() {
@@ -2587,6 +2591,9 @@ fn split_jump(inline: &str) -> Option<(String, String)> {
 
 /// `zone:(a,b)` → `zone:a,b`; `(a,b)` → `a,b`.
 fn unparen(text: &str) -> String {
+    if !text.contains('(') {
+        return text.to_owned();
+    }
     if let Some((zone, rest)) = text.split_once(":(") {
         if let Some(inner) = rest.strip_suffix(')') {
             return format!("{zone}:{inner}");
@@ -2596,6 +2603,9 @@ fn unparen(text: &str) -> String {
 }
 
 fn unparen_qualified(text: &str) -> String {
+    if !text.contains('(') {
+        return text.to_owned();
+    }
     if let Some((zone, rest)) = text.split_once(":(") {
         if let Some(inner) = rest.strip_suffix(')') {
             return format!("{zone}:{inner}");

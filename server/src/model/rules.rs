@@ -439,6 +439,9 @@ fn process_raw_rule(p: &mut Proc<'_, '_>, line: &Line) {
 
 /// `zone:(a,b)` lists (`split_list3`) and the `zone:(...)` form.
 fn split_paren_list(value: &str) -> Vec<String> {
+    if !value.contains('(') {
+        return vec![value.to_owned()];
+    }
     let items: Vec<String> = if value.contains(":(") && value.contains(')') {
         matches::split_list3(value)
             .into_iter()
@@ -596,13 +599,11 @@ fn split_list1(
             ),
         )
     };
-    if list.starts_with(',')
-        || list.ends_with(',')
-        || list.contains(",,")
-        || list.contains("!,")
-        || list.ends_with(",!")
-    {
+    if crate::compile::lists::misplaced_comma(list) {
         return Err(invalid(p));
+    }
+    if !list.contains(['(', ')']) {
+        return Ok(list.split(',').map(str::to_owned).collect());
     }
     let mut res = Vec::new();
     let mut element = String::new();

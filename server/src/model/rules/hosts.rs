@@ -103,9 +103,18 @@ pub(crate) fn isolate_interface(
             }
         }
         Family::Ipv6 => {
-            let text = value.replace('<', "[").replace('>', "]");
+            let text = if value.contains(['<', '>']) {
+                value.replace('<', "[").replace('>', "]")
+            } else {
+                value.to_owned()
+            };
+            // Each pattern below needs one of these after a colon: a plain address has none.
+            let plain = !text.contains(['[', ']', '+', '&', '%', '~']);
             // `^(.+?):(\[(?:.+),\[(?:.+)\])$`
-            for (idx, _) in text.match_indices(':').filter(|(idx, _)| *idx > 0) {
+            for (idx, _) in text
+                .match_indices(':')
+                .filter(|(idx, _)| *idx > 0 && !plain)
+            {
                 let tail = &text[idx + 1..];
                 if tail.starts_with('[') && tail.ends_with(']') && tail.len() > 2 {
                     if let Some(pos) = tail[1..tail.len() - 1].find(",[") {
@@ -147,7 +156,7 @@ pub(crate) fn isolate_interface(
                     .then(|| t.to_owned())
                 },
             ];
-            for pattern in patterns {
+            for pattern in patterns.into_iter().filter(|_| !plain) {
                 if let Some((idx, nets)) = text
                     .match_indices(':')
                     .filter(|(idx, _)| *idx > 0)

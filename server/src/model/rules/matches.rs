@@ -215,12 +215,7 @@ fn validate_portpair(env: &Env<'_>, proto: &str, portpair: &str, col: usize) -> 
 
 /// `split_list`: a comma-separated list without empty members.
 pub(crate) fn split_list<'t>(list: &'t str, what: &str, col: usize) -> Check<Vec<&'t str>> {
-    if list.starts_with(',')
-        || list.ends_with(',')
-        || list.contains(",,")
-        || list.contains("!,")
-        || list.ends_with(",!")
-    {
+    if crate::compile::lists::misplaced_comma(list) {
         return Err(Problem::new(
             col,
             "invalid-column",
