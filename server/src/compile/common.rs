@@ -94,6 +94,51 @@ impl Compiler<'_> {
         } else {
             policy.clone()
         };
+        // With IPsec, `sfilter1` (used in the forward option chains) lets packets that leave
+        // encrypted by the interface they came in on through.
+        let ipsec = if self.topo.have_ipsec {
+            vec![Match::new("policy", "--pol none --dir in")]
+        } else {
+            Vec::new()
+        };
+        let (target1, jump1) = if self.topo.have_ipsec {
+            self.chains.new_standard_chain("sfilter1");
+            self.chains.add_ijump(
+                f,
+                "sfilter1",
+                Jump::Jump,
+                "RETURN",
+                vec![Match::new("policy", "--pol ipsec --dir out")],
+            )?;
+            if !level.is_empty() {
+                self.log_rule_limit(
+                    &level,
+                    f,
+                    "sfilter1",
+                    "sfilter1",
+                    &policy,
+                    Some(""),
+                    &tag,
+                    true,
+                    "",
+                )?;
+            }
+            if audit {
+                let audit = format!("AUDIT --type {}", policy.to_ascii_lowercase());
+                self.chains
+                    .add_ijump(f, "sfilter1", Jump::Jump, &audit, vec![])?;
+            }
+            let to = if policy == "REJECT" {
+                "reject"
+            } else {
+                policy.as_str()
+            };
+            self.chains
+                .add_ijump(f, "sfilter1", Jump::Goto, to, vec![])?;
+            ("sfilter1".to_owned(), Jump::Jump)
+        } else {
+            (target.clone(), Jump::Goto)
+        };
 
         let blacklist_states = state_imatch(self, &self.config.blacklist_states.clone());
         for interface in self.topo.real_interfaces() {
@@ -117,12 +162,13 @@ impl Compiler<'_> {
                 let fop = format!("{base}_fop");
                 if !iface.filter.is_empty() {
                     for net in &iface.filter {
-                        let m = imatch_net(net, Side::Source)?;
+                        let mut m = imatch_net(net, Side::Source)?;
+                        m.extend(ipsec.clone());
                         self.chains.add_ijump_with_origin(
                             f,
                             &fop,
-                            Jump::Goto,
-                            &target,
+                            jump1,
+                            &target1,
                             Some(&iface.origin),
                             m,
                         )?;
@@ -133,12 +179,13 @@ impl Compiler<'_> {
                         || iface.option("routefilter")
                         || iface.physical == "+")
                 {
-                    let m = vec![Match::new("o", iface.physical.clone())];
+                    let mut m = vec![Match::new("o", iface.physical.clone())];
+                    m.extend(ipsec.clone());
                     self.chains.add_ijump_with_origin(
                         f,
                         &fop,
-                        Jump::Goto,
-                        &target,
+                        jump1,
+                        &target1,
                         Some(&iface.origin),
                         m,
                     )?;
@@ -147,7 +194,8 @@ impl Compiler<'_> {
                 if !iface.filter.is_empty() {
                     let iop = format!("{base}_iop");
                     for net in &iface.filter {
-                        let m = imatch_net(net, Side::Source)?;
+                        let mut m = imatch_net(net, Side::Source)?;
+                        m.extend(ipsec.clone());
                         self.chains.add_ijump_with_origin(
                             f,
                             &iop,
@@ -263,12 +311,13 @@ impl Compiler<'_> {
             } else {
                 "NEW,INVALID"
             };
-            for (interface, _ipsec, net, exclusions, origin) in smurf_hosts {
+            for (interface, ipsec, net, exclusions, origin) in smurf_hosts {
                 let target = self.source_exclusion(&exclusions, "smurfs")?;
                 let base = self.interface_chain_base(&interface);
                 for suffix in ["_fop", "_iop"] {
                     let mut m = state_imatch(self, states);
                     m.extend(imatch_net(&net, Side::Source)?);
+                    m.extend(self.host_policy_in(&ipsec));
                     self.chains.add_ijump_with_origin(
                         f,
                         &format!("{base}{suffix}"),
@@ -383,12 +432,13 @@ impl Compiler<'_> {
                     vec![Match::new("p", flags)],
                 )?;
             }
-            for (interface, _ipsec, net, exclusions, origin) in tcpflags_hosts {
+            for (interface, ipsec, net, exclusions, origin) in tcpflags_hosts {
                 let target = self.source_exclusion(&exclusions, "tcpflags")?;
                 let base = self.interface_chain_base(&interface);
                 for suffix in ["_fop", "_iop"] {
                     let mut m = vec![Match::new("p", "tcp")];
                     m.extend(imatch_net(&net, Side::Source)?);
+                    m.extend(self.host_policy_in(&ipsec));
                     self.chains.add_ijump_with_origin(
                         f,
                         &format!("{base}{suffix}"),
@@ -542,6 +592,9 @@ impl Compiler<'_> {
         self.chains.ensure_referenced_chain(m, "rpfilter");
         let mut matches = vec![Match::new("rpfilter", "--validmark --invert")];
         matches.extend(state_imatch(self, "NEW,RELATED,INVALID"));
+        if self.topo.have_ipsec {
+            matches.push(Match::new("policy", "--pol none --dir in"));
+        }
         self.chains
             .add_ijump(m, "rpfilter", Jump::Jump, &target, matches)?;
         Ok(())
@@ -583,6 +636,122 @@ impl Compiler<'_> {
                 .add_ijump(f, &name, Jump::Jump, "DROP", vec![])?;
         }
         Ok(())
+    }
+
+    /// `setup_zone_mss`: TCPMSS rules at the head of the rules chains to and from zones with
+    /// an `mss=` option, and through a `~mssN` chain for host groups with one.
+    pub(crate) fn setup_zone_mss(&mut self) -> Result<()> {
+        let f = TableId::Filter;
+        let zones = self.topo.all_zones();
+        let tcpmss_match = self.caps().has("TCPMSS_MATCH");
+        for zone in &zones {
+            let z = self.topo.zone(zone).cloned().expect("known");
+            for (column, mss) in z.mss.iter().enumerate() {
+                if mss.is_empty() {
+                    continue;
+                }
+                let matches = if tcpmss_match {
+                    format!("-m tcpmss --mss {mss}: ")
+                } else {
+                    String::new()
+                };
+                let text =
+                    format!("-p tcp --tcp-flags SYN,RST SYN {matches}-j TCPMSS --set-mss {mss}");
+                for other in &zones {
+                    let mut chains = Vec::new();
+                    // OPTIONS: both directions (to the zone first); IN: from it; OUT: to it.
+                    if column != 1 {
+                        chains.push(self.rules_chain(other, zone));
+                    }
+                    if column != 2 {
+                        chains.push(self.rules_chain(zone, other));
+                    }
+                    for chain in chains {
+                        self.chains.ensure_chain(f, &chain);
+                        if self.chains.chain(f, &chain).policy != "NONE" {
+                            self.chains.insert_rule(f, &chain, 0, &text)?;
+                        }
+                    }
+                }
+            }
+            let mut hosts = Vec::new();
+            if z.kind != super::topology::ZoneKind::Firewall {
+                for (_, by_interface) in z.hosts.iter() {
+                    for (interface, groups) in by_interface.iter() {
+                        for group in groups {
+                            let Some(mss) = group.options.get("mss").filter(|it| truthy_value(it))
+                            else {
+                                continue;
+                            };
+                            for net in &group.hosts {
+                                hosts.push((
+                                    interface.clone(),
+                                    group.clone(),
+                                    net.clone(),
+                                    mss.clone(),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            for (interface, group, net, mss) in hosts {
+                let mssmatch = if tcpmss_match {
+                    vec![Match::new("tcpmss", format!("--mss {mss}:"))]
+                } else {
+                    Vec::new()
+                };
+                let chain = self.chains.next_seq_name(f, "~mss");
+                self.chains.new_chain(f, &chain, None);
+                let target = self.source_exclusion(&group.exclusions, &chain)?;
+                self.chains.add_ijump(
+                    f,
+                    &chain,
+                    Jump::Jump,
+                    &format!("TCPMSS --set-mss {mss}"),
+                    vec![Match::new("p", "tcp --tcp-flags SYN,RST SYN")],
+                )?;
+                let policy = |dir: &str| {
+                    if self.topo.have_ipsec {
+                        vec![Match::new(
+                            "policy",
+                            format!("--pol {} --dir {dir}", group.ipsec),
+                        )]
+                    } else {
+                        Vec::new()
+                    }
+                };
+                let (policy_in, policy_out) = (policy("in"), policy("out"));
+                for other in &zones {
+                    let mut m = self.source_dev(&interface);
+                    m.extend(imatch_net(&net, Side::Source)?);
+                    m.push(Match::new("p", "tcp --tcp-flags SYN,RST SYN"));
+                    m.extend(mssmatch.clone());
+                    m.extend(policy_in.clone());
+                    let from = self.rules_chain(zone, other);
+                    self.chains.ensure_chain(f, &from);
+                    self.chains.add_ijump(f, &from, Jump::Jump, &target, m)?;
+                    let mut m = self.dest_dev(&interface);
+                    m.extend(imatch_net(&net, Side::Dest)?);
+                    m.push(Match::new("p", "tcp --tcp-flags SYN,RST SYN"));
+                    m.extend(mssmatch.clone());
+                    m.extend(policy_out.clone());
+                    let to = self.rules_chain(other, zone);
+                    self.chains.ensure_chain(f, &to);
+                    self.chains.add_ijump(f, &to, Jump::Jump, &target, m)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The `--pol TYPE --dir in` match of a host group's option rules where there is IPsec.
+    pub(crate) fn host_policy_in(&self, ipsec: &str) -> Vec<Match> {
+        if self.topo.have_ipsec && !ipsec.is_empty() {
+            vec![Match::new("policy", format!("--pol {ipsec} --dir in"))]
+        } else {
+            Vec::new()
+        }
     }
 
     /// `source_exclusion`: the target itself, or an `~exclN` chain returning for the
@@ -672,10 +841,16 @@ impl Compiler<'_> {
                     vec![]
                 };
                 let set = format!("TCPMSS --set-mss {mss}");
-                for dev in [self.dest_dev(interface), self.source_dev(interface)] {
+                for (dev, dir) in [
+                    (self.dest_dev(interface), "out"),
+                    (self.source_dev(interface), "in"),
+                ] {
                     let mut m = dev.clone();
                     m.push(syn());
                     m.extend(mssmatch.clone());
+                    if self.topo.have_ipsec {
+                        m.push(Match::new("policy", format!("--pol none --dir {dir}")));
+                    }
                     self.chains.add_ijump(f, "settcpmss", Jump::Jump, &set, m)?;
                     if !clampmss.is_empty() {
                         self.chains
@@ -690,8 +865,16 @@ impl Compiler<'_> {
         }
         let mut all = vec![syn()];
         all.extend(clamp_matches);
+        if self.topo.have_ipsec {
+            all.push(Match::new("policy", "--pol none --dir out"));
+        }
         self.chains
             .add_ijump(table, chain, Jump::Jump, &format!("TCPMSS {option}"), all)?;
         Ok(())
     }
+}
+
+/// A Perl-true option value (not empty, not `0`).
+fn truthy_value(value: &str) -> bool {
+    !value.is_empty() && value != "0"
 }

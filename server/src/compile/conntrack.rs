@@ -636,6 +636,7 @@ impl Compiler<'_> {
             net,
             super::addresses::Side::Source,
         )?);
+        matches.extend(self.match_ipsec_in(zone, group));
         if self.chains.get(raw, &chain).is_some_and(|it| it.referenced) {
             let target = self.exclusion_in(raw, &group.exclusions, &chain)?;
             let at = self.chains.chain(raw, "PREROUTING").insert;

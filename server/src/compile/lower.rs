@@ -418,6 +418,7 @@ impl<'a> Compiler<'a> {
                     ZoneType::Local => ZoneKind::Local,
                 },
                 parents: zone.parents.clone(),
+                options: [&zone.options, &zone.in_options, &zone.out_options],
             })
             .collect();
         let mut topo = Topology::new(zones);
@@ -425,10 +426,7 @@ impl<'a> Compiler<'a> {
             return error("No firewall zone defined");
         }
         for zone in &topo.zones {
-            if zone.kind == ZoneKind::Ipsec
-                || zone.kind == ZoneKind::Bport
-                || zone.kind == ZoneKind::Vserver
-            {
+            if zone.kind == ZoneKind::Bport || zone.kind == ZoneKind::Vserver {
                 return error(format!(
                     "Zones of type {:?} are not supported by the preview yet ({})",
                     zone.kind, zone.name

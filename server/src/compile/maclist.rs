@@ -179,10 +179,10 @@ impl Compiler<'_> {
         } else {
             "NEW"
         };
-        // The `--pol` match of IPsec hosts needs ipsec zones, which the preview rejects.
-        for (interface, _ipsec, net, exclusions, origin) in hosts {
+        for (interface, ipsec, net, exclusions, origin) in hosts {
             let mut matches = imatch_net(&net, Side::Source)?;
             matches.extend(state_imatch(self, states));
+            matches.extend(self.host_policy_in(&ipsec));
             let mac_chain = self.mac_chain(&interface);
             if table == TableId::Filter {
                 let target = self.source_exclusion(&exclusions, &mac_chain)?;

@@ -121,6 +121,97 @@ impl Compiler<'_> {
                 .is_some_and(|it| it.interfaces.len() > 1)
     }
 
+    /// `match_ipsec_in`: the `-m policy` match of traffic coming from a host group of `zone`
+    /// (none for a super zone, or without IPsec anywhere).
+    pub(crate) fn match_ipsec_in(&self, zone: &str, group: &HostGroup) -> Vec<Match> {
+        self.match_ipsec(zone, group, "in", 1)
+    }
+
+    /// `match_ipsec_out`: the same for traffic going to the host group (super zones too).
+    pub(crate) fn match_ipsec_out(&self, zone: &str, group: &HostGroup) -> Vec<Match> {
+        self.match_ipsec(zone, group, "out", 2)
+    }
+
+    fn match_ipsec(&self, zone: &str, group: &HostGroup, dir: &str, column: usize) -> Vec<Match> {
+        let Some(z) = self.topo.zone(zone) else {
+            return Vec::new();
+        };
+        if (dir == "in" && z.is_super) || z.kind == ZoneKind::Vserver {
+            return Vec::new();
+        }
+        let pol = if z.kind == ZoneKind::Ipsec {
+            "ipsec"
+        } else if self.topo.have_ipsec {
+            group.ipsec.as_str()
+        } else {
+            return Vec::new();
+        };
+        let options = format!("{}{}", z.ipsec_options[0], z.ipsec_options[column]);
+        vec![Match::new(
+            "policy",
+            format!("--dir {dir} --pol {pol} {options}").trim_end(),
+        )]
+    }
+
+    /// `handle_complex_zone`: with IPsec, the zone's ipsec host groups jump to its forward
+    /// chain first, from FORWARD or their interface's forward chain.
+    fn handle_complex_zone(&mut self, zone: &str, added: &mut Added) -> Result<()> {
+        if !self.topo.have_ipsec {
+            return Ok(());
+        }
+        let f = TableId::Filter;
+        let z = self.topo.zone(zone).cloned().expect("known");
+        let frwd = format!("{zone}_frwd");
+        let Some(by_interface) = z.hosts.get("ipsec") else {
+            return Ok(());
+        };
+        for (interface, groups) in by_interface.iter() {
+            if self
+                .topo
+                .interface(&interface)
+                .is_some_and(|it| it.option("destonly"))
+            {
+                continue;
+            }
+            let base = self.interface_chain_base(&interface);
+            let fwd_chain = format!("{base}_fwd");
+            let (source_chain, interface_match) = if self.use_forward_chain(&interface) {
+                if added.forward.insert(interface.clone()) {
+                    let m = self.source_dev(&interface);
+                    self.chains
+                        .add_ijump(f, "FORWARD", Jump::Jump, &fwd_chain, m)?;
+                }
+                (fwd_chain, Vec::new())
+            } else {
+                self.chains.move_rules(f, &fwd_chain, &frwd);
+                ("FORWARD".to_owned(), self.source_dev(&interface))
+            };
+            let jump = if z.parents.is_empty() {
+                Jump::Goto
+            } else {
+                Jump::Jump
+            };
+            for group in groups {
+                let ipsec = self.match_ipsec_in(zone, group);
+                for net in &group.hosts {
+                    let target = self.source_exclusion(&group.exclusions, &frwd)?;
+                    let mut m = interface_match.clone();
+                    m.extend(imatch_net(net, Side::Source)?);
+                    m.extend(ipsec.clone());
+                    self.chains.add_ijump_with_origin(
+                        f,
+                        &source_chain,
+                        jump,
+                        &target,
+                        Some(&group.origin),
+                        m,
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn generate_matrix(&mut self) -> Result<()> {
         let f = TableId::Filter;
         let interfaces = self.topo.managed_interfaces();
@@ -131,7 +222,12 @@ impl Compiler<'_> {
 
         for zone in &zones {
             let z = self.topo.zone(zone).cloned().expect("known");
-            if z.kind != ZoneKind::Local && !(zones.len() > 2 || z.complex) && zones.len() > 1 {
+            if z.kind == ZoneKind::Local {
+                continue;
+            }
+            if zones.len() > 2 || z.complex {
+                self.handle_complex_zone(zone, &mut added)?;
+            } else if zones.len() > 1 {
                 self.chains.new_standard_chain(&format!("{zone}_frwd"));
             }
         }
@@ -201,9 +297,11 @@ impl Compiler<'_> {
                                 }
                                 if zone != zone1 || num_ifaces > 1 || group.option("routeback") {
                                     let target = self.dest_exclusion(&group.exclusions, &chain)?;
+                                    let ipsec = self.match_ipsec_out(zone1, group);
                                     for net in &group.hosts {
                                         let mut m = self.dest_dev(&interface);
                                         m.extend(imatch_net(net, Side::Dest)?);
+                                        m.extend(ipsec.clone());
                                         self.chains.add_ijump_with_origin(
                                             f,
                                             &frwd,
@@ -364,6 +462,7 @@ impl Compiler<'_> {
             ("OUTPUT".to_owned(), self.dest_dev(interface))
         };
         matches.extend(dest);
+        matches.extend(self.match_ipsec_out(zone, group));
         self.chains.add_ijump_with_origin(
             f,
             &outputref,
@@ -418,6 +517,7 @@ impl Compiler<'_> {
         if !chain2.is_empty() {
             let target = self.source_exclusion(&group.exclusions, &chain2)?;
             matches.extend(source);
+            matches.extend(self.match_ipsec_in(zone, group));
             self.chains.add_ijump_with_origin(
                 f,
                 &inputref,
@@ -435,7 +535,7 @@ impl Compiler<'_> {
 
     fn add_forward_jump(
         &mut self,
-        _zone: &str,
+        zone: &str,
         interface: &str,
         group: &HostGroup,
         net: &str,
@@ -443,7 +543,8 @@ impl Compiler<'_> {
         added: &mut Added,
     ) -> Result<()> {
         let f = TableId::Filter;
-        let source = imatch_net(net, Side::Source)?;
+        let mut source = imatch_net(net, Side::Source)?;
+        source.extend(self.match_ipsec_in(zone, group));
         let target = self.source_exclusion(&group.exclusions, frwd)?;
         let base = self.interface_chain_base(interface);
         let fwd_chain = format!("{base}_fwd");

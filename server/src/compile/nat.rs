@@ -168,6 +168,7 @@ impl Compiler<'_> {
         let has_source = !source.is_empty();
         let mut m = self.source_dev(interface);
         m.extend(source);
+        m.extend(self.match_ipsec_in(zone, group));
         self.chains.add_ijump_with_origin(
             TableId::Nat,
             "PREROUTING",
@@ -225,6 +226,7 @@ impl Compiler<'_> {
         }
         let mut m = self.source_dev(interface);
         m.extend(imatch_net(net, Side::Source)?);
+        m.extend(self.match_ipsec_in(zone, group));
         self.chains.add_ijump_with_origin(
             TableId::Nat,
             "PREROUTING",

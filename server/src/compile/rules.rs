@@ -668,6 +668,7 @@ impl Compiler<'_> {
         self.section = section::NULL;
         self.next_section = section::NEW;
         self.add_interface_options(have_blrules)?;
+        self.setup_zone_mss()?;
         for item in &model.rules_files.rules {
             match item {
                 model::RulesItem::Section(name) => self.enter_section(name),

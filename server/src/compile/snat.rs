@@ -288,7 +288,12 @@ impl Compiler<'_> {
             let mut baserule = baserule.clone();
             baserule.push_str(&do_condition(condition)?);
             let dir = if interface.is_empty() { "in" } else { "out" };
-            baserule.push_str(&ipsec_match(ipsec, dir, self.caps().has("POLICY_MATCH"))?);
+            baserule.push_str(&ipsec_match(
+                ipsec,
+                dir,
+                self.caps().has("POLICY_MATCH"),
+                self.topo.have_ipsec,
+            )?);
 
             let mut target = action.target.to_owned();
             let mut exceptionrule = String::new();
@@ -575,7 +580,12 @@ impl Compiler<'_> {
         } else {
             destnets
         };
-        let mut baserule = ipsec_match(ipsec, "out", self.caps().has("POLICY_MATCH"))?;
+        let mut baserule = ipsec_match(
+            ipsec,
+            "out",
+            self.caps().has("POLICY_MATCH"),
+            self.topo.have_ipsec,
+        )?;
         baserule.push_str(&m::do_proto(self.names(), self.caps(), proto, ports, "")?);
         if mark != "-" {
             baserule.push_str(&m::do_test(mark, self.config.tc_mask)?);
@@ -709,9 +719,12 @@ fn do_condition(condition: &str) -> Result<String> {
 }
 
 /// The IPSEC column (`do_ipsec_options`) for `yes`, `no` and option lists.
-fn ipsec_match(ipsec: &str, dir: &str, policy_match: bool) -> Result<String> {
+/// Without it, where there is IPsec (`have_ipsec`), traffic is matched as not encrypted.
+fn ipsec_match(ipsec: &str, dir: &str, policy_match: bool, have_ipsec: bool) -> Result<String> {
     if ipsec == "-" {
-        // Without ipsec zones (`have_ipsec`) there is no `--pol none` match either.
+        if have_ipsec {
+            return Ok(format!("-m policy --pol none --dir {dir} "));
+        }
         return Ok(String::new());
     }
     if !policy_match {

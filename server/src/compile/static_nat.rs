@@ -75,18 +75,26 @@ impl Compiler<'_> {
         } else {
             (rulein, ruleout)
         };
+        let (policyin, policyout) = if self.topo.have_ipsec {
+            (
+                "-m policy --pol none --dir in ",
+                "-m policy --pol none --dir out ",
+            )
+        } else {
+            ("", "")
+        };
         self.add_nat_rule(
             &chain_in,
-            &format!("{rulein}-d {external} -j DNAT --to-destination {internal}"),
+            &format!("{rulein}-d {external} {policyin}-j DNAT --to-destination {internal}"),
         )?;
         self.add_nat_rule(
             &chain_out,
-            &format!("{ruleout}-s {internal} -j SNAT --to-source {external}"),
+            &format!("{ruleout}-s {internal} {policyout}-j SNAT --to-source {external}"),
         )?;
         if local {
             self.add_nat_rule(
                 "OUTPUT",
-                &format!("-d {external} -j DNAT --to-destination {internal}"),
+                &format!("-d {external} {policyout}-j DNAT --to-destination {internal}"),
             )?;
         }
         Ok(())

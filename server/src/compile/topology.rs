@@ -107,6 +107,13 @@ pub struct Zone {
     pub parents: Vec<String>,
     pub children: Vec<String>,
     pub complex: bool,
+    /// The `-m policy` options of the OPTIONS, IN OPTIONS and OUT OPTIONS columns.
+    pub ipsec_options: [String; 3],
+    /// The `mss=` of the OPTIONS, IN OPTIONS and OUT OPTIONS columns (empty when not set).
+    pub mss: [String; 3],
+    /// A parent of an ipsec zone that is not one itself (`set_super`): its traffic is not
+    /// matched by policy on the way in.
+    pub is_super: bool,
     pub routeback: bool,
     pub destonly: bool,
     pub bridge: String,
@@ -203,6 +210,8 @@ pub struct Topology {
     /// Interfaces in Shorewall's order (bridge ports before their bridge, then `lo`).
     pub interfaces: Vec<Interface>,
     pub loopback: String,
+    /// `have_ipsec`: an ipsec zone, or a host group with the `ipsec` option.
+    pub have_ipsec: bool,
 }
 
 /// A zone as the model gives it.
@@ -210,6 +219,56 @@ pub struct ZoneInput<'a> {
     pub name: &'a str,
     pub kind: ZoneKind,
     pub parents: Vec<String>,
+    /// The OPTIONS, IN OPTIONS and OUT OPTIONS columns.
+    pub options: [&'a str; 3],
+}
+
+/// The `-m policy` options of a zone's IPsec OPTIONS, IN OPTIONS or OUT OPTIONS column
+/// (`parse_zone_option_list`'s `ipsec`, which ends in two blanks when not empty), and
+/// whether an option makes the zone complex (`mss` or an IPsec option).
+pub fn zone_ipsec_options(list: &str) -> (String, bool) {
+    let (options, complex, _) = zone_options(list);
+    (options, complex)
+}
+
+/// `parse_zone_option_list`: the IPsec options, whether the zone is complex, and `mss`.
+fn zone_options(list: &str) -> (String, bool, String) {
+    let mut mss = String::new();
+    if list == "-" || list.is_empty() {
+        return (String::new(), false, mss);
+    }
+    let mut options = String::new();
+    let mut complex = false;
+    for option in list.split(',') {
+        let (name, value, invert) = match option.split_once("!=") {
+            Some((name, value)) if !value.is_empty() => (name, Some(value), true),
+            _ => match option.split_once('=') {
+                Some((name, value)) if !value.is_empty() => (name, Some(value), false),
+                _ => (option, None, false),
+            },
+        };
+        match name {
+            "mss" => {
+                complex = true;
+                mss = value.unwrap_or_default().to_owned();
+            }
+            "blacklist" | "nomark" | "dynamic_shared" => {}
+            _ => {
+                if invert {
+                    options.push_str("! ");
+                }
+                options.push_str(&format!("--{name} "));
+                if let Some(value) = value {
+                    options.push_str(&format!("{value} "));
+                }
+                complex = true;
+            }
+        }
+    }
+    if !options.is_empty() {
+        options.push(' ');
+    }
+    (options, complex, mss)
 }
 
 /// An interface as the model gives it.
@@ -232,7 +291,11 @@ impl Topology {
                 kind: it.kind,
                 parents: it.parents.clone(),
                 children: Vec::new(),
-                complex: it.kind == ZoneKind::Ipsec,
+                complex: it.kind == ZoneKind::Ipsec
+                    || it.options.iter().any(|list| zone_ipsec_options(list).1),
+                ipsec_options: it.options.map(|list| zone_ipsec_options(list).0),
+                mss: it.options.map(|list| zone_options(list).2),
+                is_super: false,
                 routeback: false,
                 destonly: false,
                 bridge: String::new(),
@@ -248,6 +311,23 @@ impl Topology {
                 }
             }
         }
+        // `set_super`: the non-ipsec parents of an ipsec zone, and their parents.
+        let mut pending: Vec<String> = zones
+            .iter()
+            .filter(|it| it.kind == ZoneKind::Ipsec)
+            .flat_map(|it| it.parents.clone())
+            .filter(|parent| {
+                all.iter()
+                    .any(|it| &it.name == parent && it.kind != ZoneKind::Ipsec)
+            })
+            .collect();
+        while let Some(name) = pending.pop() {
+            if let Some(zone) = all.iter_mut().find(|it| it.name == name && !it.is_super) {
+                zone.is_super = true;
+                pending.extend(zone.parents.clone());
+            }
+        }
+        let have_ipsec_zones = zones.iter().any(|it| it.kind == ZoneKind::Ipsec);
         let mut ordered: Vec<String> = Vec::new();
         'pushed: loop {
             for name in &names {
@@ -276,6 +356,7 @@ impl Topology {
             firewall,
             interfaces: Vec::new(),
             loopback: String::new(),
+            have_ipsec: have_ipsec_zones,
         }
     }
 
@@ -652,6 +733,7 @@ impl Topology {
             match option.as_str() {
                 "ipsec" => {
                     kind = ZoneKind::Ipsec;
+                    self.have_ipsec = true;
                     if let Some(it) = self.zone_mut(zone) {
                         it.complex = true;
                     }

@@ -214,8 +214,8 @@ impl Compiler<'_> {
                 }
                 let i = self.ensure_rules_chain(zone, &fw)?;
                 let o = self.ensure_rules_chain(&fw, zone)?;
-                // Without ipsec zones (`have_ipsec`), the ESP/AH rules are repeated.
-                chains.push((i, o, true));
+                // With IPsec (`have_ipsec`) the gateway zones get no ESP/AH rules.
+                chains.push((i, o, !self.topo.have_ipsec));
             }
         }
         for (i, o, esp) in chains {
