@@ -472,16 +472,20 @@ impl Compiler<'_> {
                     return error(format!("Unknown Host ({server})"));
                 }
             }
-            target = "DNAT".to_owned();
-            if server.is_empty() {
-                target.push_str(&format!(" --to-destination :{serverport}"));
+            // With a parameter (`DNAT(x)`, `REDIRECT(x)`) the action is not `DNAT` and
+            // Shorewall generates the nat rule without a target.
+            target = String::new();
+            if nat.action != "DNAT" {
+                // No target.
+            } else if server.is_empty() {
+                target = format!("DNAT --to-destination :{serverport}");
             } else {
                 let port = if serverport.is_empty() {
                     String::new()
                 } else {
                     format!(":{serverport}")
                 };
-                target.push_str(&format!(" --to-destination [{server}]{port}"));
+                target = format!("DNAT --to-destination [{server}]{port}");
             }
             if origdest.is_empty() || origdest == "-" || origdest == "detect" {
                 if detect && nat.action_chain.is_empty() {
@@ -491,6 +495,9 @@ impl Compiler<'_> {
             }
         }
         target.push_str(randomize);
+        if target.is_empty() && !nat.loglevel.is_empty() {
+            return error("Unknown rule target ()");
+        }
         let fw_source = self
             .topo
             .zone(nat.sourcezone)
@@ -549,11 +556,7 @@ impl Compiler<'_> {
         if self.section != section::NEW {
             return error("NAT rules are only allowed in the NEW section");
         }
-        if !param.is_empty() {
-            return error(
-                "DNAT and REDIRECT with a parameter are not supported by the preview yet",
-            );
-        }
+        let _ = param;
         Ok(())
     }
 
