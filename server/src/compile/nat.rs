@@ -161,19 +161,17 @@ impl Compiler<'_> {
         {
             return self.nested_zone_return(zone, interface, group, net);
         }
-        if !group.exclusions.is_empty() {
-            return error("DNAT/REDIRECT rules from a zone with excluded hosts are not supported by the preview yet");
-        }
         let source = imatch_net(net, Side::Source)?;
         let has_source = !source.is_empty();
         let mut m = self.source_dev(interface);
         m.extend(source);
         m.extend(self.match_ipsec_in(zone, group));
+        let target = self.exclusion_in(TableId::Nat, &group.exclusions, &chain)?;
         self.chains.add_ijump_with_origin(
             TableId::Nat,
             "PREROUTING",
             Jump::Jump,
-            &chain,
+            &target,
             Some(&group.origin),
             m,
         )?;
