@@ -155,7 +155,130 @@ pub fn generate(seed: u64) -> BTreeMap<String, String> {
             rules.push_str(&lines);
         }
     }
+    // From seed 3400 on, auditing, helpers, IPsec and DNAT with a parameter.
+    if seed >= 3400 {
+        audit_helper_ipsec(&mut rng, &zones, &mut files);
+    }
     files
+}
+
+/// Audited rules, policies and dispositions; HELPER rules and zone-based conntrack entries;
+/// ipsec zones and hosts with zone options; DNAT and REDIRECT with a parameter.
+fn audit_helper_ipsec(rng: &mut Rng, zones: &[Zone], files: &mut BTreeMap<String, String>) {
+    let zone = |rng: &mut Rng| zones[rng.below(zones.len())].name;
+    let mut rules = String::new();
+    let mut conf = String::new();
+    if rng.chance(40) {
+        for _ in 0..1 + rng.below(4) {
+            let action = *rng.pick(&[
+                "A_ACCEPT",
+                "A_DROP",
+                "A_DROP:info",
+                "A_ACCEPT!",
+                "AUDIT",
+                "AUDIT(accept)",
+                "AUDIT(reject):info",
+                "SSH(A_ACCEPT)",
+                "Invalid(DROP,audit)",
+            ]);
+            let (source, dest) = (zone(rng), zone(rng));
+            let port = 1000 + rng.below(100);
+            if action.contains('(') && !action.starts_with("AUDIT") {
+                rules.push_str(&format!("{action}\t{source}\t{dest}\n"));
+            } else {
+                rules.push_str(&format!("{action}\t{source}\t{dest}\ttcp\t{port}\n"));
+            }
+        }
+        if let Some(policy) = files.get_mut("policy") {
+            if rng.chance(50) {
+                *policy = policy.replacen("\tDROP", "\tDROP:audit", 1);
+            }
+            if rng.chance(50) {
+                *policy = policy.replacen("\tACCEPT", "\tACCEPT:audit", 1);
+            }
+        }
+        for (name, values) in [
+            ("SFILTER_DISPOSITION", &["A_DROP", "A_REJECT"][..]),
+            ("TCP_FLAGS_DISPOSITION", &["A_DROP", "A_REJECT"][..]),
+            ("SMURF_DISPOSITION", &["A_DROP"][..]),
+            ("RELATED_DISPOSITION", &["A_ACCEPT", "A_DROP"][..]),
+            ("INVALID_DISPOSITION", &["A_DROP", "A_REJECT"][..]),
+            ("BLACKLIST_DISPOSITION", &["A_DROP"][..]),
+        ] {
+            if rng.chance(30) {
+                conf.push_str(&format!("{name}={}\n", rng.pick(values)));
+            }
+        }
+    }
+    if rng.chance(40) {
+        for _ in 0..1 + rng.below(3) {
+            let (action, proto, port, helper) = *rng.pick(&[
+                ("HELPER", "tcp", "21", "ftp"),
+                ("ACCEPT", "tcp", "2121", "ftp"),
+                ("ACCEPT", "udp", "69", "tftp"),
+                ("ACCEPT:info", "udp", "5060", "sip"),
+                ("HELPER", "udp", "10080", "amanda"),
+            ]);
+            let (source, dest) = (zone(rng), zone(rng));
+            rules.push_str(&format!(
+                "{action}\t{source}\t{dest}\t{proto}\t{port} {{ helper={helper} }}\n"
+            ));
+        }
+        if let Some(conntrack) = files.get_mut("conntrack") {
+            if rng.chance(50) {
+                let source = zone(rng);
+                let format = *rng.pick(&["?FORMAT 1\n", "?FORMAT 2\nNOTRACK\t"]);
+                conntrack.push_str(&format!("{format}{source}\t-\tudp\t53\n"));
+            }
+        }
+    }
+    if rng.chance(30) {
+        let hosted: Vec<&Zone> = zones.iter().filter(|it| it.hosts.is_some()).collect();
+        if !hosted.is_empty() {
+            let target = hosted[rng.below(hosted.len())].name;
+            if rng.chance(50) {
+                let options = *rng.pick(&[
+                    "",
+                    "\tmode=tunnel,proto=esp",
+                    "\t-\treqid=5\tspi=0x100,strict",
+                    "\tmss=1400",
+                ]);
+                if let Some(zones_text) = files.get_mut("zones") {
+                    let at = zones_text.find(&format!("\n{target}")).unwrap_or(0);
+                    if let Some(end) = zones_text[at + 1..].find('\n') {
+                        let line = zones_text[at + 1..at + 1 + end].to_owned();
+                        let new = line.replacen("ipv6", "ipsec", 1) + options;
+                        *zones_text = zones_text.replacen(&line, &new, 1);
+                    }
+                }
+            } else if let Some(hosts) = files.get_mut("hosts") {
+                let at = hosts.find(&format!("\n{target}\t")).unwrap_or(0);
+                if let Some(end) = hosts[at + 1..].find('\n') {
+                    let line = hosts[at + 1..at + 1 + end].to_owned();
+                    let new = if line.matches('\t').count() >= 2 {
+                        format!("{line},ipsec")
+                    } else {
+                        format!("{line}\tipsec")
+                    };
+                    *hosts = hosts.replacen(&line, &new, 1);
+                }
+            }
+        }
+    }
+    if rng.chance(20) {
+        let (source, dest) = (zone(rng), zone(rng));
+        let line = *rng.pick(&[
+            "DNAT(x)\t{s}\t{d}:[2001:db8:ff::9]:80\ttcp\t8080\n",
+            "REDIRECT(x)\t{s}\t3128\ttcp\t80\n",
+        ]);
+        rules.push_str(&line.replace("{s}", source).replace("{d}", dest));
+    }
+    if let Some(text) = files.get_mut("rules") {
+        text.push_str(&rules);
+    }
+    if let Some(text) = files.get_mut("shorewall6.conf") {
+        text.push_str(&conf);
+    }
 }
 
 /// A mangle file: marks, CLASSIFY, HL, in the chains the designators and `$FW` choose.
