@@ -4,6 +4,8 @@
 //! bodies are Perl code (Broadcast and Multicast without the ADDRTYPE capability) are
 //! reimplemented here.
 
+use std::borrow::Cow;
+
 use crate::model::{self, BodyItem};
 
 use super::chains::{TableId, DONT_MOVE, DONT_OPTIMIZE};
@@ -379,7 +381,7 @@ impl Compiler<'_> {
             }
             if mtarget == "DEFAULT" || mtarget == "DEFAULTS" {
                 if param.is_empty() {
-                    param = body.source.clone();
+                    param = body.source.to_string();
                 }
                 continue;
             }
@@ -410,20 +412,20 @@ impl Compiler<'_> {
             for proto in split_list(&body.proto, "Protocol")? {
                 for user in split_list(&body.user, "User/Group")? {
                     let c = Columns {
-                        source: msource.clone(),
-                        dest: mdest.clone(),
-                        proto: merge_column(proto, &cols.proto),
-                        ports: merge_column(&body.ports, &cols.ports),
-                        sports: merge_column(&body.sports, &cols.sports),
-                        origdest: merge_column(&body.origdest, &cols.origdest),
-                        rate: merge_column(&body.rate, &cols.rate),
-                        user: merge_column(user, &cols.user),
-                        mark: merge_column(&body.mark, &cols.mark),
-                        connlimit: merge_column(&body.connlimit, &cols.connlimit),
-                        time: merge_column(&body.time, &cols.time),
-                        headers: merge_column(&body.headers, &cols.headers),
-                        condition: merge_column(&body.condition, &cols.condition),
-                        helper: merge_column(&body.helper, &cols.helper),
+                        source: Cow::from(msource.clone()),
+                        dest: Cow::from(mdest.clone()),
+                        proto: Cow::from(merge_column(proto, &cols.proto)),
+                        ports: Cow::from(merge_column(&body.ports, &cols.ports)),
+                        sports: Cow::from(merge_column(&body.sports, &cols.sports)),
+                        origdest: Cow::from(merge_column(&body.origdest, &cols.origdest)),
+                        rate: Cow::from(merge_column(&body.rate, &cols.rate)),
+                        user: Cow::from(merge_column(user, &cols.user)),
+                        mark: Cow::from(merge_column(&body.mark, &cols.mark)),
+                        connlimit: Cow::from(merge_column(&body.connlimit, &cols.connlimit)),
+                        time: Cow::from(merge_column(&body.time, &cols.time)),
+                        headers: Cow::from(merge_column(&body.headers, &cols.headers)),
+                        condition: Cow::from(merge_column(&body.condition, &cols.condition)),
+                        helper: Cow::from(merge_column(&body.helper, &cols.helper)),
                     };
                     self.inline_matches = line
                         .raw_matches
@@ -608,33 +610,46 @@ impl Compiler<'_> {
                             macro_dest(&body.dest, &cols.source, &cols.dest),
                         )
                     } else {
-                        (body.source.clone(), body.dest.clone())
+                        (body.source.to_string(), body.dest.to_string())
                     };
                     for proto in split_list(&body.proto, "Protocol")? {
                         for user in split_list(&body.user, "User/Group")? {
                             let mut c = if inline {
                                 Columns {
-                                    source: msource.clone(),
-                                    dest: mdest.clone(),
-                                    proto: merge_column(proto, &cols.proto),
-                                    ports: merge_column(&body.ports, &cols.ports),
-                                    sports: merge_column(&body.sports, &cols.sports),
-                                    origdest: merge_column(&body.origdest, &cols.origdest),
-                                    rate: merge_column(&body.rate, &cols.rate),
-                                    user: merge_column(user, &cols.user),
-                                    mark: merge_column(&body.mark, &cols.mark),
-                                    connlimit: merge_column(&body.connlimit, &cols.connlimit),
-                                    time: merge_column(&body.time, &cols.time),
-                                    headers: merge_column(&body.headers, &cols.headers),
-                                    condition: merge_column(&body.condition, &cols.condition),
-                                    helper: merge_column(&body.helper, &cols.helper),
+                                    source: Cow::from(msource.clone()),
+                                    dest: Cow::from(mdest.clone()),
+                                    proto: Cow::from(merge_column(proto, &cols.proto)),
+                                    ports: Cow::from(merge_column(&body.ports, &cols.ports)),
+                                    sports: Cow::from(merge_column(&body.sports, &cols.sports)),
+                                    origdest: Cow::from(merge_column(
+                                        &body.origdest,
+                                        &cols.origdest,
+                                    )),
+                                    rate: Cow::from(merge_column(&body.rate, &cols.rate)),
+                                    user: Cow::from(merge_column(user, &cols.user)),
+                                    mark: Cow::from(merge_column(&body.mark, &cols.mark)),
+                                    connlimit: Cow::from(merge_column(
+                                        &body.connlimit,
+                                        &cols.connlimit,
+                                    )),
+                                    time: Cow::from(merge_column(&body.time, &cols.time)),
+                                    headers: Cow::from(merge_column(&body.headers, &cols.headers)),
+                                    condition: Cow::from(merge_column(
+                                        &body.condition,
+                                        &cols.condition,
+                                    )),
+                                    helper: Cow::from(merge_column(&body.helper, &cols.helper)),
                                 }
                             } else {
                                 body.clone()
                             };
-                            c.proto = if inline { c.proto } else { proto.to_owned() };
+                            c.proto = if inline {
+                                c.proto
+                            } else {
+                                Cow::Borrowed(proto)
+                            };
                             if !inline {
-                                c.user = user.to_owned();
+                                c.user = Cow::Borrowed(user);
                             }
                             self.inline_matches = line
                                 .raw_matches
@@ -710,7 +725,7 @@ impl Compiler<'_> {
             &mut self.inline_context,
             (matches.to_owned(), matches1.to_owned()),
         );
-        let save_columns = self.columns.replace(cols.clone());
+        let save_columns = self.columns.replace(cols.clone().into_owned());
         let save_site = self.site;
         let result = self.action_body(inline, chain, nolog, true, cols);
         self.site = save_site;

@@ -178,7 +178,7 @@ pub struct Compiler<'a> {
     /// The matches an inline action's invocation passes to its body rules.
     pub(crate) inline_context: (String, String),
     /// The invocation's columns while an inline action is expanded (`@columns`).
-    pub(crate) columns: Option<super::rules::Columns>,
+    pub(crate) columns: Option<super::rules::Columns<'static>>,
     // Sections
     pub(crate) section: u32,
     pub(crate) next_section: u32,

@@ -3,6 +3,7 @@
 //! and their conntrack state chains, targets, logging chains, and the source and destination
 //! address lists, exclusions included.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::model;
@@ -15,28 +16,30 @@ use super::lower::{section, target, Compiler};
 use super::matches::{self as m, resolve_proto};
 use super::{error, Result};
 
-/// The columns of a rule after the ACTION.
+/// The columns of a rule after the ACTION. They borrow the record's text (a rule's columns
+/// are copied for every zone pair, macro line and action it expands into); a column the
+/// compiler rewrites holds its own text.
 #[derive(Debug, Clone)]
-pub(crate) struct Columns {
-    pub source: String,
-    pub dest: String,
-    pub proto: String,
-    pub ports: String,
-    pub sports: String,
-    pub origdest: String,
-    pub rate: String,
-    pub user: String,
-    pub mark: String,
-    pub connlimit: String,
-    pub time: String,
-    pub headers: String,
-    pub condition: String,
-    pub helper: String,
+pub(crate) struct Columns<'a> {
+    pub source: Cow<'a, str>,
+    pub dest: Cow<'a, str>,
+    pub proto: Cow<'a, str>,
+    pub ports: Cow<'a, str>,
+    pub sports: Cow<'a, str>,
+    pub origdest: Cow<'a, str>,
+    pub rate: Cow<'a, str>,
+    pub user: Cow<'a, str>,
+    pub mark: Cow<'a, str>,
+    pub connlimit: Cow<'a, str>,
+    pub time: Cow<'a, str>,
+    pub headers: Cow<'a, str>,
+    pub condition: Cow<'a, str>,
+    pub helper: Cow<'a, str>,
 }
 
-impl Columns {
-    pub(crate) fn empty() -> Columns {
-        let dash = || "-".to_owned();
+impl<'a> Columns<'a> {
+    pub(crate) fn empty() -> Columns<'static> {
+        let dash = || Cow::Borrowed("-");
         Columns {
             source: dash(),
             dest: dash(),
@@ -56,8 +59,8 @@ impl Columns {
     }
 
     /// Columns 1..15 of a rules record.
-    pub(crate) fn from_record(columns: &[String]) -> Columns {
-        let get = |idx: usize| columns.get(idx).cloned().unwrap_or_else(|| "-".to_owned());
+    pub(crate) fn from_record(columns: &'a [String]) -> Columns<'a> {
+        let get = |idx: usize| Cow::Borrowed(columns.get(idx).map_or("-", String::as_str));
         Columns {
             source: get(1),
             dest: get(2),
@@ -73,6 +76,27 @@ impl Columns {
             headers: get(12),
             condition: get(13),
             helper: get(14),
+        }
+    }
+
+    /// The same columns holding their own text.
+    pub(crate) fn into_owned(self) -> Columns<'static> {
+        let own = |it: Cow<'a, str>| Cow::Owned(it.into_owned());
+        Columns {
+            source: own(self.source),
+            dest: own(self.dest),
+            proto: own(self.proto),
+            ports: own(self.ports),
+            sports: own(self.sports),
+            origdest: own(self.origdest),
+            rate: own(self.rate),
+            user: own(self.user),
+            mark: own(self.mark),
+            connlimit: own(self.connlimit),
+            time: own(self.time),
+            headers: own(self.headers),
+            condition: own(self.condition),
+            helper: own(self.helper),
         }
     }
 }
@@ -813,21 +837,24 @@ impl Compiler<'_> {
         let target = columns.first().cloned().unwrap_or_else(|| "-".to_owned());
         let cols = Columns::from_record(columns);
         let raw = raw_matches.map(|it| format!("{it} ")).unwrap_or_default();
-        let mut sources = vec![cols.source.clone()];
-        if cols.source.contains(":(") {
-            sources = split_list3(&cols.source, "SOURCE")?;
-        }
-        let mut dests = vec![cols.dest.clone()];
-        if cols.dest.contains(":(") {
-            dests = split_list3(&cols.dest, "DEST")?;
-        }
+        let split = |column: &Cow<'_, str>, what: &str| -> Result<Vec<String>> {
+            if column.contains(":(") {
+                split_list3(column, what)
+            } else {
+                Ok(vec![column.to_string()])
+            }
+        };
+        let sources = split(&cols.source, "SOURCE")?;
+        let dests = split(&cols.dest, "DEST")?;
+        let is_none = |it: &str| {
+            it.get(..4)
+                .is_some_and(|it| it.eq_ignore_ascii_case("none"))
+        };
         for source in &sources {
             let source = unparen(source);
             for dest in &dests {
                 let dest = unparen(dest);
-                if source.to_ascii_lowercase().starts_with("none")
-                    || dest.to_ascii_lowercase().starts_with("none")
-                {
+                if is_none(&source) || is_none(&dest) {
                     continue;
                 }
                 let mut intrazone = false;
@@ -847,14 +874,14 @@ impl Compiler<'_> {
                 let mut c = cols.clone();
                 for s in &source_list {
                     for d in &dest_list {
-                        let sourcezone = s.split(':').next().unwrap_or("").to_owned();
-                        let mut destzone = d.split(':').next().unwrap_or("").to_owned();
-                        if self.topo.zone(&destzone).is_none() {
+                        let sourcezone = s.split(':').next().unwrap_or("");
+                        let mut destzone = d.split(':').next().unwrap_or("");
+                        if self.topo.zone(destzone).is_none() {
                             // A REDIRECT's DEST is a port of the firewall.
                             destzone = if isolate_basic_target(&target)?.starts_with("REDIRECT") {
-                                self.topo.firewall.clone()
+                                &self.topo.firewall
                             } else {
-                                String::new()
+                                ""
                             };
                         }
                         if wild && !intrazone && sourcezone == destzone {
@@ -862,10 +889,10 @@ impl Compiler<'_> {
                         }
                         for proto in &protos {
                             for user in &users {
-                                c.source.clone_from(s);
-                                c.dest.clone_from(d);
-                                c.proto.clone_from(proto);
-                                c.user.clone_from(user);
+                                c.source = Cow::Borrowed(s);
+                                c.dest = Cow::Borrowed(d);
+                                c.proto = Cow::Borrowed(proto);
+                                c.user = Cow::Borrowed(user);
                                 self.inline_matches.clone_from(&raw);
                                 if self.process_rule(None, "", "", &target, "", &c, wild)? {
                                     generated = true;
@@ -1237,7 +1264,8 @@ impl Compiler<'_> {
                 "REDIRECT" => {
                     let fw = self.topo.firewall.clone();
                     cols.dest =
-                        super::nat::redirect_dest(natonly, inchain, &fw, &cols.dest, &cols.ports);
+                        super::nat::redirect_dest(natonly, inchain, &fw, &cols.dest, &cols.ports)
+                            .into();
                 }
                 _ => {
                     if actiontype & target::NATRULE != 0 && cols.helper != "-" {
@@ -1253,16 +1281,16 @@ impl Compiler<'_> {
         let mut sourceref = None;
         let mut destref = None;
         if !inchain {
-            match cols.source.split_once(':') {
-                Some((zone, rest)) => {
-                    if rest.is_empty() {
+            match cols.source.find(':') {
+                Some(at) => {
+                    if at + 1 == cols.source.len() {
                         return error(format!("Missing SOURCE Qualifier ({})", cols.source));
                     }
-                    sourcezone = zone.to_owned();
-                    cols.source = rest.to_owned();
+                    sourcezone = cols.source[..at].to_owned();
+                    cols.source = after_zone(&cols.source, at);
                 }
                 None => {
-                    sourcezone = cols.source.clone();
+                    sourcezone = cols.source.to_string();
                     cols.source = if actiontype == target::INLINE {
                         "-".into()
                     } else {
@@ -1270,16 +1298,16 @@ impl Compiler<'_> {
                     };
                 }
             }
-            match cols.dest.split_once(':') {
-                Some((zone, rest)) => {
-                    if rest.is_empty() {
+            match cols.dest.find(':') {
+                Some(at) => {
+                    if at + 1 == cols.dest.len() {
                         return error(format!("Missing DEST Qualifier ({})", cols.dest));
                     }
-                    destzone = zone.to_owned();
-                    cols.dest = rest.to_owned();
+                    destzone = cols.dest[..at].to_owned();
+                    cols.dest = after_zone(&cols.dest, at);
                 }
                 None => {
-                    destzone = cols.dest.clone();
+                    destzone = cols.dest.to_string();
                     cols.dest = if actiontype == target::INLINE {
                         "-".into()
                     } else {
@@ -1298,7 +1326,7 @@ impl Compiler<'_> {
                 return error("USER/GROUP may only be specified when the SOURCE zone is $FW");
             }
             if natonly {
-                destref = self.natonly_dest(&mut destzone, &mut cols.dest, &log_action);
+                destref = self.natonly_dest(&mut destzone, cols.dest.to_mut(), &log_action);
             } else if destzone == "-" || destzone.is_empty() {
                 return error("Missing destination zone");
             } else {
@@ -1425,9 +1453,11 @@ impl Compiler<'_> {
         let mut actionchain = String::new();
         if actiontype & target::ACTION != 0 {
             let proto = self.determine_action_protocol(&basictarget, &cols.proto)?;
-            cols.proto = proto;
+            cols.proto = proto.into();
             if cols.proto != "-" {
-                cols.ports = self.determine_action_dport(&basictarget, &cols.proto, &cols.ports)?;
+                cols.ports = self
+                    .determine_action_dport(&basictarget, &cols.proto, &cols.ports)?
+                    .into();
             }
             let options = self.actions.get(&basictarget).map_or(0, |it| it.options);
             if options & super::lower::opt::SECTION != 0 {
@@ -1633,9 +1663,9 @@ impl Compiler<'_> {
             if natonly {
                 return Ok(true);
             }
-            cols.ports = translated.ports.clone();
+            cols.ports = translated.ports.clone().into();
             rule = self.nat_filter_matches(rule_matches, &cols, &raw_matches, &translated)?;
-            cols.dest = translated.server;
+            cols.dest = translated.server.into();
             loglevel.clear();
             action = "ACCEPT".into();
             if cols.origdest.contains('+') {
@@ -2588,6 +2618,14 @@ fn split_jump(inline: &str) -> Option<(String, String)> {
     let before = inline[..at].to_owned();
     let after = inline[at + 3..].trim().to_owned();
     Some((before, after))
+}
+
+/// The part of a `zone:hosts` column after the colon at `at`, borrowed when the column is.
+fn after_zone<'a>(column: &Cow<'a, str>, at: usize) -> Cow<'a, str> {
+    match column {
+        Cow::Borrowed(text) => Cow::Borrowed(text.get(at + 1..).unwrap_or("")),
+        Cow::Owned(text) => Cow::Owned(text.get(at + 1..).unwrap_or("").to_owned()),
+    }
 }
 
 /// `zone:(a,b)` → `zone:a,b`; `(a,b)` → `a,b`.
