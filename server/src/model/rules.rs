@@ -9,7 +9,10 @@ mod bodies;
 pub(crate) mod hosts;
 pub(crate) mod matches;
 
-use std::collections::{HashMap, HashSet};
+use std::{
+    borrow::Cow,
+    collections::{HashMap, HashSet},
+};
 
 use shorewall_syntax::{FileKind, TextRange, TextSize};
 
@@ -385,8 +388,9 @@ fn process_section(p: &mut Proc<'_, '_>, name: &str, site: Site) {
     p.next_section = section;
 }
 
-/// A rule's 15 columns.
-pub(crate) type Columns = Vec<String>;
+/// A rule's 15 columns. They borrow the record's text where they can: a rule's columns are
+/// copied for every zone pair and macro line it expands into.
+pub(crate) type Columns<'a> = Vec<Cow<'a, str>>;
 
 /// `process_raw_rule`: one record of rules or blrules.
 fn process_raw_rule(p: &mut Proc<'_, '_>, line: &Line) {
@@ -417,7 +421,7 @@ fn process_raw_rule(p: &mut Proc<'_, '_>, line: &Line) {
         p.section = p.next_section;
     }
     let cols: Columns = (0..col::COUNT)
-        .map(|idx| line.value(idx).to_owned())
+        .map(|idx| Cow::Borrowed(line.value(idx)))
         .collect();
     if cols.iter().any(|it| it.contains(UNKNOWN)) {
         // A value from a shell-computed param: what Shorewall would see is unknown.
@@ -428,8 +432,8 @@ fn process_raw_rule(p: &mut Proc<'_, '_>, line: &Line) {
     let mut work = cols;
     for source in &sources {
         for dest in &dests {
-            work[col::SOURCE].clone_from(source);
-            work[col::DEST].clone_from(dest);
+            work[col::SOURCE] = Cow::Borrowed(source);
+            work[col::DEST] = Cow::Borrowed(dest);
             p.raw = vec![line.raw_matches.clone().unwrap_or_default()];
             let _ = process_raw_rule1(p, &place, &work);
             p.raw.clear();
@@ -569,10 +573,10 @@ fn process_raw_rule1(p: &mut Proc<'_, '_>, place: &Place, cols: &Columns) -> Flo
             }
             for proto in &protos {
                 for user in &users {
-                    work[col::SOURCE].clone_from(s);
-                    work[col::DEST].clone_from(d);
-                    work[col::PROTO].clone_from(proto);
-                    work[col::USER].clone_from(user);
+                    work[col::SOURCE] = Cow::Borrowed(s);
+                    work[col::DEST] = Cow::Borrowed(d);
+                    work[col::PROTO] = Cow::Borrowed(proto);
+                    work[col::USER] = Cow::Borrowed(user);
                     process_rule(p, None, place, &work, "", wild)?;
                 }
             }
@@ -911,7 +915,7 @@ pub(crate) fn process_rule(
     current_param: &str,
     wildcard: bool,
 ) -> Flow<bool> {
-    let target = cols[col::ACTION].clone();
+    let target: &str = &cols[col::ACTION];
     let parts = split_action(&target);
     if parts.len() > 3 {
         return Err(p.fail(
@@ -960,7 +964,7 @@ pub(crate) fn process_rule(
     };
     let Some(mut actiontype) = target_type(p.ctx, &basic) else {
         let shown = if loglevel.is_empty() {
-            target.clone()
+            target.to_owned()
         } else {
             action_text.clone()
         };
@@ -1108,9 +1112,9 @@ pub(crate) fn process_rule(
             ),
         ));
     }
-    let mut dest = cols[col::DEST].clone();
-    let helper = cols[col::HELPER].clone();
-    let proto = cols[col::PROTO].clone();
+    let mut dest = cols[col::DEST].to_string();
+    let helper: &str = &cols[col::HELPER];
+    let proto: &str = &cols[col::PROTO];
     let bt = basic.trim_end_matches(['-', '+', '!']).to_owned();
     if actiontype
         & (flags::ACTION | flags::MACRO | flags::NFLOG | flags::NFQ | flags::CHAIN | flags::INLINE)
@@ -1133,8 +1137,8 @@ pub(crate) fn process_rule(
     }
     // Zones.
     let fw = p.firewall_zone();
-    let mut source = cols[col::SOURCE].clone();
-    let mut source_zone = String::from("-");
+    let mut source: &str = &cols[col::SOURCE];
+    let mut source_zone: &str = "-";
     let mut dest_zone = String::from("-");
     if !in_chain {
         match source.find(':') {
@@ -1149,15 +1153,15 @@ pub(crate) fn process_rule(
                         ),
                     ));
                 }
-                source_zone = source[..pos].to_owned();
-                source = source[pos + 1..].to_owned();
+                source_zone = &source[..pos];
+                source = &source[pos + 1..];
             }
             None => {
-                source_zone = source.clone();
+                source_zone = source;
                 source = if actiontype == flags::INLINE {
-                    "-".to_owned()
+                    "-"
                 } else {
-                    all_ip(p).to_owned()
+                    all_ip(p)
                 };
             }
         }
@@ -1259,7 +1263,7 @@ pub(crate) fn process_rule(
     let origdest = if cols[col::ORIGDEST] == "all" {
         String::new()
     } else {
-        cols[col::ORIGDEST].clone()
+        cols[col::ORIGDEST].to_string()
     };
     // The zone pair's chain.
     let chain = if in_chain {
@@ -1285,7 +1289,8 @@ pub(crate) fn process_rule(
             }
         }
         if p.none_pairs
-            .contains(&(source_zone.clone(), dest_zone.clone()))
+            .iter()
+            .any(|(source, dest)| source == source_zone && *dest == dest_zone)
         {
             if wildcard {
                 return Ok(false);
@@ -1303,13 +1308,13 @@ pub(crate) fn process_rule(
     // Actions and inline actions.
     if actiontype & flags::ACTION != 0 {
         let proto = bodies::determine_action_protocol(p, place, &basic, &cols[col::PROTO])?;
-        let mut ports = cols[col::DPORT].clone();
+        let mut ports = cols[col::DPORT].to_string();
         if proto != "-" {
             ports = bodies::determine_action_dport(p, place, &basic, &proto, &ports)?;
         }
         let mut cols = cols.clone();
-        cols[col::PROTO] = proto;
-        cols[col::DPORT] = ports;
+        cols[col::PROTO] = proto.into();
+        cols[col::DPORT] = ports.into();
         let chain_for_action = chain.clone();
         bodies::process_action(
             p,
@@ -1355,8 +1360,8 @@ pub(crate) fn process_rule(
         // The body's rules go to the rules chain, with the invocation's SOURCE and DEST
         // without their zones.
         let mut inline_cols = cols.clone();
-        inline_cols[col::SOURCE] = source.clone();
-        inline_cols[col::DEST] = dest.clone();
+        inline_cols[col::SOURCE] = Cow::Borrowed(&source);
+        inline_cols[col::DEST] = Cow::Borrowed(&dest);
         let res = bodies::process_inline(
             p,
             frame,

@@ -3,6 +3,8 @@
 //! a rule (`Nat.pm handle_nat_rule`). The standard actions whose bodies are Perl get the checks
 //! that Perl makes, written here.
 
+use std::borrow::Cow;
+
 use shorewall_syntax::Family;
 
 use crate::model::{
@@ -339,16 +341,16 @@ pub(super) fn process_macro(
         );
         from_invocation[col::SOURCE] = source_inv;
         from_invocation[col::DEST] = dest_inv;
-        let mut merged: Columns = vec!["-".to_owned(); col::COUNT];
-        merged[col::ACTION] = mtarget;
-        merged[col::SOURCE] = source;
-        merged[col::DEST] = dest;
+        let mut merged: Columns = vec![Cow::Borrowed("-"); col::COUNT];
+        merged[col::ACTION] = mtarget.into();
+        merged[col::SOURCE] = source.into();
+        merged[col::DEST] = dest.into();
         for idx in col::DPORT..col::COUNT {
             if idx == col::USER {
                 continue;
             }
             let (value, from) = merge_column(line.value(idx), &cols[idx]);
-            merged[idx] = value;
+            merged[idx] = value.into();
             from_invocation[idx] = from;
         }
         let here = line_place(p, &from_invocation);
@@ -367,10 +369,10 @@ pub(super) fn process_macro(
                 let mut merged = merged.clone();
                 let mut from = from_invocation.clone();
                 let (value, from_proto) = merge_column(proto, &cols[col::PROTO]);
-                merged[col::PROTO] = value;
+                merged[col::PROTO] = value.into();
                 from[col::PROTO] = from_proto;
                 let (value, from_user) = merge_column(user, &cols[col::USER]);
-                merged[col::USER] = value;
+                merged[col::USER] = value.into();
                 from[col::USER] = from_user;
                 let here = line_place(p, &from);
                 p.raw.push(line.raw_matches.clone().unwrap_or_default());
@@ -427,7 +429,7 @@ pub(super) fn process_inline(
         // The Perl body of SetEvent and ResetEvent adds one rule: its ACTION parameter with
         // the invocation's columns (`perl_action_helper`), checked as any rule is.
         let mut cols = cols.clone();
-        cols[col::ACTION] = target;
+        cols[col::ACTION] = target.into();
         return super::process_rule(p, Some(&inner), place, &cols, "", wildcard);
     }
     let events = read_body(p, file, Some(&inner), name, place.line);
@@ -498,16 +500,16 @@ pub(super) fn process_inline(
         );
         from_invocation[col::SOURCE] = source_inv;
         from_invocation[col::DEST] = dest_inv;
-        let mut merged: Columns = vec!["-".to_owned(); col::COUNT];
-        merged[col::ACTION] = mtarget;
-        merged[col::SOURCE] = source;
-        merged[col::DEST] = dest;
+        let mut merged: Columns = vec![Cow::Borrowed("-"); col::COUNT];
+        merged[col::ACTION] = mtarget.into();
+        merged[col::SOURCE] = source.into();
+        merged[col::DEST] = dest.into();
         for idx in col::DPORT..col::COUNT {
             if idx == col::USER {
                 continue;
             }
             let (value, from) = merge_column(line.value(idx), &cols[idx]);
-            merged[idx] = value;
+            merged[idx] = value.into();
             from_invocation[idx] = from;
         }
         let here = body_place(p, place, &line, &from_invocation, format!("action {name}"));
@@ -528,10 +530,10 @@ pub(super) fn process_inline(
                 let mut merged = merged.clone();
                 let mut from = from_invocation.clone();
                 let (value, from_proto) = merge_column(proto, &cols[col::PROTO]);
-                merged[col::PROTO] = value;
+                merged[col::PROTO] = value.into();
                 from[col::PROTO] = from_proto;
                 let (value, from_user) = merge_column(user, &cols[col::USER]);
-                merged[col::USER] = value;
+                merged[col::USER] = value.into();
                 from[col::USER] = from_user;
                 let here = body_place(p, place, &line, &from, format!("action {name}"));
                 p.raw.push(line.raw_matches.clone().unwrap_or_default());
@@ -589,7 +591,7 @@ fn state_rule(
         )
     };
     let mut cols = cols.clone();
-    cols[col::ACTION] = target;
+    cols[col::ACTION] = target.into();
     process_rule(p, Some(frame), place, &cols, "", false)
 }
 
@@ -769,7 +771,7 @@ pub(super) fn process_action(
                         here.cols = vec![site; col::COUNT];
                     }
                     here.trail.push((format!("action {name}"), site));
-                    let dashes: Columns = vec!["-".to_owned(); col::COUNT];
+                    let dashes: Columns = vec![Cow::Borrowed("-"); col::COUNT];
                     let _ = state_rule(p, &frame, &here, state, &params, &dashes, nolog);
                 }
                 continue;
@@ -808,11 +810,11 @@ pub(super) fn process_action(
         'line: for proto in &protos {
             for user in &users {
                 let mut cols: Columns = (0..col::COUNT)
-                    .map(|idx| line.value(idx).to_owned())
+                    .map(|idx| Cow::Borrowed(line.value(idx)))
                     .collect();
-                cols[col::ACTION] = target.clone();
-                cols[col::PROTO] = proto.clone();
-                cols[col::USER] = user.clone();
+                cols[col::ACTION] = Cow::Borrowed(&target);
+                cols[col::PROTO] = Cow::Borrowed(proto);
+                cols[col::USER] = Cow::Borrowed(user);
                 // The action's chain: the invocation's raw matches stay with the jump.
                 let outer = std::mem::replace(
                     &mut p.raw,
