@@ -14,6 +14,7 @@ pub mod common;
 pub mod config;
 pub mod conntrack;
 pub mod emit;
+pub mod fx_hash;
 pub mod ir;
 pub mod lists;
 pub mod log;

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::capabilities::Capabilities;
+use super::fx_hash::FxHashMap;
 use super::ir::{
     key_kind, Chain as IrChain, Form, Jump, KeyKind, Match, Mode, Rule, Ruleset, Table,
     BUILTIN_CHAINS,
@@ -114,7 +115,7 @@ pub struct Chain {
 #[derive(Debug, Clone, Default)]
 struct TableData {
     chains: Vec<Chain>,
-    by_name: HashMap<String, usize>,
+    by_name: FxHashMap<String, usize>,
     order: PerlHashOrder,
 }
 

@@ -899,10 +899,10 @@ fn is_bad_match(key: &str) -> bool {
 /// rules; a rule with a match an intervening rule may change (`is_bad_match`) only when it
 /// repeats the rule just before it.
 fn delete_duplicates(rules: Vec<Rule>) -> Vec<Rule> {
-    use std::hash::{BuildHasher, RandomState};
+    use std::hash::{BuildHasher, BuildHasherDefault};
     // Each rule's digest is kept as a hash of its string (one string per rule cost more than
     // the rest of the pass); equal hashes are confirmed by comparing the strings.
-    let hasher = RandomState::new();
+    let hasher = BuildHasherDefault::<super::fx_hash::FxHasher>::default();
     let mut text = String::with_capacity(128);
     let hashes: Vec<u64> = rules
         .iter()
@@ -920,7 +920,7 @@ fn delete_duplicates(rules: Vec<Rule>) -> Vec<Rule> {
     // digests seen since then answer the same question. `seen` holds the first rule of each
     // hash since `window`; another rule of the same hash is looked for only where that first
     // one differs (a hash collision).
-    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let mut seen: super::fx_hash::FxHashMap<u64, usize> = Default::default();
     let mut window = 0;
     for (base, rule) in rules.iter().enumerate() {
         if rule.mode != Mode::Cat {

@@ -9,6 +9,39 @@ pub(crate) fn valid_ipv6(text: &str) -> bool {
     // The groups as Perl's split sees them: trailing empty fields dropped (one kept).
     let groups = text.trim_end_matches(':');
     let last = groups.rsplit(':').next().unwrap_or("");
+    if last.contains('.') {
+        return valid_ipv6_with_ipv4(text, groups, last);
+    }
+    // One pass: hex digits and colons only, groups of at most four digits, eight groups or
+    // one `::` (and no `:::`, which holds two).
+    let bytes = text.as_bytes();
+    let (mut colons, mut doubles, mut digits, mut after_colon) = (0, 0, 0, false);
+    for (at, byte) in bytes.iter().enumerate() {
+        if *byte == b':' {
+            doubles += usize::from(after_colon);
+            colons += usize::from(at < groups.len());
+            (digits, after_colon) = (0, true);
+        } else if byte.is_ascii_hexdigit() {
+            digits += 1;
+            if digits > 4 {
+                return false;
+            }
+            after_colon = false;
+        } else {
+            return false;
+        }
+    }
+    let count = colons + 1;
+    !bytes.is_empty()
+        && count <= 8
+        && doubles <= 1
+        && (count == 8 || doubles == 1)
+        && (text.starts_with("::") || !text.starts_with(':'))
+        && (text.ends_with("::") || !text.ends_with(':'))
+}
+
+/// [`valid_ipv6`] for a text whose last group has a dot (`::ffff:192.0.2.1`).
+fn valid_ipv6_with_ipv4(text: &str, groups: &str, last: &str) -> bool {
     let (address, groups, max) = if is_dotted_quad(last) {
         if !valid_ipv4(last) {
             return false;
