@@ -916,7 +916,7 @@ pub(crate) fn process_rule(
     wildcard: bool,
 ) -> Flow<bool> {
     let target: &str = &cols[col::ACTION];
-    let parts = split_action(&target);
+    let parts = split_action(target);
     if parts.len() > 3 {
         return Err(p.fail(
             place,
@@ -1128,8 +1128,8 @@ pub(crate) fn process_rule(
             &param,
             &mut actiontype,
             &loglevel,
-            &proto,
-            &helper,
+            proto,
+            helper,
             &mut dest,
             cols,
             in_chain,
@@ -1201,10 +1201,10 @@ pub(crate) fn process_rule(
                 Problem::new(col::SOURCE, "missing-zone", "Missing source zone"),
             ));
         }
-        if !p.zone_defined(&source_zone) {
-            return Err(unknown_zone(p, place, col::SOURCE, &source_zone, "source"));
+        if !p.zone_defined(source_zone) {
+            return Err(unknown_zone(p, place, col::SOURCE, source_zone, "source"));
         }
-        p.reference_zone(place, col::SOURCE, &source_zone);
+        p.reference_zone(place, col::SOURCE, source_zone);
         if cols[col::USER] != "-" && source_zone != fw && p.ctx.model.zones_checked {
             return Err(p.fail(
                 place,
@@ -1250,7 +1250,7 @@ pub(crate) fn process_rule(
     };
     let mut restriction = restrict::NONE;
     if !in_chain {
-        if on_firewall(p, &source_zone) {
+        if on_firewall(p, source_zone) {
             restriction = if on_firewall(p, &dest_zone) {
                 restrict::ALL
             } else {
@@ -1269,11 +1269,11 @@ pub(crate) fn process_rule(
     let chain = if in_chain {
         frame.map(|it| it.chain.clone()).unwrap_or_default()
     } else {
-        zone_pair_chain(p.ctx, &source_zone, &dest_zone)
+        zone_pair_chain(p.ctx, source_zone, &dest_zone)
     };
     if !in_chain && actiontype & flags::NATONLY == 0 {
         if p.zone_type(&dest_zone) == Some(ZoneType::Bport) {
-            let same_bridge = zone_bridge(p, &source_zone) == zone_bridge(p, &dest_zone);
+            let same_bridge = zone_bridge(p, source_zone) == zone_bridge(p, &dest_zone);
             if !same_bridge {
                 if wildcard {
                     return Ok(false);
@@ -1335,7 +1335,7 @@ pub(crate) fn process_rule(
                 bt: &bt,
                 actiontype,
                 loglevel: "",
-                source: &source,
+                source,
                 dest: &dest,
                 origdest: &origdest,
                 restriction,
@@ -1360,7 +1360,7 @@ pub(crate) fn process_rule(
         // The body's rules go to the rules chain, with the invocation's SOURCE and DEST
         // without their zones.
         let mut inline_cols = cols.clone();
-        inline_cols[col::SOURCE] = Cow::Borrowed(&source);
+        inline_cols[col::SOURCE] = Cow::Borrowed(source);
         inline_cols[col::DEST] = Cow::Borrowed(&dest);
         let res = bodies::process_inline(
             p,
@@ -1388,7 +1388,7 @@ pub(crate) fn process_rule(
             bt: &bt,
             actiontype,
             loglevel: &loglevel,
-            source: &source,
+            source,
             dest: &dest,
             origdest: &origdest,
             restriction,
