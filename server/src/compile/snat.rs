@@ -752,6 +752,7 @@ fn ipsec_match(ipsec: &str, dir: &str, policy_match: bool, have_ipsec: bool) -> 
                 "reqid" | "spi" => m_numeric(value),
                 "proto" => matches!(value, "ah" | "esp" | "ipcomp"),
                 "mode" => matches!(value, "tunnel" | "transport"),
+                "tunnel-src" | "tunnel-dst" => ipv6_network_option(value),
                 _ => false,
             }
         };
@@ -760,15 +761,10 @@ fn ipsec_match(ipsec: &str, dir: &str, policy_match: bool, have_ipsec: bool) -> 
             ("strict" | "next", Some(_)) => {
                 return error(format!("Option \"{name}\" does not take a value"))
             }
-            ("tunnel-src" | "tunnel-dst", _) => {
-                return error(format!(
-                    "The IPSEC option {name} is not supported by the preview yet"
-                ))
-            }
-            ("reqid" | "spi" | "proto" | "mode", None) => {
+            ("reqid" | "spi" | "proto" | "mode" | "tunnel-src" | "tunnel-dst", None) => {
                 return error(format!("Missing value for option \"{name}\""))
             }
-            ("reqid" | "spi" | "proto" | "mode", Some(value)) => {
+            ("reqid" | "spi" | "proto" | "mode" | "tunnel-src" | "tunnel-dst", Some(value)) => {
                 if !valid_value(value) {
                     return error(format!("Invalid value ({value}) for option \"{name}\""));
                 }
@@ -782,6 +778,25 @@ fn ipsec_match(ipsec: &str, dir: &str, policy_match: bool, have_ipsec: bool) -> 
         }
     }
     Ok(options)
+}
+
+/// Shorewall's IPv6 `NETWORK` pattern, `(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?:\/d+)?`:
+/// an address (its prefix part matches a literal `/d`, so `/64` is refused).
+fn ipv6_network_option(value: &str) -> bool {
+    let address = match value.split_once('/') {
+        Some((address, rest)) => {
+            if rest.is_empty() || !rest.bytes().all(|b| b == b'd') {
+                return false;
+            }
+            address
+        }
+        None => value,
+    };
+    let groups: Vec<&str> = address.split(':').collect();
+    (3..=8).contains(&groups.len())
+        && groups
+            .iter()
+            .all(|it| it.len() <= 4 && it.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Shorewall's `NUMERIC` pattern: hex, octal or decimal.
