@@ -198,6 +198,8 @@ pub(crate) struct Proc<'c, 'e> {
     pub(crate) active: Vec<String>,
     /// Normalized action invocations already processed (`%usedactions`).
     pub(crate) used: HashSet<String>,
+    /// Actions whose bodies attach conntrack helpers (`$targets{$action} & HELPER`).
+    pub(crate) helper_actions: HashSet<String>,
     switches: HashMap<String, u8>,
     pub(crate) helpers_enabled: HashMap<String, bool>,
     pub(crate) layout: MarkLayout,
@@ -234,6 +236,7 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
         macro_nest: 0,
         active: Vec::new(),
         used: HashSet::new(),
+        helper_actions: HashSet::new(),
         switches: HashMap::new(),
         helpers_enabled,
         layout,
@@ -1325,6 +1328,17 @@ pub(crate) fn process_rule(
             &param,
             &chain_for_action,
         )?;
+        // `handle_helper_rule`: an action that attaches helpers gets no HELPER column.
+        if cols[col::HELPER] != "-" && p.helper_actions.contains(basic.as_str()) {
+            return Err(p.fail(
+                place,
+                Problem::new(
+                    col::HELPER,
+                    "invalid-action",
+                    "A HELPER is not allowed with this ACTION",
+                ),
+            ));
+        }
         // The jump to the action's chain.
         return finish_rule(
             p,
@@ -1861,6 +1875,9 @@ fn finish_rule(
                 ),
             ));
         }
+    }
+    if args.in_action && args.actiontype & flags::HELPER != 0 {
+        p.helper_actions.insert(args.chain.to_owned());
     }
     let hosts = Hosts {
         env: &p.env(),
