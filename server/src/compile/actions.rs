@@ -535,6 +535,17 @@ impl Compiler<'_> {
             if action == "DropSmurfs" && !inline {
                 return self.perl_drop_smurfs(chain);
             }
+            if action == "forwardUPnP" && !inline {
+                // Its Perl code only adds the rules upnpd saved, at run time.
+                self.chains
+                    .set_optflags(TableId::Filter, chain, DONT_OPTIMIZE);
+                self.chains.add_commands(
+                    TableId::Filter,
+                    chain,
+                    &["[ -f ${VARDIR}/.forwardUPnP ] && cat ${VARDIR}/.forwardUPnP >&3"],
+                );
+                return Ok(true);
+            }
             return error(format!(
                 "The {action} action is Perl code, which the preview does not run"
             ));

@@ -450,13 +450,61 @@ impl Compiler<'_> {
                 }
             }
         }
-        if !self.topo.interfaces_by_option("upnp", false).is_empty()
-            || !self
-                .topo
-                .interfaces_by_option("upnpclient", false)
-                .is_empty()
+        let upnp = self.topo.interfaces_by_option("upnp", false);
+        if !upnp.is_empty() {
+            // The UPnP chain holds what upnpd saved, at run time.
+            let n = TableId::Nat;
+            self.chains.ensure_referenced_chain(n, "UPnP").optflags |= DONT_OPTIMIZE;
+            self.chains.add_commands(
+                n,
+                "UPnP",
+                &["[ -s /${VARDIR}/.UPnP ] && cat ${VARDIR}/.UPnP >&3"],
+            );
+            let miniupnpd = self
+                .model
+                .settings
+                .supplied("MINIUPNPD")
+                .is_some_and(|it| it.eq_ignore_ascii_case("yes"));
+            if miniupnpd {
+                self.chains
+                    .ensure_referenced_chain(n, "MINIUPNPD-POSTROUTING")
+                    .optflags |= DONT_OPTIMIZE;
+                // Shorewall adds this command to the UPnP chain.
+                self.chains.add_commands(
+                    n,
+                    "UPnP",
+                    &["[ -s /${VARDIR}/.MINIUPNPD-POSTROUTING ] && cat ${VARDIR}/.MINIUPNPD-POSTROUTING >&3"],
+                );
+            }
+            for interface in &upnp {
+                let origin = self.topo.interface(interface).map(|it| it.origin.clone());
+                let m = self.source_dev(interface);
+                self.chains.add_ijump_with_origin(
+                    n,
+                    "PREROUTING",
+                    Jump::Jump,
+                    "UPnP",
+                    origin.as_deref(),
+                    m,
+                )?;
+                if miniupnpd {
+                    let m = self.dest_dev(interface);
+                    self.chains.add_ijump(
+                        n,
+                        "POSTROUTING",
+                        Jump::Jump,
+                        "MINIUPNPD-POSTROUTING",
+                        m,
+                    )?;
+                }
+            }
+        }
+        if !self
+            .topo
+            .interfaces_by_option("upnpclient", false)
+            .is_empty()
         {
-            return error("The upnp interface options are not supported by the preview yet");
+            return error("The upnpclient interface option (the interface's gateway at run time) is not supported by the preview");
         }
         self.setup_syn_flood_chains()
     }
