@@ -368,10 +368,53 @@ impl Compiler<'_> {
         } else {
             dest.to_owned()
         };
+        // The section's IPsec direction (`$ipsecdir`); in FORWARD the IPSEC value names it.
+        let mut dir = match state.section.flatten().map(|it| SECTIONS[it]) {
+            Some("INPUT" | "PREROUTING") => "in",
+            Some("OUTPUT" | "POSTROUTING") => "out",
+            _ => "",
+        };
         if ipsec != "-" {
-            return error(
-                "The IPSEC column of the accounting file is not supported by the preview yet",
-            );
+            if !sectioned {
+                return error(
+                    "The IPSEC column of the accounting file without sections is not supported by the preview yet",
+                );
+            }
+            fn word<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+                text.strip_prefix(prefix)
+                    .filter(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+            }
+            let value = if !dir.is_empty() {
+                if word(ipsec, "in").is_some() || word(ipsec, "out").is_some() {
+                    return error(format!("Invalid IPSEC ({ipsec})"));
+                }
+                ipsec.to_owned()
+            } else if let Some(rest) = word(ipsec, "in") {
+                dir = "in";
+                rest.to_owned()
+            } else if let Some(rest) = word(ipsec, "out") {
+                dir = "out";
+                rest.to_owned()
+            } else {
+                return error("IPSEC rules in the $asection section require that the value begin with 'in' or 'out'");
+            };
+            // `do_ipsec`: `yes`/`ipsec` and `no`/`none` alone, else options.
+            let options = split_list(&value, "IPSEC options")?;
+            let value = match options.as_slice() {
+                [one] if one.eq_ignore_ascii_case("yes") || one.eq_ignore_ascii_case("ipsec") => {
+                    "yes".to_owned()
+                }
+                [one] if one.eq_ignore_ascii_case("no") || one.eq_ignore_ascii_case("none") => {
+                    "no".to_owned()
+                }
+                _ => options.join(","),
+            };
+            rule.push_str(&super::snat::ipsec_match(
+                &value,
+                dir,
+                self.caps().has("POLICY_MATCH"),
+                false,
+            )?);
         }
         if !self.chains.exists(table, &chain) {
             if reserved_chain_name(&chain) {
@@ -405,6 +448,13 @@ impl Compiler<'_> {
                 .entry(jump.clone())
                 .or_default()
                 .insert(chain.clone(), ());
+        }
+        if sectioned && !dir.is_empty() {
+            restriction = if dir == "in" {
+                restrict::INPUT
+            } else {
+                restrict::OUTPUT
+            };
         }
         self.expand_rule(
             table,

@@ -720,7 +720,12 @@ fn do_condition(condition: &str) -> Result<String> {
 
 /// The IPSEC column (`do_ipsec_options`) for `yes`, `no` and option lists.
 /// Without it, where there is IPsec (`have_ipsec`), traffic is matched as not encrypted.
-fn ipsec_match(ipsec: &str, dir: &str, policy_match: bool, have_ipsec: bool) -> Result<String> {
+pub(crate) fn ipsec_match(
+    ipsec: &str,
+    dir: &str,
+    policy_match: bool,
+    have_ipsec: bool,
+) -> Result<String> {
     if ipsec == "-" {
         if have_ipsec {
             return Ok(format!("-m policy --pol none --dir {dir} "));
