@@ -493,7 +493,8 @@ impl Compiler<'_> {
             }
         }
         target.push_str(randomize);
-        if target.is_empty() && !nat.loglevel.is_empty() {
+        let level = nat.loglevel.split(':').next().unwrap_or("");
+        if target.is_empty() && !level.is_empty() && level != "none" {
             return error("Unknown rule target ()");
         }
         let fw_source = self

@@ -1356,6 +1356,7 @@ pub(crate) fn process_rule(
                 chain: &chain,
                 wildcard,
                 in_action,
+                nat_param: false,
             },
         );
     }
@@ -1409,6 +1410,7 @@ pub(crate) fn process_rule(
             chain: &chain,
             wildcard,
             in_action,
+            nat_param: !param.is_empty(),
         },
     )
 }
@@ -1770,6 +1772,8 @@ struct FinishArgs<'a> {
     chain: &'a str,
     wildcard: bool,
     in_action: bool,
+    /// A DNAT or REDIRECT with a parameter: its nat rule has no target.
+    nat_param: bool,
 }
 
 fn finish_rule(
@@ -1925,6 +1929,15 @@ fn finish_rule(
                     origdest.clone()
                 };
                 hosts::expand_rule(&hosts, nat_restriction, args.source, &nat_dest, "")?;
+                // `DNAT(x)` is not `DNAT` to `handle_nat_rule`: no target, so nothing to log to.
+                let level = args.loglevel.split(':').next().unwrap_or("");
+                if args.nat_param && !level.is_empty() && level != "none" {
+                    return Err(Problem::new(
+                        col::ACTION,
+                        "unknown-action",
+                        "Unknown rule target ()",
+                    ));
+                }
                 if args.actiontype & flags::NATONLY == 0 {
                     dest = nat.server;
                     if origdest.contains('+') {
