@@ -327,6 +327,9 @@ pub(crate) fn isolate_interface(value: &str) -> (Option<String>, Option<String>)
 /// `split_host_list` for address lists, keeping `[...]` and `(...)` together.
 pub(crate) fn split_host_list(input: &str) -> Result<Vec<String>> {
     let items = split_list(input, "host")?;
+    if !input.contains('[') {
+        return Ok(items.into_iter().map(str::to_owned).collect());
+    }
     let mut out: Vec<String> = Vec::new();
     let mut pending: Option<String> = None;
     for item in items {
@@ -359,6 +362,11 @@ pub(crate) fn split_host_list(input: &str) -> Result<Vec<String>> {
 pub(crate) fn handle_network_list(list: &str, which: &str) -> Result<(String, String)> {
     let mut nets = String::new();
     let mut excl = String::new();
+    // Without `!` or brackets, the list is its networks as it is (once it splits).
+    if !list.contains(['!', '[']) {
+        split_list(list, "host")?;
+        return Ok((list.to_owned(), String::new()));
+    }
     let invalid = || error(format!("Invalid {which} network list ({list})"));
     for item in split_host_list(list)? {
         if item.contains('!') {
@@ -1845,6 +1853,25 @@ impl Compiler<'_> {
             return Ok(());
         }
         let (onets, oexcl_rule) = super::nat::handle_original_dest(self.caps(), origdest)?;
+        if !source.contains('(') && !dest.contains('(') {
+            // One source and one destination, as they are.
+            return self.expand_rule1(
+                table,
+                chain,
+                restriction,
+                prerule,
+                rule,
+                source,
+                dest,
+                (&onets, &oexcl_rule),
+                target,
+                loglevel,
+                disposition,
+                exceptionrule,
+                usergenerated,
+                logname,
+            );
+        }
         let sources = if source.contains('(') {
             split_list3(source, "SOURCE")?
         } else {
@@ -2058,7 +2085,29 @@ impl Compiler<'_> {
             let source_match = match_net(&inet, Side::Source)?;
             {
                 let dest_match = match_net(&dnet, Side::Dest)?;
-                let matches = format!("{source_match}{sprerule}{dest_match}{dprerule}{onet}{rule}");
+                // The rule's text with `prerule` in front (what most rules add), in one string.
+                let mut line = String::with_capacity(
+                    prerule.len()
+                        + source_match.len()
+                        + sprerule.len()
+                        + dest_match.len()
+                        + dprerule.len()
+                        + onet.len()
+                        + rule.len()
+                        + jump.len(),
+                );
+                for part in [
+                    prerule,
+                    &source_match,
+                    &sprerule,
+                    &dest_match,
+                    &dprerule,
+                    &onet,
+                    &rule,
+                ] {
+                    line.push_str(part);
+                }
+                let matches = &line[prerule.len()..];
                 if loglevel.is_empty() || usergenerated {
                     if target_is_chain {
                         let goto = self.chains.is_terminating(table, &basictarget)
@@ -2068,20 +2117,11 @@ impl Compiler<'_> {
                                 && self.chains.chain(table, &basictarget).optflags
                                     & super::chains::RETURNS
                                     == 0);
-                        self.chains.add_expanded_jump(
-                            table,
-                            chain,
-                            &basictarget,
-                            goto,
-                            &format!("{prerule}{matches}"),
-                        )?;
+                        self.chains
+                            .add_expanded_jump(table, chain, &basictarget, goto, &line)?;
                     } else {
-                        self.chains.add_rule(
-                            table,
-                            chain,
-                            &format!("{prerule}{matches}{jump}"),
-                            true,
-                        )?;
+                        line.push_str(&jump);
+                        self.chains.add_rule(table, chain, &line, true)?;
                     }
                 } else if disposition == "LOG" || disposition == "COUNT" {
                     let dispo = match self.action_disposition() {
@@ -2098,7 +2138,7 @@ impl Compiler<'_> {
                         Some(""),
                         &logtag,
                         true,
-                        &format!("{prerule}{matches}"),
+                        &line,
                     )?;
                 } else if !logname.is_empty() || basictarget == "RETURN" {
                     let dispo = self
@@ -2118,7 +2158,7 @@ impl Compiler<'_> {
                         Some(""),
                         &logtag,
                         true,
-                        &format!("{prerule}{matches}"),
+                        &line,
                     )?;
                     if target_is_chain {
                         self.chains.add_expanded_jump(
@@ -2126,7 +2166,7 @@ impl Compiler<'_> {
                             chain,
                             &basictarget,
                             false,
-                            &matches,
+                            matches,
                         )?;
                     } else {
                         self.chains
@@ -2148,13 +2188,8 @@ impl Compiler<'_> {
                     )?;
                     let goto = self.chains.terminating.contains(&basictarget)
                         || (target_is_chain && self.chains.chain(table, &basictarget).complete);
-                    self.chains.add_expanded_jump(
-                        table,
-                        chain,
-                        &logchain,
-                        goto,
-                        &format!("{prerule}{matches}"),
-                    )?;
+                    self.chains
+                        .add_expanded_jump(table, chain, &logchain, goto, &line)?;
                 }
             }
         }

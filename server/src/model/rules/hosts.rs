@@ -384,6 +384,11 @@ fn invalid_network_list(srcdst: &str, list: &str, idx: usize) -> Problem {
 
 /// `handle_network_list`: `(networks, exclusions)`.
 fn handle_network_list(list: &str, srcdst: &str, idx: usize) -> Check<(String, String)> {
+    // Without `!` or brackets, the list is its networks as it is (once it splits).
+    if !list.contains(['!', '[', '(']) {
+        split_list(list, "host", idx)?;
+        return Ok((list.to_owned(), String::new()));
+    }
     let mut nets = String::new();
     let mut excl = String::new();
     for item in split_host_list(list, idx, false)? {
