@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::capabilities::Capabilities;
 use super::fx_hash::FxHashMap;
 use super::ir::{
-    key_kind, Chain as IrChain, Form, Jump, KeyKind, Match, Mode, Rule, Ruleset, Table,
+    key_kind, static_key, Chain as IrChain, Form, Jump, KeyKind, Match, Mode, Rule, Ruleset, Table,
     BUILTIN_CHAINS,
 };
 use super::perl_hash::PerlHashOrder;
@@ -497,7 +497,7 @@ impl ChainTable {
         let mut dont_optimize = false;
         for m in matches {
             if !rule.has(&m.key)
-                && matches!(m.key.as_str(), "p" | "i" | "o" | "s" | "d")
+                && matches!(&*m.key, "p" | "i" | "o" | "s" | "d")
                 && m.value.starts_with('!')
             {
                 dont_optimize = true;
@@ -726,7 +726,7 @@ impl ChainTable {
         let mut dont_optimize = false;
         for m in matches {
             if !rule.has(&m.key)
-                && matches!(m.key.as_str(), "p" | "i" | "o" | "s" | "d")
+                && matches!(&*m.key, "p" | "i" | "o" | "s" | "d")
                 && m.value.starts_with('!')
             {
                 dont_optimize = true;
@@ -1503,17 +1503,20 @@ fn set_rule_option(rule: &mut Rule, key: &str, value: String) -> Result<()> {
         // (`set_irule_comment`): a comment in `;;` matches is dropped.
         return Ok(());
     }
-    let mut key = key.to_owned();
+    let mut key = static_key(key);
     let mut value = value;
     let mut kind = key_kind(&key);
     if key == "conntrack" {
         // Each conntrack sub-option is a key of its own: `conntrack --ctstate` → NEW.
         let words: Vec<&str> = value.split_whitespace().collect();
         if words.first() == Some(&"!") {
-            key = format!("conntrack ! {}", words.get(1).copied().unwrap_or(""));
+            key = format!("conntrack ! {}", words.get(1).copied().unwrap_or("")).into();
             value = words.get(2).copied().unwrap_or("").to_owned();
         } else {
-            key = format!("conntrack {}", words.first().copied().unwrap_or(""));
+            key = static_key(&format!(
+                "conntrack {}",
+                words.first().copied().unwrap_or("")
+            ));
             value = words.get(1).copied().unwrap_or("").to_owned();
         }
         kind = KeyKind::Exclusive;

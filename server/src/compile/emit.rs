@@ -48,14 +48,23 @@ fn emit_chain(out: &mut String, chain: &Chain, options: EmitOptions) {
                 let _ = writeln!(out, "# {origin}");
             }
         }
-        out.push_str(&format_rule(&chain.name, rule));
+        write_rule(out, &chain.name, rule);
         out.push('\n');
     }
 }
 
 /// One rule as `-A chain ...` (Shorewall's `format_rule`).
 pub fn format_rule(chain: &str, rule: &Rule) -> String {
-    let mut text = format!("-A {chain}");
+    let mut text = String::new();
+    write_rule(&mut text, chain, rule);
+    text
+}
+
+/// [`format_rule`] appended to `text`: the ruleset is written into one string, without a
+/// string per rule.
+fn write_rule(text: &mut String, chain: &str, rule: &Rule) {
+    text.push_str("-A ");
+    text.push_str(chain);
     // `-m set` and `-m geoip` are costly for the kernel and go last, unless the rule counts
     // (`nfacct`) or records (`recent`) what it matches, where the order matters.
     let keep_order = rule.has("nfacct") || rule.has("recent");
@@ -70,11 +79,13 @@ pub fn format_rule(chain: &str, rule: &Rule) -> String {
                     }
                     None => m.value.as_str(),
                 };
-                let dashes = if m.key.len() == 1 { "-" } else { "--" };
-                let _ = write!(text, " {dashes}{} {value}", m.key);
+                text.push_str(if m.key.len() == 1 { " -" } else { " --" });
+                text.push_str(&m.key);
+                text.push(' ');
+                text.push_str(value);
             }
             KeyKind::Expensive if !keep_order => deferred = true,
-            _ => push_module(&mut text, &m.key, &m.value),
+            _ => push_module(text, &m.key, &m.value),
         }
     }
     if deferred {
@@ -83,23 +94,31 @@ pub fn format_rule(chain: &str, rule: &Rule) -> String {
             .iter()
             .filter(|it| key_kind(&it.key) == KeyKind::Expensive)
         {
-            push_module(&mut text, &m.key, &m.value);
+            push_module(text, &m.key, &m.value);
         }
     }
     if let (Some(jump), false) = (rule.jump, rule.target.is_empty()) {
-        let _ = write!(text, " {} {}", jump.flag(), rule.target);
+        text.push(' ');
+        text.push_str(jump.flag());
+        text.push(' ');
+        text.push_str(&rule.target);
         if let Some(options) = rule.target_options.as_deref().filter(|it| !it.is_empty()) {
-            let _ = write!(text, " {options}");
+            text.push(' ');
+            text.push_str(options);
         }
     }
     if let Some(comment) = rule.comment.as_deref().filter(|it| !it.is_empty()) {
-        let _ = write!(text, " -m comment --comment \"{comment}\"");
+        text.push_str(" -m comment --comment \"");
+        text.push_str(comment);
+        text.push('"');
     }
-    text
 }
 
 fn push_module(text: &mut String, key: &str, value: &str) {
-    let _ = write!(text, " -m {key} {}", value.trim_end());
+    text.push_str(" -m ");
+    text.push_str(key);
+    text.push(' ');
+    text.push_str(value.trim_end());
 }
 
 #[cfg(test)]
@@ -111,7 +130,10 @@ mod tests {
 
     fn rule(matches: &[(&str, &str)], jump: Jump, target: &str) -> Rule {
         Rule::new(
-            matches.iter().map(|(k, v)| Match::new(*k, *v)).collect(),
+            matches
+                .iter()
+                .map(|(k, v)| Match::new(k.to_string(), *v))
+                .collect(),
             Some(jump),
             target,
         )

@@ -8,6 +8,8 @@
 //! optimizer compare and merge rules the way Shorewall does, and lets the emitter reproduce
 //! its text byte for byte.
 
+use std::borrow::Cow;
+
 /// Every table Shorewall can write, in the order it writes them.
 pub const TABLE_NAMES: [&str; 4] = ["raw", "nat", "mangle", "filter"];
 
@@ -69,18 +71,49 @@ pub enum Mode {
 /// One match of a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Match {
-    /// A header option (`p`, `s`, `dport`, ...) or a match module (`multiport`, ...).
-    pub key: String,
+    /// A header option (`p`, `s`, `dport`, ...) or a match module (`multiport`, ...): the
+    /// common ones are static strings (every rule has a few matches).
+    pub key: Cow<'static, str>,
     /// What follows the option or `-m module`; a leading `! ` inverts a header option.
     pub value: String,
 }
 
 impl Match {
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Match {
+    pub fn new(key: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Match {
         Match {
             key: key.into(),
             value: value.into(),
         }
+    }
+}
+
+/// `key` as a static string when it is one of the common match keys.
+pub fn static_key(key: &str) -> Cow<'static, str> {
+    const COMMON: [&str; 20] = [
+        "p",
+        "s",
+        "d",
+        "i",
+        "o",
+        "dport",
+        "sport",
+        "icmpv6-type",
+        "multiport",
+        "conntrack --ctstate",
+        "limit",
+        "hashlimit",
+        "iprange",
+        "mac",
+        "mark",
+        "connlimit",
+        "time",
+        "owner",
+        "policy",
+        "state",
+    ];
+    match COMMON.iter().find(|it| **it == key) {
+        Some(common) => Cow::Borrowed(common),
+        None => Cow::Owned(key.to_owned()),
     }
 }
 

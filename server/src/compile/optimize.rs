@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::chains::{ChainTable, TableId, DONT_DELETE, DONT_MOVE, DONT_OPTIMIZE, RETURNS};
-use super::ir::{key_kind, Form, Jump, KeyKind, Match, Mode, Rule, UNIQUE_OPTIONS};
+use super::ir::{key_kind, static_key, Form, Jump, KeyKind, Match, Mode, Rule, UNIQUE_OPTIONS};
 use super::perl_hash::PerlHashOrder;
 
 /// A value of a Perl rule hash: a scalar or an array of values (repeated matches).
@@ -33,7 +33,7 @@ enum PerlValue<'a> {
 /// The rule as Shorewall's hash would hold it, without `origin`, `comment` and `digest`.
 fn perl_fields(rule: &Rule) -> BTreeMap<&str, PerlValue<'_>> {
     let mut fields = BTreeMap::new();
-    let mut keys: Vec<&str> = rule.matches.iter().map(|it| it.key.as_str()).collect();
+    let mut keys: Vec<&str> = rule.matches.iter().map(|it| &*it.key).collect();
     if rule.form == Form::Text && rule.jump.is_some() {
         keys.push("targetopts");
     }
@@ -63,7 +63,7 @@ fn perl_fields(rule: &Rule) -> BTreeMap<&str, PerlValue<'_>> {
         fields.insert("dhcp", PerlValue::Scalar("1"));
     }
     for (index, m) in rule.matches.iter().enumerate() {
-        let key = m.key.as_str();
+        let key = &*m.key;
         if rule.matches[..index].iter().any(|it| it.key == key) {
             continue;
         }
@@ -104,7 +104,7 @@ fn write_rule_string(rule: &Rule, with_comment: bool, text: &mut String) {
     for (index, m) in rule.matches.iter().enumerate() {
         text.push_str(&m.key);
         text.push('=');
-        let key = m.key.as_str();
+        let key = &*m.key;
         let repeated = rule
             .matches
             .iter()
@@ -357,12 +357,12 @@ fn merge_option(rule: &mut Rule, key: &str, value: &str) {
             if let Some(existing) = rule.matches.iter_mut().find(|it| it.key == key) {
                 existing.value = format!("{},{value}", existing.value);
             } else {
-                rule.matches.push(Match::new(key, value));
+                rule.matches.push(Match::new(static_key(key), value));
             }
         }
         KeyKind::Unique => {
             if !rule.has(key) {
-                rule.matches.push(Match::new(key, value));
+                rule.matches.push(Match::new(static_key(key), value));
             }
         }
         _ => {
@@ -373,7 +373,7 @@ fn merge_option(rule: &mut Rule, key: &str, value: &str) {
             if count > 0 {
                 rule.complex = true;
             }
-            rule.matches.push(Match::new(key, value));
+            rule.matches.push(Match::new(static_key(key), value));
         }
     }
     rule.simple = false;
@@ -1107,7 +1107,7 @@ fn combine_dports(rules: Vec<Rule>) -> Vec<Rule> {
                 let sports_value =
                     (!multi_sports.is_empty()).then(|| format!("--sports {multi_sports}"));
                 for m in std::mem::take(&mut baseref.matches) {
-                    match m.key.as_str() {
+                    match &*m.key {
                         "dport" | "sport" => {
                             if !switched {
                                 switched = true;
