@@ -53,13 +53,32 @@ pub(crate) async fn completion(
                 return Ok(None);
             };
             let dir = dir_of(&position.path).to_path_buf();
+            let text = snapshot.analysis.file_text(&position.path);
             let mut documentation = HashMap::new();
             // Every item replaces the same word (but directives): its range is converted once.
             let mut last_range: Option<(TextRange, lsp::Range)> = None;
+            let mut last_typed: Option<(TextRange, &str)> = None;
+            let mut left_out = false;
             let items: Vec<lsp::CompletionItem> = snapshot
                 .analysis
                 .completion(&position)
                 .into_iter()
+                .filter(|it| {
+                    let typed = match last_typed {
+                        Some((range, typed)) if range == it.range => typed,
+                        _ => {
+                            let typed = text
+                                .as_deref()
+                                .and_then(|text| text.get(std::ops::Range::<usize>::from(it.range)))
+                                .unwrap_or("");
+                            last_typed = Some((it.range, typed));
+                            typed
+                        }
+                    };
+                    let shown = could_match(typed, &it.label);
+                    left_out |= !shown;
+                    shown
+                })
                 .map(|mut it| {
                     let range = match last_range {
                         Some((from, to)) if from == it.range => to,
@@ -79,7 +98,13 @@ pub(crate) async fn completion(
                     item
                 })
                 .collect();
-            let marker = raw_results.stash(&items)?;
+            // Items the editor would filter out at once are not sent; the list is then
+            // incomplete, and the editor asks again as the word changes.
+            let list = lsp::CompletionResponse::List(lsp::CompletionList {
+                is_incomplete: left_out,
+                items,
+            });
+            let marker = raw_results.stash(&list)?;
             Ok(Some((marker, documentation)))
         })
         .await?;
@@ -93,6 +118,17 @@ pub(crate) async fn completion(
             ..Default::default()
         },
     ])))
+}
+
+/// Whether an editor could show an item labelled `label` for the word `typed` before the
+/// cursor: editors filter with fuzzy matching, which keeps only labels that hold the typed
+/// characters in order (ignoring case); a label that does not is never shown.
+fn could_match(typed: &str, label: &str) -> bool {
+    let mut label = label.chars().flat_map(char::to_lowercase);
+    typed
+        .chars()
+        .flat_map(char::to_lowercase)
+        .all(|wanted| label.any(|it| it == wanted))
 }
 
 pub(crate) async fn completion_resolve(
@@ -469,4 +505,22 @@ pub(crate) async fn execute_command(
             }
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::could_match;
+
+    #[test]
+    fn labels_that_could_match_the_typed_word() {
+        assert!(could_match("", "ACCEPT"));
+        assert!(could_match("AC", "ACCEPT"));
+        assert!(could_match("ac", "A_ACCEPT"));
+        assert!(could_match("acpt", "ACCEPT!"));
+        assert!(could_match("$fw", "$FW"));
+        assert!(could_match("ß", "ß"));
+        assert!(!could_match("AC", "DROP"));
+        assert!(!could_match("CA", "ACCEPT"));
+        assert!(!could_match("ACCEPTX", "ACCEPT"));
+    }
 }

@@ -427,30 +427,50 @@ fn unknown_documents_and_positions_out_of_range() {
     assert_eq!(client.shutdown(), Some(0));
 }
 
+/// The items of a completion answer (a list or an array of items).
+fn completion_items(answer: &Value) -> Vec<Value> {
+    let items = answer.get("items").unwrap_or(answer);
+    items.as_array().cloned().unwrap_or_default()
+}
+
+fn labels(items: &[Value]) -> Vec<&str> {
+    items.iter().filter_map(|it| it["label"].as_str()).collect()
+}
+
 #[test]
 fn completion_and_resolve() {
     let dir = config("completion", "");
     let (mut client, _) = Client::initialized(json!({}));
     let uri = dir.uri("rules");
-    client.open(&uri, "SS\nACCEPT n\n");
-    let items = client
+    client.open(&uri, "SS\nACCEPT n\nACCEPT \n");
+    // Nothing typed yet: every zone, and the list is complete.
+    let answer = client
+        .request("textDocument/completion", at(&uri, 2, 7))
+        .unwrap_or_default();
+    assert_eq!(answer["isIncomplete"], json!(false), "{answer}");
+    let items = completion_items(&answer);
+    assert_eq!(labels(&items)[..3], ["fw", "net", "loc"]);
+    // `n` typed: only the labels an editor could show for it, and the editor is told to ask
+    // again as the word changes.
+    let answer = client
         .request("textDocument/completion", at(&uri, 1, 8))
         .unwrap_or_default();
-    let labels: Vec<&str> = items
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|it| it["label"].as_str())
-        .take(3)
-        .collect();
-    assert_eq!(labels, vec!["fw", "net", "loc"]);
-    let items = client
+    assert_eq!(answer["isIncomplete"], json!(true), "{answer}");
+    let items = completion_items(&answer);
+    assert_eq!(
+        labels(&items),
+        ["net", "any", "any+", "any-", "none"],
+        "{answer}"
+    );
+    let answer = client
         .request("textDocument/completion", at(&uri, 0, 2))
         .unwrap_or_default();
+    let items = completion_items(&answer);
+    assert!(labels(&items)
+        .iter()
+        .all(|it| it.to_ascii_uppercase().contains('S')));
     let ssh = items
-        .as_array()
-        .into_iter()
-        .flatten()
+        .iter()
         .find(|it| it["label"] == json!("SSH"))
         .cloned()
         .unwrap_or_default();
@@ -465,15 +485,12 @@ fn completion_and_resolve() {
     let documentation = resolved["documentation"]["value"].as_str().unwrap_or("");
     assert!(documentation.contains("secure shell"), "{resolved}");
     // Manpage texts come with resolve too, not with the list.
-    let items = client
+    let answer = client
         .request("textDocument/completion", at(&uri, 1, 2))
         .unwrap_or_default();
-    let accept = items
-        .as_array()
+    let accept = completion_items(&answer)
         .into_iter()
-        .flatten()
         .find(|it| it["label"] == json!("ACCEPT"))
-        .cloned()
         .unwrap_or_default();
     assert_eq!(accept["documentation"], Value::Null);
     let resolved = client
@@ -852,10 +869,10 @@ fn a_panic_in_a_handler_is_logged_answered_and_survived() {
     });
     assert_eq!(logged["params"]["type"], json!(1));
     // The server goes on: other requests, and diagnostics of later changes.
-    let items = client
+    let answer = client
         .request("textDocument/completion", at(&uri, 0, 8))
         .unwrap_or_default();
-    assert!(items.as_array().is_some_and(|it| !it.is_empty()));
+    assert!(!completion_items(&answer).is_empty());
     client.notify(
         "textDocument/didChange",
         json!({
