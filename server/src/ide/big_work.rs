@@ -13,7 +13,10 @@ use std::{
     cell::Cell,
     panic::{self, AssertUnwindSafe},
     sync::{mpsc, Mutex, OnceLock},
+    time::Duration,
 };
+
+use shorewall_syntax::Parse;
 
 /// A text at least this long (in bytes) is parsed, and its directory modelled, on the thread.
 pub(crate) const BIG: usize = 64 * 1024;
@@ -65,19 +68,41 @@ pub(crate) fn run_if_big<T: Send + 'static>(
     }
 }
 
-/// Drops `value` on the big-work thread, without waiting: freeing a large file's tree takes
-/// milliseconds that a keystroke must not wait for.
-pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+/// Drops the syntax tree of `parse` on the big-work thread, without waiting, a thousand
+/// records at a time with a pause between: freeing the tree of a 10,000-line file takes
+/// several milliseconds of CPU, and done at once it slowed the keystroke that replaced the
+/// tree (whose diagnostics are computed meanwhile, on a machine of two cores) several times
+/// over.
+pub(crate) fn drop_tree_later(parse: Parse) {
     let Some(sender) = sender() else {
         return;
     };
-    let job: Job = Box::new(move || drop(value));
+    let job: Job = Box::new(move || drop_in_pieces(parse));
     let sent = match sender.lock() {
         Ok(it) => it.send(job),
         Err(poisoned) => poisoned.into_inner().send(job),
     };
     // Not sent: dropped here, with the job.
     drop(sent);
+}
+
+/// How many top-level children of a tree (records, newlines, comments) are freed at once,
+/// and the pause after each batch.
+const PIECES_AT_ONCE: usize = 1000;
+const PAUSE: Duration = Duration::from_micros(200);
+
+fn drop_in_pieces(parse: Parse) {
+    // The root's children, held apart: dropping the parse then frees the root alone.
+    let mut pieces: Vec<_> = {
+        let root = parse.syntax();
+        let green = root.green();
+        green.children().map(|it| it.to_owned()).collect()
+    };
+    drop(parse);
+    while !pieces.is_empty() {
+        pieces.truncate(pieces.len().saturating_sub(PIECES_AT_ONCE));
+        std::thread::sleep(PAUSE);
+    }
 }
 
 fn sender() -> Option<&'static Mutex<mpsc::Sender<Job>>> {
@@ -111,7 +136,15 @@ mod tests {
         assert!(caught.is_err());
         // The thread goes on after a panic.
         assert_eq!(run(|| 4), 4);
-        drop_later(vec![1, 2, 3]);
+        let text = "ACCEPT net $FW\n".repeat(3000);
+        let parse = shorewall_syntax::parse(
+            &text,
+            shorewall_syntax::FileType::new(
+                shorewall_syntax::FileKind::Rules,
+                shorewall_syntax::Family::Ipv6,
+            ),
+        );
+        drop_tree_later(parse);
         assert_eq!(run(|| 5), 5);
     }
 }

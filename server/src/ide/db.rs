@@ -112,8 +112,8 @@ impl ParseStore {
             return;
         };
         if map.get(path).is_some_and(|(kept, _)| **kept != **text) {
-            if let Some(old) = map.remove(path) {
-                big_work::drop_later(old);
+            if let Some((_, old)) = map.remove(path) {
+                big_work::drop_tree_later(old);
             }
         }
     }
