@@ -183,6 +183,51 @@ all all REJECT
     }
 
     #[test]
+    fn the_kept_model_of_a_large_file_has_no_tree_and_compiles_the_same() {
+        use std::{path::Path, sync::Arc};
+
+        use crate::{
+            compile::{emit, lower},
+            ide::{big_work::BIG, db::dir_of, fixture},
+            model::{self, Environment, MemoryVfs, NameTables},
+        };
+
+        let rules: String = (0..2500)
+            .map(|it| format!("ACCEPT net:2001:db8::{it:x} $FW tcp {}\n", 1000 + it))
+            .collect();
+        assert!(rules.len() >= BIG);
+        let fixture = Fixture::parse(&format!("{DIR}#- rules\n{rules}"));
+        let path = fixture.cursor_file();
+        let analysis = fixture.analysis();
+        let kept = analysis.inputs.model(dir_of(&path));
+        let file = kept.files.id_of(&path).and_then(|it| kept.file(it));
+        assert_eq!(
+            file.map(|it| it.parse.syntax().text().len()),
+            Some(0.into())
+        );
+        assert_eq!(file.map(|it| it.text.len()), Some(rules.len()));
+        // The directory compiled as the command line does, from a model with every tree.
+        let mut vfs = MemoryVfs::default();
+        for name in ["zones", "interfaces", "policy", "shorewall6.conf", "rules"] {
+            let path = Path::new(fixture::DIR).join(name);
+            vfs.insert(path.clone(), fixture.text(&path));
+        }
+        let env = Environment {
+            vfs: &vfs,
+            library_dirs: Vec::new(),
+            names: Arc::new(NameTables::builtin()),
+            parse_cache: None,
+        };
+        let model = model::build(Path::new(fixture::DIR), &env);
+        let expected = lower::compile(&model, &env)
+            .map(|it| emit::emit(&it.ruleset, emit::EmitOptions { annotate: true }));
+        assert!(expected
+            .as_ref()
+            .is_ok_and(|it| it.contains("# rules:2500")));
+        assert_eq!(analysis.preview(&path).ok(), expected.ok());
+    }
+
+    #[test]
     fn errors_instead_of_a_ruleset() {
         check(
             &format!("{DIR}#- rules\nACCEPT nte $FW\n"),

@@ -381,7 +381,14 @@ impl Inputs {
                 .any(|(path, it)| dir_of(path) == dir && it.text.len() >= big_work::BIG);
             if big {
                 let (inputs, dir) = (self.clone(), dir.to_path_buf());
-                big_work::run(move || Arc::new(inputs.build_model(&dir)))
+                big_work::run(move || {
+                    let mut model = inputs.build_model(&dir);
+                    // The model outlives the text it was built from by many edits, and its
+                    // tree of a 10,000-line file is megabytes nobody reads again: the
+                    // requests that need a tree parse the current text.
+                    model.files.drop_large_trees(big_work::BIG);
+                    Arc::new(model)
+                })
             } else {
                 Arc::new(self.build_model(dir))
             }

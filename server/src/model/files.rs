@@ -49,6 +49,18 @@ pub struct Files {
 }
 
 impl Files {
+    /// Replaces the syntax trees of the files of at least `len` bytes with the tree of an
+    /// empty text, keeping their text and line index. Reading a file again needs its tree;
+    /// nothing reads a configuration's own files again once the model is built, so a model
+    /// that is kept can do without them.
+    pub fn drop_large_trees(&mut self, len: usize) {
+        for file in &mut self.list {
+            if file.text.len() >= len {
+                file.parse = shorewall_syntax::parse("", file.parse.file_type());
+            }
+        }
+    }
+
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.list.get(id.0 as usize)
     }
