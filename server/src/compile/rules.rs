@@ -842,7 +842,7 @@ impl Compiler<'_> {
 
     /// `process_raw_rule` and `process_raw_rule1`: zone lists, PROTO and USER lists.
     fn process_raw_rule(&mut self, columns: &[String], raw_matches: Option<&str>) -> Result<()> {
-        let target = columns.first().cloned().unwrap_or_else(|| "-".to_owned());
+        let target = columns.first().map_or("-", String::as_str);
         let cols = Columns::from_record(columns);
         let raw = raw_matches.map(|it| format!("{it} ")).unwrap_or_default();
         let split = |column: &Cow<'_, str>, what: &str| -> Result<Vec<String>> {
@@ -886,7 +886,7 @@ impl Compiler<'_> {
                         let mut destzone = d.split(':').next().unwrap_or("");
                         if self.topo.zone(destzone).is_none() {
                             // A REDIRECT's DEST is a port of the firewall.
-                            destzone = if isolate_basic_target(&target)?.starts_with("REDIRECT") {
+                            destzone = if isolate_basic_target(target)?.starts_with("REDIRECT") {
                                 &self.topo.firewall
                             } else {
                                 ""
@@ -902,7 +902,7 @@ impl Compiler<'_> {
                                 c.proto = Cow::Borrowed(proto);
                                 c.user = Cow::Borrowed(user);
                                 self.inline_matches.clone_from(&raw);
-                                if self.process_rule(None, "", "", &target, "", &c, wild)? {
+                                if self.process_rule(None, "", "", target, "", &c, wild)? {
                                     generated = true;
                                 }
                             }
@@ -925,11 +925,10 @@ impl Compiler<'_> {
         intrazone: &mut bool,
         wild: &mut bool,
     ) -> Result<Vec<String>> {
-        let fw = self.topo.firewall.clone();
-        let original = input.to_owned();
-        let (input, any) = match input.strip_prefix("any") {
-            Some(rest) => (format!("all{rest}"), true),
-            None => (input.to_owned(), false),
+        let original = input;
+        let (input, any): (Cow<'_, str>, bool) = match input.strip_prefix("any") {
+            Some(rest) => (format!("all{rest}").into(), true),
+            None => (input.into(), false),
         };
         // /^(all[-+]*)(![^:]+)?(:.*)?$/
         if let Some(rest) = input.strip_prefix("all") {
@@ -944,9 +943,10 @@ impl Compiler<'_> {
             } else if rest.starts_with(':') || rest.is_empty() {
                 (None, if rest.is_empty() { None } else { Some(rest) })
             } else {
-                return Ok(vec![original]);
+                return Ok(vec![original.to_owned()]);
             };
             *wild = true;
+            let fw = self.topo.firewall.clone();
             let mut excluded: Vec<String> = Vec::new();
             if let Some(exclude) = exclude {
                 if exclude.starts_with(',')
@@ -995,7 +995,7 @@ impl Compiler<'_> {
         // /^([^:]+,[^:]+)(:.*)?$/
         let (list, tail) = match input.find(':') {
             Some(at) => (&input[..at], Some(&input[at..])),
-            None => (input.as_str(), None),
+            None => (&*input, None),
         };
         if list.contains(',') {
             *wild = true;
@@ -1017,7 +1017,7 @@ impl Compiler<'_> {
             }
             return Ok(result);
         }
-        Ok(vec![original])
+        Ok(vec![original.to_owned()])
     }
 
     // ---- one rule -------------------------------------------------------------------
@@ -1377,21 +1377,21 @@ impl Compiler<'_> {
                 self.new_rules_chain(&sourcezone, &destzone);
             }
             if let Some(it) = self.chains.get_mut(TableId::Filter, &chain_name) {
-                it.sourcezone = sourcezone.clone();
-                it.destzone = destzone.clone();
+                it.sourcezone.clone_from(&sourcezone);
+                it.destzone.clone_from(&destzone);
             }
-            let policy = self
-                .chains
-                .chain(TableId::Filter, &chain_name)
-                .policy
-                .clone();
-            if policy == "NONE" {
+            if self.chains.chain(TableId::Filter, &chain_name).policy == "NONE" {
                 if wildcard {
                     return Ok(false);
                 }
                 return error("Rules may not override a NONE policy");
             }
             if optimize == 1 && self.section == section::NEW {
+                let policy = self
+                    .chains
+                    .chain(TableId::Filter, &chain_name)
+                    .policy
+                    .clone();
                 let policychain = self
                     .chains
                     .chain(TableId::Filter, &chain_name)

@@ -563,12 +563,12 @@ fn process_raw_rule1(p: &mut Proc<'_, '_>, place: &Place, cols: &Columns) -> Flo
     for s in &sources {
         for d in &dests {
             let source_zone = s.split(':').next().unwrap_or("");
-            let mut dest_zone = d.split(':').next().unwrap_or("").to_owned();
-            if !p.zone_defined(&dest_zone) {
+            let mut dest_zone = d.split(':').next().unwrap_or("");
+            if !p.zone_defined(dest_zone) {
                 dest_zone = if action.starts_with("REDIRECT") {
-                    fw.clone()
+                    &fw
                 } else {
-                    String::new()
+                    ""
                 };
             }
             if wild && !intrazone && source_zone == dest_zone {
@@ -659,10 +659,10 @@ fn build_zone_list(
 ) -> Flow<Vec<String>> {
     let which = if idx == col::SOURCE { "SOURCE" } else { "DEST" };
     let any = input.starts_with("any");
-    let input = if any {
-        format!("all{}", &input[3..])
+    let input: Cow<'_, str> = if any {
+        format!("all{}", &input[3..]).into()
     } else {
-        input.to_owned()
+        input.into()
     };
     // `^(all[-+]*)(![^:]+)?(:.*)?$`
     if let Some(after) = input.strip_prefix("all") {
@@ -761,7 +761,7 @@ fn build_zone_list(
     // `^([^:]+,[^:]+)(:.*)?$`
     let (head, rest) = match input.find(':') {
         Some(pos) => (&input[..pos], &input[pos..]),
-        None => (input.as_str(), ""),
+        None => (&*input, ""),
     };
     if head.contains(',') && !head.starts_with(',') && !head.ends_with(',') {
         *wild = true;
@@ -775,7 +775,7 @@ fn build_zone_list(
         let zones = matches::split_list(head, "zone", idx).map_err(|it| p.fail(place, it))?;
         return Ok(zones.iter().map(|zone| format!("{zone}{rest}")).collect());
     }
-    Ok(vec![input])
+    Ok(vec![input.into_owned()])
 }
 
 impl<'c, 'e> Proc<'c, 'e> {
@@ -1139,7 +1139,6 @@ pub(crate) fn process_rule(
         )?;
     }
     // Zones.
-    let fw = p.firewall_zone();
     let mut source: &str = &cols[col::SOURCE];
     let mut source_zone: &str = "-";
     let mut dest_zone = String::from("-");
@@ -1208,7 +1207,7 @@ pub(crate) fn process_rule(
             return Err(unknown_zone(p, place, col::SOURCE, source_zone, "source"));
         }
         p.reference_zone(place, col::SOURCE, source_zone);
-        if cols[col::USER] != "-" && source_zone != fw && p.ctx.model.zones_checked {
+        if cols[col::USER] != "-" && source_zone != p.firewall_zone() && p.ctx.model.zones_checked {
             return Err(p.fail(
                 place,
                 Problem::new(
