@@ -424,7 +424,13 @@ impl ChainTable {
         let blacklist = self.get(table, from).is_some_and(|it| it.blacklistsection);
         if let Some(to) = self.get_mut(table, to) {
             to.blacklistsection |= blacklist;
-            *to.references.entry(from.to_owned()).or_insert(0) += 1;
+            // The key is copied only the first time `from` jumps to `to`.
+            match to.references.get_mut(from) {
+                Some(count) => *count += 1,
+                None => {
+                    to.references.insert(from.to_owned(), 1);
+                }
+            }
         }
     }
 
@@ -853,7 +859,14 @@ impl ChainTable {
 
     /// Parses `text` and appends it (`push_rule`).
     pub fn push_rule(&mut self, table: TableId, chain: &str, text: &str) -> Result<Option<usize>> {
-        if self.closed(table, chain) {
+        // The chain is looked up once (this runs for every rule).
+        let Some(index) = self.index_of(table, chain) else {
+            return Ok(None);
+        };
+        let Some(target) = self.data(table).chains.get(index) else {
+            return Ok(None);
+        };
+        if target.complete {
             return Ok(None);
         }
         let (mut rule, complete) = transform_rule(text, &self.terminating)?;
@@ -863,8 +876,8 @@ impl ChainTable {
         if rule.origin.is_none() && !self.origin.is_empty() {
             rule.origin = Some(self.origin.clone());
         }
-        self.set_rule_comment(&self.chain(table, chain).origin, &mut rule);
-        let cmdlevel = self.chain(table, chain).cmdlevel;
+        self.set_rule_comment(&target.origin, &mut rule);
+        let cmdlevel = target.cmdlevel;
         if cmdlevel > 0 {
             rule.mode = Mode::Shell {
                 level: cmdlevel,
@@ -872,7 +885,7 @@ impl ChainTable {
             };
         }
         let returns = rule.target == "RETURN";
-        let Some(chain) = self.get_mut(table, chain) else {
+        let Some(chain) = self.data_mut(table).chains.get_mut(index) else {
             return Ok(None);
         };
         chain.rules.push(rule);
