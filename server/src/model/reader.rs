@@ -972,7 +972,7 @@ impl Reader<'_, '_> {
             })
             .collect();
         let (values, raw_matches) = if has_refs {
-            self.expanded_columns(file, kind, format, &record, plain, source)
+            self.expanded_columns(file, kind, format, &record, &columns, plain, source)
         } else {
             let values = columns
                 .iter()
@@ -1022,12 +1022,14 @@ impl Reader<'_, '_> {
 
     /// Expands the record's text as Shorewall does (the whole line, before columns are split)
     /// and reads the columns from the expanded text.
+    #[allow(clippy::too_many_arguments)]
     fn expanded_columns(
         &mut self,
         file: FileId,
         kind: FileKind,
         format: u32,
         record: &ast::Record,
+        columns: &[Option<ast::Column>],
         plain: Option<&str>,
         source: &str,
     ) -> (Vec<String>, Option<String>) {
@@ -1061,9 +1063,9 @@ impl Reader<'_, '_> {
         let substituted = match plain {
             _ if self.opts.action_params.is_some() => None,
             Some(text) => {
-                substituted_text_columns(record, specs, &vars, &expansion.text, text, source)
+                substituted_text_columns(record, columns, &vars, &expansion.text, text, source)
             }
-            None => substituted_columns(record, specs, &vars, &expansion.text),
+            None => substituted_columns(record, columns, &vars, &expansion.text),
         };
         self.report_expansion(
             record.syntax(),
@@ -1100,7 +1102,7 @@ impl Reader<'_, '_> {
 /// expanding reference by reference does not give the line's expansion (`expanded`).
 fn substituted_columns(
     record: &ast::Record,
-    specs: &[shorewall_syntax::ColumnSpec],
+    columns: &[Option<ast::Column>],
     vars: &dyn Variables,
     expanded: &str,
 ) -> Option<Vec<String>> {
@@ -1153,7 +1155,7 @@ fn substituted_columns(
         text
     };
     Some(
-        columns_by_spec(record, specs)
+        columns
             .iter()
             .map(|column| column.as_ref().map_or_else(|| "-".to_owned(), column_text))
             .collect(),
@@ -1165,7 +1167,7 @@ fn substituted_columns(
 /// as [`expand::expand`] finds them.
 fn substituted_text_columns(
     record: &ast::Record,
-    specs: &[shorewall_syntax::ColumnSpec],
+    columns: &[Option<ast::Column>],
     vars: &dyn Variables,
     expanded: &str,
     text: &str,
@@ -1200,8 +1202,8 @@ fn substituted_text_columns(
     if rebuilt != expanded {
         return None;
     }
-    let mut res = Vec::with_capacity(specs.len());
-    for column in columns_by_spec(record, specs) {
+    let mut res = Vec::with_capacity(columns.len());
+    for column in columns {
         let Some(column) = column else {
             res.push("-".to_owned());
             continue;
