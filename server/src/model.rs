@@ -627,13 +627,15 @@ impl ConfigRecord {
 /// evaluated and its variables expanded (for the compiler: files the model does not read).
 pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> Vec<ConfigRecord> {
     let mut ctx = Ctx::new(&model.dir, model.family, env);
+    let Some(file) = ctx.load_config_file(name, FileKind::from_file_name(name)) else {
+        return Vec::new();
+    };
+    // Only for a file that is there: the compiler asks for some twenty files, most absent,
+    // and the settings are hundreds of strings.
     ctx.model.settings = model.settings.clone();
     ctx.model.capabilities = model.capabilities.clone();
     ctx.model.params = model.params.clone();
     ctx.model.firewall_zone = model.firewall_zone.clone();
-    let Some(file) = ctx.load_config_file(name, FileKind::from_file_name(name)) else {
-        return Vec::new();
-    };
     let opts = reader::ReadOptions {
         sections: name == "accounting",
         ..reader::ReadOptions::default()
