@@ -38,7 +38,7 @@ pub use self::{
     },
     diagnostic::{Diagnostic, Fix, Severity, Site, CODES},
     expand::{Value, UNKNOWN},
-    files::{FileId, Files, Origin, ParseCache, SourceFile},
+    files::{ActionBody, ActionBodyKey, FileId, Files, Origin, ParseCache, SourceFile},
     log_level::{
         check as check_log_level, validate as validate_log_level, LogLevel,
         NAMES as LOG_LEVEL_NAMES,
@@ -717,7 +717,21 @@ pub fn read_action_body(
     params: &[String],
     vars: &[(String, String)],
 ) -> (Vec<BodyItem>, Vec<Diagnostic>) {
-    read_body(model, env, |_| Some(file), params, vars).unwrap_or_default()
+    let Some(cache) = env.parse_cache else {
+        return read_body(model, env, |_| Some(file), params, vars).unwrap_or_default();
+    };
+    let key = ActionBodyKey {
+        files: model.files.paths(),
+        file,
+        params: params.to_vec(),
+        vars: vars.to_vec(),
+    };
+    if let Some(body) = cache.action_body(&key) {
+        return (*body).clone();
+    }
+    let body = read_body(model, env, |_| Some(file), params, vars).unwrap_or_default();
+    cache.put_action_body(key, Arc::new(body.clone()));
+    body
 }
 
 /// Reads the body of the macro `name` inside an action body, where `$1`, `@1`, ... and the

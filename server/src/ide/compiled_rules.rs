@@ -53,7 +53,7 @@ pub(crate) fn rules_of_line(db: &Inputs, path: &Path, start: TextSize) -> Option
     }
     if let Some((stand_in, stand_in_line)) = stand_in(db, path, &text, start) {
         let model = db.model_with(dir, path, Arc::from(stand_in));
-        let compiled = db.compile(&model).ok()?;
+        let compiled = db.compile_stand_in(&model, path).ok()?;
         return rules_from(&compiled, path, stand_in_line);
     }
     if text.len() > SMALL {
@@ -225,6 +225,71 @@ all all REJECT
             .as_ref()
             .is_ok_and(|it| it.contains("# rules:2500")));
         assert_eq!(analysis.preview(&path).ok(), expected.ok());
+    }
+
+    #[test]
+    fn hover_follows_edits_of_the_files_a_kept_action_body_depends_on() {
+        use std::{path::Path, sync::Arc};
+
+        use crate::ide::FilePosition;
+
+        // An inline action's body goes into the rule's chain, so the hover shows it; the
+        // bodies read for one hover are kept for the next while nothing but the rules file
+        // changes.
+        let fixture = Fixture::parse(&format!(
+            "{DIR}#- params\nPORT=22\n#- actions\nMine inline\n#- action.Mine\nACCEPT - - tcp $PORT\n\
+             #- rules\n?SECTION NEW\nMi$0ne net $FW\nACCEPT net $FW tcp 80\n"
+        ));
+        let mut host = fixture.host();
+        let rules = fixture.cursor_file();
+        let dir = Path::new(crate::ide::fixture::DIR);
+        let shown = |host: &crate::ide::AnalysisHost, position: &FilePosition| {
+            let hover = host.analysis().hover(position);
+            let markdown = hover.map(|it| it.markdown).unwrap_or_default();
+            let section = markdown.split("```").nth(1).unwrap_or("").trim().to_owned();
+            section.lines().last().unwrap_or("").to_owned()
+        };
+        let mut version = 1;
+        let mut edit = |host: &mut crate::ide::AnalysisHost, name: &str, text: &str| {
+            version += 1;
+            host.set_document(dir.join(name), Arc::from(text), version);
+        };
+        let position = fixture.position();
+        let mut seen = vec![shown(&host, &position)];
+        // Another line of the rules file: the kept bodies serve, the line is the same.
+        edit(
+            &mut host,
+            "rules",
+            "?SECTION NEW\nMine net $FW\nACCEPT net $FW tcp 81\n",
+        );
+        seen.push(shown(&host, &position));
+        edit(&mut host, "params", "PORT=23\n");
+        seen.push(shown(&host, &position));
+        edit(&mut host, "action.Mine", "ACCEPT - - udp $PORT\n");
+        seen.push(shown(&host, &position));
+        edit(
+            &mut host,
+            "zones",
+            "fw firewall\nnet ipv6\nloc ipv6\nwan ipv6\n",
+        );
+        edit(&mut host, "interfaces", "?FORMAT 2\nwan eth0\nloc eth1\n");
+        edit(
+            &mut host,
+            "rules",
+            "?SECTION NEW\nMine wan $FW\nACCEPT net $FW tcp 81\n",
+        );
+        seen.push(shown(&host, &position));
+        assert_eq!(rules, dir.join("rules"));
+        expect![[r#"
+            [
+                "-A net-fw -p 6 --dport 22 -j ACCEPT",
+                "-A net-fw -p 6 --dport 22 -j ACCEPT",
+                "-A net-fw -p 6 --dport 23 -j ACCEPT",
+                "-A net-fw -p 17 --dport 23 -j ACCEPT",
+                "-A wan-fw -p 17 --dport 23 -j ACCEPT",
+            ]
+        "#]]
+        .assert_debug_eq(&seen);
     }
 
     #[test]

@@ -19,7 +19,10 @@ use crate::{
     compile::lower::{self, Compiled},
     ide::big_work,
     ide::diagnostics::{incremental::Outline, DirDiagnostics},
-    model::{self, Environment, Model, NameTables, ParseCache, ReadError, Severity, Vfs},
+    model::{
+        self, ActionBody, ActionBodyKey, Environment, Model, NameTables, ParseCache, ReadError,
+        Severity, Vfs,
+    },
 };
 
 /// What the analysis reads besides the open documents: the file system under them and the
@@ -69,7 +72,31 @@ pub(crate) struct Caches {
     pub(crate) diagnostics: Mutex<HashMap<PathBuf, Arc<DirDiagnostics>>>,
     /// The outlines of the last rules texts checked or hovered a line at a time.
     pub(crate) outlines: Mutex<Vec<(Arc<str>, Arc<Outline>)>>,
+    /// Action bodies read while compiling stand-in directories.
+    stand_in_bodies: Mutex<StandInBodies>,
 }
+
+/// The action bodies read while compiling stand-in directories (a few lines of a file in
+/// place of the whole, for hover), kept while the inputs other than that file stay the same:
+/// the stand-ins of one file differ in that file only, which an action body never reads, and
+/// their policies read the same default actions every time (a third of each compilation).
+#[derive(Default)]
+struct StandInBodies {
+    /// The inputs the bodies are of: the disk generation and every open document but the
+    /// one the stand-ins replace (held, so that a new text at the old one's address cannot
+    /// pass for it).
+    inputs: Option<StandInInputs>,
+    /// Moves whenever the inputs change: a compilation of other inputs that runs meanwhile
+    /// neither reads nor fills the bodies.
+    generation: u64,
+    bodies: HashMap<ActionBodyKey, Arc<ActionBody>>,
+}
+
+/// The disk generation, the file the stand-ins replace, and every other open document.
+type StandInInputs = (u64, PathBuf, Vec<(PathBuf, Arc<str>)>);
+
+/// At most this many bodies are kept; then they are all dropped and read again.
+const MAX_STAND_IN_BODIES: usize = 256;
 
 /// The model of one directory: the cell for the current revision (and its compilation), and
 /// the last model built (of any revision) for features that can live with one that is a
@@ -244,6 +271,52 @@ impl ParseCache for ReadOnlyFor<'_> {
         if path != self.path {
             self.store.put(path, text, parse);
         }
+    }
+}
+
+/// The parse store, with the action bodies of stand-in compilations.
+struct StandInCache<'a> {
+    store: &'a ParseStore,
+    bodies: &'a Mutex<StandInBodies>,
+    /// The generation of the bodies this compilation may use.
+    generation: u64,
+}
+
+impl StandInCache<'_> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, StandInBodies> {
+        match self.bodies.lock() {
+            Ok(it) => it,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+}
+
+impl ParseCache for StandInCache<'_> {
+    fn get(&self, path: &Path, text: &Arc<str>) -> Option<Parse> {
+        self.store.get(path, text)
+    }
+
+    fn put(&self, path: &Path, text: &Arc<str>, parse: &Parse) {
+        self.store.put(path, text, parse);
+    }
+
+    fn action_body(&self, key: &ActionBodyKey) -> Option<Arc<ActionBody>> {
+        let kept = self.lock();
+        if kept.generation != self.generation {
+            return None;
+        }
+        kept.bodies.get(key).cloned()
+    }
+
+    fn put_action_body(&self, key: ActionBodyKey, body: Arc<ActionBody>) {
+        let mut kept = self.lock();
+        if kept.generation != self.generation {
+            return;
+        }
+        if kept.bodies.len() >= MAX_STAND_IN_BODIES {
+            kept.bodies.clear();
+        }
+        kept.bodies.insert(key, body);
     }
 }
 
@@ -453,6 +526,60 @@ impl Inputs {
     }
 
     pub(crate) fn compile(&self, model: &Model) -> CompileOutcome {
+        self.compile_with(model, &self.caches.parses)
+    }
+
+    /// [`compile`](Self::compile) of a stand-in directory: [`model_with`](Self::model_with)
+    /// of the same file, compiled with the action bodies kept from the last such compilations
+    /// while the other inputs are the same.
+    pub(crate) fn compile_stand_in(&self, model: &Model, path: &Path) -> CompileOutcome {
+        let inputs = (
+            self.disk_generation,
+            path.to_path_buf(),
+            self.documents_but(path),
+        );
+        let mut cache = StandInCache {
+            store: &self.caches.parses,
+            bodies: &self.caches.stand_in_bodies,
+            generation: 0,
+        };
+        cache.generation = {
+            let mut kept = cache.lock();
+            let same = kept.inputs.as_ref().is_some_and(|it| {
+                it.0 == inputs.0
+                    && it.1 == inputs.1
+                    && it.2.len() == inputs.2.len()
+                    && it
+                        .2
+                        .iter()
+                        .zip(&inputs.2)
+                        .all(|(a, b)| a.0 == b.0 && Arc::ptr_eq(&a.1, &b.1))
+            });
+            if !same {
+                *kept = StandInBodies {
+                    inputs: Some(inputs),
+                    generation: kept.generation + 1,
+                    bodies: HashMap::new(),
+                };
+            }
+            kept.generation
+        };
+        self.compile_with(model, &cache)
+    }
+
+    /// Every open document but `path`, sorted by path.
+    fn documents_but(&self, path: &Path) -> Vec<(PathBuf, Arc<str>)> {
+        let mut res: Vec<(PathBuf, Arc<str>)> = self
+            .documents
+            .iter()
+            .filter(|(it, _)| it.as_path() != path)
+            .map(|(path, it)| (path.clone(), it.text.clone()))
+            .collect();
+        res.sort_by(|a, b| a.0.cmp(&b.0));
+        res
+    }
+
+    fn compile_with(&self, model: &Model, parse_cache: &dyn ParseCache) -> CompileOutcome {
         let errors: Vec<String> = model
             .diagnostics
             .iter()
@@ -472,7 +599,7 @@ impl Inputs {
             vfs: &vfs,
             library_dirs: self.config.library_dirs(model.family),
             names: self.config.names.clone(),
-            parse_cache: Some(&self.caches.parses),
+            parse_cache: Some(parse_cache),
         };
         lower::compile(model, &env).map_err(|failure| {
             let site = failure.site.and_then(|site| {

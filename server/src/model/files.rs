@@ -40,7 +40,32 @@ pub struct SourceFile {
 pub trait ParseCache {
     fn get(&self, path: &Path, text: &Arc<str>) -> Option<Parse>;
     fn put(&self, path: &Path, text: &Arc<str>, parse: &Parse);
+
+    /// An action body read before ([`read_action_body`](crate::model::read_action_body)),
+    /// if the cache keeps them. A cache may keep them only while everything else the reading
+    /// depends on stays the same: the texts of the files and the model's settings, params and
+    /// capabilities (the language server keeps them for stand-in directories that differ from
+    /// each other in one file, which the bodies do not read).
+    fn action_body(&self, _key: &ActionBodyKey) -> Option<Arc<ActionBody>> {
+        None
+    }
+
+    fn put_action_body(&self, _key: ActionBodyKey, _body: Arc<ActionBody>) {}
 }
+
+/// What reading an action body depends on besides the texts and the model's settings: the
+/// paths of the model's files in order (a [`FileId`] is a place in that list), the action's
+/// file and the invocation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ActionBodyKey {
+    pub files: Vec<PathBuf>,
+    pub file: FileId,
+    pub params: Vec<String>,
+    pub vars: Vec<(String, String)>,
+}
+
+/// An action body as [`read_action_body`](crate::model::read_action_body) returns it.
+pub type ActionBody = (Vec<crate::model::BodyItem>, Vec<crate::model::Diagnostic>);
 
 #[derive(Debug, Clone, Default)]
 pub struct Files {
@@ -59,6 +84,11 @@ impl Files {
                 file.parse = shorewall_syntax::parse("", file.parse.file_type());
             }
         }
+    }
+
+    /// The paths of the files, in the order of their ids.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.list.iter().map(|it| it.path.clone()).collect()
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
