@@ -388,22 +388,26 @@ pub(crate) fn do_proto(env: &Env<'_>, proto: &str, ports: &str, sports: &str) ->
         }
         return Ok(());
     }
-    let mut proto = proto.to_owned();
-    let lower = proto.to_ascii_lowercase();
-    let synonly = lower.ends_with(":syn") || lower.ends_with(":!syn");
+    // The suffixes are ASCII: cutting them leaves the text on a character boundary.
+    let ends_with = |text: &str, suffix: &str| {
+        text.len() >= suffix.len()
+            && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    let mut proto = proto;
+    let synonly = ends_with(proto, ":syn") || ends_with(proto, ":!syn");
     if synonly {
-        let cut = if lower.ends_with(":!syn") { 5 } else { 4 };
-        proto.truncate(proto.len() - cut);
+        let cut = if ends_with(proto, ":!syn") { 5 } else { 4 };
+        proto = &proto[..proto.len() - cut];
     }
-    let all = proto.to_ascii_lowercase().ends_with(":all");
+    let all = ends_with(proto, ":all");
     if all {
-        proto.truncate(proto.len() - 4);
+        proto = &proto[..proto.len() - 4];
     }
     let invert = proto.starts_with('!');
     if invert {
-        proto.remove(0);
+        proto = &proto[1..];
     }
-    let Some(number) = resolve_proto(env, &proto, col::PROTO)? else {
+    let Some(number) = resolve_proto(env, proto, col::PROTO)? else {
         if synonly {
             return Err(Problem::new(
                 col::PROTO,
@@ -411,7 +415,11 @@ pub(crate) fn do_proto(env: &Env<'_>, proto: &str, ports: &str, sports: &str) ->
                 "\":syn\" is only allowed with tcp",
             ));
         }
-        let full = if all { format!("{proto}:all") } else { proto };
+        let full = if all {
+            format!("{proto}:all")
+        } else {
+            proto.to_owned()
+        };
         let lower = full.to_ascii_lowercase();
         let ipp2p = lower == "ipp2p"
             || lower == "ipp2p:tcp"
@@ -1413,6 +1421,28 @@ mod tests {
         assert_eq!(do_proto(&env, "ipv6-icmp", "echo-request", "-"), Ok(()));
         assert_eq!(do_proto(&env, "icmp", "128/0", "-"), Ok(()));
         assert!(do_proto(&env, "udp:syn", "-", "-").is_err());
+        // The :syn, :!syn and :all suffixes, in any case, and the inversion.
+        for ok in [
+            "tcp:syn", "TCP:SYN", "tcp:!syn", "tcp:all", "tcp:ALL", "!udp",
+        ] {
+            assert_eq!(do_proto(&env, ok, "-", "-"), Ok(()), "{ok}");
+        }
+        assert_eq!(
+            do_proto(&env, "udp:all", "-", "-").map_err(|it| it.message),
+            Err("\":all\" is only allowed with tcp".to_owned())
+        );
+        assert_eq!(
+            do_proto(&env, "!tcp:syn", "-", "-").map_err(|it| it.message),
+            Err("\":syn\" is only allowed with tcp".to_owned())
+        );
+        assert_eq!(
+            do_proto(&env, "bogus:all", "-", "-").map_err(|it| it.message),
+            Err("Invalid/Unknown protocol (bogus:all)".to_owned())
+        );
+        assert_eq!(
+            do_proto(&env, "!tcp", "22", "-").map_err(|it| it.message),
+            Err("SOURCE/DEST PORT(S) not allowed with PROTO !tcp".to_owned())
+        );
     }
 
     #[test]
