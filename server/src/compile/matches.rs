@@ -208,16 +208,8 @@ pub fn do_proto(
     sports: &str,
 ) -> Result<String> {
     let proto = if proto == "-" { "" } else { proto };
-    let mut ports = if ports == "-" {
-        "".to_owned()
-    } else {
-        ports.to_owned()
-    };
-    let mut sports = if sports == "-" {
-        "".to_owned()
-    } else {
-        sports.to_owned()
-    };
+    let mut ports = if ports == "-" { "" } else { ports };
+    let mut sports = if sports == "-" { "" } else { sports };
     let mut output = String::new();
     if proto.is_empty() {
         if !ports.is_empty() || !sports.is_empty() {
@@ -225,31 +217,35 @@ pub fn do_proto(
         }
         return Ok(output);
     }
-    let mut proto = proto.to_owned();
-    let lower = proto.to_ascii_lowercase();
-    let (synonly, notsyn) = if lower.ends_with(":!syn") {
-        proto.truncate(proto.len() - 5);
+    // The suffixes are ASCII: cutting them leaves the text on a character boundary.
+    let ends_with = |text: &str, suffix: &str| {
+        text.len() >= suffix.len()
+            && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    let mut proto = proto;
+    let (synonly, notsyn) = if ends_with(proto, ":!syn") {
+        proto = &proto[..proto.len() - 5];
         (true, true)
-    } else if lower.ends_with(":syn") {
-        proto.truncate(proto.len() - 4);
+    } else if ends_with(proto, ":syn") {
+        proto = &proto[..proto.len() - 4];
         (true, false)
     } else {
         (false, false)
     };
-    let all = if proto.to_ascii_lowercase().ends_with(":all") {
-        proto.truncate(proto.len() - 4);
+    let all = if ends_with(proto, ":all") {
+        proto = &proto[..proto.len() - 4];
         true
     } else {
         false
     };
     let invert = match proto.strip_prefix('!') {
         Some(rest) => {
-            proto = rest.to_owned();
+            proto = rest;
             "! "
         }
         None => "",
     };
-    let Some(number) = resolve_proto(names, &proto) else {
+    let Some(number) = resolve_proto(names, proto) else {
         if synonly {
             return error("\":syn\" is only allowed with tcp");
         }
@@ -287,7 +283,7 @@ pub fn do_proto(
             let mut multiport = number == UDPLITE;
             if !ports.is_empty() {
                 let invert = if let Some(rest) = ports.strip_prefix('!') {
-                    ports = rest.to_owned();
+                    ports = rest;
                     "! "
                 } else {
                     ""
@@ -297,13 +293,13 @@ pub fn do_proto(
                 }
                 let srcndst = sports == "=";
                 if srcndst {
-                    sports.clear();
+                    sports = "";
                 }
                 if multiport || ports.contains(',') || sports.contains(',') {
-                    if super::chains::port_count(&ports) > 15 && !invert.is_empty() {
+                    if super::chains::port_count(ports) > 15 && !invert.is_empty() {
                         return error("An inverted port list may only have up to 15 ports");
                     }
-                    let list = validate_port_list(names, caps, &pname, &ports)?;
+                    let list = validate_port_list(names, caps, &pname, ports)?;
                     if srcndst {
                         output.push_str(&format!("-m multiport {invert}--ports {list} "));
                     } else {
@@ -312,9 +308,9 @@ pub fn do_proto(
                     multiport = true;
                 } else {
                     let pair = if ports.starts_with('$') {
-                        ports.clone()
+                        ports.to_owned()
                     } else {
-                        validate_portpair(names, &pname, &ports)?
+                        validate_portpair(names, &pname, ports)?
                     };
                     if srcndst {
                         output.push_str(&format!("-m multiport {invert}--ports {pair} "));
@@ -327,7 +323,7 @@ pub fn do_proto(
             }
             if !sports.is_empty() {
                 let invert = if let Some(rest) = sports.strip_prefix('!') {
-                    sports = rest.to_owned();
+                    sports = rest;
                     "! "
                 } else {
                     ""
@@ -336,13 +332,13 @@ pub fn do_proto(
                     return error("ipset names in Shorewall configuration files require Ipset Match in your kernel and iptables");
                 }
                 if multiport {
-                    if super::chains::port_count(&sports) > 15 && !invert.is_empty() {
+                    if super::chains::port_count(sports) > 15 && !invert.is_empty() {
                         return error("An inverted port list may only have up to 15 ports");
                     }
-                    let list = validate_port_list(names, caps, &pname, &sports)?;
+                    let list = validate_port_list(names, caps, &pname, sports)?;
                     output.push_str(&format!("-m multiport {invert}--sports {list} "));
                 } else {
-                    let pair = validate_portpair(names, &pname, &sports)?;
+                    let pair = validate_portpair(names, &pname, sports)?;
                     output.push_str(&format!("{invert}--sport {pair} "));
                 }
             }
@@ -351,7 +347,7 @@ pub fn do_proto(
         IPV6_ICMP => {
             if !ports.is_empty() {
                 let invert = if let Some(rest) = ports.strip_prefix('!') {
-                    ports = rest.to_owned();
+                    ports = rest;
                     "! "
                 } else {
                     ""
@@ -361,7 +357,7 @@ pub fn do_proto(
                         return error("An inverted ICMP list may only contain a single type");
                     }
                     let mut types = String::new();
-                    for kind in split_list(&ports, "ICMP type list")? {
+                    for kind in split_list(ports, "ICMP type list")? {
                         // Shorewall keeps the first element as written.
                         if types.is_empty() {
                             types = kind.to_owned();
@@ -371,7 +367,7 @@ pub fn do_proto(
                     }
                     types
                 } else {
-                    validate_icmp6(&ports)?
+                    validate_icmp6(ports)?
                 };
                 output.push_str(&format!("{invert}--icmpv6-type {types} "));
             }
@@ -954,6 +950,10 @@ mod tests {
         );
         assert_eq!(p("!tcp", "-", "-"), "! -p 6 ");
         assert_eq!(p("tcp:syn", "2000", "-"), "-p 6 --syn --dport 2000 ");
+        assert_eq!(p("TCP:!SYN", "-", "-"), "-p 6 ! --syn ");
+        assert_eq!(p("tcp:all", "22", "-"), "-p 6 --dport 22 ");
+        assert_eq!(p("tcp", "!22", "-"), "-p 6 ! --dport 22 ");
+        assert_eq!(p("tcp", "22", "="), "-p 6 -m multiport --ports 22 ");
         assert_eq!(
             p("ipv6-icmp", "echo-request", "-"),
             "-p 58 --icmpv6-type 128 "
