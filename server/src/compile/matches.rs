@@ -97,6 +97,15 @@ fn ports_allowed(number: Option<u8>) -> bool {
 
 /// `validate_portpair`: a port or a range `a:b` (or `a-b`), either bound optional.
 pub fn validate_portpair(names: &dyn Names, proto: &str, pair: &str) -> Result<String> {
+    // The common case, one port number as Perl prints it (no leading zero, 1..=65535), is
+    // its own result when the protocol has ports.
+    let plain_number = !pair.starts_with('0')
+        && (1..=5).contains(&pair.len())
+        && pair.bytes().all(|b| b.is_ascii_digit())
+        && pair.parse::<u32>().is_ok_and(|it| it <= 65535);
+    if plain_number && ports_allowed(resolve_proto(names, proto)) {
+        return Ok(pair.to_owned());
+    }
     let mut text = pair.to_owned();
     if text.chars().all(|c| c.is_ascii_digit() || c == '-') {
         text = text.replace('-', ":");
