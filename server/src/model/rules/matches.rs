@@ -160,6 +160,17 @@ pub(crate) fn validate_port(env: &Env<'_>, proto: &str, port: &str, col: usize) 
 
 /// `validate_portpair`: `port`, `a:b`, `a-b`, `:b`, `a:`.
 fn validate_portpair(env: &Env<'_>, proto: &str, portpair: &str, col: usize) -> Check {
+    // The common case, one decimal port number (no leading zero, 1..=65535), for a protocol
+    // with ports.
+    let plain_number = !portpair.starts_with('0')
+        && (1..=5).contains(&portpair.len())
+        && portpair.bytes().all(|b| b.is_ascii_digit())
+        && portpair.parse::<u32>().is_ok_and(|it| it <= 65535);
+    if plain_number
+        && [TCP, UDP, UDPLITE, SCTP, DCCP].contains(&resolve_proto(env, proto, col)?.unwrap_or(0))
+    {
+        return Ok(());
+    }
     let mut pair = portpair.to_owned();
     if pair.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         pair = pair.replace('-', ":");
