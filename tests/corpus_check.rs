@@ -82,8 +82,7 @@ fn corpus_agrees_with_the_real_compiler() {
     let (mut accepted, mut clean) = (0, 0);
     for verdict in &verdicts {
         let dir = completed_copy(&corpus, &verdict.dir, &tmp);
-        let model = check::build_model(&dir);
-        let reported = check::report(&model, &dir);
+        let reported = check::check_directory(&dir, &dir);
         let errors: Vec<_> = reported
             .iter()
             .filter(|it| it.severity == Severity::Error)

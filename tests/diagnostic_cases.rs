@@ -192,7 +192,7 @@ fn check_output(overlay: &BTreeMap<String, Option<String>>, tmp: &Path) -> Strin
     };
     let model = model::build(&dir, &env);
     let mut res = String::new();
-    for it in check::report(&model, &dir) {
+    for it in check::report_all(&model, &env, &dir) {
         let _ = writeln!(
             res,
             "{}:{}:{}: {}: {} [{}]",

@@ -93,8 +93,7 @@ fn every_error_case_is_reported_on_its_line() {
         } else {
             file
         };
-        let model = check::build_model(&dir);
-        let reported = check::report(&model, &dir);
+        let reported = check::check_directory(&dir, &dir);
         let found = reported.iter().any(|it| {
             it.path == file && it.severity == severity && line.is_none_or(|line| it.line == line)
         });

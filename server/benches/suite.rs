@@ -95,8 +95,7 @@ fn measure(dir: &Path, runs: usize, compile6: Option<PathBuf>) -> String {
         format_text(&text, file_type, &FormatOptions::default());
     });
     let check_time = median(runs, || {
-        let model = check::build_model(dir);
-        check::report(&model, dir);
+        check::check_directory(dir, dir);
     });
     let mut compiled = true;
     let compile_time = median(runs, || {

@@ -27,26 +27,51 @@ pub mod nat;
 pub mod optimize;
 pub mod perl_hash;
 pub mod policy;
+pub mod rejection;
 pub mod rules;
 pub mod snat;
 pub mod static_nat;
 pub mod topology;
 pub mod tunnels;
 
-/// A fatal compilation error: a message in Shorewall's words (`Invalid rate (3/fortnight)`).
-/// The lowering attaches the file and line.
+/// Why a compilation stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FatalKind {
+    /// Shorewall 5.2.8 rejects the configuration too.
+    Error,
+    /// Shorewall accepts it, but the preview cannot reproduce what Shorewall makes of it (a
+    /// feature it does not implement, or a value only known at run time).
+    Unsupported,
+}
+
+/// A fatal compilation error: a message in Shorewall's words (`Invalid rate (3/fortnight)`),
+/// or the preview's refusal. The lowering attaches the file and line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fatal(pub String);
+pub struct Fatal {
+    pub kind: FatalKind,
+    pub message: String,
+}
 
 impl std::fmt::Display for Fatal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 pub type Result<T> = std::result::Result<T, Fatal>;
 
-/// `Err(Fatal(message))`.
+/// `Err` with Shorewall's message for a configuration it rejects.
 pub(crate) fn error<T>(message: impl Into<String>) -> Result<T> {
-    Err(Fatal(message.into()))
+    Err(Fatal {
+        kind: FatalKind::Error,
+        message: message.into(),
+    })
+}
+
+/// `Err` with the preview's refusal of something Shorewall accepts.
+pub(crate) fn unsupported<T>(message: impl Into<String>) -> Result<T> {
+    Err(Fatal {
+        kind: FatalKind::Unsupported,
+        message: message.into(),
+    })
 }

@@ -498,7 +498,7 @@ pub fn check_variant(
     let mut env = Environment::builtin(&vfs);
     env.parse_cache = Some(parses);
     let model = model::build(&dir, &env);
-    check::report(&model, &dir)
+    check::report_all(&model, &env, &dir)
 }
 
 /// How `check` disagrees with the compiler on a variant.

@@ -2,6 +2,10 @@
 //! one a line as `PATH:LINE:COL: SEVERITY: MESSAGE [CODE]` (the form quickfix lists read),
 //! sorted by file and position. Exit 1 if any error, 0 otherwise, 2 for usage errors or an
 //! unreadable directory.
+//!
+//! The model's diagnostics come first; when they hold no error, the configuration is also
+//! lowered, and an error of the compiler (in a file only the compiler reads, such as masq or
+//! conntrack) is reported as `compile-error` where the compiler stops.
 
 use std::{
     io::Write,
@@ -10,6 +14,7 @@ use std::{
 };
 
 use crate::{
+    compile::rejection::{self, Place, Rejection},
     disk::{self, DiskVfs},
     model::{self, Diagnostic, Environment, Model, Origin, Severity},
 };
@@ -72,8 +77,9 @@ pub(super) fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> 
         );
         return 2;
     }
-    let model = build_model(&dir);
-    let reported = report(&model, &std::env::current_dir().unwrap_or_default());
+    let env = disk_environment(&dir);
+    let model = model::build(&dir, &env);
+    let reported = report_all(&model, &env, &std::env::current_dir().unwrap_or_default());
     let result = if json {
         write_json(&reported, out)
     } else {
@@ -87,16 +93,79 @@ pub(super) fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> 
 
 /// Builds the model of a directory on disk, with the host's library and name tables.
 pub fn build_model(dir: &Path) -> Model {
-    let vfs = DiskVfs;
-    let family = model::family_of(dir, &vfs);
-    let env = Environment {
-        vfs: &vfs,
+    model::build(dir, &disk_environment(dir))
+}
+
+/// The environment of a directory on disk: the host's library and name tables.
+pub fn disk_environment(dir: &Path) -> Environment<'static> {
+    let family = model::family_of(dir, &DiskVfs);
+    Environment {
+        vfs: &DiskVfs,
         library_dirs: disk::library_dirs(family),
         names: Arc::new(disk::name_tables()),
         parse_cache: None,
-    };
-    model::build(dir, &env)
+    }
 }
+
+/// What `check` reports for a directory on disk, with paths relative to `cwd`.
+pub fn check_directory(dir: &Path, cwd: &Path) -> Vec<Reported> {
+    let env = disk_environment(dir);
+    let model = model::build(dir, &env);
+    report_all(&model, &env, cwd)
+}
+
+/// [`report`], and the compiler's error when the model has none (see
+/// [`rejection::rejection`]): everything `check` reports.
+pub fn report_all(model: &Model, env: &Environment<'_>, cwd: &Path) -> Vec<Reported> {
+    let mut res = report(model, cwd);
+    if let Some(it) =
+        rejection::rejection(model, env).and_then(|it| reported_rejection(model, env, it, cwd))
+    {
+        res.push(it);
+        sort(&mut res);
+    }
+    res
+}
+
+/// The compiler's error as a `compile-error` diagnostic: on the record's range in a file of
+/// the model, else on the whole line the compiler names.
+fn reported_rejection(
+    model: &Model,
+    env: &Environment<'_>,
+    rejection: Rejection,
+    cwd: &Path,
+) -> Option<Reported> {
+    match rejection.place {
+        Place::Site(site) => {
+            let file = model.file(site.file)?;
+            if file.origin != Origin::Config {
+                return None;
+            }
+            let diagnostic = Diagnostic::error(COMPILE_ERROR, site, rejection.message);
+            Some(reported(&diagnostic, file, cwd))
+        }
+        Place::Line(path, line) => {
+            let text = env.vfs.read(&path).ok();
+            let width = text
+                .as_deref()
+                .and_then(|it| it.lines().nth(line.saturating_sub(1) as usize))
+                .map_or(0, |it| it.chars().count() as u32);
+            Some(Reported {
+                path: shown_path(&path, cwd),
+                line,
+                column: 1,
+                end_line: line,
+                end_column: width + 1,
+                severity: Severity::Error,
+                code: COMPILE_ERROR,
+                message: rejection.message,
+            })
+        }
+    }
+}
+
+/// The code of the compiler's errors.
+pub const COMPILE_ERROR: &str = "compile-error";
 
 /// The diagnostics of the directory's own files, with paths relative to `cwd` and 1-based
 /// positions, sorted by file and position.
@@ -111,25 +180,33 @@ pub fn report(model: &Model, cwd: &Path) -> Vec<Reported> {
         }
         res.push(reported(diagnostic, file, cwd));
     }
-    res.sort_by(|a, b| {
+    sort(&mut res);
+    res
+}
+
+/// Sorted by file and position, without repeats.
+fn sort(reported: &mut Vec<Reported>) {
+    reported.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.code, &a.message)
             .cmp(&(&b.path, b.line, b.column, b.code, &b.message))
     });
-    res.dedup();
-    res
+    reported.dedup();
+}
+
+/// A path as the user would type it from `cwd` (`./rules` is shown as `rules`).
+fn shown_path(path: &Path, cwd: &Path) -> String {
+    let path: PathBuf = path
+        .strip_prefix(cwd)
+        .unwrap_or(path)
+        .components()
+        .filter(|it| *it != std::path::Component::CurDir)
+        .collect();
+    path.display().to_string()
 }
 
 fn reported(diagnostic: &Diagnostic, file: &model::SourceFile, cwd: &Path) -> Reported {
     let start = file.line_index.line_col(diagnostic.site.range.start());
     let end = file.line_index.line_col(diagnostic.site.range.end());
-    // `./rules` is shown as `rules`: the path as the user would type it from `cwd`.
-    let path: PathBuf = file
-        .path
-        .strip_prefix(cwd)
-        .unwrap_or(&file.path)
-        .components()
-        .filter(|it| *it != std::path::Component::CurDir)
-        .collect();
     // Columns are counted in characters, as editors and quickfix lists expect.
     let column = |pos: shorewall_syntax::LineCol| -> u32 {
         let line_start = file
@@ -147,7 +224,7 @@ fn reported(diagnostic: &Diagnostic, file: &model::SourceFile, cwd: &Path) -> Re
             + 1
     };
     Reported {
-        path: path.display().to_string(),
+        path: shown_path(&file.path, cwd),
         line: start.line + 1,
         column: column(start),
         end_line: end.line + 1,
@@ -212,4 +289,142 @@ fn json_string(text: &str) -> String {
     }
     res.push('"');
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        path::{Path, PathBuf},
+        sync::Arc,
+    };
+
+    use expect_test::{expect, Expect};
+
+    use crate::{
+        compile::{lower, FatalKind},
+        model::{self, Environment, MemoryVfs},
+    };
+
+    /// A small directory (`shorewall6` or `shorewall`, which decides the family) with `extra`
+    /// files added.
+    fn directory(dir_name: &str, extra: &[(&str, &str)]) -> (PathBuf, MemoryVfs) {
+        let dir = Path::new("/cfg").join(dir_name);
+        let (conf, zones) = if dir_name == "shorewall" {
+            ("shorewall.conf", "fw firewall\nnet ipv4\nloc ipv4\n")
+        } else {
+            ("shorewall6.conf", "fw firewall\nnet ipv6\nloc ipv6\n")
+        };
+        let mut vfs = MemoryVfs::default();
+        let base = [
+            (conf, ""),
+            ("zones", zones),
+            ("interfaces", "net eth0\nloc eth1\n"),
+            ("policy", "$FW all ACCEPT\nall all REJECT\n"),
+            ("rules", ""),
+        ];
+        for (name, text) in base.iter().chain(extra) {
+            vfs.insert(dir.join(name), Arc::<str>::from(*text));
+        }
+        (dir, vfs)
+    }
+
+    /// `check`'s lines, with the end of each range.
+    fn check(dir_name: &str, extra: &[(&str, &str)], expect: Expect) {
+        let (dir, vfs) = directory(dir_name, extra);
+        let env = Environment::builtin(&vfs);
+        let model = model::build(&dir, &env);
+        let shown: String = super::report_all(&model, &env, &dir)
+            .iter()
+            .map(|it| {
+                format!(
+                    "{}:{}:{}-{}:{}: {}: {} [{}]\n",
+                    it.path,
+                    it.line,
+                    it.column,
+                    it.end_line,
+                    it.end_column,
+                    it.severity.as_str(),
+                    it.message,
+                    it.code
+                )
+            })
+            .collect();
+        expect.assert_eq(&shown);
+    }
+
+    /// How the compiler stops on the directory, if it does.
+    fn stops(dir_name: &str, extra: &[(&str, &str)]) -> Option<FatalKind> {
+        let (dir, vfs) = directory(dir_name, extra);
+        let env = Environment::builtin(&vfs);
+        let model = model::build(&dir, &env);
+        lower::compile(&model, &env).err().map(|it| it.kind)
+    }
+
+    #[test]
+    fn an_error_in_a_file_only_the_compiler_reads_is_reported_on_its_line() {
+        check(
+            "shorewall6",
+            &[("masq", "# comment\nMASQUERADE\teth0\tbogus!!\n")],
+            expect![[r#"
+                masq:2:1-2:24: error: Unknown interface (MASQUERADE) [compile-error]
+            "#]],
+        );
+        check(
+            "shorewall6",
+            &[("snat", "SNAT(2001:db8::1)\tfoo:bar\teth0\n")],
+            expect![[r#"
+                snat:1:1-1:31: error: Unknown Host (foo:bar) [compile-error]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn the_model_errors_come_alone() {
+        // The compiler runs only on a model without errors: one mistake, one error.
+        check(
+            "shorewall6",
+            &[
+                ("rules", "ACCEPT nte $FW tcp 22\n"),
+                ("masq", "MASQUERADE\teth0\tbogus!!\n"),
+            ],
+            expect![[r#"
+                rules:1:8-1:11: error: Unknown source zone (nte); did you mean 'net'? [unknown-zone]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn what_the_preview_refuses_is_no_error() {
+        // An interface as masq SOURCE (Shorewall loops over its networks at run time), and a
+        // file the preview does not read.
+        let refused: [&[(&str, &str)]; 2] = [
+            &[("masq", "eth0\teth1\n")],
+            &[("providers", "ISP1 1 1 main eth0 2001:db8::1 track\n")],
+        ];
+        for extra in refused {
+            assert_eq!(stops("shorewall6", extra), Some(FatalKind::Unsupported));
+            check("shorewall6", extra, expect![""]);
+        }
+    }
+
+    #[test]
+    fn ipv4_configurations_and_lone_files_are_not_compiled() {
+        // The compiler makes ip6tables rules only.
+        let masq: &[(&str, &str)] = &[("masq", "MASQUERADE\teth0\tbogus!!\n")];
+        assert_eq!(stops("shorewall", masq), Some(FatalKind::Error));
+        check("shorewall", masq, expect![""]);
+        // Without shorewall6.conf Shorewall stops at once, which says nothing about the file
+        // being edited.
+        let dir = Path::new("/cfg/lone");
+        let mut vfs = MemoryVfs::default();
+        vfs.insert(
+            dir.join("masq"),
+            Arc::<str>::from("MASQUERADE\teth0\tbogus!!\n"),
+        );
+        let env = Environment::builtin(&vfs);
+        let model = model::build(dir, &env);
+        assert!(!super::report_all(&model, &env, dir)
+            .iter()
+            .any(|it| it.code == super::COMPILE_ERROR));
+    }
 }

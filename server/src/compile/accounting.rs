@@ -12,7 +12,7 @@ use super::lists::split_list;
 use super::lower::Compiler;
 use super::matches as m;
 use super::rules::restrict;
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 /// Sections of the accounting file, in their required order.
 const SECTIONS: [&str; 5] = ["PREROUTING", "INPUT", "OUTPUT", "FORWARD", "POSTROUTING"];
@@ -225,7 +225,7 @@ impl Compiler<'_> {
                         "The {name} SECTION is not allowed when ACCOUNTING_TABLE=filter"
                     ));
                 }
-                return error(format!(
+                return unsupported(format!(
                     "The {name} section of the accounting file is not supported by the preview yet"
                 ));
             }
@@ -376,7 +376,7 @@ impl Compiler<'_> {
         };
         if ipsec != "-" {
             if !sectioned {
-                return error(
+                return unsupported(
                     "The IPSEC column of the accounting file without sections is not supported by the preview yet",
                 );
             }

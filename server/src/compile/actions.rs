@@ -13,7 +13,7 @@ use super::ir::{Jump, Match};
 use super::lists::{split_list, split_list1, split_list2, split_list3};
 use super::lower::{opt, section, target, ActParams, Compiler};
 use super::rules::{isolate_basic_target, state_match, Columns};
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 /// `merge_levels`: the log level of an action invocation applied to a body line.
 pub(crate) fn merge_levels(superior: &str, subordinate: &str) -> Result<String> {
@@ -546,7 +546,7 @@ impl Compiler<'_> {
                 );
                 return Ok(true);
             }
-            return error(format!(
+            return unsupported(format!(
                 "The {action} action is Perl code, which the preview does not run"
             ));
         }

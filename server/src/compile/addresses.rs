@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::ir::Match;
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 /// The whole address space (`ALLIP`): matching it adds no `-s`/`-d`.
 pub const ALLIP: &str = "::/0";
@@ -199,6 +199,18 @@ impl Side {
     }
 }
 
+/// `&iface` and `%iface` (the interface's address or gateway): Shorewall fills them in at run
+/// time, so the preview refuses them.
+fn run_time_address(net: &str) -> Result<()> {
+    let bare = net.strip_prefix('!').unwrap_or(net);
+    if bare.starts_with('&') || bare.starts_with('%') {
+        return unsupported(format!(
+            "Run-time interface addresses ({net}) are not supported by the preview"
+        ));
+    }
+    Ok(())
+}
+
 /// `match_source_net` / `match_dest_net`: the text match for one address element, ending
 /// in a space, or empty for the whole address space.
 pub fn match_net(net: &str, side: Side) -> Result<String> {
@@ -219,8 +231,9 @@ pub fn match_net(net: &str, side: Side) -> Result<String> {
             "ipset names in Shorewall configuration files require Ipset Match in your kernel and iptables ({net})"
         ));
     }
+    run_time_address(net)?;
     if net.starts_with("+[") || net.starts_with('^') || net.starts_with("!^") {
-        return error(format!(
+        return unsupported(format!(
             "{net} requires capabilities the reference system lacks"
         ));
     }
@@ -265,6 +278,7 @@ pub fn imatch_net(net: &str, side: Side) -> Result<Vec<Match>> {
             "ipset names in Shorewall configuration files require Ipset Match in your kernel and iptables ({net})"
         ));
     }
+    run_time_address(net)?;
     if let Some(rest) = net.strip_prefix('!') {
         let net = validate_net(rest)?;
         return Ok(vec![Match::new(side.flag(), format!("! {net} "))]);
@@ -313,11 +327,11 @@ mod tests {
         assert_eq!(validate_net("[2001:db8::]/32").unwrap(), "2001:db8::/32");
         assert_eq!(validate_net("[2001:db8::5]").unwrap(), "2001:db8::5");
         assert_eq!(
-            validate_net("2001:db8::zz").unwrap_err().0,
+            validate_net("2001:db8::zz").unwrap_err().message,
             "Unknown Host (2001:db8::zz)"
         );
         assert_eq!(
-            validate_net("2001:db8::/129").unwrap_err().0,
+            validate_net("2001:db8::/129").unwrap_err().message,
             "Invalid VLSM (129)"
         );
         assert_eq!(match_net("::/0", Side::Source).unwrap(), "");

@@ -7,7 +7,7 @@ use super::chains::{TableId, DONT_DELETE, DONT_MOVE, DONT_OPTIMIZE, RETURNS};
 use super::ir::{Jump, Match};
 use super::lower::Compiler;
 use super::rules::{state_imatch, Columns};
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 impl Compiler<'_> {
     pub(crate) fn add_common_rules(&mut self) -> Result<()> {
@@ -504,7 +504,7 @@ impl Compiler<'_> {
             .interfaces_by_option("upnpclient", false)
             .is_empty()
         {
-            return error("The upnpclient interface option (the interface's gateway at run time) is not supported by the preview");
+            return unsupported("The upnpclient interface option (the interface's gateway at run time) is not supported by the preview");
         }
         self.setup_syn_flood_chains()
     }

@@ -5,7 +5,7 @@ use super::capabilities::Capabilities;
 use super::ir::Match;
 use super::lists::{numeric_value, split_list};
 use super::log::{validate_level, LogSettings};
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 /// A disposition setting and the target it turns into (`RELATED_DISPOSITION=REJECT` →
 /// `reject`; CONTINUE → no target).
@@ -171,7 +171,7 @@ impl CompileConfig {
         };
         config.dynamic_blacklist = match supplied("DYNAMIC_BLACKLIST") {
             Some(value) if value.starts_with("ipset") => {
-                return error("DYNAMIC_BLACKLIST=ipset... requires the IPSET_V5 capability, which the reference system lacks");
+                return unsupported("DYNAMIC_BLACKLIST=ipset... requires the IPSET_V5 capability, which the reference system lacks");
             }
             _ => yes_no("DYNAMIC_BLACKLIST", true)?,
         };
@@ -231,7 +231,7 @@ impl CompileConfig {
             "simple" => "Simple".to_owned(),
             "no" => String::new(),
             "yes" => {
-                return error(
+                return unsupported(
                     "TC_ENABLED=Yes needs a tcstart script, which the preview does not run",
                 )
             }

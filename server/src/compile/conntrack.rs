@@ -15,7 +15,7 @@ use super::lists::{split_list, split_list1};
 use super::lower::Compiler;
 use super::matches as m;
 use super::rules::restrict;
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 /// Helpers Shorewall knows (`%helpers`): name, protocol number, capability.
 const HELPERS: [(&str, u8, &str); 11] = [
@@ -107,7 +107,7 @@ impl Compiler<'_> {
             let dest = column(base + 1);
             let user = column(base + 5);
             if column(base + 6) != "-" {
-                return error("The SWITCH column is not supported by the preview yet");
+                return unsupported("The SWITCH column is not supported by the preview yet");
             }
             let raw = record.raw_matches.clone().unwrap_or_default();
             for proto in split_list(&column(base + 2), "Protocol")? {
@@ -183,7 +183,7 @@ impl Compiler<'_> {
             )
         };
         if column(7) != "-" {
-            return error("The SWITCH column is not supported by the preview yet");
+            return unsupported("The SWITCH column is not supported by the preview yet");
         }
         let raw = record.raw_matches.clone().unwrap_or_default();
         for (index, proto) in split_list(&column(3), "Protocol")?.into_iter().enumerate() {
@@ -196,7 +196,7 @@ impl Compiler<'_> {
             };
             if matches!(chains, RawChains::Prerouting | RawChains::Both) {
                 if self.names_an_interface(&column(2)) {
-                    return error(
+                    return unsupported(
                         "A DEST interface in the PREROUTING chain (a run-time loop over its networks) is not supported by the preview yet",
                     );
                 }
@@ -293,7 +293,9 @@ impl Compiler<'_> {
                 }
             }
         } else if action.starts_with("IP6TABLES(") || action.starts_with("IPTABLES(") {
-            return error("IP6TABLES() in the conntrack file is not supported by the preview yet");
+            return unsupported(
+                "IP6TABLES() in the conntrack file is not supported by the preview yet",
+            );
         } else {
             let mut parts = action.splitn(4, ':');
             let first = parts.next().unwrap_or("").to_owned();

@@ -288,7 +288,7 @@ mod tests {
         assert_eq!(validate_level("NFLOG(5)").unwrap(), "NFLOG --nflog-group 5");
         assert_eq!(validate_level("NFLOG").unwrap(), "NFLOG");
         assert_eq!(
-            validate_level("bogus").unwrap_err().0,
+            validate_level("bogus").unwrap_err().message,
             "Invalid log level (BOGUS)"
         );
     }

@@ -14,7 +14,7 @@ use super::ir::Ruleset;
 use super::matches::Names;
 use super::optimize;
 use super::topology::{InterfaceInput, Topology, ZoneInput, ZoneKind};
-use super::{error, Result};
+use super::{error, unsupported, FatalKind, Result};
 
 /// Target types (`Chains.pm`): what a name in the ACTION column is.
 pub mod target {
@@ -132,9 +132,11 @@ pub struct Warning {
     pub place: Option<(std::path::PathBuf, u32)>,
 }
 
-/// A compilation that stopped: Shorewall's message and where.
+/// A compilation that stopped: Shorewall's message (or the preview's refusal) and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
+    /// Whether Shorewall rejects the configuration too, or only the preview refuses it.
+    pub kind: FatalKind,
     pub message: String,
     pub site: Option<Site>,
     /// The file and line (1-based) when the place is in a file the model does not hold.
@@ -219,6 +221,7 @@ pub fn compile(model: &Model, env: &Environment<'_>) -> std::result::Result<Comp
         // Shorewall does not compile without it (the built-in defaults apply only to options
         // the file leaves out).
         return Err(Failure {
+            kind: FatalKind::Error,
             message: format!("{}/{conf} does not exist!", model.dir.display()),
             site: None,
             place: None,
@@ -233,7 +236,8 @@ pub fn compile(model: &Model, env: &Environment<'_>) -> std::result::Result<Comp
     };
     let supplied = |name: &str| model.settings.supplied(name).map(str::to_owned);
     let config = CompileConfig::new(&supplied, &caps).map_err(|it| Failure {
-        message: it.0,
+        kind: it.kind,
+        message: it.message,
         site: None,
         place: None,
     })?;
@@ -244,7 +248,8 @@ pub fn compile(model: &Model, env: &Environment<'_>) -> std::result::Result<Comp
             warnings: compiler.warnings,
         }),
         Err(fatal) => Err(Failure {
-            message: fatal.0,
+            kind: fatal.kind,
+            message: fatal.message,
             site: compiler.site,
             place: compiler.place,
         }),
@@ -337,7 +342,7 @@ impl<'a> Compiler<'a> {
         for name in UNREAD_FILES {
             if let Some(first) = model::read_config_records(self.model, self.env, name).first() {
                 self.place = Some((first.path.clone(), first.line));
-                return error(format!(
+                return unsupported(format!(
                     "The {name} file is not supported by the preview yet"
                 ));
             }
@@ -427,7 +432,7 @@ impl<'a> Compiler<'a> {
         }
         for zone in &topo.zones {
             if zone.kind == ZoneKind::Bport || zone.kind == ZoneKind::Vserver {
-                return error(format!(
+                return unsupported(format!(
                     "Zones of type {:?} are not supported by the preview yet ({})",
                     zone.kind, zone.name
                 ));

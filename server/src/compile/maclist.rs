@@ -12,7 +12,7 @@ use super::ir::{Jump, Match};
 use super::lower::Compiler;
 use super::perl_hash::PerlHashOrder;
 use super::rules::state_imatch;
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 impl Compiler<'_> {
     fn maclist_table(&self) -> TableId {
@@ -199,7 +199,7 @@ impl Compiler<'_> {
                 }
             } else {
                 if !exclusions.is_empty() {
-                    return error(
+                    return unsupported(
                         "Exclusions of maclist hosts with MACLIST_TABLE=mangle are not supported by the preview yet",
                     );
                 }

@@ -13,7 +13,7 @@ use super::lists::{numeric_value, split_list, split_list1};
 use super::lower::Compiler;
 use super::matches as m;
 use super::rules::{restrict, split_action, state_match};
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 /// The mangle chains as Shorewall numbers them.
 const PREROUTING: u32 = 1;
@@ -120,7 +120,7 @@ impl Compiler<'_> {
                 .is_some_and(|it| !matches!(it.to_ascii_lowercase().as_str(), "" | "no" | "0"));
             if set {
                 self.place = records.first().map(|it| (it.path.clone(), it.line));
-                return error(format!(
+                return unsupported(format!(
                     "The mangle file with {name} is not supported by the preview yet"
                 ));
             }
@@ -149,7 +149,7 @@ impl Compiler<'_> {
         let (length, connbytes, dscp) = (col(8), col(10), col(14));
         for (idx, name) in [(9, "TOS"), (11, "HELPER")] {
             if col(idx) != "-" {
-                return error(format!(
+                return unsupported(format!(
                     "The {name} column of the mangle file is not supported by the preview yet"
                 ));
             }
@@ -163,7 +163,7 @@ impl Compiler<'_> {
             "O" => OUTPUT,
             "T" => POSTROUTING,
             "R" | "NP" | "NI" | "NO" | "NT" => {
-                return error(format!(
+                return unsupported(format!(
                     "The chain designator {designator} is not supported by the preview yet"
                 ))
             }
@@ -174,7 +174,7 @@ impl Compiler<'_> {
             let known = model::builtin_target(&cmd, self.model.family).is_some()
                 || self.actions.contains_key(&cmd);
             if known {
-                return error(format!(
+                return unsupported(format!(
                     "{cmd} in the mangle file is not supported by the preview yet"
                 ));
             }
@@ -358,7 +358,7 @@ impl Compiler<'_> {
                     return error(format!("Valid class ID expected ({params})"));
                 };
                 if matches!(self.config.tc_enabled.as_str(), "Internal" | "Shared") {
-                    return error("CLASSIFY with TC_ENABLED=Internal or Shared (the tcclasses file) is not supported by the preview yet");
+                    return unsupported("CLASSIFY with TC_ENABLED=Internal or Shared (the tcclasses file) is not supported by the preview yet");
                 }
                 format!(
                     "CLASSIFY --set-class {}:{}",

@@ -5,7 +5,7 @@
 
 use super::capabilities::Capabilities;
 use super::lists::{numeric_value, split_list, split_list3};
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 /// Protocol and service names (the netbase tables; `/etc/protocols`, `/etc/services`).
 pub trait Names {
@@ -64,7 +64,7 @@ pub fn validate_port(names: &dyn Names, proto: &str, port: &str) -> Result<Strin
             }
         }
     } else if let Some(variable) = port.strip_prefix('%') {
-        return error(format!(
+        return unsupported(format!(
             "Run-time port variables (%{variable}) are not supported by the preview"
         ));
     } else {
@@ -942,7 +942,7 @@ mod tests {
     fn protocols_and_ports() {
         let caps = Capabilities::default();
         let p = |proto: &str, ports: &str, sports: &str| {
-            do_proto(&Table, &caps, proto, ports, sports).unwrap_or_else(|it| it.0)
+            do_proto(&Table, &caps, proto, ports, sports).unwrap_or_else(|it| it.message)
         };
         assert_eq!(p("tcp", "22", "-"), "-p 6 --dport 22 ");
         assert_eq!(p("tcp", "ssh", "-"), "-p 6 --dport 22 ");
@@ -985,8 +985,9 @@ mod tests {
     fn rates() {
         let caps = Capabilities::default();
         let mut set = 0;
-        let mut r =
-            |rate: &str| do_ratelimit(&caps, rate, "ACCEPT", &mut set).unwrap_or_else(|it| it.0);
+        let mut r = |rate: &str| {
+            do_ratelimit(&caps, rate, "ACCEPT", &mut set).unwrap_or_else(|it| it.message)
+        };
         // The doubled space is Shorewall's; parsing the rule text removes it.
         assert_eq!(r("3/min:5"), "-m limit --limit 3/min --limit-burst 5  ");
         assert_eq!(r("10/sec"), "-m limit --limit 10/sec  ");
@@ -999,7 +1000,7 @@ mod tests {
         assert_eq!(
             do_ratelimit(&caps, "3/min", "DROP", &mut set)
                 .unwrap_err()
-                .0,
+                .message,
             "Rate Limiting not available with DROP"
         );
     }

@@ -616,7 +616,7 @@ impl Compiler<'_> {
                 )?;
             }
             if iface.option("port") {
-                return super::error("Bridge ports are not supported by the preview yet");
+                return super::unsupported("Bridge ports are not supported by the preview yet");
             }
             if iface.nets == 0 && iface.option("bridge") {
                 let mut m = self.source_dev(interface);

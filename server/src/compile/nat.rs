@@ -12,7 +12,7 @@ use super::lower::{section, Compiler};
 use super::matches::{self as m, resolve_proto};
 use super::rules::{restrict, split_host_list, Columns};
 use super::topology::{HostGroup, ZoneKind};
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 /// `handle_original_dest`: the original destination networks of a rule (`ALLIP` alone when
 /// there is none) and the match of a single excluded one (`-m conntrack ! --ctorigdst X`),
@@ -26,7 +26,7 @@ pub(crate) fn handle_original_dest(
         return Ok((all(), String::new()));
     }
     if origdest.starts_with("detect:") || origdest == "detect" {
-        return error("ORIGDEST detect (the interfaces' addresses at run time) is not supported by the preview");
+        return unsupported("ORIGDEST detect (the interfaces' addresses at run time) is not supported by the preview");
     }
     let bangs = origdest.matches('!').count();
     let excluded_list = origdest
@@ -49,7 +49,7 @@ pub(crate) fn handle_original_dest(
         }
     }
     if !oexcl.is_empty() {
-        return error("Exclusions in ORIGDEST are not supported by the preview yet");
+        return unsupported("Exclusions in ORIGDEST are not supported by the preview yet");
     }
     if onets.is_empty() {
         return Ok((all(), rule));
@@ -67,7 +67,7 @@ pub(crate) fn match_orig_dest(net: &str) -> Result<String> {
         None => ("", net),
     };
     if net.starts_with('&') {
-        return error(format!(
+        return unsupported(format!(
             "Run-time interface addresses ({net}) are not supported by the preview"
         ));
     }
@@ -422,7 +422,7 @@ impl Compiler<'_> {
             } else if origdest == "detect" && !nat.action_chain.is_empty() {
                 return error("ORIGINAL DEST \"detect\" is invalid in an action");
             } else if origdest == "detect" {
-                return error("DETECT_DNAT_IPADDRS=Yes (run-time interface addresses) is not supported by the preview");
+                return unsupported("DETECT_DNAT_IPADDRS=Yes (run-time interface addresses) is not supported by the preview");
             }
         } else if !nat.action_target.is_empty() {
             if !serverport.is_empty() {
@@ -461,7 +461,7 @@ impl Compiler<'_> {
                     return error(format!("Invalid server IP address ({server})"));
                 }
                 if server.starts_with('&') || server.starts_with('%') {
-                    return error(format!(
+                    return unsupported(format!(
                         "Run-time interface addresses ({server}) are not supported by the preview"
                     ));
                 }
@@ -487,7 +487,7 @@ impl Compiler<'_> {
             }
             if origdest.is_empty() || origdest == "-" || origdest == "detect" {
                 if detect && nat.action_chain.is_empty() {
-                    return error("DETECT_DNAT_IPADDRS=Yes (run-time interface addresses) is not supported by the preview");
+                    return unsupported("DETECT_DNAT_IPADDRS=Yes (run-time interface addresses) is not supported by the preview");
                 }
                 origdest = ALLIP.to_owned();
             }
@@ -594,7 +594,7 @@ impl Compiler<'_> {
         if dest.contains(':') {
             return error(format!("Invalid DEST ({dest}) in {action} rule"));
         }
-        error(format!(
+        unsupported(format!(
             "{action} rules with an interface as DEST are not supported by the preview yet"
         ))
     }

@@ -6,7 +6,7 @@ use super::chains::TableId;
 use super::ir::{Jump, Match};
 use super::lists::split_list3;
 use super::lower::{section, target, Compiler};
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 impl Compiler<'_> {
     /// `new_rules_chain`.
@@ -298,6 +298,20 @@ impl Compiler<'_> {
         let name = self.rules_chain(&client, &server);
         let expand = self.config.expand_policies;
         if self.chains.exists(TableId::Filter, &name) {
+            // Shorewall names the chain of an `all+` policy without exclusions `all+2...`,
+            // apart from `all2...`: that pair is not a duplicate, but not reproduced either.
+            let plus = |text: &str| text.eq_ignore_ascii_case("all+");
+            let any_plus = self
+                .model
+                .policies
+                .iter()
+                .any(|it| plus(&it.source_text) || plus(&it.dest_text));
+            if any_plus && (clientwild || serverwild) {
+                return unsupported(format!(
+                    "The policy {} {} beside an all+ policy is not supported by the preview",
+                    policy.source_text, policy.dest_text
+                ));
+            }
             let chain = self.chains.head(TableId::Filter, &name);
             if chain.is_policy {
                 if chain.provisional {

@@ -14,7 +14,7 @@ use super::ir::{Jump, Match};
 use super::lists::{split_list, split_list1, split_list2, split_list3};
 use super::lower::{section, target, Compiler};
 use super::matches::{self as m, resolve_proto};
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 /// The columns of a rule after the ACTION. They borrow the record's text (a rule's columns
 /// are copied for every zone pair, macro line and action it expands into); a column the
@@ -725,7 +725,7 @@ impl Compiler<'_> {
         self.site = Some(record.site);
         self.chains.origin = self.origin_of(record.site);
         if record.columns.iter().any(|it| model::has_unknown(it)) {
-            return error(
+            return unsupported(
                 "This rule uses a value shorewall-ls cannot know (a shell-computed param)",
             );
         }
@@ -1265,7 +1265,7 @@ impl Compiler<'_> {
                     }
                 }
                 "TARPIT" => {
-                    return error(
+                    return unsupported(
                         "TARPIT requires the TARPIT capability, which the reference system lacks",
                     )
                 }
@@ -1559,7 +1559,7 @@ impl Compiler<'_> {
         rule.push_str(&m::do_time(&cols.time)?);
         rule.push_str(&m::do_headers(&cols.headers)?);
         if cols.condition != "-" {
-            return error("A non-empty SWITCH column requires the Condition Match capability, which the reference system lacks");
+            return unsupported("A non-empty SWITCH column requires the Condition Match capability, which the reference system lacks");
         }
         if self.section
             & (section::ESTABLISHED | section::INVALID | section::RELATED | section::UNTRACKED)
@@ -2210,7 +2210,7 @@ impl Compiler<'_> {
             return error(format!("Unknown Interface ({bare})"));
         }
         if restriction & restrict::POSTROUTE != 0 {
-            return error(format!("A SOURCE interface in a POSTROUTING rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
+            return unsupported(format!("A SOURCE interface in a POSTROUTING rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
         }
         if restriction & restrict::OUTPUT != 0 {
             return error(format!(
@@ -2232,7 +2232,7 @@ impl Compiler<'_> {
             return error(format!("Unknown Interface ({bare})"));
         }
         if restriction & restrict::PREROUTE != 0 {
-            return error(format!("A destination interface in a PREROUTING rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
+            return unsupported(format!("A destination interface in a PREROUTING rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
         }
         if restriction & restrict::INPUT != 0 {
             return error(format!("Destination Interface ({bare}) not allowed when the destination zone is the firewall"));

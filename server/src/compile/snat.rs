@@ -16,7 +16,7 @@ use super::lists::split_list;
 use super::lower::{target, Compiler};
 use super::matches::{self as m, resolve_proto};
 use super::rules::{restrict, split_action};
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 /// What a record's ACTION asks for.
 struct SnatAction {
@@ -196,7 +196,7 @@ impl Compiler<'_> {
             });
         }
         if actiontype & target::LOGRULE != 0 {
-            return error(format!(
+            return unsupported(format!(
                 "{basic} in the snat file is not supported by the preview yet"
             ));
         }
@@ -211,7 +211,7 @@ impl Compiler<'_> {
             .iter()
             .any(|it| it.name == basic && it.options.iter().any(|o| o == "nat"));
         if nat_action {
-            return error(format!(
+            return unsupported(format!(
                 "Actions in the snat file ({basic}) are not supported by the preview yet"
             ));
         }
@@ -302,7 +302,7 @@ impl Compiler<'_> {
                     if interface.is_empty() {
                         return error("'detect' not allowed when the destination is $FW");
                     }
-                    return error("SNAT(detect) (the interface's address at run time) is not supported by the preview");
+                    return unsupported("SNAT(detect) (the interface's address at run time) is not supported by the preview");
                 }
                 let addrs = split_list(&action.addresses, "address")?;
                 if addrs.is_empty() {
@@ -389,7 +389,7 @@ impl Compiler<'_> {
     fn snat_interface(&self, fullinterface: &str, rule: &mut String) -> Result<String> {
         let interface = fullinterface;
         if interface.ends_with(')') && interface.contains('(') {
-            return error(format!(
+            return unsupported(format!(
                 "Providers in the snat file are not supported by the preview yet ({interface})"
             ));
         }
@@ -418,7 +418,7 @@ impl Compiler<'_> {
     /// address) and the exception rule a port range needs.
     fn snat_address(&self, addr: &str, proto: &str) -> Result<(String, String)> {
         if addr.starts_with('&') || addr.starts_with('%') {
-            return error(format!(
+            return unsupported(format!(
                 "Run-time interface addresses ({addr}) are not supported by the preview"
             ));
         }
@@ -633,7 +633,7 @@ impl Compiler<'_> {
                 if addresses.starts_with("SAME") {
                     return error("The SAME target is no longer supported");
                 } else if addresses == "detect" {
-                    return error("detect (the interface's address at run time) is not supported by the preview");
+                    return unsupported("detect (the interface's address at run time) is not supported by the preview");
                 } else if addresses == "NONAT" {
                     if persistent {
                         return error("'persistent' may not be specified with 'NONAT'");

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::addresses::{validate_net, validate_range, ALLIP, MULTICAST};
 use super::config::CompileConfig;
 use super::perl_hash::PerlHashOrder;
-use super::{error, Result};
+use super::{error, unsupported, Result};
 
 /// A map that iterates like a Perl hash built by inserting its keys in the same order.
 #[derive(Debug, Clone)]
@@ -579,6 +579,12 @@ impl Topology {
                         } else {
                             value.clone()
                         };
+                        if option == "nets" && (value.is_empty() || value.contains('(')) {
+                            // Shorewall accepts both; what it makes of them is not reproduced.
+                            return unsupported(format!(
+                                "nets={value} is not supported by the preview"
+                            ));
+                        }
                         let list: Vec<String> = value.split(',').map(str::to_owned).collect();
                         if option == "nets" {
                             hostoptions.insert("multicast".into(), "1".into());

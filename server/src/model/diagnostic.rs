@@ -154,4 +154,5 @@ pub const CODES: &[(&str, &str)] = &[
     ("missing-capability", "a feature that needs a kernel or iptables capability the capabilities lack"),
     ("ignored-column", "a column Shorewall ignores in this rule"),
     ("empty-zone", "a zone with no interface or host (a warning)"),
+    ("compile-error", "a mistake the compiler finds in a file the model does not check (masq, snat, conntrack, ...)"),
 ];

@@ -909,6 +909,9 @@ pub fn all() -> Vec<Variant> {
         random_lines(base, if base.is_ipv4() { 500 } else { 900 }, &mut res);
         admin_mistakes(base, &mut res);
         admin_mistakes_more(base, &mut res);
+        if !base.is_ipv4() {
+            compiler_files(base, &mut res);
+        }
     }
     defaults(&mut res);
     let mut seen = std::collections::HashSet::new();
@@ -2991,6 +2994,169 @@ fn admin_mistakes_more(base: Base, res: &mut Vec<Variant>) {
         "ACCEPT\tnet\t$FW\ttcp\t22\t-\t-\t-\t-\t-\t-\tdatestart=2026-13-01".to_owned(),
     ] {
         res.push(one("rules", Op::Append, text));
+    }
+}
+
+/// Lines of the files only the compiler reads (masq, snat, conntrack, nat, netmap, mangle,
+/// accounting, tunnels), right and wrong: `check` reports their mistakes from the compile
+/// stage. IPv6 only (the compiler makes ip6tables rules).
+fn compiler_files(base: Base, res: &mut Vec<Variant>) {
+    let one = |file: &str, text: &str| {
+        Variant::new(
+            base,
+            vec![Edit::new(file, Op::Create, text.replace(' ', "\t"))],
+        )
+    };
+    for text in [
+        "eth0 2001:db8:1::/64",
+        "eth0 2001:db8:1::/64 2001:db8::1",
+        "eth0 2001:db8:1::/64 2001:db8::1 tcp 80",
+        "eth0 2001:db8:1::/64 2001:db8::1 tcp 70000",
+        "eth0 2001:db8:1::/64 2001:db8::1 tpc 80",
+        "eth0 2001:db8:1::/64 - udp 53",
+        "eth0 2001:db8:1::/64 - - 53",
+        "eth9 2001:db8:1::/64",
+        "eth0 2001:db8:1::/129",
+        "eth0 2001:db8:1::zz",
+        "eth0 10.0.0.0/8",
+        "eth0 2001:db8:1::/64 10.0.0.1",
+        "MASQUERADE eth0 bogus!!",
+        "eth0 2001:db8:1::/64 - - - - 0x1",
+        "eth0 2001:db8:1::/64 - - - - bogus",
+        "eth0:2001:db8::/32 2001:db8:1::/64",
+        "eth0 !2001:db8:1::/64",
+        "eth0 2001:db8:1::/64,2001:db8:2::/64",
+        "eth0 2001:db8:1::/64 2001:db8::1 - - - - - - - 0.5",
+        "eth0 2001:db8:1::/64 2001:db8::1 - - - - - - - 2",
+    ] {
+        res.push(one("masq", text));
+    }
+    for text in [
+        "SNAT(2001:db8::1) 2001:db8:1::/64 eth0",
+        "SNAT(2001:db8::1) foo:bar eth0",
+        "SNAT(2001:db8::1) 2001:db8:1::/64 eth9",
+        "SNAT(2001:db8::zz) 2001:db8:1::/64 eth0",
+        "SNAT(10.0.0.1) 2001:db8:1::/64 eth0",
+        "SNAT 2001:db8:1::/64 eth0",
+        "MASQUERADE 2001:db8:1::/64 eth0",
+        "MASQUERADE(bogus) 2001:db8:1::/64 eth0",
+        "MASQUERADE 2001:db8:1::/64 eth0 tcp 80",
+        "MASQUERADE 2001:db8:1::/64 eth0 tcp 80:70",
+        "MASQUERADE 2001:db8:1::/64 eth0 - 80",
+        "SNAT(2001:db8::1) 2001:db8:1::/64 eth0:2001:db8::/32",
+        "CONTINUE 2001:db8:1::/64 eth0",
+        "ACCEPT 2001:db8:1::/64 eth0",
+        "NONAT 2001:db8:1::/64 eth0",
+        "DROP 2001:db8:1::/64 eth0",
+        "LOG:info 2001:db8:1::/64 eth0",
+        "SNAT:info(2001:db8::1) 2001:db8:1::/64 eth0",
+        "SNAT:bogus(2001:db8::1) 2001:db8:1::/64 eth0",
+        "SNAT(2001:db8::1) 2001:db8:1::/64 eth0 - - - bogus",
+    ] {
+        res.push(one("snat", text));
+    }
+    for text in [
+        "?FORMAT 3\nCT:helper:ftp:P eth0 - tcp 21",
+        "?FORMAT 3\nCT:helper:nosuch:P eth0 - tcp 21",
+        "?FORMAT 3\nCT:helper:ftp eth0 - tcp 21",
+        "?FORMAT 3\nCT:helper:ftp all - tcp 21",
+        "?FORMAT 3\nCT:helper:ftp net - tcp 21",
+        "?FORMAT 3\nNOTRACK:P eth0 - udp 53",
+        "?FORMAT 3\nNOTRACK:O - - udp 53",
+        "?FORMAT 3\nNOTRACK:X eth0 - udp 53",
+        "?FORMAT 3\nNOTRACK:P eth9 - udp 53",
+        "?FORMAT 3\nNOTRACK:P eth0 - udp 70000",
+        "?FORMAT 3\nNOTRACK:P eth0 - tpc 53",
+        "?FORMAT 3\nDROP:P eth0 - tcp 23",
+        "?FORMAT 3\nACCEPT:P eth0 - tcp 23",
+        "?FORMAT 3\nBOGUS:P eth0 - tcp 23",
+        "?FORMAT 3\nCT:notrack:P eth0 - udp 53",
+        "?FORMAT 3\nCT:ctevents:new,related:P eth0 - tcp 22",
+        "?FORMAT 3\nCT:ctevents:bogus:P eth0 - tcp 22",
+        "?FORMAT 3\nCT:zone:1:P eth0 - tcp 22",
+        "?FORMAT 3\nCT:zone:bogus:P eth0 - tcp 22",
+        "?FORMAT 3\nNOTRACK:P eth0:2001:db8::/32 - udp 53",
+        "?FORMAT 3\nNOTRACK:P eth0:2001:db8::zz - udp 53",
+        "CT:helper:nosuch all - tcp 21",
+    ] {
+        res.push(one("conntrack", text));
+    }
+    for text in [
+        "2001:db8::10 eth0 2001:db8:1::10",
+        "2001:db8::10 eth9 2001:db8:1::10",
+        "2001:db8::zz eth0 2001:db8:1::10",
+        "2001:db8::10 eth0 2001:db8:1::zz",
+        "2001:db8::10 eth0 2001:db8:1::10 No No",
+        "2001:db8::10 eth0 2001:db8:1::10 Yes Yes",
+        "2001:db8::10 eth0 2001:db8:1::10 maybe",
+        "2001:db8::10 eth0 2001:db8:1::10 No maybe",
+        "10.0.0.1 eth0 2001:db8:1::10",
+        "2001:db8::10/64 eth0 2001:db8:1::10",
+    ] {
+        res.push(one("nat", text));
+    }
+    for text in [
+        "DNAT 2001:db8:1::/64 eth0 2001:db8:2::/64",
+        "SNAT 2001:db8:1::/64 eth0 2001:db8:2::/64",
+        "DNAT 2001:db8:1::/64 eth9 2001:db8:2::/64",
+        "BOGUS 2001:db8:1::/64 eth0 2001:db8:2::/64",
+        "DNAT 2001:db8:1::/64 eth0 2001:db8:2::/48",
+        "DNAT 2001:db8:1::zz/64 eth0 2001:db8:2::/64",
+    ] {
+        res.push(one("netmap", text));
+    }
+    for text in [
+        "MARK(1) - - tcp 22",
+        "MARK(zz) - - tcp 22",
+        "MARK(1):F - - tcp 22",
+        "MARK(1):Q - - tcp 22",
+        "MARK(1) eth0 - tcp 22",
+        "MARK(1) eth9 - tcp 22",
+        "MARK(1) - - tpc 22",
+        "MARK(1) - - tcp 70000",
+        "MARK(1) - - - 22",
+        "CONNMARK(1) - - tcp 22",
+        "CONNMARK(bogus) - - tcp 22",
+        "SAVE - - tcp 22",
+        "RESTORE - - tcp 22",
+        "CONTINUE - - tcp 22",
+        "DSCP(EF) - - tcp 22",
+        "DSCP(bogus) - - tcp 22",
+        "CLASSIFY(1:1) - eth0 tcp 22",
+        "CLASSIFY(bogus) - eth0 tcp 22",
+        "TTL(+1) - - tcp 22",
+        "HL(+1) - - tcp 22",
+        "BOGUS - - tcp 22",
+        "MARK(1) 2001:db8::zz - tcp 22",
+        "MARK(1) - - tcp 22 - - !1",
+        "MARK(1) - - tcp 22 - - bogus",
+    ] {
+        res.push(one("mangle", text));
+    }
+    for text in [
+        "?SECTION INPUT\nACCOUNT(web,2001:db8::/64) - eth0 - tcp 80",
+        "ACCEPT - eth0 eth1 tcp 80",
+        "web:COUNT - eth0 eth1 tcp 80",
+        "web:BOGUS - eth0 eth1 tcp 80",
+        "COUNT - eth9 eth1 tcp 80",
+        "COUNT - eth0 eth1 tpc 80",
+        "COUNT - eth0 eth1 tcp 70000",
+        "DONE web",
+        "COUNT - 2001:db8::zz eth1",
+    ] {
+        res.push(one("accounting", text));
+    }
+    for text in [
+        "6to4 net 2001:db8::1",
+        "ipsec net 2001:db8::1",
+        "openvpn:1194 net 2001:db8::1",
+        "openvpn:bogus net 2001:db8::1",
+        "gre net 2001:db8::1",
+        "bogus net 2001:db8::1",
+        "gre nte 2001:db8::1",
+        "gre net 2001:db8::zz",
+    ] {
+        res.push(one("tunnels", text));
     }
 }
 
