@@ -125,12 +125,14 @@ fn main() {
         );
     }
     if oracle_runs == 0 {
+        let _ = std::fs::remove_dir_all(&dir);
         return;
     }
     let mut best: Option<(Duration, Option<u64>)> = None;
     for _ in 0..oracle_runs {
         let Some((time, rss, text)) = run_compile6(&oracle, &dir) else {
             println!("compile: compile6 did not run here");
+            let _ = std::fs::remove_dir_all(&dir);
             return;
         };
         if text != ours {
