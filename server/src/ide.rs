@@ -173,6 +173,12 @@ impl Analysis {
         diagnostics::diagnostics(&self.inputs, path)
     }
 
+    /// The compiler's error on `dir`, when the model has none (see
+    /// [`diagnostics::compile_stage`]): the file it is in and the diagnostic.
+    pub fn compile_diagnostic(&self, dir: &Path) -> Option<(PathBuf, diagnostics::Diagnostic)> {
+        diagnostics::compile_stage(&self.inputs, dir)
+    }
+
     pub fn completion(&self, position: &FilePosition) -> Vec<completion::CompletionItem> {
         completion::completion(&self.inputs, position)
     }

@@ -14,7 +14,7 @@ use std::{
 };
 
 use crate::{
-    compile::rejection::{self, Place, Rejection},
+    compile::rejection::{self, Place, Rejection, COMPILE_ERROR},
     disk::{self, DiskVfs},
     model::{self, Diagnostic, Environment, Model, Origin, Severity},
 };
@@ -163,9 +163,6 @@ fn reported_rejection(
         }
     }
 }
-
-/// The code of the compiler's errors.
-pub const COMPILE_ERROR: &str = "compile-error";
 
 /// The diagnostics of the directory's own files, with paths relative to `cwd` and 1-based
 /// positions, sorted by file and position.

@@ -14,6 +14,9 @@ use crate::model::{Environment, Model, Severity, Site};
 
 use super::{lower, FatalKind};
 
+/// The diagnostic code of a rejection.
+pub const COMPILE_ERROR: &str = "compile-error";
+
 /// Shorewall's error on a configuration and where it stops.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {

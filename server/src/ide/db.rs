@@ -16,7 +16,10 @@ use std::{
 use shorewall_syntax::{parse, Family, FileKind, FileType, LineCol, Parse};
 
 use crate::{
-    compile::lower::{self, Compiled},
+    compile::{
+        lower::{self, Compiled},
+        rejection::{self, Rejection},
+    },
     ide::big_work,
     ide::diagnostics::{incremental::Outline, DirDiagnostics},
     model::{
@@ -622,6 +625,32 @@ impl Inputs {
             };
             vec![format!("{at}: error: {} [compile-error]", failure.message)]
         })
+    }
+
+    /// The compiler's error on `dir` at this snapshot's revision, as `check` reports it (see
+    /// [`rejection::rejection`]); for a large directory, on the big-work thread.
+    pub(crate) fn rejection(&self, dir: &Path) -> Option<Rejection> {
+        let model = self.model(dir);
+        let run = move |inputs: &Inputs| {
+            let vfs = inputs.vfs();
+            let env = Environment {
+                vfs: &vfs,
+                library_dirs: inputs.config.library_dirs(model.family),
+                names: inputs.config.names.clone(),
+                parse_cache: Some(&inputs.caches.parses),
+            };
+            rejection::rejection(&model, &env)
+        };
+        let big = self
+            .documents
+            .iter()
+            .any(|(path, it)| dir_of(path) == dir && it.text.len() >= big_work::BIG);
+        if big {
+            let inputs = self.clone();
+            big_work::run(move || run(&inputs))
+        } else {
+            run(self)
+        }
     }
 
     /// The model of `dir` at this revision if it is built, else the last one built for the

@@ -17,9 +17,10 @@ use std::{
     sync::Arc,
 };
 
-use shorewall_syntax::TextRange;
+use shorewall_syntax::{TextRange, TextSize};
 
 use crate::{
+    compile::rejection::{Place, COMPILE_ERROR},
     ide::{
         db::{dir_of, Inputs},
         FileRange,
@@ -141,6 +142,50 @@ fn from_model(model: &Model, diagnostic: &model::Diagnostic) -> Diagnostic {
         message: diagnostic.message.clone(),
         related,
     }
+}
+
+/// The compile stage of a directory's diagnostics: the compiler's error, when the model has
+/// none, in the file where the compiler stops (`check`'s `compile-error`). Slower than the
+/// model's diagnostics (it lowers the whole configuration), so the server adds it apart.
+pub(crate) fn compile_stage(db: &Inputs, dir: &Path) -> Option<(PathBuf, Diagnostic)> {
+    let rejection = db.rejection(dir)?;
+    let (path, range) = match rejection.place {
+        Place::Site(site) => {
+            let model = db.model(dir);
+            let file = model.file(site.file)?;
+            (file.path.clone(), site.range)
+        }
+        Place::Line(path, line) => {
+            let text = db.text(&path)?;
+            let range = line_range(&text, line)?;
+            (path, range)
+        }
+    };
+    Some((
+        path,
+        Diagnostic {
+            range,
+            severity: Severity::Error,
+            code: COMPILE_ERROR,
+            message: rejection.message,
+            related: Vec::new(),
+        },
+    ))
+}
+
+/// The range of line `line` (1-based) of `text`, without its line break.
+fn line_range(text: &str, line: u32) -> Option<TextRange> {
+    let mut start = 0usize;
+    for (idx, it) in text.split_inclusive('\n').enumerate() {
+        if idx + 1 == line as usize {
+            let content = it.trim_end_matches(['\n', '\r']);
+            let start = TextSize::try_from(start).ok()?;
+            let len = TextSize::try_from(content.len()).ok()?;
+            return Some(TextRange::at(start, len));
+        }
+        start += it.len();
+    }
+    None
 }
 
 fn syntax_only(db: &Inputs, path: &Path) -> Vec<Diagnostic> {

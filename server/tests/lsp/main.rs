@@ -141,6 +141,66 @@ fn diagnostics_are_those_of_check() {
 }
 
 #[test]
+fn the_compilers_error_follows_the_models_diagnostics_and_clears_when_fixed() {
+    // masq is read by the compiler only: its mistake is published after the model's
+    // diagnostics, on the line Shorewall names, and goes away with the next fixed version.
+    let dir = TempDir::new(
+        "compile-stage",
+        &[
+            ("shorewall6.conf", ""),
+            ("zones", ZONES),
+            ("interfaces", INTERFACES),
+            ("policy", POLICY),
+            ("rules", "ACCEPT\tnet\t$FW\ttcp\t22\n"),
+            ("masq", "eth0\t2001:db8:1::/64\n"),
+        ],
+    );
+    let (mut client, _) = Client::initialized(json!({}));
+    let masq = dir.uri("masq");
+    client.open(&masq, "eth0\t2001:db8:1::/64\n");
+    let first = client.diagnostics(&masq);
+    assert_eq!(first["version"], json!(1));
+    assert_eq!(first["diagnostics"], json!([]));
+    let is_compile_error = |it: &Value| {
+        it["method"] == json!("textDocument/publishDiagnostics")
+            && it["params"]["uri"] == json!(masq)
+            && it["params"]["diagnostics"][0]["code"] == json!("compile-error")
+    };
+    let edit = |client: &mut Client, version: i32, text: &str| {
+        client.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": masq, "version": version },
+                "contentChanges": [{ "text": text }]
+            }),
+        );
+    };
+    // A mistake: the model finds nothing, the compiler does.
+    edit(&mut client, 2, "# masq\neth9\t2001:db8:1::/64\n");
+    let model_stage = client.diagnostics(&masq);
+    assert_eq!(model_stage["version"], json!(2));
+    assert_eq!(model_stage["diagnostics"], json!([]));
+    let compile_stage = client.wait_for("the compile stage", is_compile_error);
+    assert_eq!(compile_stage["params"]["version"], json!(2));
+    assert_eq!(
+        summary(&compile_stage["params"]),
+        vec![(1, 0, 20, "compile-error".to_owned())]
+    );
+    assert_eq!(
+        compile_stage["params"]["diagnostics"][0]["message"],
+        json!("Unknown interface (eth9)")
+    );
+    // Fixed: the model's empty list clears it, and no compile error follows.
+    edit(&mut client, 3, "# masq\neth0\t2001:db8:1::/64\n");
+    let fixed = client.diagnostics(&masq);
+    assert_eq!(fixed["version"], json!(3));
+    assert_eq!(fixed["diagnostics"], json!([]));
+    let later = client.drain(Duration::from_millis(1500));
+    assert!(!later.iter().any(is_compile_error), "{later:?}");
+    client.shutdown();
+}
+
+#[test]
 fn incremental_sync_with_utf16_columns() {
     let dir = config("utf16", "");
     let (mut client, _) = Client::initialized(json!({}));
