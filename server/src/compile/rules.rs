@@ -845,15 +845,8 @@ impl Compiler<'_> {
         let target = columns.first().map_or("-", String::as_str);
         let cols = Columns::from_record(columns);
         let raw = raw_matches.map(|it| format!("{it} ")).unwrap_or_default();
-        let split = |column: &Cow<'_, str>, what: &str| -> Result<Vec<String>> {
-            if column.contains(":(") {
-                split_list3(column, what)
-            } else {
-                Ok(vec![column.to_string()])
-            }
-        };
-        let sources = split(&cols.source, "SOURCE")?;
-        let dests = split(&cols.dest, "DEST")?;
+        let sources = split_zone_list(&cols.source, "SOURCE")?;
+        let dests = split_zone_list(&cols.dest, "DEST")?;
         let is_none = |it: &str| {
             it.get(..4)
                 .is_some_and(|it| it.eq_ignore_ascii_case("none"))
@@ -2663,17 +2656,29 @@ fn after_zone<'a>(column: &Cow<'a, str>, at: usize) -> Cow<'a, str> {
     }
 }
 
+/// A SOURCE or DEST column as its `zone:(...)` elements (`split_list3`), or itself.
+fn split_zone_list<'t>(column: &'t str, what: &str) -> Result<Vec<Cow<'t, str>>> {
+    if column.contains(":(") {
+        Ok(split_list3(column, what)?
+            .into_iter()
+            .map(Cow::Owned)
+            .collect())
+    } else {
+        Ok(vec![Cow::Borrowed(column)])
+    }
+}
+
 /// `zone:(a,b)` → `zone:a,b`; `(a,b)` → `a,b`.
-fn unparen(text: &str) -> String {
+fn unparen(text: &str) -> Cow<'_, str> {
     if !text.contains('(') {
-        return text.to_owned();
+        return text.into();
     }
     if let Some((zone, rest)) = text.split_once(":(") {
         if let Some(inner) = rest.strip_suffix(')') {
-            return format!("{zone}:{inner}");
+            return format!("{zone}:{inner}").into();
         }
     }
-    text.to_owned()
+    text.into()
 }
 
 fn unparen_qualified(text: &str) -> String {
