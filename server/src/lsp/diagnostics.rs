@@ -8,7 +8,7 @@
 //! The compile stage (the compiler's error in a file only it reads, `compile-error`) takes
 //! the whole configuration's lowering, too slow for every keystroke: once the model's
 //! diagnostics are out, it waits for [`COMPILE_DELAY`] without a change to the directory,
-//! then runs on the same snapshot and, if it finds an error in an open document, publishes
+//! then runs on a snapshot of that same revision and, if it finds an error in an open document, publishes
 //! that document's diagnostics again with it, under the same rules. The next change publishes
 //! the model's diagnostics without it, and so clears it once it is fixed.
 
@@ -52,7 +52,6 @@ pub(crate) async fn run(state: Arc<State>, job: Job) {
     }
     let worker_state = state.clone();
     let worker_dir = dir.clone();
-    let stage_snapshot = snapshot.clone();
     let computed = tokio::task::spawn_blocking(move || {
         let mut res = Vec::new();
         for (url, path, version) in documents {
@@ -106,7 +105,7 @@ pub(crate) async fn run(state: Arc<State>, job: Job) {
                 .await;
         }
     }
-    compile_stage(state, dir, revision, stage_snapshot, computed).await;
+    compile_stage(state, dir, revision, computed).await;
 }
 
 /// The compile stage of a job whose model diagnostics (`published`: URL, path, version and
@@ -115,13 +114,17 @@ async fn compile_stage(
     state: Arc<State>,
     dir: PathBuf,
     revision: u64,
-    snapshot: Snapshot,
     published: Vec<(Url, PathBuf, i32, Vec<tower_lsp::lsp_types::Diagnostic>)>,
 ) {
+    // No snapshot is held while waiting: during a burst of typing, each would keep its
+    // revision's texts and trees alive.
     tokio::time::sleep(COMPILE_DELAY).await;
     if !state.is_current(&dir, revision) {
         return;
     }
+    // The directory is unchanged since `revision`, so a snapshot taken now sees its inputs
+    // as they were; a change racing with this is caught before publishing.
+    let snapshot = state.snapshot();
     let worker_dir = dir.clone();
     let found = tokio::task::spawn_blocking(move || {
         panic::catch_unwind(AssertUnwindSafe(|| {
