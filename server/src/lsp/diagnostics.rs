@@ -8,9 +8,11 @@
 //! The compile stage (the compiler's error in a file only it reads, `compile-error`) takes
 //! the whole configuration's lowering, too slow for every keystroke: once the model's
 //! diagnostics are out, it waits for [`COMPILE_DELAY`] without a change to the directory,
-//! then runs on a snapshot of that same revision and, if it finds an error in an open document, publishes
-//! that document's diagnostics again with it, under the same rules. The next change publishes
-//! the model's diagnostics without it, and so clears it once it is fixed.
+//! then runs on a snapshot of that same revision and, if its answer differs from the last
+//! one, publishes the documents concerned again, under the same rules. Until then the last
+//! answer stands, as a build's errors do in other editors: the model's diagnostics of later
+//! versions carry the last compile error (where the document still has its line and the model
+//! finds no error), so that typing elsewhere in the directory does not make it blink.
 
 use std::{
     panic::{self, AssertUnwindSafe},
@@ -19,7 +21,7 @@ use std::{
     time::Duration,
 };
 
-use tower_lsp::lsp_types::{MessageType, Url};
+use tower_lsp::lsp_types::{Diagnostic, DiagnosticSeverity, MessageType, Url};
 
 use crate::lsp::{
     state::{panic_message, Snapshot, State},
@@ -76,7 +78,14 @@ pub(crate) async fn run(state: Arc<State>, job: Job) {
                     panic_message(it.as_ref())
                 )
             })?;
-            res.push((url, path, version, diagnostics.unwrap_or_default()));
+            let lines = snapshot.line_index(&path).map_or(0, |it| it.line_count());
+            res.push(Published {
+                url,
+                path,
+                version,
+                lines,
+                diagnostics: diagnostics.unwrap_or_default(),
+            });
         }
         Ok::<_, String>(res)
     })
@@ -98,24 +107,24 @@ pub(crate) async fn run(state: Arc<State>, job: Job) {
         if !state.is_current(&dir, revision) {
             return;
         }
-        for (url, _, version, diagnostics) in &computed {
+        let last = state.last_compile_error(&dir);
+        for published in &computed {
             state
                 .client
-                .publish_diagnostics(url.clone(), diagnostics.clone(), Some(*version))
+                .publish_diagnostics(
+                    published.url.clone(),
+                    published.with(last.as_ref()),
+                    Some(published.version),
+                )
                 .await;
         }
     }
     compile_stage(state, dir, revision, computed).await;
 }
 
-/// The compile stage of a job whose model diagnostics (`published`: URL, path, version and
-/// diagnostics of each open document) are out.
-async fn compile_stage(
-    state: Arc<State>,
-    dir: PathBuf,
-    revision: u64,
-    published: Vec<(Url, PathBuf, i32, Vec<tower_lsp::lsp_types::Diagnostic>)>,
-) {
+/// The compile stage of a job whose model diagnostics (`published`, one per open document of
+/// the directory) are out.
+async fn compile_stage(state: Arc<State>, dir: PathBuf, revision: u64, published: Vec<Published>) {
     // No snapshot is held while waiting: during a burst of typing, each would keep its
     // revision's texts and trees alive.
     tokio::time::sleep(COMPILE_DELAY).await;
@@ -141,9 +150,8 @@ async fn compile_stage(
         })
     })
     .await;
-    let (path, diagnostic) = match found {
-        Ok(Ok(Some(it))) => it,
-        Ok(Ok(None)) => return,
+    let found = match found {
+        Ok(Ok(it)) => it,
         Ok(Err(message)) => {
             state.client.log_message(MessageType::ERROR, message).await;
             return;
@@ -154,20 +162,60 @@ async fn compile_stage(
             return;
         }
     };
-    let Some((url, _, version, mut diagnostics)) = published.into_iter().find(|it| it.1 == path)
-    else {
-        // In a file that is not open: nobody shows it.
-        return;
-    };
-    diagnostics.push(diagnostic);
     let _order = state.publish.lock().await;
     if !state.is_current(&dir, revision) {
         return;
     }
-    state
-        .client
-        .publish_diagnostics(url, diagnostics, Some(version))
-        .await;
+    let last = state.set_compile_error(&dir, found.clone());
+    if last == found {
+        return;
+    }
+    // The documents whose shown diagnostics change: where the old error was and where the
+    // new one is.
+    for published in &published {
+        let concerned = |it: &Option<(PathBuf, Diagnostic)>| {
+            it.as_ref().is_some_and(|(path, _)| *path == published.path)
+        };
+        if concerned(&last) || concerned(&found) {
+            state
+                .client
+                .publish_diagnostics(
+                    published.url.clone(),
+                    published.with(found.as_ref()),
+                    Some(published.version),
+                )
+                .await;
+        }
+    }
+}
+
+/// The model's diagnostics of one open document at one version, as published.
+pub(crate) struct Published {
+    url: Url,
+    path: PathBuf,
+    version: i32,
+    /// The document's number of lines, to tell whether a kept compile error still fits it.
+    lines: u32,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Published {
+    /// The diagnostics to show: the model's, and the directory's compile error if it is in
+    /// this document, within its lines, and the model finds no error (the compiler only runs
+    /// on a configuration the model accepts).
+    fn with(&self, compile_error: Option<&(PathBuf, Diagnostic)>) -> Vec<Diagnostic> {
+        let mut shown = self.diagnostics.clone();
+        if let Some((path, diagnostic)) = compile_error {
+            let fits = diagnostic.range.end.line < self.lines.max(1);
+            let model_error = shown
+                .iter()
+                .any(|it| it.severity == Some(DiagnosticSeverity::ERROR));
+            if *path == self.path && fits && !model_error {
+                shown.push(diagnostic.clone());
+            }
+        }
+        shown
+    }
 }
 
 /// Clears the diagnostics of a closed document.
@@ -180,6 +228,27 @@ pub(crate) async fn clear(state: Arc<State>, url: Url) {
 }
 
 impl State {
+    /// The last compile-stage error of `dir`, if any.
+    fn last_compile_error(&self, dir: &std::path::Path) -> Option<(PathBuf, Diagnostic)> {
+        let errors = self.compile_errors.lock().ok()?;
+        errors.get(dir).cloned()
+    }
+
+    /// Records the compile stage's answer for `dir`; returns the previous one.
+    fn set_compile_error(
+        &self,
+        dir: &std::path::Path,
+        error: Option<(PathBuf, Diagnostic)>,
+    ) -> Option<(PathBuf, Diagnostic)> {
+        let Ok(mut errors) = self.compile_errors.lock() else {
+            return None;
+        };
+        match error {
+            Some(error) => errors.insert(dir.to_path_buf(), error),
+            None => errors.remove(dir),
+        }
+    }
+
     /// Whether the directory is still at `revision`.
     pub(crate) fn is_current(&self, dir: &std::path::Path, revision: u64) -> bool {
         self.lock().host.revision(dir) == revision

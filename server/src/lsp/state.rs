@@ -14,7 +14,7 @@ use std::{
 use shorewall_syntax::LineIndex;
 use tower_lsp::{
     jsonrpc,
-    lsp_types::{MessageType, Url},
+    lsp_types::{Diagnostic, MessageType, Url},
     Client,
 };
 
@@ -37,6 +37,9 @@ pub(crate) struct State {
     completion_documentation: Mutex<HashMap<String, String>>,
     /// Large results serialized by their handlers, on their way out.
     pub(crate) raw_results: Arc<RawResults>,
+    /// The last compile-stage error of each directory (the file it is in, and the error),
+    /// shown again with the model's diagnostics until the next compile stage says otherwise.
+    pub(crate) compile_errors: Mutex<HashMap<PathBuf, (PathBuf, Diagnostic)>>,
 }
 
 pub(crate) struct Inner {
@@ -116,6 +119,7 @@ impl State {
             shut_down: AtomicBool::new(false),
             panic_on: std::env::var("SHOREWALL_LS_TEST_PANIC").ok(),
             completion_documentation: Mutex::new(HashMap::new()),
+            compile_errors: Mutex::new(HashMap::new()),
             raw_results: Arc::default(),
         }
     }

@@ -190,13 +190,75 @@ fn the_compilers_error_follows_the_models_diagnostics_and_clears_when_fixed() {
         compile_stage["params"]["diagnostics"][0]["message"],
         json!("Unknown interface (eth9)")
     );
-    // Fixed: the model's empty list clears it, and no compile error follows.
+    // Fixed: the model's diagnostics still carry the last compile error, until the compile
+    // stage of the fixed version clears it; no compile error follows.
     edit(&mut client, 3, "# masq\neth0\t2001:db8:1::/64\n");
-    let fixed = client.diagnostics(&masq);
-    assert_eq!(fixed["version"], json!(3));
-    assert_eq!(fixed["diagnostics"], json!([]));
+    let model_stage = client.diagnostics(&masq);
+    assert_eq!(model_stage["version"], json!(3));
+    assert_eq!(
+        summary(&model_stage),
+        vec![(1, 0, 20, "compile-error".to_owned())]
+    );
+    let cleared = client.wait_for("the compile stage of the fixed version", |it| {
+        it["method"] == json!("textDocument/publishDiagnostics")
+            && it["params"]["uri"] == json!(masq)
+            && it["params"]["diagnostics"] == json!([])
+    });
+    assert_eq!(cleared["params"]["version"], json!(3));
     let later = client.drain(Duration::from_millis(1500));
     assert!(!later.iter().any(is_compile_error), "{later:?}");
+    client.shutdown();
+}
+
+#[test]
+fn the_compilers_error_stays_while_another_file_of_the_directory_is_edited() {
+    // A compile error in masq stays shown while the admin types in rules (every keystroke
+    // republishes masq's model diagnostics), instead of blinking off until the next compile.
+    let dir = TempDir::new(
+        "compile-stage-kept",
+        &[
+            ("shorewall6.conf", ""),
+            ("zones", ZONES),
+            ("interfaces", INTERFACES),
+            ("policy", POLICY),
+            ("rules", "ACCEPT\tnet\t$FW\ttcp\t22\n"),
+            ("masq", "eth9\t2001:db8:1::/64\n"),
+        ],
+    );
+    let (mut client, _) = Client::initialized(json!({}));
+    let masq = dir.uri("masq");
+    let rules = dir.uri("rules");
+    client.open(&masq, "eth9\t2001:db8:1::/64\n");
+    client.open(&rules, "ACCEPT\tnet\t$FW\ttcp\t22\n");
+    client.wait_for("the compile stage", |it| {
+        it["method"] == json!("textDocument/publishDiagnostics")
+            && it["params"]["uri"] == json!(masq)
+            && it["params"]["diagnostics"][0]["code"] == json!("compile-error")
+    });
+    // What was published before (the model's first, empty lists) is not what this is about.
+    client.drain(Duration::from_millis(100));
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": rules, "version": 2 },
+            "contentChanges": [{ "text": "ACCEPT\tnet\t$FW\ttcp\t23\n" }]
+        }),
+    );
+    let published = client.drain(Duration::from_millis(1000));
+    let of_masq: Vec<_> = published
+        .iter()
+        .filter(|it| {
+            it["method"] == json!("textDocument/publishDiagnostics")
+                && it["params"]["uri"] == json!(masq)
+        })
+        .collect();
+    assert!(!of_masq.is_empty(), "{published:?}");
+    for it in of_masq {
+        assert_eq!(
+            summary(&it["params"]),
+            vec![(0, 0, 20, "compile-error".to_owned())]
+        );
+    }
     client.shutdown();
 }
 
