@@ -11,6 +11,7 @@
 use std::{
     any::Any,
     cell::Cell,
+    collections::VecDeque,
     panic::{self, AssertUnwindSafe},
     sync::{mpsc, Mutex, OnceLock},
     time::Duration,
@@ -21,7 +22,11 @@ use shorewall_syntax::Parse;
 /// A text at least this long (in bytes) is parsed, and its directory modelled, on the thread.
 pub(crate) const BIG: usize = 64 * 1024;
 
-type Job = Box<dyn FnOnce() + Send>;
+/// What the thread is asked to do: a job someone waits for, or a tree to free when idle.
+enum Job {
+    Run(Box<dyn FnOnce() + Send>),
+    Free(Parse),
+}
 
 thread_local! {
     static ON_THE_THREAD: Cell<bool> = const { Cell::new(false) };
@@ -41,10 +46,10 @@ pub(crate) fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -
         let _ = reply.send(panic::catch_unwind(AssertUnwindSafe(job)));
     });
     let sent = match sender.lock() {
-        Ok(it) => it.send(job),
-        Err(poisoned) => poisoned.into_inner().send(job),
+        Ok(it) => it.send(Job::Run(job)),
+        Err(poisoned) => poisoned.into_inner().send(Job::Run(job)),
     };
-    if let Err(mpsc::SendError(job)) = sent {
+    if let Err(mpsc::SendError(Job::Run(job))) = sent {
         job();
     }
     match answer.recv() {
@@ -68,42 +73,74 @@ pub(crate) fn run_if_big<T: Send + 'static>(
     }
 }
 
-/// Drops the syntax tree of `parse` on the big-work thread, without waiting, a hundred
-/// records at a time with a pause between: freeing the tree of a 10,000-line file takes
-/// several milliseconds of CPU. Done at once it slowed the keystroke that replaced the tree
-/// (whose diagnostics are computed meanwhile, on a machine of two cores) several times over;
-/// in batches of a thousand it still kept a core busy long enough to delay the requests that
-/// follow (p99 of completion and hover about 5 ms in the lsp bench, 3 ms with these batches).
+/// Drops the syntax tree of `parse` on the big-work thread, without waiting, 150 records at
+/// a time, between the thread's other jobs, with a pause after each batch: freeing
+/// the tree of a 10,000-line file takes several milliseconds of CPU. Done at once it slowed
+/// the keystroke that replaced the tree (whose diagnostics are computed meanwhile, on a
+/// machine of two cores) several times over; in batches of a thousand it still kept a core
+/// busy long enough to delay the requests that follow (p99 of completion and hover about
+/// 5 ms in the lsp bench); and as one job, however paced, it made the thread's next jobs
+/// (a parse, the whole-file requests) wait for all of it.
 pub(crate) fn drop_tree_later(parse: Parse) {
     let Some(sender) = sender() else {
         return;
     };
-    let job: Job = Box::new(move || drop_in_pieces(parse));
     let sent = match sender.lock() {
-        Ok(it) => it.send(job),
-        Err(poisoned) => poisoned.into_inner().send(job),
+        Ok(it) => it.send(Job::Free(parse)),
+        Err(poisoned) => poisoned.into_inner().send(Job::Free(parse)),
     };
-    // Not sent: dropped here, with the job.
+    // Not sent: dropped here.
     drop(sent);
 }
 
 /// How many top-level children of a tree (records, newlines, comments) are freed at once
-/// (about 50 µs of work), and the pause after each batch: short enough that a tree is freed
-/// before the next one comes (server memory stayed at 44–45 MB in the lsp bench).
-const PIECES_AT_ONCE: usize = 100;
+/// (under 100 µs of work), and the pause after each batch when no job waits. In the lsp bench,
+/// batches of 100 gave slightly shorter tails but kept trees longer (VmRSS 49–51 MB), 250
+/// longer tails (hover p99 up to 5 ms); 150 kept it at 47 MB.
+const PIECES_AT_ONCE: usize = 150;
 const PAUSE: Duration = Duration::from_micros(600);
 
-fn drop_in_pieces(parse: Parse) {
-    // The root's children, held apart: dropping the parse then frees the root alone.
-    let mut pieces: Vec<_> = {
-        let root = parse.syntax();
-        let green = root.green();
-        green.children().map(|it| it.to_owned()).collect()
-    };
-    drop(parse);
-    while !pieces.is_empty() {
-        pieces.truncate(pieces.len().saturating_sub(PIECES_AT_ONCE));
-        std::thread::sleep(PAUSE);
+/// The thread's loop: jobs in order as they come; trees are freed a batch at a time when no
+/// job has come for a [`PAUSE`] (or at once while more than one tree waits).
+fn serve(jobs: mpsc::Receiver<Job>) {
+    ON_THE_THREAD.with(|it| it.set(true));
+    // The top-level pieces of each tree to free; the rest of a tree goes when it comes.
+    let mut to_free = VecDeque::new();
+    loop {
+        let next = if to_free.is_empty() {
+            jobs.recv()
+                .map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+        } else if to_free.len() > 1 {
+            // Trees come faster than they go: no pause, lest they pile up.
+            jobs.try_recv().map_err(|it| match it {
+                mpsc::TryRecvError::Empty => mpsc::RecvTimeoutError::Timeout,
+                mpsc::TryRecvError::Disconnected => mpsc::RecvTimeoutError::Disconnected,
+            })
+        } else {
+            jobs.recv_timeout(PAUSE)
+        };
+        match next {
+            Ok(Job::Run(job)) => job(),
+            Ok(Job::Free(parse)) => {
+                let pieces: Vec<_> = {
+                    let root = parse.syntax();
+                    let green = root.green();
+                    green.children().map(|it| it.to_owned()).collect()
+                };
+                drop(parse);
+                to_free.push_back(pieces);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Some(pieces) = to_free.front_mut() {
+                    let pieces: &mut Vec<_> = pieces;
+                    pieces.truncate(pieces.len().saturating_sub(PIECES_AT_ONCE));
+                    if pieces.is_empty() {
+                        to_free.pop_front();
+                    }
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
     }
 }
 
@@ -114,12 +151,7 @@ fn sender() -> Option<&'static Mutex<mpsc::Sender<Job>>> {
             let (sender, jobs) = mpsc::channel::<Job>();
             let started = std::thread::Builder::new()
                 .name("shorewall-ls big work".to_owned())
-                .spawn(move || {
-                    ON_THE_THREAD.with(|it| it.set(true));
-                    for job in jobs {
-                        job();
-                    }
-                });
+                .spawn(move || serve(jobs));
             started.ok().map(|_| Mutex::new(sender))
         })
         .as_ref()
