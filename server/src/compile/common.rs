@@ -63,31 +63,7 @@ impl Compiler<'_> {
         };
         let target = if !level.is_empty() || audit {
             self.chains.new_standard_chain("sfilter");
-            if !level.is_empty() {
-                self.log_rule_limit(
-                    &level,
-                    f,
-                    "sfilter",
-                    "sfilter",
-                    &policy,
-                    Some(""),
-                    &tag,
-                    true,
-                    "",
-                )?;
-            }
-            if audit {
-                let audit = format!("AUDIT --type {}", policy.to_ascii_lowercase());
-                self.chains
-                    .add_ijump(f, "sfilter", Jump::Jump, &audit, vec![])?;
-            }
-            let to = if policy == "REJECT" {
-                "reject"
-            } else {
-                policy.as_str()
-            };
-            self.chains
-                .add_ijump(f, "sfilter", Jump::Goto, to, vec![])?;
+            self.sfilter_disposition("sfilter", &level, &tag, &policy, audit)?;
             "sfilter".to_owned()
         } else if policy == "REJECT" {
             "reject".to_owned()
@@ -110,31 +86,7 @@ impl Compiler<'_> {
                 "RETURN",
                 vec![Match::new("policy", "--pol ipsec --dir out")],
             )?;
-            if !level.is_empty() {
-                self.log_rule_limit(
-                    &level,
-                    f,
-                    "sfilter1",
-                    "sfilter1",
-                    &policy,
-                    Some(""),
-                    &tag,
-                    true,
-                    "",
-                )?;
-            }
-            if audit {
-                let audit = format!("AUDIT --type {}", policy.to_ascii_lowercase());
-                self.chains
-                    .add_ijump(f, "sfilter1", Jump::Jump, &audit, vec![])?;
-            }
-            let to = if policy == "REJECT" {
-                "reject"
-            } else {
-                policy.as_str()
-            };
-            self.chains
-                .add_ijump(f, "sfilter1", Jump::Goto, to, vec![])?;
+            self.sfilter_disposition("sfilter1", &level, &tag, &policy, audit)?;
             ("sfilter1".to_owned(), Jump::Jump)
         } else {
             (target.clone(), Jump::Goto)
@@ -510,6 +462,30 @@ impl Compiler<'_> {
     }
 
     /// The rules of the `reject` chain without REJECT_ACTION.
+    /// The end of `sfilter` or `sfilter1`: the SFILTER_DISPOSITION's log rule, its audit
+    /// rule for an `A_` disposition, and the disposition itself.
+    fn sfilter_disposition(
+        &mut self,
+        chain: &str,
+        level: &str,
+        tag: &str,
+        policy: &str,
+        audit: bool,
+    ) -> Result<()> {
+        let f = TableId::Filter;
+        if !level.is_empty() {
+            self.log_rule_limit(level, f, chain, chain, policy, Some(""), tag, true, "")?;
+        }
+        if audit {
+            let audit = format!("AUDIT --type {}", policy.to_ascii_lowercase());
+            self.chains
+                .add_ijump(f, chain, Jump::Jump, &audit, vec![])?;
+        }
+        let to = if policy == "REJECT" { "reject" } else { policy };
+        self.chains.add_ijump(f, chain, Jump::Goto, to, vec![])?;
+        Ok(())
+    }
+
     fn builtin_reject_rules(&mut self) -> Result<()> {
         let f = TableId::Filter;
         if self.caps().has("ADDRTYPE") {
