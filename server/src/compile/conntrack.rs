@@ -443,13 +443,7 @@ impl Compiler<'_> {
             }
             return error(format!("Unrecognized helper ({base})"));
         };
-        let family = capability
-            .to_lowercase()
-            .replace("_helper", "")
-            .replacen('_', "-", 1);
-        if !self.helper_enabled(&family)? {
-            return error(format!("The {family} helper is not enabled"));
-        }
+        self.require_helper_enabled(capability)?;
         if !self.caps().has(capability) {
             return error(format!(
                 "Helper {name} requires {capability} in your kernel and iptables"
@@ -473,6 +467,18 @@ impl Compiler<'_> {
 
     /// `%helpers_enabled` after `HELPERS`: every helper whose capability is there when the
     /// setting is empty, none with `none`, else the ones listed.
+    /// Shorewall's check that the helper of `capability` (`FTP_HELPER`: `ftp`) is enabled.
+    fn require_helper_enabled(&self, capability: &str) -> Result<()> {
+        let family = capability
+            .to_lowercase()
+            .replace("_helper", "")
+            .replacen('_', "-", 1);
+        if !self.helper_enabled(&family)? {
+            return error(format!("The {family} helper is not enabled"));
+        }
+        Ok(())
+    }
+
     fn helper_enabled(&self, family: &str) -> Result<bool> {
         let setting = self
             .model
@@ -610,13 +616,7 @@ impl Compiler<'_> {
         let Some((_, _, capability)) = HELPERS.iter().find(|(name, _, _)| *name == base) else {
             return error(format!("Unrecognized helper ({base})"));
         };
-        let family = capability
-            .to_lowercase()
-            .replace("_helper", "")
-            .replacen('_', "-", 1);
-        if !self.helper_enabled(&family)? {
-            return error(format!("The {family} helper is not enabled"));
-        }
+        self.require_helper_enabled(capability)?;
         Ok(format!("-m helper --helper {helper} "))
     }
 
