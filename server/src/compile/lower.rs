@@ -216,6 +216,18 @@ impl Names for model::NameTables {
 /// Compiles the configuration of `model` into the ruleset Shorewall 5.2.8 would generate.
 /// The model must be free of errors.
 pub fn compile(model: &Model, env: &Environment<'_>) -> std::result::Result<Compiled, Failure> {
+    if model.family != shorewall_syntax::Family::Ipv6 {
+        // The semantics built here are Shorewall6's (ip6tables): an IPv4 configuration would
+        // come out as a plausible but wrong ruleset, or fail on options valid for IPv4.
+        return Err(Failure {
+            kind: FatalKind::Unsupported,
+            message: "This is an IPv4 (shorewall) configuration: the preview compiles IPv6 \
+                      (shorewall6) configurations only"
+                .to_owned(),
+            site: None,
+            place: None,
+        });
+    }
     let conf = model.family.conf_file_name();
     if model.config_file(conf).is_none() {
         // Shorewall does not compile without it (the built-in defaults apply only to options

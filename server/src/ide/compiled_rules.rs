@@ -163,6 +163,20 @@ all all REJECT
     }
 
     #[test]
+    fn an_ipv4_directory_has_no_preview() {
+        // Compiled with Shorewall6's semantics it would give a wrong ruleset without a word.
+        let ipv4 = DIR
+            .replace("ipv6", "ipv4")
+            .replace("shorewall6.conf", "shorewall.conf");
+        check(
+            &format!("{ipv4}#- rules\nACCEPT net $FW tcp 80\n"),
+            expect![[r#"
+                error:
+                /etc/shorewall6: error: This is an IPv4 (shorewall) configuration: the preview compiles IPv6 (shorewall6) configurations only [compile-error]"#]],
+        );
+    }
+
+    #[test]
     fn hover_on_the_action_shows_the_rules_of_the_line() {
         let fixture = Fixture::parse(&format!(
             "{DIR}#- rules\nACCEPT net $FW tcp 22\nSS$0H(ACCEPT) loc $FW\n"
