@@ -99,8 +99,51 @@ fn check_case(case: &Path) -> Option<String> {
                 message.trim()
             ))
         }
-        (None, Err(_)) => None,
+        (None, Err(errors)) => {
+            let expected = fs::read_to_string(case.join("expected.err")).unwrap_or_default();
+            compiler_error_mismatch(case, &expected, &errors)
+        }
     }
+}
+
+/// Where Shorewall and the compiler both reject a configuration, the compiler's first error
+/// must be Shorewall's message on the same file and line (`(EOF)`: the message alone).
+/// Errors the model reports first (`check`'s own codes, with their own wording and tests) are
+/// not compared.
+fn compiler_error_mismatch(case: &Path, expected: &str, errors: &[String]) -> Option<String> {
+    let ours = errors.first()?;
+    let (place, rest) = ours.split_once(": error: ")?;
+    let message = rest.strip_suffix(" [compile-error]")?;
+    let message = message.replace(&case.display().to_string(), "<case>");
+    let theirs = expected
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("ERROR: "))?;
+    let (their_message, their_place) = match theirs.rsplit_once(" <case>/config/") {
+        Some((message, place)) => (message, Some(place)),
+        None => (theirs.rsplit_once(" (EOF)").map_or(theirs, |it| it.0), None),
+    };
+    let their_message = their_message
+        .rsplit_once(" /")
+        .filter(|_| their_place.is_none())
+        .map_or(their_message, |it| it.0);
+    let mut problems = Vec::new();
+    if message != their_message {
+        problems.push(format!(
+            "Shorewall says `{their_message}`, the preview `{message}`"
+        ));
+    }
+    if let Some((file, line)) = their_place.and_then(|it| it.split_once(" (line ")) {
+        let line = line.trim_end_matches(')');
+        let mut parts = place.rsplitn(3, ':');
+        let (_column, our_line, our_file) = (parts.next(), parts.next(), parts.next());
+        let our_file = our_file.and_then(|it| it.rsplit('/').next());
+        if our_file != Some(file) || our_line != Some(line) {
+            problems.push(format!(
+                "Shorewall's error is on {file} line {line}, the preview's on {place}"
+            ));
+        }
+    }
+    (!problems.is_empty()).then(|| problems.join("; "))
 }
 
 #[test]

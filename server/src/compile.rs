@@ -27,6 +27,7 @@ pub mod nat;
 pub mod optimize;
 pub mod perl_hash;
 pub mod policy;
+pub mod providers;
 pub mod rejection;
 pub mod rules;
 pub mod snat;

@@ -568,7 +568,7 @@ impl FileKind {
             "nat" => FileKind::Nat,
             "netmap" => FileKind::Netmap,
             "providers" => FileKind::Providers,
-            "rtrules" => FileKind::RtRules,
+            "rtrules" | "route_rules" => FileKind::RtRules,
             "routes" => FileKind::Routes,
             "tunnels" => FileKind::Tunnels,
             "accounting" => FileKind::Accounting,

@@ -396,7 +396,7 @@ mod tests {
         // file the preview does not read.
         let refused: [&[(&str, &str)]; 2] = [
             &[("masq", "eth0\teth1\n")],
-            &[("providers", "ISP1 1 1 main eth0 2001:db8::1 track\n")],
+            &[("tcdevices", "eth0 100mbit 100mbit\n")],
         ];
         for extra in refused {
             assert_eq!(stops("shorewall6", extra), Some(FatalKind::Unsupported));

@@ -423,6 +423,10 @@ impl CompileConfig {
         let provider_bits = bits("PROVIDER_BITS", 8)?;
         let mut provider_offset = bits("PROVIDER_OFFSET", 0)?;
         let zone_bits = bits("ZONE_BITS", 0)?;
+        if zone_bits > 0 {
+            // Shorewall marks each zone's packets in its forward chains (`_frwd`).
+            return unsupported("ZONE_BITS (zone marks) is not supported by the preview yet");
+        }
         let zone_offset = if provider_offset > 0 {
             if provider_offset < mask_bits {
                 provider_offset = mask_bits;

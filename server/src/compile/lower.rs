@@ -71,10 +71,6 @@ pub mod section {
 /// (Shorewall reads the 4.x `notrack` file only when `update` converts it to conntrack, so
 /// compiling ignores it.)
 const UNREAD_FILES: &[&str] = &[
-    "providers",
-    "rtrules",
-    "route_rules",
-    "routes",
     "tcinterfaces",
     "tcdevices",
     "tcclasses",
@@ -191,6 +187,8 @@ pub struct Compiler<'a> {
     /// The chains already warned about as complete (`unreachable_warned`): nat chains by
     /// name, filter chains as `filter:name`.
     pub(crate) unreachable_warned: std::collections::BTreeSet<String>,
+    /// The providers file's providers (`Providers.pm`).
+    pub(crate) providers: super::providers::Providers,
 }
 
 /// The key of a macro body read for one set of parameters and variables.
@@ -316,6 +314,7 @@ impl<'a> Compiler<'a> {
             .collect(),
             macro_bodies: std::collections::HashMap::new(),
             unreachable_warned: std::collections::BTreeSet::new(),
+            providers: super::providers::Providers::default(),
         }
     }
 
@@ -364,6 +363,7 @@ impl<'a> Compiler<'a> {
         self.process_actions()?;
         self.process_policies()?;
         self.add_common_rules()?;
+        self.process_providers()?;
         self.setup_snat()?;
         self.setup_nat()?;
         self.setup_netmap()?;
@@ -578,6 +578,7 @@ impl<'a> Compiler<'a> {
 
     /// `setup_tc`: the mangle chains of traffic control and FORWARD_CLEAR_MARK.
     fn setup_tc(&mut self) -> Result<()> {
+        self.setup_route_marking()?;
         if !self.config.mangle_enabled {
             return Ok(());
         }
@@ -594,10 +595,16 @@ impl<'a> Compiler<'a> {
             self.chains.ensure_referenced_chain(TableId::Mangle, "tcin");
         }
         use super::ir::Jump::Jump as J;
+        let (marks, interfaces) = self.tc_jump_marks();
+        for interface in interfaces {
+            let matches = self.source_dev(&interface);
+            self.chains
+                .add_ijump(TableId::Mangle, "PREROUTING", J, "tcpre", matches)?;
+        }
         self.chains
-            .add_ijump(TableId::Mangle, "PREROUTING", J, "tcpre", vec![])?;
+            .add_ijump(TableId::Mangle, "PREROUTING", J, "tcpre", marks.clone())?;
         self.chains
-            .add_ijump(TableId::Mangle, "OUTPUT", J, "tcout", vec![])?;
+            .add_ijump(TableId::Mangle, "OUTPUT", J, "tcout", marks)?;
         if mangle_forward {
             let mask = if self.caps().has("EXMARK") && self.caps().has("FWMARK_RT_MASK") {
                 format!("/{:#x}", self.config.provider_mask)
