@@ -408,7 +408,7 @@ mod tests {
     fn ipv4_configurations_and_lone_files_are_not_compiled() {
         // The compiler makes ip6tables rules only.
         let masq: &[(&str, &str)] = &[("masq", "MASQUERADE\teth0\tbogus!!\n")];
-        assert_eq!(stops("shorewall", masq), Some(FatalKind::Error));
+        assert_eq!(stops("shorewall", masq), Some(FatalKind::Unsupported));
         check("shorewall", masq, expect![""]);
         // Without shorewall6.conf Shorewall stops at once, which says nothing about the file
         // being edited.
