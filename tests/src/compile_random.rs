@@ -159,7 +159,167 @@ pub fn generate(seed: u64) -> BTreeMap<String, String> {
     if seed >= 3400 {
         audit_helper_ipsec(&mut rng, &zones, &mut files);
     }
+    // From seed 4000 on, multi-ISP routing: providers, rtrules and routes files.
+    if seed >= 4000 && rng.chance(60) {
+        providers_files(&mut rng, &zones, &mut files, seed >= 4250);
+    }
     files
+}
+
+/// A providers file (tracked, balanced, fallback, loaded, tproxy providers, marks given or
+/// assigned), with rtrules and routes files and the settings that shape the marks. A `valid`
+/// configuration draws from values Shorewall accepts (seeds 4000–4249 made mostly mistakes).
+fn providers_files(
+    rng: &mut Rng,
+    zones: &[Zone],
+    files: &mut BTreeMap<String, String>,
+    valid: bool,
+) {
+    let ifaces = zone_interfaces(zones);
+    let mut names = Vec::new();
+    let mut out =
+        String::from("#NAME\tNUMBER\tMARK\tDUPLICATE\tINTERFACE\tGATEWAY\tOPTIONS\tCOPY\n");
+    for (n, iface) in ifaces.iter().enumerate() {
+        if n > 0 && !rng.chance(60) {
+            continue;
+        }
+        let name = format!("isp{}", n + 1);
+        let own = format!("{}", n + 1);
+        let mark = if valid {
+            *rng.pick(&["-", "-", own.as_str(), "-", own.as_str()])
+        } else {
+            *rng.pick(&["-", "-", own.as_str(), "0x10", "0x100"])
+        };
+        let duplicate = *rng.pick(&["-", "-", "-", "main", "isp1"]);
+        let gateway = *rng.pick(&["2001:db8::1", "detect", "none", "-", "[2001:db8::2]"]);
+        let gateway = if valid && gateway == "none" {
+            "detect"
+        } else {
+            gateway
+        };
+        let mut options: Vec<&str> = Vec::new();
+        for _ in 0..rng.below(3) {
+            let option = *rng.pick(&[
+                "track",
+                "notrack",
+                "balance",
+                "balance=2",
+                "fallback",
+                "loose",
+                "load=0.5",
+                "optional",
+                "persistent",
+                "tproxy",
+                "mtu=1400",
+                "noautosrc",
+                "primary",
+                "bogus",
+            ]);
+            let refused = valid && matches!(option, "bogus" | "tproxy");
+            if !options.contains(&option) && !refused {
+                options.push(option);
+            }
+        }
+        let options = if options.is_empty() {
+            "-".to_owned()
+        } else {
+            options.join(",")
+        };
+        let copy = if duplicate != "-" && rng.chance(30) {
+            "\tnone"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "{name}\t{}\t{mark}\t{duplicate}\t{iface}\t{gateway}\t{options}{copy}\n",
+            n + 1
+        ));
+        names.push(name);
+    }
+    files.insert("providers".to_owned(), out);
+    if rng.chance(50) {
+        let mut rtrules = String::new();
+        for _ in 0..1 + rng.below(3) {
+            let source = *rng.pick(&[
+                "-",
+                "2001:db8:1::/64",
+                "eth2",
+                "&eth0",
+                "eth1:[2001:db8:3::/64]",
+            ]);
+            let dest = *rng.pick(&["-", "2001:db8:2::/64", "2001:db8::zz"]);
+            let provider = *rng.pick(&["isp1", "2", "main", "local", "isp9"]);
+            let priority = *rng.pick(&["1000", "1001!", "0", "20000"]);
+            let mark = *rng.pick(&["", "", "\t0x1", "\t0x1ff"]);
+            let (dest, provider, priority, mark) = if valid {
+                let dest = if dest == "2001:db8::zz" { "-" } else { dest };
+                let dest = if source == "-" && dest == "-" {
+                    "2001:db8:2::/64"
+                } else {
+                    dest
+                };
+                let provider = if matches!(provider, "local" | "isp9" | "2") {
+                    "main"
+                } else {
+                    provider
+                };
+                let priority = if priority == "0" { "1002" } else { priority };
+                let mark = if mark == "\t0x1ff" { "" } else { mark };
+                (dest, provider, priority, mark)
+            } else {
+                (dest, provider, priority, mark)
+            };
+            rtrules.push_str(&format!("{source}\t{dest}\t{provider}\t{priority}{mark}\n"));
+        }
+        files.insert("rtrules".to_owned(), rtrules);
+    }
+    if rng.chance(40) {
+        let mut routes = String::new();
+        for n in 0..1 + rng.below(3) {
+            let provider = *rng.pick(&["isp1", "main", "2", "isp9"]);
+            let gateway = *rng.pick(&["-", "2001:db8::1", "blackhole"]);
+            let device = *rng.pick(&["", "\teth0", "\t-\tpersistent"]);
+            let (provider, device) = if valid {
+                (
+                    if provider == "isp9" || provider == "2" {
+                        "isp1"
+                    } else {
+                        provider
+                    },
+                    "\teth0",
+                )
+            } else {
+                (provider, device)
+            };
+            let device = if gateway == "blackhole" && valid {
+                ""
+            } else {
+                device
+            };
+            routes.push_str(&format!(
+                "{provider}\t2001:db8:{:x}::/64\t{gateway}{device}\n",
+                0x50 + n % 2
+            ));
+        }
+        files.insert("routes".to_owned(), routes);
+    }
+    let mut conf = String::new();
+    for (percent, line) in [
+        (20, "TRACK_PROVIDERS=No\n"),
+        (20, "RESTORE_ROUTEMARKS=No\n"),
+        (20, "ZERO_MARKS=Yes\n"),
+        (10, "TC_EXPERT=Yes\n"),
+        (if valid { 0 } else { 10 }, "USE_DEFAULT_RT=Yes\n"),
+        (15, "PROVIDER_OFFSET=16\n"),
+        (10, "PROVIDER_BITS=4\n"),
+    ] {
+        if rng.chance(percent) {
+            conf.push_str(line);
+        }
+    }
+    if let Some(it) = files.get_mut("shorewall6.conf") {
+        it.push_str(&conf);
+    }
 }
 
 /// Audited rules, policies and dispositions; HELPER rules and zone-based conntrack entries;

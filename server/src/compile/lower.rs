@@ -627,7 +627,8 @@ impl<'a> Compiler<'a> {
             self.chains
                 .add_ijump(TableId::Mangle, "INPUT", J, "tcin", vec![])?;
         }
-        self.setup_mangle()
+        self.setup_mangle()?;
+        self.handle_stickiness()
     }
 
     /// Name of the rules chain between two zones (`rules_chain`).

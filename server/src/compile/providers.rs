@@ -852,6 +852,16 @@ impl Compiler<'_> {
         Ok(())
     }
 
+    /// `handle_stickiness`, at the end of `setup_tc`: the jumps to the empty `setsticky` and
+    /// `setsticko` chains are deleted (they were never added here). With `load=` providers
+    /// but none tracked those chains do not exist and Shorewall 5.2.8 dies on them.
+    pub(crate) fn handle_stickiness(&mut self) -> Result<()> {
+        if self.providers.routemarked.is_empty() && !self.providers.load.is_empty() {
+            return error("Can't use an undefined value as an ARRAY reference at /usr/share/shorewall/Shorewall/Providers.pm line 2518.");
+        }
+        Ok(())
+    }
+
     /// The matches `setup_tc` adds to the jumps to `tcpre` and `tcout` when providers are
     /// tracked, and the interfaces whose packets go to `tcpre` regardless
     /// (TRACK_PROVIDERS=No).
