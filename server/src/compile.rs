@@ -28,6 +28,7 @@ pub mod optimize;
 pub mod perl_hash;
 pub mod policy;
 pub mod providers;
+pub mod records;
 pub mod rejection;
 pub mod rules;
 pub mod snat;

@@ -605,6 +605,11 @@ pub struct ConfigRecord {
     pub raw_matches: Option<String>,
     /// The `?FORMAT` in effect (1 when none).
     pub format: u32,
+    /// The kind of the file, by its name.
+    pub kind: FileKind,
+    /// Whether the record has more positional columns than its file has (after expansion):
+    /// Shorewall rejects it when it splits the line.
+    pub too_many_columns: bool,
 }
 
 impl ConfigRecord {
@@ -627,7 +632,8 @@ impl ConfigRecord {
 /// evaluated and its variables expanded (for the compiler: files the model does not read).
 pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> Vec<ConfigRecord> {
     let mut ctx = Ctx::new(&model.dir, model.family, env);
-    let Some(file) = ctx.load_config_file(name, FileKind::from_file_name(name)) else {
+    let kind = FileKind::from_file_name(name);
+    let Some(file) = ctx.load_config_file(name, kind) else {
         return Vec::new();
     };
     // Only for a file that is there: the compiler asks for some twenty files, most absent,
@@ -655,6 +661,9 @@ pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> 
                     section: section.clone(),
                     raw_matches: line.raw_matches,
                     format: line.format,
+                    kind,
+                    too_many_columns: line.columns_given
+                        > kind.columns_for(line.format, model.family).len(),
                 })
             }
             reader::Event::Section { name, .. } => {

@@ -376,6 +376,42 @@ mod tests {
     }
 
     #[test]
+    fn a_record_with_too_many_columns_is_reported_on_its_line() {
+        // Shorewall's `split_line` counts the columns of every file it reads, after expansion.
+        check(
+            "shorewall6",
+            &[
+                ("providers", "isp1 1 1 - eth0 2001:db8::1 track - extra\n"),
+                ("routes", "isp1 2001:db8:1::/64\n"),
+            ],
+            expect![[r#"
+                providers:1:1-1:42: error: Invalid providers file entry (too many columns) [compile-error]
+            "#]],
+        );
+        check(
+            "shorewall6",
+            &[
+                ("providers", "isp1 1 1 - eth0 2001:db8::1 track\n"),
+                ("params", "VIA=\"2001:db8::2 eth0\"\n"),
+                (
+                    "routes",
+                    "isp1 2001:db8:1::/64\nisp1 2001:db8:2::/64 $VIA - persistent\n",
+                ),
+            ],
+            expect![[r#"
+                routes:2:1-2:39: error: Invalid routes file entry (too many columns) [compile-error]
+            "#]],
+        );
+        check(
+            "shorewall6",
+            &[("tunnels", "gre net - - net { gateway=2001:db8::9 }\n")],
+            expect![[r#"
+                tunnels:1:1-1:40: error: Invalid tunnels file entry (too many columns) [compile-error]
+            "#]],
+        );
+    }
+
+    #[test]
     fn the_model_errors_come_alone() {
         // The compiler runs only on a model without errors: one mistake, one error.
         check(

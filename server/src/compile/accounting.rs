@@ -99,7 +99,7 @@ impl Compiler<'_> {
         };
         let mut nonempty = false;
         for record in &records {
-            self.place = Some((record.path.clone(), record.line));
+            self.enter_record(record)?;
             self.accounting_section(&mut state, record)?;
             nonempty |= self.process_accounting_rule(&mut state, record)?;
         }

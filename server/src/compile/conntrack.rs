@@ -87,7 +87,7 @@ impl Compiler<'_> {
     pub(crate) fn setup_conntrack(&mut self) -> Result<()> {
         let records = model::read_config_records(self.model, self.env, "conntrack");
         for record in &records {
-            self.place = Some((record.path.clone(), record.line));
+            self.enter_record(record)?;
             self.process_conntrack_record(record)?;
         }
         self.place = None;

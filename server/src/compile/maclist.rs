@@ -101,7 +101,7 @@ impl Compiler<'_> {
             }
         }
         for record in &records {
-            self.place = Some((record.path.clone(), record.line));
+            self.enter_record(record)?;
             let column = |idx: usize| record.column(idx).to_owned();
             let original = column(0);
             let interface = column(1);

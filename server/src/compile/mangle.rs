@@ -126,7 +126,7 @@ impl Compiler<'_> {
             }
         }
         for record in &records {
-            self.set_record_origin(record);
+            self.enter_record_with_origin(record)?;
             let column = |idx: usize| record.column(idx).to_owned();
             let columns: Vec<String> = (0..18).map(column).collect();
             let raw = record.raw_matches_prefix();

@@ -165,7 +165,7 @@ impl Compiler<'_> {
         let mut providers = Providers::default();
         let mut lastmark = 0i64;
         for record in model::read_config_records(self.model, self.env, "providers") {
-            self.set_record_origin(&record);
+            self.enter_record_with_origin(&record)?;
             let columns: Vec<&str> = (0..8).map(|idx| record.column(idx)).collect();
             if self.process_a_provider(&mut providers, &layout, &mut lastmark, &columns, false)? {
                 providers.declared += 1;
@@ -212,12 +212,12 @@ impl Compiler<'_> {
                 model::read_config_records(self.model, self.env, "rtrules")
             };
             for record in &records {
-                self.set_record_origin(record);
+                self.enter_record_with_origin(record)?;
                 self.add_an_rtrule(&providers, &layout, record)?;
             }
         }
         for record in model::read_config_records(self.model, self.env, "routes") {
-            self.set_record_origin(&record);
+            self.enter_record_with_origin(&record)?;
             self.add_a_route(&mut providers, &record)?;
         }
         self.place = None;

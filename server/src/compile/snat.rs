@@ -40,7 +40,7 @@ impl Compiler<'_> {
         let masq = model::read_config_records(self.model, self.env, "masq");
         if !masq.is_empty() {
             for record in &masq {
-                self.set_record_origin(record);
+                self.enter_record_with_origin(record)?;
                 self.process_masq_record(record)?;
             }
             self.place = None;
@@ -53,24 +53,12 @@ impl Compiler<'_> {
             return error("a non-empty snat file requires NAT in your kernel and iptables");
         }
         for record in &records {
-            self.set_record_origin(record);
+            self.enter_record_with_origin(record)?;
             self.process_snat_record(record)?;
         }
         self.place = None;
         self.chains.origin.clear();
         Ok(())
-    }
-
-    /// Where the rules of a record come from: its place for errors and warnings, its
-    /// `file:line` for `--annotate` and TRACK_RULES.
-    pub(crate) fn set_record_origin(&mut self, record: &ConfigRecord) {
-        self.place = Some((record.path.clone(), record.line));
-        let name = record
-            .path
-            .file_name()
-            .map(|it| it.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        self.chains.origin = format!("{name}:{}", record.line);
     }
 
     /// `process_snat`: one record of the snat file, once per protocol of its PROTO list.

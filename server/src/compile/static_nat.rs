@@ -17,7 +17,7 @@ impl Compiler<'_> {
     pub(crate) fn setup_nat(&mut self) -> Result<()> {
         let records = model::read_config_records(self.model, self.env, "nat");
         for (index, record) in records.iter().enumerate() {
-            self.set_record_origin(record);
+            self.enter_record_with_origin(record)?;
             if index == 0 && !self.caps().has("NAT_ENABLED") {
                 return error("a non-empty nat file requires NAT in your kernel and iptables");
             }
@@ -110,7 +110,7 @@ impl Compiler<'_> {
     pub(crate) fn setup_netmap(&mut self) -> Result<()> {
         let records = model::read_config_records(self.model, self.env, "netmap");
         for record in &records {
-            self.set_record_origin(record);
+            self.enter_record_with_origin(record)?;
             let column = |idx: usize| record.column(idx).to_owned();
             let kind = column(0);
             let net3 = match column(4).as_str() {

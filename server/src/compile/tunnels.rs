@@ -41,7 +41,7 @@ impl Compiler<'_> {
     pub(crate) fn setup_tunnels(&mut self) -> Result<()> {
         let records = model::read_config_records(self.model, self.env, "tunnels");
         for record in &records {
-            self.place = Some((record.path.clone(), record.line));
+            self.enter_record(record)?;
             let column = |idx: usize| record.column(idx);
             let (kind, zone, gateways, gateway_zones) =
                 (column(0), column(1), column(2), column(3));

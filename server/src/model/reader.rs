@@ -89,6 +89,9 @@ pub(crate) struct Line {
     pub(crate) comment: Option<String>,
     /// The `?FORMAT` in effect (1 when none).
     pub(crate) format: u32,
+    /// How many positional columns the expanded record has: Shorewall rejects a record with
+    /// more than its file's columns ("too many columns") when it splits the line.
+    pub(crate) columns_given: usize,
 }
 
 impl Line {
@@ -971,14 +974,18 @@ impl Reader<'_, '_> {
                     .map_or(content, |it| it.syntax().text_range())
             })
             .collect();
-        let (values, raw_matches) = if has_refs {
+        let (values, raw_matches, columns_given) = if has_refs {
             self.expanded_columns(file, kind, format, &record, &columns, plain, source)
         } else {
             let values = columns
                 .iter()
                 .map(|column| column.as_ref().map_or_else(|| "-".to_owned(), node_text))
                 .collect();
-            (values, record.raw_matches().map(|it| raw_text(&it)))
+            (
+                values,
+                record.raw_matches().map(|it| raw_text(&it)),
+                record.columns().count(),
+            )
         };
         self.check_pair_names(file, kind, specs, &record);
         // `{ comment="..." }` is the comment of this record alone.
@@ -1005,6 +1012,7 @@ impl Reader<'_, '_> {
             raw_matches,
             comment: pair_comment.or_else(|| self.comment.clone()),
             format,
+            columns_given,
         };
         self.events.push(Event::Record(line));
     }
@@ -1021,7 +1029,8 @@ impl Reader<'_, '_> {
     }
 
     /// Expands the record's text as Shorewall does (the whole line, before columns are split)
-    /// and reads the columns from the expanded text.
+    /// and reads the columns from the expanded text: their values, the `;;` matches and how
+    /// many positional columns the expanded line has.
     #[allow(clippy::too_many_arguments)]
     fn expanded_columns(
         &mut self,
@@ -1032,7 +1041,7 @@ impl Reader<'_, '_> {
         columns: &[Option<ast::Column>],
         plain: Option<&str>,
         source: &str,
-    ) -> (Vec<String>, Option<String>) {
+    ) -> (Vec<String>, Option<String>, usize) {
         let specs = kind.columns(format);
         // Without continuations and comments, the significant text is the record's text.
         let plain = plain.filter(|it| !it.contains('#'));
@@ -1074,12 +1083,13 @@ impl Reader<'_, '_> {
             &expansion.problems,
         );
         if let Some(columns) = substituted {
-            return (columns, None);
+            // Plain values cannot move a column boundary.
+            return (columns, None, record.columns().count());
         }
         let expanded = format!("?FORMAT {format}\n{}\n", expansion.text);
         let parse = parse(&expanded, FileType::new(kind, self.ctx.model.family));
         let Some(new_record) = parse.tree().records().next() else {
-            return (vec!["-".to_owned(); specs.len()], None);
+            return (vec!["-".to_owned(); specs.len()], None, 0);
         };
         let values = columns_by_spec(&new_record, specs)
             .iter()
@@ -1089,7 +1099,11 @@ impl Reader<'_, '_> {
                     .map_or_else(|| "-".to_owned(), |it| it.text())
             })
             .collect();
-        (values, new_record.raw_matches().map(|it| raw_text(&it)))
+        (
+            values,
+            new_record.raw_matches().map(|it| raw_text(&it)),
+            new_record.columns().count(),
+        )
     }
 }
 
