@@ -291,15 +291,37 @@ impl<'e> Ctx<'e> {
         });
     }
 
-    /// The path of a file of the configuration directory.
+    /// The path of a configuration file: in the configuration directory, or along CONFIG_PATH
+    /// once the settings are read (`capabilities`, `params` and the settings file itself are
+    /// looked for before, in the configuration directory only).
     pub(crate) fn config_path(&self, name: &str) -> PathBuf {
-        self.model.dir.join(name)
+        let early = [
+            "capabilities",
+            "params",
+            "shorewall.conf",
+            "shorewall6.conf",
+        ];
+        if early.contains(&name) {
+            return self.model.dir.join(name);
+        }
+        catalog::config_file_path(
+            &self.model.settings,
+            &self.model.dir,
+            self.model.family,
+            self.env.vfs,
+            name,
+        )
     }
 
     /// Loads a file of the configuration directory, if it exists. Unreadable files (too
     /// large, binary) get a diagnostic at `reported_at` or, failing that, are skipped.
     pub(crate) fn load_config_file(&mut self, name: &str, kind: FileKind) -> Option<FileId> {
         let path = self.config_path(name);
+        self.load_config_file_at(path, kind)
+    }
+
+    /// [`Ctx::load_config_file`] for a path found already.
+    fn load_config_file_at(&mut self, path: PathBuf, kind: FileKind) -> Option<FileId> {
         match self.model.files.load(
             self.env.vfs,
             &path,
@@ -633,7 +655,9 @@ impl ConfigRecord {
 pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> Vec<ConfigRecord> {
     let mut ctx = Ctx::new(&model.dir, model.family, env);
     let kind = FileKind::from_file_name(name);
-    let Some(file) = ctx.load_config_file(name, kind) else {
+    // Found along the model's CONFIG_PATH: this context has no settings yet.
+    let path = catalog::config_file_path(&model.settings, &model.dir, model.family, env.vfs, name);
+    let Some(file) = ctx.load_config_file_at(path, kind) else {
         return Vec::new();
     };
     // Only for a file that is there: the compiler asks for some twenty files, most absent,

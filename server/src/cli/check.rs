@@ -412,6 +412,38 @@ mod tests {
     }
 
     #[test]
+    fn configuration_files_are_found_along_config_path() {
+        // Shorewall looks for a file the directory lacks in CONFIG_PATH's other directories;
+        // a leading `:` drops the first one when it compiles for export, as the oracle does.
+        let site_conntrack = ("/site/conntrack", "NOTRACK\tnte\n");
+        let with_path = |path: &str| {
+            let (dir, mut vfs) = directory(
+                "shorewall6",
+                &[("shorewall6.conf", &format!("CONFIG_PATH={path}\n"))],
+            );
+            vfs.insert(
+                PathBuf::from(site_conntrack.0),
+                Arc::<str>::from(site_conntrack.1),
+            );
+            let env = Environment::builtin(&vfs);
+            let model = model::build(&dir, &env);
+            super::report_all(&model, &env, &dir)
+                .iter()
+                .map(|it| format!("{}:{}: {} [{}]\n", it.path, it.line, it.message, it.code))
+                .collect::<String>()
+        };
+        expect![[r#"
+            /site/conntrack:1: Unknown zone (NOTRACK) [compile-error]
+        "#]]
+        .assert_eq(&with_path(
+            "/site:/usr/share/shorewall6:/usr/share/shorewall",
+        ));
+        expect![""].assert_eq(&with_path(
+            ":/site:/usr/share/shorewall6:/usr/share/shorewall",
+        ));
+    }
+
+    #[test]
     fn the_model_errors_come_alone() {
         // The compiler runs only on a model without errors: one mistake, one error.
         check(

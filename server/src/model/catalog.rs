@@ -17,6 +17,8 @@ use crate::model::{
     library_files,
     reader::{self, Event, ReadOptions},
     rules::matches::{resolve_proto, validate_port, Env},
+    settings::Settings,
+    vfs::Vfs,
     Ctx, FileId, RefTarget, Reference,
 };
 
@@ -273,21 +275,36 @@ enum SearchDir {
 /// The directories searched after the configuration directory: CONFIG_PATH's when the
 /// configuration sets it, else the library's.
 fn search_path(ctx: &Ctx<'_>) -> Vec<SearchDir> {
-    let default = || match ctx.model.family {
+    search_path_of(&ctx.model.settings, &ctx.model.dir, ctx.model.family)
+}
+
+/// [`search_path`] for the settings of a configuration directory. A leading `:` in CONFIG_PATH
+/// drops its first directory (`/etc/shorewall6`) when Shorewall compiles for export or runs
+/// as non-root (`Config.pm ensure_config_path`), which is how the oracle runs it.
+fn search_path_of(settings: &Settings, dir: &Path, family: Family) -> Vec<SearchDir> {
+    let default = || match family {
         Family::Ipv6 => vec![
             SearchDir::Library("shorewall6"),
             SearchDir::Library("shorewall"),
         ],
         Family::Ipv4 => vec![SearchDir::Library("shorewall")],
     };
-    let Some(config_path) = ctx.model.settings.supplied("CONFIG_PATH") else {
+    let Some(config_path) = settings.supplied("CONFIG_PATH") else {
         return default();
     };
     if config_path.contains(crate::model::expand::UNKNOWN) {
         return default();
     }
+    let (chop, config_path) = match config_path.strip_prefix(':') {
+        Some(rest) => (true, rest),
+        None => (false, config_path),
+    };
+    let mut entries: Vec<&str> = config_path.split(':').filter(|it| !it.is_empty()).collect();
+    if chop && !entries.is_empty() {
+        entries.remove(0);
+    }
     let mut res = Vec::new();
-    for entry in config_path.split(':') {
+    for entry in entries {
         let entry = entry.trim_end_matches('/');
         if entry.is_empty() {
             continue;
@@ -297,13 +314,37 @@ fn search_path(ctx: &Ctx<'_>) -> Vec<SearchDir> {
             "/usr/share/shorewall6" => res.push(SearchDir::Library("shorewall6")),
             _ => {
                 let path = PathBuf::from(entry);
-                if path != ctx.model.dir {
+                if path != dir {
                     res.push(SearchDir::Dir(path));
                 }
             }
         }
     }
     res
+}
+
+/// Where Shorewall finds the configuration file `name` (`Config.pm find_file`): in the
+/// configuration directory, else in the first other CONFIG_PATH directory that has it, else
+/// (absent everywhere) the configuration directory's path. The library directories hold no
+/// configuration files, so only the other directories are searched.
+pub(crate) fn config_file_path(
+    settings: &Settings,
+    dir: &Path,
+    family: Family,
+    vfs: &dyn Vfs,
+    name: &str,
+) -> PathBuf {
+    let local = dir.join(name);
+    if vfs.exists(&local) {
+        return local;
+    }
+    search_path_of(settings, dir, family)
+        .into_iter()
+        .find_map(|it| match it {
+            SearchDir::Dir(it) => Some(it.join(name)).filter(|it| vfs.exists(it)),
+            SearchDir::Library(_) => None,
+        })
+        .unwrap_or(local)
 }
 
 /// Whether CONFIG_PATH, where the configuration sets it, leaves out the library directories.
