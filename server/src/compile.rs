@@ -33,6 +33,7 @@ pub mod rejection;
 pub mod rules;
 pub mod snat;
 pub mod static_nat;
+pub mod tc;
 pub mod topology;
 pub mod tunnels;
 

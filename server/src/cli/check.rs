@@ -464,7 +464,7 @@ mod tests {
         // file the preview does not read.
         let refused: [&[(&str, &str)]; 2] = [
             &[("masq", "eth0\teth1\n")],
-            &[("tcdevices", "eth0 100mbit 100mbit\n")],
+            &[("secmarks", "SAVE I:P net\n")],
         ];
         for extra in refused {
             assert_eq!(stops("shorewall6", extra), Some(FatalKind::Unsupported));

@@ -237,6 +237,12 @@ impl CompileConfig {
             }
             other => return error(format!("Invalid value ({other}) for TC_ENABLED")),
         };
+        if !config.tc_enabled.is_empty() && !config.mangle_enabled {
+            return error(format!(
+                "TC_ENABLED={} is not allowed with MANGLE_ENABLED=No",
+                config.tc_enabled
+            ));
+        }
         config.logallnew = match supplied("LOGALLNEW") {
             Some(level) => validate_level(&level)?,
             None => String::new(),

@@ -70,14 +70,7 @@ pub mod section {
 /// a record in one of them stops the compilation rather than give a ruleset without it.
 /// (Shorewall reads the 4.x `notrack` file only when `update` converts it to conntrack, so
 /// compiling ignores it.)
-const UNREAD_FILES: &[&str] = &[
-    "tcinterfaces",
-    "tcdevices",
-    "tcclasses",
-    "tcfilters",
-    "tcpri",
-    "secmarks",
-];
+const UNREAD_FILES: &[&str] = &["secmarks"];
 
 /// Action options (`Rules.pm %options`).
 pub mod opt {
@@ -363,6 +356,7 @@ impl<'a> Compiler<'a> {
         self.process_actions()?;
         self.process_policies()?;
         self.add_common_rules()?;
+        self.process_tc()?;
         self.process_providers()?;
         self.setup_snat()?;
         self.setup_nat()?;
@@ -627,6 +621,7 @@ impl<'a> Compiler<'a> {
             self.chains
                 .add_ijump(TableId::Mangle, "INPUT", J, "tcin", vec![])?;
         }
+        self.process_tcpri()?;
         self.setup_mangle()?;
         self.handle_stickiness()
     }

@@ -27,7 +27,8 @@ fn max_format(kind: FileKind) -> u32 {
         | FileKind::Macro
         | FileKind::Action
         | FileKind::Actions
-        | FileKind::Snat => 2,
+        | FileKind::Snat
+        | FileKind::TcPri => 2,
         FileKind::Conntrack => 3,
         _ => 1,
     }
