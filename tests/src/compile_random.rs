@@ -163,7 +163,119 @@ pub fn generate(seed: u64) -> BTreeMap<String, String> {
     if seed >= 4000 && rng.chance(60) {
         providers_files(&mut rng, &zones, &mut files, seed >= 4250);
     }
+    // From seed 5000 on, traffic shaping: TC_ENABLED, tcinterfaces and tcpri files.
+    if seed >= 5000 && rng.chance(70) {
+        tc_files(&mut rng, &zones, &mut files);
+    }
     files
+}
+
+/// TC_ENABLED (mostly Simple), a tcinterfaces file (types, IN-BANDWIDTH with bursts and
+/// estimators, OUT-BANDWIDTH with burst, latency, peak and minburst) and a tcpri file (format 1
+/// or 2: protocols, ports, addresses, interfaces, helpers), with a few mistakes; sometimes the
+/// complex shaping files, which Shorewall reads with TC_ENABLED=Internal or Shared only.
+fn tc_files(rng: &mut Rng, zones: &[Zone], files: &mut BTreeMap<String, String>) {
+    let mode = *rng.pick(&[
+        "Simple", "Simple", "Simple", "simple", "No", "Internal", "Shared",
+    ]);
+    if let Some(it) = files.get_mut("shorewall6.conf") {
+        it.push_str(&format!("TC_ENABLED={mode}\n"));
+    }
+    let ifaces = zone_interfaces(zones);
+    if ifaces.is_empty() {
+        return;
+    }
+    let mut tcinterfaces = String::from("#INTERFACE\tTYPE\tIN-BANDWIDTH\tOUT-BANDWIDTH\n");
+    for iface in &ifaces {
+        if !rng.chance(60) {
+            continue;
+        }
+        let iface = if rng.chance(5) { "eth9" } else { *iface };
+        let kind = *rng.pick(&["-", "external", "internal", "Internal", "-", "bogus"]);
+        let in_bandwidth = *rng.pick(&[
+            "-",
+            "0",
+            "10mbit",
+            "1.5mbit:20kb",
+            "~2mbit",
+            "~500kbit:250ms:4sec",
+            "~1mbit:2sec:1sec",
+            "100kbps",
+            "12500",
+            "fast",
+        ]);
+        let out_bandwidth = *rng.pick(&[
+            "-",
+            "2mbit",
+            "1mbit:10kb",
+            "1mbit:10kb:100ms",
+            "1mbit:10kb:100ms:2mbit:1500b",
+            "1mbit::50ms",
+            "1mbit:10kb:2h",
+            ":10kb",
+        ]);
+        tcinterfaces.push_str(&format!(
+            "{iface}\t{kind}\t{in_bandwidth}\t{out_bandwidth}\n"
+        ));
+    }
+    files.insert("tcinterfaces".to_owned(), tcinterfaces);
+    let format2 = rng.chance(40);
+    let mut tcpri = String::new();
+    if format2 {
+        tcpri.push_str("?FORMAT 2\n");
+    }
+    for _ in 0..1 + rng.below(5) {
+        let band = *rng.pick(&["1", "2", "3", "1", "2", "3", "0x2", "4"]);
+        let record = match rng.below(6) {
+            0 | 1 => {
+                let proto = *rng.pick(&["tcp", "udp", "tcp,udp", "ipv6-icmp", "6"]);
+                let dport = *rng.pick(&["22", "80,443", "1000:2000", "-", "ssh", "128"]);
+                let sport = *rng.pick(&["-", "-", "1024:65535"]);
+                if format2 {
+                    format!("{band}\t{proto}\t{dport}\t{sport}")
+                } else {
+                    format!("{band}\t{proto}\t{dport}")
+                }
+            }
+            2 => {
+                let address = *rng.pick(&["2001:db8::/64", "2001:db8::5", "!2001:db8:1::/48"]);
+                let skip = if format2 { "-\t-\t-" } else { "-\t-" };
+                format!("{band}\t{skip}\t{address}")
+            }
+            3 => {
+                let declared = ifaces[rng.below(ifaces.len())];
+                let iface = *rng.pick(&[declared, "eth7"]);
+                let skip = if format2 { "-\t-\t-\t-" } else { "-\t-\t-" };
+                format!("{band}\t{skip}\t{iface}")
+            }
+            4 => {
+                let helper = *rng.pick(&["ftp", "sip", "bogus"]);
+                let skip = if format2 {
+                    "-\t-\t-\t-\t-"
+                } else {
+                    "-\t-\t-\t-"
+                };
+                format!("{band}\t{skip}\t{helper}")
+            }
+            _ => {
+                // A mistake: INTERFACE with PROTO, or nothing but the band.
+                let iface = ifaces[rng.below(ifaces.len())];
+                let skip = if format2 { "-\t-\t-" } else { "-\t-" };
+                if rng.chance(50) {
+                    format!("{band}\ttcp\t{skip}\t{iface}")
+                } else {
+                    band.to_owned()
+                }
+            }
+        };
+        tcpri.push_str(&record);
+        tcpri.push('\n');
+    }
+    files.insert("tcpri".to_owned(), tcpri);
+    if rng.chance(20) {
+        let iface = ifaces[rng.below(ifaces.len())];
+        files.insert("tcdevices".to_owned(), format!("{iface}\t10mbit\t2mbit\n"));
+    }
 }
 
 /// A providers file (tracked, balanced, fallback, loaded, tproxy providers, marks given or
