@@ -650,15 +650,34 @@ impl ConfigRecord {
     }
 }
 
+/// An error Shorewall meets reading a line of a configuration file the model does not read
+/// itself (an undefined variable, a bad `?IF`, a missing INCLUDE): it stops there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigReadError {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: u32,
+    pub message: String,
+}
+
 /// The records of the configuration file `name` of the model's directory, with its `?IF`s
 /// evaluated and its variables expanded (for the compiler: files the model does not read).
 pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> Vec<ConfigRecord> {
+    read_config_file(model, env, name).0
+}
+
+/// [`read_config_records`], and the errors met reading the file, in reading order.
+pub fn read_config_file(
+    model: &Model,
+    env: &Environment<'_>,
+    name: &str,
+) -> (Vec<ConfigRecord>, Vec<ConfigReadError>) {
     let mut ctx = Ctx::new(&model.dir, model.family, env);
     let kind = FileKind::from_file_name(name);
     // Found along the model's CONFIG_PATH: this context has no settings yet.
     let path = catalog::config_file_path(&model.settings, &model.dir, model.family, env.vfs, name);
     let Some(file) = ctx.load_config_file_at(path, kind) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     // Only for a file that is there: the compiler asks for some twenty files, most absent,
     // and the settings are hundreds of strings.
@@ -672,7 +691,7 @@ pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> 
     };
     let events = reader::read(&mut ctx, file, opts);
     let mut section = None;
-    events
+    let records = events
         .into_iter()
         .filter_map(|event| match event {
             reader::Event::Record(line) => {
@@ -696,7 +715,22 @@ pub fn read_config_records(model: &Model, env: &Environment<'_>, name: &str) -> 
             }
             reader::Event::Defaults { .. } => None,
         })
-        .collect()
+        .collect();
+    let errors = ctx
+        .model
+        .diagnostics
+        .iter()
+        .filter(|it| it.severity == Severity::Error)
+        .filter_map(|it| {
+            let source = ctx.model.files.get(it.site.file)?;
+            Some(ConfigReadError {
+                path: source.path.clone(),
+                line: source.line_index.line_col(it.site.range.start()).line + 1,
+                message: it.message.clone(),
+            })
+        })
+        .collect();
+    (records, errors)
 }
 
 /// Whether an expanded value holds a part that cannot be known statically (from a

@@ -376,6 +376,65 @@ mod tests {
     }
 
     #[test]
+    fn an_undefined_variable_in_a_file_only_the_compiler_reads_is_reported_for_both_families() {
+        // Shorewall reads masq, then snat (unless masq has records), then the rules, then
+        // accounting (when ACCOUNTING is on); it stops at the first line it cannot expand.
+        let strict = "IGNOREUNKNOWNVARIABLES=No\n";
+        for (dir_name, conf) in [
+            ("shorewall", "shorewall.conf"),
+            ("shorewall6", "shorewall6.conf"),
+        ] {
+            check(
+                dir_name,
+                &[
+                    (conf, strict),
+                    ("snat", "MASQUERADE\t$NOPE\teth0\n"),
+                    ("accounting", "DONE\t$NOPE2\n"),
+                ],
+                expect![[r#"
+                    snat:1:1-1:22: error: Undefined shell variable ($NOPE) [compile-error]
+                "#]],
+            );
+        }
+        check(
+            "shorewall",
+            &[
+                (
+                    "shorewall.conf",
+                    "IGNOREUNKNOWNVARIABLES=No\nACCOUNTING=No\n",
+                ),
+                ("masq", "eth0\t10.0.0.0/8\n"),
+                ("snat", "MASQUERADE\t$NOPE\teth0\n"),
+                ("accounting", "DONE\t$NOPE2\n"),
+            ],
+            expect![""],
+        );
+        check(
+            "shorewall",
+            &[
+                ("shorewall.conf", strict),
+                ("masq", "eth0\t$NOPE3\n"),
+                ("snat", "MASQUERADE\t$NOPE\teth0\n"),
+            ],
+            expect![[r#"
+                masq:1:1-1:12: error: Undefined shell variable ($NOPE3) [compile-error]
+            "#]],
+        );
+        // The compiler's error in a file read before comes first.
+        check(
+            "shorewall6",
+            &[
+                ("shorewall6.conf", strict),
+                ("snat", "MASQUERADE\t2001:db8::/64\teth9\n"),
+                ("conntrack", "CT:helper:ftp\tnet\t$NOPE\n"),
+            ],
+            expect![[r#"
+                snat:1:1-1:30: error: Unknown interface (eth9) [compile-error]
+            "#]],
+        );
+    }
+
+    #[test]
     fn a_record_with_too_many_columns_is_reported_on_its_line() {
         // Shorewall's `split_line` counts the columns of every file it reads, after expansion.
         check(

@@ -630,11 +630,9 @@ impl Inputs {
     /// The compiler's error on `dir` at this snapshot's revision, as `check` reports it (see
     /// [`rejection::rejection`]); for a large directory, on the big-work thread.
     pub(crate) fn rejection(&self, dir: &Path) -> Option<Rejection> {
-        // Nothing to compile (an IPv4 directory, a lone file): no need for the model.
+        // Nothing to compile or read (a lone file): no need for the model.
         let vfs = self.vfs();
-        if model::family_of(dir, &vfs) != Family::Ipv6
-            || !vfs.exists(&dir.join(Family::Ipv6.conf_file_name()))
-        {
+        if !vfs.exists(&dir.join(model::family_of(dir, &vfs).conf_file_name())) {
             return None;
         }
         let model = self.model(dir);
