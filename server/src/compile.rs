@@ -10,6 +10,7 @@ pub mod actions;
 pub mod addresses;
 pub mod capabilities;
 pub mod chains;
+pub mod checkpoint;
 pub mod common;
 pub mod config;
 pub mod conntrack;

@@ -177,8 +177,72 @@ pub fn family_of(dir: &Path, vfs: &dyn Vfs) -> Family {
 pub fn build(dir: &Path, env: &Environment<'_>) -> Model {
     let family = family_of(dir, env.vfs);
     let mut ctx = Ctx::new(dir, family, env);
-    ctx.run();
+    ctx.read_prelude();
+    rules::read_rules(&mut ctx);
     ctx.finish()
+}
+
+/// A model build stopped right before the `blrules` and `rules` files: everything else of the
+/// directory read (params, settings, zones, interfaces, hosts, actions, policy). Nothing of
+/// it depends on the rules files, so one prelude serves every text of them
+/// ([`Prelude::finish`]): the language server keeps one to compile a few lines of a large
+/// rules file at a time. (Where the directory reads the rules file in the prelude, through an
+/// `INCLUDE` of params, [`Prelude::reads_rules`] says so and the prelude must not be reused.)
+#[derive(Debug, Clone)]
+pub struct Prelude {
+    model: Model,
+    set_variables: HashMap<String, Value>,
+    omitted: Vec<(FileId, TextRange)>,
+    catalog_state: catalog::CatalogState,
+    policy_matrix: HashMap<(String, String), String>,
+}
+
+impl Prelude {
+    /// Reads the directory `dir` up to its rules files.
+    pub fn read(dir: &Path, env: &Environment<'_>) -> Prelude {
+        let family = family_of(dir, env.vfs);
+        let mut ctx = Ctx::new(dir, family, env);
+        ctx.read_prelude();
+        let Ctx {
+            env: _,
+            model,
+            set_variables,
+            omitted,
+            catalog_state,
+            policy_matrix,
+        } = ctx;
+        Prelude {
+            model,
+            set_variables,
+            omitted,
+            catalog_state,
+            policy_matrix,
+        }
+    }
+
+    /// Whether the prelude read a rules file (so that it is not the same for every text of
+    /// it).
+    pub fn reads_rules(&self) -> bool {
+        ["rules", "blrules"]
+            .iter()
+            .any(|name| self.model.config_file(name).is_some())
+    }
+
+    /// The model of the directory with the rules files `env` gives: what [`build`] gives
+    /// for the same files.
+    pub fn finish(&self, env: &Environment<'_>) -> Model {
+        let prelude = self.clone();
+        let mut ctx = Ctx {
+            env,
+            model: prelude.model,
+            set_variables: prelude.set_variables,
+            omitted: prelude.omitted,
+            catalog_state: prelude.catalog_state,
+            policy_matrix: prelude.policy_matrix,
+        };
+        rules::read_rules(&mut ctx);
+        ctx.finish()
+    }
 }
 
 /// The builder's state while it reads the directory.
@@ -225,7 +289,8 @@ impl<'e> Ctx<'e> {
         }
     }
 
-    fn run(&mut self) {
+    /// Everything but the rules files, in Shorewall's order.
+    fn read_prelude(&mut self) {
         self.read_capabilities();
         self.read_params();
         self.read_settings();
@@ -235,7 +300,6 @@ impl<'e> Ctx<'e> {
         catalog::read_actions(self);
         catalog::check_default_actions(self);
         policy::read_policy(self);
-        rules::read_rules(self);
     }
 
     fn finish(mut self) -> Model {

@@ -336,7 +336,7 @@ impl Compiler<'_> {
             Some(body) => body.clone(),
             None => {
                 let body = model::read_macro_body(self.model, self.env, name, &params, &vars)
-                    .map(std::rc::Rc::new);
+                    .map(std::sync::Arc::new);
                 self.macro_bodies.insert(key, body.clone());
                 body
             }

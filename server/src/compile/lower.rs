@@ -188,7 +188,7 @@ pub struct Compiler<'a> {
 pub(crate) type MacroKey = (String, Vec<String>, Vec<(String, String)>);
 
 /// A macro body and the errors met reading it.
-pub(crate) type MacroBody = std::rc::Rc<(Vec<model::BodyItem>, Vec<model::Diagnostic>)>;
+pub(crate) type MacroBody = std::sync::Arc<(Vec<model::BodyItem>, Vec<model::Diagnostic>)>;
 
 impl Names for model::NameTables {
     fn protocol_number(&self, name: &str) -> Option<u8> {
@@ -207,55 +207,77 @@ impl Names for model::NameTables {
 /// Compiles the configuration of `model` into the ruleset Shorewall 5.2.8 would generate.
 /// The model must be free of errors.
 pub fn compile(model: &Model, env: &Environment<'_>) -> std::result::Result<Compiled, Failure> {
-    if model.family != shorewall_syntax::Family::Ipv6 {
-        // The semantics built here are Shorewall6's (ip6tables): an IPv4 configuration would
-        // come out as a plausible but wrong ruleset, or fail on options valid for IPv4.
-        return Err(Failure {
-            kind: FatalKind::Unsupported,
-            message: "This is an IPv4 (shorewall) configuration: the preview compiles IPv6 \
-                      (shorewall6) configurations only"
-                .to_owned(),
+    let mut compiler = Compiler::prepare(model, env)?;
+    let result = compiler.run();
+    compiler.outcome(result)
+}
+
+impl<'a> Compiler<'a> {
+    /// The compiler of `model`, before the first stage.
+    pub(crate) fn prepare(
+        model: &'a Model,
+        env: &'a Environment<'a>,
+    ) -> std::result::Result<Compiler<'a>, Failure> {
+        if model.family != shorewall_syntax::Family::Ipv6 {
+            // The semantics built here are Shorewall6's (ip6tables): an IPv4 configuration
+            // would come out as a plausible but wrong ruleset, or fail on options valid for
+            // IPv4.
+            return Err(Failure {
+                kind: FatalKind::Unsupported,
+                message: "This is an IPv4 (shorewall) configuration: the preview compiles IPv6 \
+                          (shorewall6) configurations only"
+                    .to_owned(),
+                site: None,
+                place: None,
+            });
+        }
+        let conf = model.family.conf_file_name();
+        if model.config_file(conf).is_none() {
+            // Shorewall does not compile without it (the built-in defaults apply only to
+            // options the file leaves out).
+            return Err(Failure {
+                kind: FatalKind::Error,
+                message: format!("{}/{conf} does not exist!", model.dir.display()),
+                site: None,
+                place: None,
+            });
+        }
+        let caps = match model
+            .config_file("capabilities")
+            .and_then(|it| model.file(it))
+        {
+            Some(file) => Capabilities::parse(&file.text),
+            None => Capabilities::default(),
+        };
+        let supplied = |name: &str| model.settings.supplied(name).map(str::to_owned);
+        let config = CompileConfig::new(&supplied, &caps).map_err(|it| Failure {
+            kind: it.kind,
+            message: it.message,
             site: None,
             place: None,
-        });
+        })?;
+        Ok(Compiler::new(model, env, config, caps))
     }
-    let conf = model.family.conf_file_name();
-    if model.config_file(conf).is_none() {
-        // Shorewall does not compile without it (the built-in defaults apply only to options
-        // the file leaves out).
-        return Err(Failure {
-            kind: FatalKind::Error,
-            message: format!("{}/{conf} does not exist!", model.dir.display()),
-            site: None,
-            place: None,
-        });
+
+    /// The compilation, or where and why it stopped.
+    pub(crate) fn outcome(self, result: Result<Ruleset>) -> std::result::Result<Compiled, Failure> {
+        match result {
+            Ok(ruleset) => Ok(Compiled {
+                ruleset,
+                warnings: self.warnings,
+            }),
+            Err(fatal) => Err(self.failure(fatal)),
+        }
     }
-    let caps = match model
-        .config_file("capabilities")
-        .and_then(|it| model.file(it))
-    {
-        Some(file) => Capabilities::parse(&file.text),
-        None => Capabilities::default(),
-    };
-    let supplied = |name: &str| model.settings.supplied(name).map(str::to_owned);
-    let config = CompileConfig::new(&supplied, &caps).map_err(|it| Failure {
-        kind: it.kind,
-        message: it.message,
-        site: None,
-        place: None,
-    })?;
-    let mut compiler = Compiler::new(model, env, config, caps);
-    match compiler.run() {
-        Ok(ruleset) => Ok(Compiled {
-            ruleset,
-            warnings: compiler.warnings,
-        }),
-        Err(fatal) => Err(Failure {
+
+    /// A stop of the compilation, where it happened.
+    pub(crate) fn failure(&self, fatal: super::Fatal) -> Failure {
+        Failure {
             kind: fatal.kind,
             message: fatal.message,
-            site: compiler.site,
-            place: compiler.place,
-        }),
+            site: self.site,
+            place: self.place.clone(),
+        }
     }
 }
 
@@ -343,6 +365,13 @@ impl<'a> Compiler<'a> {
     }
 
     fn run(&mut self) -> Result<Ruleset> {
+        self.setup()?;
+        self.rules_and_after()
+    }
+
+    /// The stages before the rules, which read nothing of the rules files (see
+    /// [`super::checkpoint`]).
+    pub(crate) fn setup(&mut self) -> Result<()> {
         for name in UNREAD_FILES {
             if let Some(first) = model::read_config_records(self.model, self.env, name).first() {
                 self.place = Some((first.path.clone(), first.line));
@@ -362,6 +391,11 @@ impl<'a> Compiler<'a> {
         self.setup_nat()?;
         self.setup_netmap()?;
         self.setup_mac_lists_phase1()?;
+        Ok(())
+    }
+
+    /// The rules and the stages after them.
+    pub(crate) fn rules_and_after(&mut self) -> Result<Ruleset> {
         self.process_rules()?;
         self.site = None;
         self.chains.origin.clear();

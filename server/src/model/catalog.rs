@@ -222,7 +222,7 @@ impl Catalog {
 }
 
 /// Lookups made while building, so each file is searched for once.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct CatalogState {
     looked_up: HashMap<String, Option<FileId>>,
     /// CONFIG_PATH leaves out the library directory: the standard actions and macros are
