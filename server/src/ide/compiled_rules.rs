@@ -52,8 +52,7 @@ pub(crate) fn rules_of_line(db: &Inputs, path: &Path, start: TextSize) -> Option
         return rules_from(compiled.as_ref().as_ref().ok()?, path, line()?);
     }
     if let Some((stand_in, stand_in_line)) = stand_in(db, path, &text, start) {
-        let model = db.model_with(dir, path, Arc::from(stand_in));
-        let compiled = db.compile_stand_in(&model, path).ok()?;
+        let compiled = db.compile_stand_in(path, Arc::from(stand_in)).ok()?;
         return rules_from(&compiled, path, stand_in_line);
     }
     if text.len() > SMALL {
@@ -110,7 +109,10 @@ fn rules_from(compiled: &Compiled, path: &Path, line: u32) -> Option<Vec<String>
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use expect_test::{expect, Expect};
+    use shorewall_syntax::TextSize;
 
     use crate::ide::fixture::Fixture;
 
@@ -301,6 +303,264 @@ all all REJECT
                 "-A net-fw -p 6 --dport 23 -j ACCEPT",
                 "-A net-fw -p 17 --dport 23 -j ACCEPT",
                 "-A wan-fw -p 17 --dport 23 -j ACCEPT",
+            ]
+        "#]]
+        .assert_debug_eq(&seen);
+    }
+
+    /// For every rule line of the fixture's rules file: the rules hover shows (from the
+    /// directory read and compiled up to the rules, kept between hovers) and those of the
+    /// same stand-in directory read and compiled whole, which must be the same.
+    fn rules_of_every_line(fixture: &str) -> Vec<(String, Vec<String>)> {
+        use crate::ide::db::Inputs;
+
+        let fixture = Fixture::parse(fixture);
+        let analysis = fixture.analysis();
+        let db: &Inputs = &analysis.inputs;
+        let path = fixture.cursor_file();
+        let text = db.text(&path).unwrap_or_else(|| Arc::from(""));
+        let mut res = Vec::new();
+        let mut kept = None;
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let at = start;
+            start += line.len();
+            if line.starts_with('?') || line.trim().is_empty() {
+                continue;
+            }
+            let shown = super::rules_of_line(db, &path, TextSize::from(at as u32));
+            let whole = super::stand_in(db, &path, &text, at).and_then(|(stand_in, number)| {
+                let compiled = db.compile_stand_in_whole(&path, Arc::from(stand_in)).ok()?;
+                super::rules_from(&compiled, &path, number)
+            });
+            assert_eq!(shown, whole, "{line}");
+            // The same prelude and checkpoint serve every line.
+            let base = db.kept_stand_in_base();
+            assert!(base.is_some_and(|it| it.1), "no checkpoint for {line}");
+            assert!(kept.is_none() || kept == base, "{line}");
+            kept = base;
+            res.push((line.trim_end().to_owned(), shown.unwrap_or_default()));
+        }
+        res
+    }
+
+    #[test]
+    fn rules_from_the_checkpoint_are_those_of_the_stand_in_compiled_whole() {
+        let rules = rules_of_every_line(&format!(
+            "{DIR}#- params\nPORT=22\n#- actions\nMine inline\nLogged\n\
+             #- action.Mine\nACCEPT - - tcp $PORT\n#- action.Logged\nLOG:info\nACCEPT\n\
+             #- rules\n?SECTION ALL\n?SECTION ESTABLISHED\n?SECTION RELATED\n?SECTION INVALID\n\
+             ?SECTION UNTRACKED\n?SECTION NEW\n?COMMENT web\nSSH(ACCEPT) net $FW\n\
+             Ping(DROP):info loc net\nDROP:info net:2001:db8::1 all\nMine net $FW\n\
+             Logged loc $FW tcp $PORT\nREJECT net loc udp 53\nACCEPT all $FW tcp 80,443\n"
+        ));
+        expect![[r#"
+            [
+                (
+                    "SSH(ACCEPT) net $FW",
+                    [
+                        "-A net-fw -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                        "-A net-fw -p 6 --dport 22 -j ACCEPT -m comment --comment \"web\"",
+                    ],
+                ),
+                (
+                    "Ping(DROP):info loc net",
+                    [
+                        "-A loc-net -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                        "-A loc-net -p 58 --icmpv6-type 128 -g ~log0 -m comment --comment \"web\"",
+                        "-A ~log0 -j LOG --log-level 6 --log-prefix \"Shorewall:loc-net:DROP:\" -m comment --comment \"web\"",
+                        "-A ~log0 -j DROP -m comment --comment \"web\"",
+                    ],
+                ),
+                (
+                    "DROP:info net:2001:db8::1 all",
+                    [
+                        "-A net-fw -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                        "-A net-fw -s 2001:db8::1 -g ~log0 -m comment --comment \"web\"",
+                        "-A net-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                        "-A net-loc -s 2001:db8::1 -g ~log1 -m comment --comment \"web\"",
+                        "-A ~log0 -j LOG --log-level 6 --log-prefix \"Shorewall:net-fw:DROP:\" -m comment --comment \"web\"",
+                        "-A ~log0 -j DROP -m comment --comment \"web\"",
+                        "-A ~log1 -j LOG --log-level 6 --log-prefix \"Shorewall:net-loc:DROP:\" -m comment --comment \"web\"",
+                        "-A ~log1 -j DROP -m comment --comment \"web\"",
+                    ],
+                ),
+                (
+                    "Mine net $FW",
+                    [
+                        "-A net-fw -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                        "-A net-fw -p 6 --dport 22 -j ACCEPT",
+                    ],
+                ),
+                (
+                    "Logged loc $FW tcp $PORT",
+                    [
+                        "-A Logged -j LOG --log-level 6 --log-prefix \"Shorewall:Logged:LOG:\"",
+                        "-A Logged -j ACCEPT",
+                        "-A loc-fw -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                        "-A loc-fw -p 6 --dport 22 -g Logged -m comment --comment \"web\"",
+                    ],
+                ),
+                (
+                    "REJECT net loc udp 53",
+                    [
+                        "-A net-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                        "-A net-loc -p 17 --dport 53 -g reject -m comment --comment \"web\"",
+                    ],
+                ),
+                (
+                    "ACCEPT all $FW tcp 80,443",
+                    [
+                        "-A loc-fw -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                        "-A loc-fw -p 6 -m multiport --dports 80,443 -j ACCEPT -m comment --comment \"web\"",
+                        "-A net-fw -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                        "-A net-fw -p 6 -m multiport --dports 80,443 -j ACCEPT -m comment --comment \"web\"",
+                    ],
+                ),
+            ]
+        "#]]
+        .assert_debug_eq(&rules);
+    }
+
+    #[test]
+    fn rules_of_a_line_in_the_established_section_from_the_checkpoint() {
+        let rules = rules_of_every_line(&format!(
+            "{DIR}#- rules\n?SECTION ESTABLISHED\nACCEPT net $FW tcp 22\nDNS(ACCEPT) loc net\n"
+        ));
+        expect![[r#"
+            [
+                (
+                    "ACCEPT net $FW tcp 22",
+                    [
+                        "-A ^net-fw -p 6 --dport 22 -m conntrack --ctstate ESTABLISHED -j ACCEPT",
+                        "-A net-fw -m conntrack --ctstate ESTABLISHED -j ^net-fw",
+                    ],
+                ),
+                (
+                    "DNS(ACCEPT) loc net",
+                    [
+                        "-A ^loc-net -p 17 --dport 53 -m conntrack --ctstate ESTABLISHED -j ACCEPT -m comment --comment \"DNS\"",
+                        "-A ^loc-net -p 6 --dport 53 -m conntrack --ctstate ESTABLISHED -j ACCEPT -m comment --comment \"DNS\"",
+                        "-A loc-net -m conntrack --ctstate ESTABLISHED -j ^loc-net",
+                    ],
+                ),
+            ]
+        "#]]
+        .assert_debug_eq(&rules);
+    }
+
+    #[test]
+    fn the_kept_checkpoint_follows_edits_of_the_other_files_on_disk_and_open() {
+        use std::{
+            path::{Path, PathBuf},
+            sync::Mutex,
+        };
+
+        use crate::{
+            ide::{db::HostConfig, AnalysisHost, FilePosition},
+            model::{MemoryVfs, ReadError, Vfs},
+        };
+
+        /// Files on disk that the test changes.
+        #[derive(Default)]
+        struct Disk(Mutex<MemoryVfs>);
+
+        impl Vfs for Disk {
+            fn read(&self, path: &Path) -> Result<Arc<str>, ReadError> {
+                self.0.lock().map_err(|_| ReadError::NotFound)?.read(path)
+            }
+
+            fn list_dir(&self, dir: &Path) -> Vec<String> {
+                self.0.lock().map(|it| it.list_dir(dir)).unwrap_or_default()
+            }
+        }
+
+        let fixture = Fixture::parse(&format!(
+            "{DIR}#- params\nPORT=22\n#- rules\n?SECTION NEW\nACCEPT net $FW\n\
+             ACC$0EPT:info all loc tcp $PORT\n"
+        ));
+        let disk = Arc::new(Disk::default());
+        let dir = Path::new(crate::ide::fixture::DIR);
+        for name in [
+            "zones",
+            "interfaces",
+            "policy",
+            "shorewall6.conf",
+            "params",
+            "rules",
+        ] {
+            let path = dir.join(name);
+            if let Ok(mut files) = disk.0.lock() {
+                files.insert(path.clone(), fixture.text(&path));
+            }
+        }
+        let mut host = AnalysisHost::new(HostConfig::builtin(disk.clone()));
+        let rules = fixture.cursor_file();
+        host.set_document(rules.clone(), Arc::from(fixture.text(&rules)), 1);
+        let position: FilePosition = fixture.position();
+        let shown = |host: &AnalysisHost| {
+            let analysis = host.analysis();
+            let text = analysis.file_text(&rules).unwrap_or_else(|| Arc::from(""));
+            let start = text[..usize::from(position.offset)]
+                .rfind('\n')
+                .map_or(0, |it| it + 1);
+            let lines = super::rules_of_line(&analysis.inputs, &rules, (start as u32).into());
+            assert!(analysis.inputs.kept_stand_in_base().is_some_and(|it| it.1));
+            lines.unwrap_or_default().join("\n")
+        };
+        let on_disk = |host: &mut AnalysisHost, name: &str, text: &str| {
+            let path: PathBuf = dir.join(name);
+            if let Ok(mut files) = disk.0.lock() {
+                files.insert(path.clone(), text);
+            }
+            host.files_changed(&[path]);
+        };
+        let mut version = 1;
+        let mut open = |host: &mut AnalysisHost, name: &str, text: &str| {
+            version += 1;
+            host.set_document(dir.join(name), Arc::from(text), version);
+        };
+        let mut seen = vec![shown(&host)];
+        // Another line of the rules file: the kept checkpoint serves.
+        open(
+            &mut host,
+            "rules",
+            "?SECTION NEW\nACCEPT net dmz\nACCEPT:info all loc tcp $PORT\n",
+        );
+        seen.push(shown(&host));
+        on_disk(&mut host, "params", "PORT=23\n");
+        seen.push(shown(&host));
+        open(&mut host, "shorewall6.conf", "LOGFORMAT=\"fw:%s:%s:\"\n");
+        seen.push(shown(&host));
+        on_disk(
+            &mut host,
+            "zones",
+            "fw firewall\nnet ipv6\nloc ipv6\ndmz ipv6\n",
+        );
+        on_disk(
+            &mut host,
+            "interfaces",
+            "?FORMAT 2\nnet eth0\nloc eth1\ndmz eth2\n",
+        );
+        seen.push(shown(&host));
+        open(
+            &mut host,
+            "policy",
+            "dmz loc NONE\nloc net ACCEPT\nnet all DROP\nall all REJECT\n",
+        );
+        seen.push(shown(&host));
+        // An open document edited again.
+        open(&mut host, "shorewall6.conf", "LOGFORMAT=\"wall:%s:%s:\"\n");
+        seen.push(shown(&host));
+        expect![[r#"
+            [
+                "-A fw-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A fw-loc -p 6 --dport 22 -g ~log0\n-A net-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A net-loc -p 6 --dport 22 -g ~log1\n-A ~log0 -j LOG --log-level 6 --log-prefix \"Shorewall:fw-loc:ACCEPT:\"\n-A ~log0 -j ACCEPT\n-A ~log1 -j LOG --log-level 6 --log-prefix \"Shorewall:net-loc:ACCEPT:\"\n-A ~log1 -j ACCEPT",
+                "-A fw-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A fw-loc -p 6 --dport 22 -g ~log0\n-A net-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A net-loc -p 6 --dport 22 -g ~log1\n-A ~log0 -j LOG --log-level 6 --log-prefix \"Shorewall:fw-loc:ACCEPT:\"\n-A ~log0 -j ACCEPT\n-A ~log1 -j LOG --log-level 6 --log-prefix \"Shorewall:net-loc:ACCEPT:\"\n-A ~log1 -j ACCEPT",
+                "-A fw-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A fw-loc -p 6 --dport 23 -g ~log0\n-A net-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A net-loc -p 6 --dport 23 -g ~log1\n-A ~log0 -j LOG --log-level 6 --log-prefix \"Shorewall:fw-loc:ACCEPT:\"\n-A ~log0 -j ACCEPT\n-A ~log1 -j LOG --log-level 6 --log-prefix \"Shorewall:net-loc:ACCEPT:\"\n-A ~log1 -j ACCEPT",
+                "-A fw-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A fw-loc -p 6 --dport 23 -g ~log0\n-A net-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A net-loc -p 6 --dport 23 -g ~log1\n-A ~log0 -j LOG --log-level 6 --log-prefix \"fw:fw-loc:ACCEPT:\"\n-A ~log0 -j ACCEPT\n-A ~log1 -j LOG --log-level 6 --log-prefix \"fw:net-loc:ACCEPT:\"\n-A ~log1 -j ACCEPT",
+                "-A dmz-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A dmz-loc -p 6 --dport 23 -g ~log2\n-A fw-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A fw-loc -p 6 --dport 23 -g ~log0\n-A net-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A net-loc -p 6 --dport 23 -g ~log1\n-A ~log0 -j LOG --log-level 6 --log-prefix \"fw:fw-loc:ACCEPT:\"\n-A ~log0 -j ACCEPT\n-A ~log1 -j LOG --log-level 6 --log-prefix \"fw:net-loc:ACCEPT:\"\n-A ~log1 -j ACCEPT\n-A ~log2 -j LOG --log-level 6 --log-prefix \"fw:dmz-loc:ACCEPT:\"\n-A ~log2 -j ACCEPT",
+                "-A fw-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A fw-loc -p 6 --dport 23 -g ~log0\n-A net-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A net-loc -p 6 --dport 23 -g ~log1\n-A ~log0 -j LOG --log-level 6 --log-prefix \"fw:fw-loc:ACCEPT:\"\n-A ~log0 -j ACCEPT\n-A ~log1 -j LOG --log-level 6 --log-prefix \"fw:net-loc:ACCEPT:\"\n-A ~log1 -j ACCEPT",
+                "-A fw-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A fw-loc -p 6 --dport 23 -g ~log0\n-A net-loc -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A net-loc -p 6 --dport 23 -g ~log1\n-A ~log0 -j LOG --log-level 6 --log-prefix \"wall:fw-loc:ACCEPT:\"\n-A ~log0 -j ACCEPT\n-A ~log1 -j LOG --log-level 6 --log-prefix \"wall:net-loc:ACCEPT:\"\n-A ~log1 -j ACCEPT",
             ]
         "#]]
         .assert_debug_eq(&seen);

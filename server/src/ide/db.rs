@@ -17,7 +17,8 @@ use shorewall_syntax::{parse, Family, FileKind, FileType, LineCol, Parse};
 
 use crate::{
     compile::{
-        lower::{self, Compiled},
+        checkpoint::Checkpoint,
+        lower::{self, Compiled, Failure},
         rejection::{self, Rejection},
     },
     ide::big_work,
@@ -75,16 +76,18 @@ pub(crate) struct Caches {
     pub(crate) diagnostics: Mutex<HashMap<PathBuf, Arc<DirDiagnostics>>>,
     /// The outlines of the last rules texts checked or hovered a line at a time.
     pub(crate) outlines: Mutex<Vec<(Arc<str>, Arc<Outline>)>>,
-    /// Action bodies read while compiling stand-in directories.
-    stand_in_bodies: Mutex<StandInBodies>,
+    /// What the stand-in directories of one file share.
+    stand_ins: Mutex<StandIns>,
 }
 
-/// The action bodies read while compiling stand-in directories (a few lines of a file in
-/// place of the whole, for hover), kept while the inputs other than that file stay the same:
-/// the stand-ins of one file differ in that file only, which an action body never reads, and
-/// their policies read the same default actions every time (a third of each compilation).
+/// What stand-in directories (a few lines of a rules file in place of the whole, for hover and
+/// the incremental check) share, kept while the inputs other than that file stay the same:
+/// the stand-ins of one file differ in that file only. The action bodies read compiling them
+/// (an action body never reads the rules file, and their policies read the same default
+/// actions every time); and the directory read up to its rules files and compiled up to the
+/// rules ([`StandInBase`]).
 #[derive(Default)]
-struct StandInBodies {
+struct StandIns {
     /// The inputs the bodies are of: the disk generation and every open document but the
     /// one the stand-ins replace (held, so that a new text at the old one's address cannot
     /// pass for it).
@@ -93,6 +96,18 @@ struct StandInBodies {
     /// neither reads nor fills the bodies.
     generation: u64,
     bodies: HashMap<ActionBodyKey, Arc<ActionBody>>,
+    /// For a rules file: the other inputs read and compiled, once.
+    base: Option<Arc<StandInBase>>,
+}
+
+/// A directory read up to its rules files ([`model::Prelude`]) and compiled up to the rules
+/// ([`Checkpoint`]): what every stand-in of its rules file starts from, so that a stand-in
+/// costs its own lines and the stages after the rules only.
+struct StandInBase {
+    prelude: model::Prelude,
+    /// Taken at the first compilation, from the prelude with an empty rules file (the stages
+    /// before the rules read none).
+    checkpoint: OnceLock<Result<Checkpoint, Failure>>,
 }
 
 /// The disk generation, the file the stand-ins replace, and every other open document.
@@ -277,20 +292,26 @@ impl ParseCache for ReadOnlyFor<'_> {
     }
 }
 
-/// The parse store, with the action bodies of stand-in compilations.
+/// The parse store, with the action bodies of stand-in compilations, and nothing kept for the
+/// path whose text is a stand-in.
 struct StandInCache<'a> {
     store: &'a ParseStore,
-    bodies: &'a Mutex<StandInBodies>,
+    stand_ins: &'a Mutex<StandIns>,
     /// The generation of the bodies this compilation may use.
     generation: u64,
+    path: &'a Path,
+}
+
+fn lock_stand_ins(stand_ins: &Mutex<StandIns>) -> std::sync::MutexGuard<'_, StandIns> {
+    match stand_ins.lock() {
+        Ok(it) => it,
+        Err(poisoned) => poisoned.into_inner(),
+    }
 }
 
 impl StandInCache<'_> {
-    fn lock(&self) -> std::sync::MutexGuard<'_, StandInBodies> {
-        match self.bodies.lock() {
-            Ok(it) => it,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+    fn lock(&self) -> std::sync::MutexGuard<'_, StandIns> {
+        lock_stand_ins(self.stand_ins)
     }
 }
 
@@ -300,7 +321,9 @@ impl ParseCache for StandInCache<'_> {
     }
 
     fn put(&self, path: &Path, text: &Arc<str>, parse: &Parse) {
-        self.store.put(path, text, parse);
+        if path != self.path {
+            self.store.put(path, text, parse);
+        }
     }
 
     fn action_body(&self, key: &ActionBodyKey) -> Option<Arc<ActionBody>> {
@@ -532,22 +555,52 @@ impl Inputs {
         self.compile_with(model, &self.caches.parses)
     }
 
-    /// [`compile`](Self::compile) of a stand-in directory: [`model_with`](Self::model_with)
-    /// of the same file, compiled with the action bodies kept from the last such compilations
-    /// while the other inputs are the same.
-    pub(crate) fn compile_stand_in(&self, model: &Model, path: &Path) -> CompileOutcome {
+    /// The compilation of the directory of `path` with `text` in place of that file's (a few
+    /// lines of a rules file): from the directory read and compiled up to the rules, kept
+    /// while the other inputs are the same, else from the model of the stand-in directory;
+    /// with the action bodies kept from the last such compilations.
+    pub(crate) fn compile_stand_in(&self, path: &Path, text: Arc<str>) -> CompileOutcome {
+        let (generation, base) = self.stand_in_base(path);
+        let cache = StandInCache {
+            store: &self.caches.parses,
+            stand_ins: &self.caches.stand_ins,
+            generation,
+            path,
+        };
+        let Some(base) = base else {
+            let model = self.model_with(dir_of(path), path, text);
+            return self.compile_with(&model, &cache);
+        };
+        self.with_stand_in(path, text, &cache, |env| {
+            let model = base.prelude.finish(env);
+            let errors = errors_of(&model);
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+            let checkpoint = base.checkpoint.get_or_init(|| {
+                self.with_stand_in(path, Arc::from(""), &cache, |env| {
+                    Checkpoint::take(&base.prelude.finish(env), env)
+                })
+            });
+            match checkpoint {
+                Ok(checkpoint) => checkpoint.resume(&model, env),
+                Err(failure) => Err(failure.clone()),
+            }
+            .map_err(|failure| failure_lines(&model, &failure))
+        })
+    }
+
+    /// The generation of the stand-ins of `path` with this snapshot's other inputs (a new one
+    /// when they are not those of the last stand-ins), and for a rules file whose directory
+    /// does not read it before the rules, the directory read and compiled up to the rules.
+    fn stand_in_base(&self, path: &Path) -> (u64, Option<Arc<StandInBase>>) {
         let inputs = (
             self.disk_generation,
             path.to_path_buf(),
             self.documents_but(path),
         );
-        let mut cache = StandInCache {
-            store: &self.caches.parses,
-            bodies: &self.caches.stand_in_bodies,
-            generation: 0,
-        };
-        cache.generation = {
-            let mut kept = cache.lock();
+        let (generation, base) = {
+            let mut kept = lock_stand_ins(&self.caches.stand_ins);
             let same = kept.inputs.as_ref().is_some_and(|it| {
                 it.0 == inputs.0
                     && it.1 == inputs.1
@@ -559,15 +612,92 @@ impl Inputs {
                         .all(|(a, b)| a.0 == b.0 && Arc::ptr_eq(&a.1, &b.1))
             });
             if !same {
-                *kept = StandInBodies {
+                *kept = StandIns {
                     inputs: Some(inputs),
                     generation: kept.generation + 1,
                     bodies: HashMap::new(),
+                    base: None,
                 };
             }
-            kept.generation
+            (kept.generation, kept.base.clone())
         };
-        self.compile_with(model, &cache)
+        if base.is_some() || path.file_name().and_then(|it| it.to_str()) != Some("rules") {
+            return (generation, base);
+        }
+        let parses = ReadOnlyFor {
+            store: &self.caches.parses,
+            path,
+        };
+        let vfs = self.vfs();
+        let dir = dir_of(path);
+        let family = model::family_of(dir, &vfs);
+        let env = Environment {
+            vfs: &vfs,
+            library_dirs: self.config.library_dirs(family),
+            names: self.config.names.clone(),
+            parse_cache: Some(&parses),
+        };
+        let prelude = model::Prelude::read(dir, &env);
+        if prelude.reads_rules() {
+            return (generation, None);
+        }
+        let base = Arc::new(StandInBase {
+            prelude,
+            checkpoint: OnceLock::new(),
+        });
+        let mut kept = lock_stand_ins(&self.caches.stand_ins);
+        if kept.generation == generation {
+            kept.base = Some(base.clone());
+        }
+        (generation, Some(base))
+    }
+
+    /// [`compile_stand_in`](Self::compile_stand_in) without the kept prelude and checkpoint:
+    /// the stand-in directory read and compiled whole.
+    #[cfg(test)]
+    pub(crate) fn compile_stand_in_whole(&self, path: &Path, text: Arc<str>) -> CompileOutcome {
+        let parses = ReadOnlyFor {
+            store: &self.caches.parses,
+            path,
+        };
+        let model = self.with_stand_in(path, text, &parses, |env| model::build(dir_of(path), env));
+        self.compile(&model)
+    }
+
+    /// The address of the kept [`StandInBase`] and whether its checkpoint is taken.
+    #[cfg(test)]
+    pub(crate) fn kept_stand_in_base(&self) -> Option<(usize, bool)> {
+        let kept = lock_stand_ins(&self.caches.stand_ins);
+        let base = kept.base.as_ref()?;
+        Some((
+            Arc::as_ptr(base) as usize,
+            base.checkpoint.get().is_some_and(Result::is_ok),
+        ))
+    }
+
+    /// Calls `f` with the environment of the directory of `path` with `text` in place of that
+    /// file's.
+    fn with_stand_in<R>(
+        &self,
+        path: &Path,
+        text: Arc<str>,
+        parse_cache: &dyn ParseCache,
+        f: impl FnOnce(&Environment<'_>) -> R,
+    ) -> R {
+        let mut documents = (*self.documents).clone();
+        documents.insert(path.to_path_buf(), Document { text, version: 0 });
+        let vfs = OverlayVfs {
+            documents: &documents,
+            base: self.disk(),
+        };
+        let family = model::family_of(dir_of(path), &vfs);
+        let env = Environment {
+            vfs: &vfs,
+            library_dirs: self.config.library_dirs(family),
+            names: self.config.names.clone(),
+            parse_cache: Some(parse_cache),
+        };
+        f(&env)
     }
 
     /// Every open document but `path`, sorted by path.
@@ -583,17 +713,7 @@ impl Inputs {
     }
 
     fn compile_with(&self, model: &Model, parse_cache: &dyn ParseCache) -> CompileOutcome {
-        let errors: Vec<String> = model
-            .diagnostics
-            .iter()
-            .filter(|it| it.severity == Severity::Error)
-            .filter_map(|it| {
-                let file = model.file(it.site.file)?;
-                let pos = file.line_index.line_col(it.site.range.start());
-                let at = place(model, &file.path, pos);
-                Some(format!("{at}: error: {} [{}]", it.message, it.code))
-            })
-            .collect();
+        let errors = errors_of(model);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -604,27 +724,7 @@ impl Inputs {
             names: self.config.names.clone(),
             parse_cache: Some(parse_cache),
         };
-        lower::compile(model, &env).map_err(|failure| {
-            let site = failure.site.and_then(|site| {
-                let file = model.file(site.file)?;
-                Some((
-                    file.path.clone(),
-                    file.line_index.line_col(site.range.start()),
-                ))
-            });
-            let at = match (&failure.place, site) {
-                (Some((path, line)), _) => {
-                    let pos = LineCol {
-                        line: line.saturating_sub(1),
-                        col: 0,
-                    };
-                    place(model, path, pos)
-                }
-                (None, Some((path, pos))) => place(model, &path, pos),
-                (None, None) => model.dir.display().to_string(),
-            };
-            vec![format!("{at}: error: {} [compile-error]", failure.message)]
-        })
+        lower::compile(model, &env).map_err(|failure| failure_lines(model, &failure))
     }
 
     /// The compiler's error on `dir` at this snapshot's revision, as `check` reports it (see
@@ -685,28 +785,65 @@ impl Inputs {
     }
 
     /// The model of `dir` with the text of one file replaced (a part of a rules file, to check
-    /// a few lines): built apart, never cached, and leaving the cached parse of the real file
-    /// alone.
+    /// a few lines): built apart (for a rules file, from the directory read up to its rules
+    /// files, kept while the other inputs are the same), never cached, and leaving the cached
+    /// parse of the real file alone.
     pub(crate) fn model_with(&self, dir: &Path, path: &Path, text: Arc<str>) -> Model {
-        let mut documents = (*self.documents).clone();
-        documents.insert(path.to_path_buf(), Document { text, version: 0 });
-        let vfs = OverlayVfs {
-            documents: &documents,
-            base: self.disk(),
-        };
-        let family = model::family_of(dir, &vfs);
+        if dir == dir_of(path) {
+            if let (generation, Some(base)) = self.stand_in_base(path) {
+                let cache = StandInCache {
+                    store: &self.caches.parses,
+                    stand_ins: &self.caches.stand_ins,
+                    generation,
+                    path,
+                };
+                return self.with_stand_in(path, text, &cache, |env| base.prelude.finish(env));
+            }
+        }
         let parses = ReadOnlyFor {
             store: &self.caches.parses,
             path,
         };
-        let env = Environment {
-            vfs: &vfs,
-            library_dirs: self.config.library_dirs(family),
-            names: self.config.names.clone(),
-            parse_cache: Some(&parses),
-        };
-        model::build(dir, &env)
+        self.with_stand_in(path, text, &parses, |env| model::build(dir, env))
     }
+}
+
+/// The errors of a model, one a line, as `check` reports them.
+fn errors_of(model: &Model) -> Vec<String> {
+    model
+        .diagnostics
+        .iter()
+        .filter(|it| it.severity == Severity::Error)
+        .filter_map(|it| {
+            let file = model.file(it.site.file)?;
+            let pos = file.line_index.line_col(it.site.range.start());
+            let at = place(model, &file.path, pos);
+            Some(format!("{at}: error: {} [{}]", it.message, it.code))
+        })
+        .collect()
+}
+
+/// Why a model does not compile, as `check` reports it.
+fn failure_lines(model: &Model, failure: &Failure) -> Vec<String> {
+    let site = failure.site.and_then(|site| {
+        let file = model.file(site.file)?;
+        Some((
+            file.path.clone(),
+            file.line_index.line_col(site.range.start()),
+        ))
+    });
+    let at = match (&failure.place, site) {
+        (Some((path, line)), _) => {
+            let pos = LineCol {
+                line: line.saturating_sub(1),
+                col: 0,
+            };
+            place(model, path, pos)
+        }
+        (None, Some((path, pos))) => place(model, &path, pos),
+        (None, None) => model.dir.display().to_string(),
+    };
+    vec![format!("{at}: error: {} [compile-error]", failure.message)]
 }
 
 /// `PATH:LINE:COL` (1-based, the column in bytes) with the path relative to the directory.
