@@ -228,4 +228,16 @@ fn the_outline_gives_the_directives_above_a_line() {
     assert_eq!(Outline::new(text).prelude(text, 0), None);
     let text = "?IF 1\nACCEPT net $FW\n?ENDIF\n";
     assert_eq!(Outline::new(text).prelude(text, 6), None);
+    // Words without their `?`, in any case, a continuation line, an include.
+    let text = "Ping(ACCEPT) net $FW\nsection NEW\n";
+    assert_eq!(Outline::new(text).prelude(text, 0), None);
+    let text = "ACCEPT net \\\n $FW\nDROP net $FW\n";
+    assert_eq!(Outline::new(text).prelude(text, 0), None);
+    let text = "ACCEPT net $FW\ninclude rules.more\n";
+    assert_eq!(Outline::new(text).prelude(text, 0), None);
+    let text = "FORMAT 2\n# a comment \\\nSSH(ACCEPT) net $FW\n";
+    assert_eq!(
+        Outline::new(text).prelude(text, text.find("SSH").unwrap_or(0)),
+        Some(("FORMAT 2\n".to_owned(), false))
+    );
 }
