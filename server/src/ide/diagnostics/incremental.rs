@@ -75,6 +75,13 @@ pub(super) fn update(
     if section_after && new_block.split('\n').any(|it| classify(it) == Line::Rule) {
         return None;
     }
+    // So the new text's outline is the old one's with the directives below the block moved:
+    // the hover and the keystroke that follow need not classify every line again.
+    keep_outline(
+        db,
+        new,
+        Arc::new(outline(db, old).moved(edit.old_end, edit.new_end)),
+    );
     let old_lines = Stand::check(db, dir, path, &directives, old_block)?;
     let new_lines = Stand::check(db, dir, path, &directives, new_block)?;
     if old_lines.outside != new_lines.outside {
@@ -260,6 +267,26 @@ impl Outline {
         }
     }
 
+    /// The outline of the text where the lines before `old_end` became lines before
+    /// `new_end`, none of them a directive.
+    fn moved(&self, old_end: usize, new_end: usize) -> Outline {
+        let at = |offset: usize| {
+            if offset > old_end {
+                offset - old_end + new_end
+            } else {
+                offset
+            }
+        };
+        Outline {
+            separable: self.separable,
+            directives: self
+                .directives
+                .iter()
+                .map(|&(from, to, is_section)| (at(from), at(to), is_section))
+                .collect(),
+        }
+    }
+
     /// [`prelude`] of `text`, which this is the outline of.
     fn prelude(&self, text: &str, start: usize) -> Option<(String, bool)> {
         if !self.separable {
@@ -290,12 +317,23 @@ fn outline(db: &Inputs, text: &Arc<str>) -> Arc<Outline> {
         return it.clone();
     }
     let res = Arc::new(Outline::new(text));
-    let mut kept = lock();
+    keep_outline(db, text, res.clone());
+    res
+}
+
+/// Keeps `outline` as the outline of `text`, in place of the oldest kept.
+fn keep_outline(db: &Inputs, text: &Arc<str>, outline: Arc<Outline>) {
+    let mut kept = match db.caches.outlines.lock() {
+        Ok(it) => it,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if kept.iter().any(|(it, _)| Arc::ptr_eq(it, text)) {
+        return;
+    }
     if kept.len() >= 2 {
         kept.remove(0);
     }
-    kept.push((text.clone(), res.clone()));
-    res
+    kept.push((text.clone(), outline));
 }
 
 /// Whether every line of a block is a rule, a comment or blank.

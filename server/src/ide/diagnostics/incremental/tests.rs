@@ -197,6 +197,14 @@ fn a_chain_of_keystrokes_agrees_with_the_whole_check() {
         let texts = analysis.inputs.documents_in(&dir);
         if incremental::update(&analysis.inputs, &dir, &base, &texts).is_some() {
             short += 1;
+            // The outline of the new text, moved from the old one's, is kept and right.
+            let new = texts.iter().find(|it| it.0 == path).map(|it| it.1.clone());
+            let kept = analysis.inputs.caches.outlines.lock().ok().and_then(|it| {
+                it.iter()
+                    .find(|kept| new.as_ref().is_some_and(|new| Arc::ptr_eq(&kept.0, new)))
+                    .map(|kept| kept.1.clone())
+            });
+            assert_eq!(kept.as_deref(), Some(&super::Outline::new(&text)));
         }
         let kept = analysis.diagnostics(&path);
         let fresh = Fixture::parse(&format!("{head}#- rules\n{text}")).analysis();
@@ -240,4 +248,37 @@ fn the_outline_gives_the_directives_above_a_line() {
         Outline::new(text).prelude(text, text.find("SSH").unwrap_or(0)),
         Some(("FORMAT 2\n".to_owned(), false))
     );
+}
+
+#[test]
+fn the_outline_after_an_edit_is_the_old_one_moved() {
+    use super::{plain_lines, Edit, Outline};
+    let old = "?SECTION NEW\nACCEPT net $FW\n?COMMENT a\nDROP net $FW\nDROP loc $FW\n?COMMENT\n\
+               REJECT net $FW\n";
+    let edits = [
+        ("ACCEPT net $FW", "ACCEPT net $FW tcp 22\nDROP loc net"),
+        ("DROP net $FW\n", ""),
+        ("DROP net $FW", "DROP net $FW udp"),
+        ("REJECT net $FW", "REJECT"),
+        // The block takes in the directive below: not an edit `update` keeps the outline of.
+        ("ACCEPT net $FW\n", ""),
+    ];
+    let mut moved_ones = 0;
+    for (from, to) in edits {
+        let new = old.replacen(from, to, 1);
+        let Some(edit) = Edit::between(old, &new) else {
+            continue;
+        };
+        let blocks = (
+            &old[edit.start..edit.old_end],
+            &new[edit.start..edit.new_end],
+        );
+        if !plain_lines(blocks.0) || !plain_lines(blocks.1) {
+            continue;
+        }
+        let moved = Outline::new(old).moved(edit.old_end, edit.new_end);
+        assert_eq!(moved, Outline::new(&new), "{from:?} → {to:?}");
+        moved_ones += 1;
+    }
+    assert_eq!(moved_ones, 4);
 }
