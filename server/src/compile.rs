@@ -35,6 +35,7 @@ pub mod rules;
 pub mod snat;
 pub mod static_nat;
 pub mod tc;
+pub mod tc_complex;
 pub mod topology;
 pub mod tunnels;
 

@@ -68,6 +68,11 @@ pub struct CompileConfig {
     pub blacklist: Disposition,
     /// The mark layout.
     pub tc_mask: u64,
+    /// TC_BITS and the largest traffic-shaping mark (`TC_MAX`).
+    pub tc_bits: u32,
+    pub tc_max: u64,
+    /// BASIC_FILTERS: tcfilters become `basic` ematch filters.
+    pub basic_filters: bool,
     pub provider_mask: u64,
     pub exclusion_mask: u64,
 }
@@ -164,6 +169,7 @@ impl CompileConfig {
         config.rename_combined = yes_no("RENAME_COMBINED", true)?;
         config.use_physical_names = yes_no("USE_PHYSICAL_NAMES", false)?;
         config.mark_in_forward_chain = yes_no("MARK_IN_FORWARD_CHAIN", false)?;
+        config.basic_filters = yes_no("BASIC_FILTERS", false)?;
         config.track_rules = match supplied("TRACK_RULES") {
             Some(value) if value.eq_ignore_ascii_case("file") => "File".to_owned(),
             Some(_) if yes_no("TRACK_RULES", false)? => "Yes".to_owned(),
@@ -420,11 +426,13 @@ impl CompileConfig {
             match supplied(name) {
                 None => Ok(default),
                 Some(value) => match numeric_value(&value) {
-                    Some(it) if (0..=32).contains(&it) => Ok(it as u32),
+                    // Below the minimum (0) is the minimum.
+                    Some(it) if it <= 32 => Ok(it.max(0) as u32),
                     _ => error(format!("Invalid value ({value}) for '{name}'")),
                 },
             }
         };
+        let tc_bits = bits("TC_BITS", 8)?;
         let mask_bits = bits("MASK_BITS", 8)?;
         let provider_bits = bits("PROVIDER_BITS", 8)?;
         let mut provider_offset = bits("PROVIDER_OFFSET", 0)?;
@@ -451,6 +459,8 @@ impl CompileConfig {
             }
         };
         config.tc_mask = mask(mask_bits);
+        config.tc_bits = tc_bits;
+        config.tc_max = mask(tc_bits);
         config.provider_mask = mask(provider_bits) << provider_offset;
         config.exclusion_mask = 1u64 << (zone_offset + zone_bits);
         Ok(config)

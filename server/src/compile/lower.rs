@@ -182,6 +182,7 @@ pub struct Compiler<'a> {
     pub(crate) unreachable_warned: std::collections::BTreeSet<String>,
     /// The providers file's providers (`Providers.pm`).
     pub(crate) providers: super::providers::Providers,
+    pub(crate) complex_tc: super::tc_complex::ComplexTc,
 }
 
 /// The key of a macro body read for one set of parameters and variables.
@@ -330,6 +331,7 @@ impl<'a> Compiler<'a> {
             macro_bodies: std::collections::HashMap::new(),
             unreachable_warned: std::collections::BTreeSet::new(),
             providers: super::providers::Providers::default(),
+            complex_tc: super::tc_complex::ComplexTc::default(),
         }
     }
 

@@ -291,6 +291,7 @@ impl Compiler<'_> {
             return self.mangle_mark_range(&range);
         }
         let mut proto = proto;
+        let mut classify_device: Option<String> = None;
         let mut tcp_flags = "";
         let mut policy = "";
         let target = match cmd.as_str() {
@@ -357,16 +358,29 @@ impl Compiler<'_> {
                 let Some((major, minor)) = class else {
                     return error(format!("Valid class ID expected ({params})"));
                 };
-                // The classes come from tcclasses; `process_tc` refused the complex shaping
-                // files when they have records, so no class is known here.
+                let classid = format!("{}:{}", normalize_hex(major), normalize_hex(minor));
                 if matches!(self.config.tc_enabled.as_str(), "Internal" | "Shared") {
-                    return error(format!("Unknown Class ({params})"));
+                    // The classes of tcclasses, by `devnum:classnum` (`%classids`).
+                    let number = u64::from_str_radix(minor, 16).unwrap_or(u64::MAX);
+                    let Some(class) = self.complex_tc().class(&classid, number) else {
+                        return error(format!("Unknown Class ({params})"));
+                    };
+                    if class.redirected {
+                        return error("IFB Classes may not be specified in tcrules");
+                    }
+                    if !class.leaf {
+                        self.warn_at_place(format!("Non-leaf Class ({params}) - tcrule ignored"));
+                        return Ok(());
+                    }
+                    let device = class.device.to_owned();
+                    if dest == "-" {
+                        dest = device.clone();
+                    } else if !dest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                        dest = format!("{device}:{dest}");
+                    }
+                    classify_device = Some(device);
                 }
-                format!(
-                    "CLASSIFY --set-class {}:{}",
-                    normalize_hex(major),
-                    normalize_hex(minor)
-                )
+                format!("CLASSIFY --set-class {classid}")
             }
             _ => hop_limit(&params)?,
         };
@@ -421,7 +435,17 @@ impl Compiler<'_> {
             "",
             false,
             "",
-        )
+        )?;
+        if let Some(device) = classify_device {
+            // `expand_rule`: the DEST interface must be the class's device.
+            let interface = dest.split(':').next().unwrap_or("");
+            if dest.starts_with(|c: char| c.is_ascii_alphabetic()) && interface != device {
+                return error(format!(
+                    "Class Id {params} is not associated with device {interface}"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// A mark range (`MARK(1-3)`): one rule per mark, each taking every Nth packet

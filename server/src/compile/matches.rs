@@ -76,7 +76,14 @@ pub fn validate_port(names: &dyn Names, proto: &str, port: &str) -> Result<Strin
         if let Some(value) = names.service_port(port, &proto_text) {
             return Ok(value.to_string());
         }
+        // Shorewall names the protocol it looked the service up for.
+        return port_error(port, &proto_text);
     }
+    port_error(port, proto)
+}
+
+/// `validate_port`'s error on a port it could not read.
+fn port_error(port: &str, proto: &str) -> Result<String> {
     let dash_range = port.split_once('-').is_some_and(|(a, b)| {
         !a.is_empty()
             && !b.is_empty()

@@ -6,7 +6,7 @@
 //! Simple traffic shaping makes `tc` commands from tcinterfaces (no ip6tables rules, but its
 //! errors stop the compilation) and MARK rules in the mangle `tcfor` and `tcpost` chains from
 //! tcpri.
-//! The complex traffic shaping files are refused by the preview when they have records.
+//! The complex traffic shaping files are read in `tc_complex`.
 
 use crate::model::{self, ConfigRecord};
 
@@ -22,20 +22,7 @@ impl Compiler<'_> {
     pub(crate) fn process_tc(&mut self) -> Result<()> {
         match self.config.tc_enabled.as_str() {
             "Simple" => self.process_tcinterfaces(),
-            "Internal" | "Shared" => {
-                let mode = self.config.tc_enabled.clone();
-                for name in ["tcdevices", "tcclasses", "tcfilters"] {
-                    if let Some(first) =
-                        model::read_config_records(self.model, self.env, name).first()
-                    {
-                        self.place = Some((first.path.clone(), first.line));
-                        return unsupported(format!(
-                            "The {name} file (TC_ENABLED={mode}) is not supported by the preview yet"
-                        ));
-                    }
-                }
-                Ok(())
-            }
+            "Internal" | "Shared" => self.process_traffic_shaping(),
             _ => Ok(()),
         }
     }
@@ -78,7 +65,7 @@ impl Compiler<'_> {
     }
 
     /// `process_in_bandwidth`: the IN-BANDWIDTH column of tcinterfaces and tcdevices.
-    fn validate_in_bandwidth(&self, in_rate: &str) -> Result<()> {
+    pub(crate) fn validate_in_bandwidth(&self, in_rate: &str) -> Result<()> {
         if in_rate == "-" || in_rate == "0" {
             return Ok(());
         }
@@ -331,7 +318,7 @@ fn number_with_unit(text: &str, fraction: bool, units: &[&str]) -> bool {
 }
 
 /// `rate_to_kbit`: a rate in kbit/s (`-` is 0); only its errors matter here.
-fn rate_to_kbit(rate: &str) -> Result<f64> {
+pub(crate) fn rate_to_kbit(rate: &str) -> Result<f64> {
     if rate == "-" {
         return Ok(0.0);
     }
