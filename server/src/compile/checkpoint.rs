@@ -22,6 +22,7 @@ use super::{
     lower::{ActParams, ActionInfo, Compiled, Compiler, Failure, MacroBody, MacroKey, Warning},
     providers::Providers,
     rules::Columns,
+    tc_complex::ComplexTc,
     topology::Topology,
 };
 
@@ -56,6 +57,7 @@ pub struct Checkpoint {
     macro_bodies: HashMap<MacroKey, Option<MacroBody>>,
     unreachable_warned: BTreeSet<String>,
     providers: Providers,
+    complex_tc: ComplexTc,
 }
 
 impl Checkpoint {
@@ -110,6 +112,7 @@ impl Checkpoint {
             macro_bodies,
             unreachable_warned,
             providers,
+            complex_tc,
         } = compiler;
         Checkpoint {
             config,
@@ -139,6 +142,7 @@ impl Checkpoint {
             macro_bodies,
             unreachable_warned,
             providers,
+            complex_tc,
         }
     }
 
@@ -171,6 +175,7 @@ impl Checkpoint {
             macro_bodies,
             unreachable_warned,
             providers,
+            complex_tc,
         } = self;
         Compiler {
             model,
@@ -202,6 +207,7 @@ impl Checkpoint {
             macro_bodies,
             unreachable_warned,
             providers,
+            complex_tc,
         }
     }
 }

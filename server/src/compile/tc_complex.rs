@@ -17,7 +17,7 @@ use super::tc::rate_to_kbit;
 use super::{error, unsupported, Result};
 
 /// What the complex shaping files defined.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct ComplexTc {
     devices: Vec<Device>,
     /// Device number → index in `devices` (`@devnums`).
@@ -48,6 +48,7 @@ impl ComplexTc {
     }
 }
 
+#[derive(Clone)]
 struct Device {
     name: String,
     number: u64,
