@@ -167,7 +167,266 @@ pub fn generate(seed: u64) -> BTreeMap<String, String> {
     if seed >= 5000 && rng.chance(70) {
         tc_files(&mut rng, &zones, &mut files);
     }
+    // From seed 5500 on, complex traffic shaping: tcdevices, tcclasses, tcfilters, CLASSIFY.
+    if seed >= 5500 && rng.chance(70) {
+        // Seeds 5500-5599 make many mistakes, later ones few.
+        let mistakes = if seed < 5600 { 15 } else { 2 };
+        complex_tc_files(&mut rng, &zones, &mut files, mistakes);
+    }
     files
+}
+
+/// TC_ENABLED=Internal or Shared with tcdevices (numbers, options, IFB devices), tcclasses
+/// (marks, nested classes, rates on `full`, HFSC curves, options), tcfilters and CLASSIFY
+/// rules in the mangle file, with a few mistakes.
+fn complex_tc_files(
+    rng: &mut Rng,
+    zones: &[Zone],
+    files: &mut BTreeMap<String, String>,
+    mistakes: usize,
+) {
+    // A mistake in `mistakes` percent of the picks.
+    let pick = |rng: &mut Rng, good: &[&'static str], bad: &[&'static str]| -> &'static str {
+        let list = if rng.chance(mistakes) { bad } else { good };
+        list[rng.below(list.len())]
+    };
+    let ifaces = zone_interfaces(zones);
+    if ifaces.is_empty() {
+        return;
+    }
+    let mode = *rng.pick(&["Internal", "Internal", "Shared"]);
+    if let Some(conf) = files.get_mut("shorewall6.conf") {
+        let kept: Vec<&str> = conf
+            .lines()
+            .filter(|it| !it.starts_with("TC_ENABLED=") && !it.starts_with("MANGLE_ENABLED="))
+            .collect();
+        let mut text = kept.join("\n");
+        text.push_str(&format!("\nTC_ENABLED={mode}\n"));
+        if rng.chance(15) {
+            text.push_str(pick(
+                rng,
+                &["BASIC_FILTERS=Yes\n", "TC_BITS=14\n"],
+                &["TC_BITS=0\n"],
+            ));
+        }
+        *conf = text;
+    }
+    let mut devices = String::new();
+    let mut classes = String::new();
+    let mut filters = String::new();
+    let mut classids: Vec<(String, String)> = Vec::new();
+    let mut first_in_bandwidth = false;
+    let count = 1 + rng.below(ifaces.len().min(2));
+    for (n, iface) in ifaces.iter().take(count).enumerate() {
+        let numbered = rng.chance(30);
+        let number = if numbered { 5 + n } else { n + 1 };
+        let hfsc = rng.chance(20);
+        let options = if hfsc {
+            "hfsc"
+        } else {
+            pick(
+                rng,
+                &[
+                    "-",
+                    "-",
+                    "-",
+                    "classify",
+                    "flow=src",
+                    "pfifo",
+                    "linklayer=atm,overhead=5",
+                ],
+                &["overhead=5", "bogus"],
+            )
+        };
+        let classify = options == "classify";
+        let in_bandwidth = pick(rng, &["-", "-", "0", "10mbit", "~1mbit"], &["fast"]);
+        let out_bandwidth = pick(
+            rng,
+            &["10mbit", "10mbit", "1mbit", "2mbit"],
+            &["-", "100kbit"],
+        );
+        let name = if numbered {
+            format!("{number:x}:{iface}")
+        } else {
+            (*iface).to_owned()
+        };
+        devices.push_str(&format!(
+            "{name}\t{in_bandwidth}\t{out_bandwidth}\t{options}\n"
+        ));
+        if n == 0 {
+            first_in_bandwidth = !matches!(in_bandwidth, "-" | "0");
+        }
+        let mut used = Vec::new();
+        for k in 0..1 + rng.below(4) {
+            let class = if rng.chance(mistakes) {
+                1
+            } else {
+                0x10 * (k as u32 + 1)
+            };
+            let nested = k > 0 && rng.chance(20);
+            let (devclass, id) = match rng.below(5) {
+                0 if !classify && k == 0 => ((*iface).to_owned(), format!("{number:x}:11")),
+                1 => (
+                    format!("{number:x}:{class:x}"),
+                    format!("{number:x}:{class:x}"),
+                ),
+                _ if nested => match used.get(1).filter(|_| k > 1) {
+                    Some(parent) => (
+                        format!("{iface}:{parent:x}:{:x}", class + 0x100),
+                        format!("{number:x}:{:x}", class + 0x100),
+                    ),
+                    None => (
+                        format!("{iface}:{class:x}"),
+                        format!("{number:x}:{class:x}"),
+                    ),
+                },
+                _ => (
+                    format!("{iface}:{class:x}"),
+                    format!("{number:x}:{class:x}"),
+                ),
+            };
+            used.push(class);
+            let mark = if classify {
+                pick(rng, &["-"], &["1"])
+            } else {
+                pick(rng, &["1", "2", "3", "4:7"], &["-", "300", "x"])
+            };
+            let mark = if mark == "1" || mark == "2" || mark == "3" {
+                format!("{}", k + 1)
+            } else {
+                mark.to_owned()
+            };
+            let rate = if hfsc {
+                pick(
+                    rng,
+                    &["100kbit", "100kbit:10ms", "100kbit:10ms:1500"],
+                    &["-", "50kbit:0:100"],
+                )
+            } else {
+                pick(
+                    rng,
+                    &["100kbit", "full/4", "full*3/4", "200kbit", "(full-100)/2"],
+                    &["20mbit", "-"],
+                )
+            };
+            let ceil = pick(
+                rng,
+                &["full", "full", "full*3/4"],
+                &["20mbit", "-", "50kbit:full"],
+            );
+            let prio = if hfsc {
+                pick(rng, &["1", "2"], &["-", "x"])
+            } else {
+                pick(rng, &["1", "2", "3"], &["-", "x"])
+            };
+            let mut options: Vec<&str> = Vec::new();
+            if k == 0 && !rng.chance(mistakes) {
+                options.push("default");
+            }
+            if rng.chance(40) {
+                options.push(pick(
+                    rng,
+                    &[
+                        "tcp-ack",
+                        "tos=0x10",
+                        "tos-minimize-delay",
+                        "limit=10",
+                        "tcp-ack:9",
+                    ],
+                    &["tos=zz"],
+                ));
+            }
+            if rng.chance(40) {
+                options.push(pick(
+                    rng,
+                    &[
+                        "flow=dst",
+                        "pfifo",
+                        "red=(min=10,max=30,limit=100,burst=5,probability=0.5)",
+                        "fq_codel",
+                        "fq_codel=(target=5ms,flows=10)",
+                    ],
+                    &[
+                        "red=(min=10,max=15,limit=100,burst=5,probability=0.5)",
+                        "occurs=2",
+                        "default",
+                        "bogus",
+                    ],
+                ));
+            }
+            let options = if options.is_empty() {
+                "-".to_owned()
+            } else {
+                options.join(",")
+            };
+            classes.push_str(&format!(
+                "{devclass}\t{mark}\t{rate}\t{ceil}\t{prio}\t{options}\n"
+            ));
+            classids.push((id, (*iface).to_owned()));
+        }
+    }
+    if rng.chance(15) && (!first_in_bandwidth || rng.chance(mistakes)) {
+        let iface = ifaces[0];
+        devices.push_str(&format!("ifb0\t-\t10mbit\t-\t{iface}\n"));
+        classes.push_str("ifb0:10\t-\t1mbit\tfull\t1\tdefault\n");
+    }
+    for _ in 0..rng.below(4) {
+        let Some((id, iface)) = classids.get(rng.below(classids.len())).cloned() else {
+            break;
+        };
+        let class = id.split(':').nth(1).unwrap_or("10");
+        let devclass = if rng.chance(50) {
+            format!("{iface}:{class}")
+        } else {
+            id.clone()
+        };
+        let source = pick(rng, &["-", "-", "2001:db8::/32"], &["zz"]);
+        let dest = *rng.pick(&["-", "-", "2001:db8:1::1"]);
+        let (proto, dport, sport) = if rng.chance(mistakes) {
+            *rng.pick(&[
+                ("ipv6-icmp", "128", "-"),
+                ("-", "80", "-"),
+                ("tcp", "80:70", "-"),
+            ])
+        } else {
+            *rng.pick(&[
+                ("tcp", "80", "-"),
+                ("udp", "53,54", "1024:"),
+                ("tcp,udp", "1000:2000", "-"),
+                ("ipv6-icmp", "-", "-"),
+                ("-", "-", "-"),
+            ])
+        };
+        let tos = pick(rng, &["-", "-", "0x10", "tos-minimize-cost"], &["0x1"]);
+        let length = pick(rng, &["-", "-", "64"], &["100"]);
+        filters.push_str(&format!(
+            "{devclass}\t{source}\t{dest}\t{proto}\t{dport}\t{sport}\t{tos}\t{length}\n"
+        ));
+    }
+    files.insert("tcdevices".to_owned(), devices);
+    files.insert("tcclasses".to_owned(), classes);
+    if !filters.is_empty() {
+        files.insert("tcfilters".to_owned(), filters);
+    }
+    if rng.chance(60) {
+        let mut lines = String::new();
+        for _ in 0..1 + rng.below(3) {
+            let id = match classids.get(rng.below(classids.len())) {
+                Some((id, _)) if !rng.chance(mistakes) => id.clone(),
+                _ => "1:99".to_owned(),
+            };
+            let designator = *rng.pick(&["", "", ":F", ":T"]);
+            let dest = pick(rng, &["-", "-", "[2001:db8::5]"], &["eth9"]);
+            let port = *rng.pick(&["80", "443", "22"]);
+            lines.push_str(&format!(
+                "CLASSIFY({id}){designator}\t-\t{dest}\ttcp\t{port}\n"
+            ));
+        }
+        files
+            .entry("mangle".to_owned())
+            .or_default()
+            .push_str(&lines);
+    }
 }
 
 /// TC_ENABLED (mostly Simple), a tcinterfaces file (types, IN-BANDWIDTH with bursts and

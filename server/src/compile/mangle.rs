@@ -112,27 +112,27 @@ impl Compiler<'_> {
         if records.is_empty() {
             return Ok(());
         }
-        for name in ["TC_EXPERT", "PROVIDER_OFFSET", "ZONE_BITS"] {
-            let set = self
-                .model
-                .settings
-                .supplied(name)
-                .is_some_and(|it| !matches!(it.to_ascii_lowercase().as_str(), "" | "no" | "0"));
-            if set {
-                self.place = records.first().map(|it| (it.path.clone(), it.line));
-                return unsupported(format!(
-                    "The mangle file with {name} is not supported by the preview yet"
-                ));
-            }
-        }
+        // A record the preview refuses stops the compilation only after the records that
+        // follow it: Shorewall may reject one of them, and `check` must show that error.
+        let mut refused: Option<(Option<(std::path::PathBuf, u32)>, super::Fatal)> = None;
         for record in &records {
             self.enter_record_with_origin(record)?;
             let column = |idx: usize| record.column(idx).to_owned();
             let columns: Vec<String> = (0..18).map(column).collect();
             let raw = record.raw_matches_prefix();
             for proto in split_list(&columns[3], "Protocol")? {
-                self.process_mangle_rule1(&columns, proto, &raw)?;
+                match self.process_mangle_rule1(&columns, proto, &raw) {
+                    Err(fatal) if fatal.kind == super::FatalKind::Unsupported => {
+                        refused.get_or_insert((self.place.clone(), fatal));
+                        break;
+                    }
+                    other => other?,
+                }
             }
+        }
+        if let Some((place, fatal)) = refused {
+            self.place = place;
+            return Err(fatal);
         }
         self.place = None;
         self.chains.origin.clear();
@@ -531,15 +531,26 @@ impl Compiler<'_> {
                 None => ("", params),
             },
         };
-        if small {
+        let layout = self.mark_layout();
+        // SAVE and RESTORE take a small mark, a high one with TC_EXPERT.
+        if small && !layout.tc_expert {
             // `verify_small_mark` validates the count of its arguments (1) rather than the
-            // mark, then compares the whole mark with the largest small mark.
+            // mark, then compares the whole mark with the largest small mark (`SMALL_MAX`).
+            let small_max = match layout.provider_offset {
+                0 => layout.tc_mask,
+                offset => (0xffff_ffffu64 >> (32 - offset.min(32))) as i64,
+            };
             let value = numeric_value(params).unwrap_or(0);
-            if value > self.config.tc_mask as i64 {
+            if value > small_max {
                 return error(format!("Mark value ({params}) too large"));
             }
         } else {
             self.validate_mark(params)?;
+        }
+        if layout.provider_offset > 0 && !self.caps().has("FWMARK_RT_MASK") {
+            return unsupported(
+                "Marks in the mangle file with PROVIDER_OFFSET and without FWMARK_RT_MASK are not supported by the preview yet",
+            );
         }
         let option = if !option.is_empty() {
             option
@@ -553,7 +564,7 @@ impl Compiler<'_> {
         Ok(format!("{target} {option} {params}"))
     }
 
-    /// `validate_mark` with the default mark layout (no user or zone marks): the value of
+    /// `validate_mark` with the mark layout (provider and user marks, TC_EXPERT): the value of
     /// the mark (before any `/mask`).
     fn validate_mark(&self, mark: &str) -> Result<i64> {
         if mark.is_empty() {
@@ -563,17 +574,9 @@ impl Compiler<'_> {
         if mark.contains('/') && parts.len() != 2 {
             return error(format!("Invalid MARK ({mark})"));
         }
+        let layout = self.mark_layout();
         for part in parts {
-            let value = numeric_value(part);
-            let limit = self.config.exclusion_mask as i64;
-            let valid = value.is_some_and(|value| {
-                value < limit
-                    && (value <= self.config.tc_mask as i64
-                        || (value as u64 & self.config.provider_mask) == value as u64)
-            });
-            if !valid {
-                return error(format!("Invalid Mark or Mask value ({part})"));
-            }
+            super::providers::verify_mark(&layout, part)?;
         }
         Ok(numeric_value(mark.split('/').next().unwrap_or("")).unwrap_or(0))
     }

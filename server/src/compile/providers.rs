@@ -70,16 +70,16 @@ pub struct Providers {
 }
 
 /// The settings that shape the provider marks.
-struct Layout {
-    provider_offset: u32,
+pub(crate) struct Layout {
+    pub(crate) provider_offset: u32,
     provider_bits: u32,
     provider_mask: i64,
-    tc_mask: i64,
+    pub(crate) tc_mask: i64,
     user_mask: i64,
     zone_mask: i64,
     exclusion_mask: i64,
     tproxy_mark: i64,
-    tc_expert: bool,
+    pub(crate) tc_expert: bool,
 }
 
 impl Compiler<'_> {
@@ -101,7 +101,7 @@ impl Compiler<'_> {
     }
 
     /// The mark layout (`Config.pm get_configuration`).
-    fn mark_layout(&self) -> Layout {
+    pub(crate) fn mark_layout(&self) -> Layout {
         let mask_bits = self.setting_number("MASK_BITS", 8);
         let tc_bits = self.setting_number("TC_BITS", 8);
         let provider_bits = self.setting_number("PROVIDER_BITS", 8);
@@ -921,7 +921,7 @@ fn lookup_provider(providers: &Providers, text: &str) -> Option<(String, i64, bo
 }
 
 /// `verify_mark`: a mark within the layout (a TC mark, or a provider, user or zone mark).
-fn verify_mark(layout: &Layout, mark: &str) -> Result<()> {
+pub(crate) fn verify_mark(layout: &Layout, mark: &str) -> Result<()> {
     let (limit, mask) = if layout.tc_expert {
         (layout.tproxy_mark + 1, layout.tproxy_mark)
     } else {
