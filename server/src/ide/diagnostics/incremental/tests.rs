@@ -282,3 +282,45 @@ fn the_outline_after_an_edit_is_the_old_one_moved() {
     }
     assert_eq!(moved_ones, 4);
 }
+
+#[test]
+fn common_prefixes_and_suffixes_by_chunks_are_those_byte_by_byte() {
+    use super::{common_prefix, common_suffix};
+    let naive_prefix = |a: &[u8], b: &[u8]| a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let naive_suffix = |a: &[u8], b: &[u8], room: usize| {
+        a.iter()
+            .rev()
+            .zip(b.iter().rev())
+            .take(room)
+            .take_while(|(x, y)| x == y)
+            .count()
+    };
+    let base: Vec<u8> = (0..300u32).map(|it| b'a' + (it * 7 % 26) as u8).collect();
+    let mut checked = 0;
+    for at in [0, 1, 63, 64, 65, 127, 128, 150, 255, 256, 299] {
+        for change in 0..3 {
+            let mut other = base.clone();
+            match change {
+                0 => other[at] = b'#',
+                1 => other.insert(at, b'#'),
+                _ => {
+                    other.remove(at);
+                }
+            }
+            for (a, b) in [(&base, &other), (&other, &base)] {
+                let prefix = common_prefix(a, b);
+                assert_eq!(prefix, naive_prefix(a, b), "{at} {change}");
+                let room = a.len().min(b.len()) - prefix;
+                assert_eq!(
+                    common_suffix(a, b, room),
+                    naive_suffix(a, b, room),
+                    "{at} {change}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 66);
+    assert_eq!(common_prefix(&base, &base), base.len());
+    assert_eq!(common_suffix(&base, &base, 10), 10);
+}
