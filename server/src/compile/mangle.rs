@@ -1,10 +1,13 @@
 //! The mangle file (`Tc.pm setup_tc`, `Rules.pm process_mangle_rule1`): packet and connection
-//! marks (`MARK`, `CONNMARK`, `SAVE`, `RESTORE`), `CLASSIFY`, `CONTINUE`, `DROP` and `HL` in the
-//! mangle chains `tcpre`, `tcin`, `tcfor`, `tcout` and `tcpost`, chosen by the chain designator
-//! (`:P`, `:I`, `:F`, `:O`, `:T`), by `$FW` as SOURCE or DEST, or by the action's default.
+//! marks (`MARK`, `CONNMARK`, `SAVE`, `RESTORE`), `CLASSIFY`, `CONTINUE`, `DROP`, `HL`, `DSCP`,
+//! `TCPMSS`, `CHECKSUM`, `TOS`, `TPROXY`, `DIVERT`, `DIVERTHA` and `IPMARK` in the mangle
+//! chains `tcpre`, `tcin`, `tcfor`, `tcout` and `tcpost`, or in the built-in chains themselves
+//! (`:R`, and the nat table's with `:NP`, `:NI`, `:NO`, `:NT`), chosen by the chain designator,
+//! by `$FW` as SOURCE or DEST, or by the action's default.
 //!
-//! Mark ranges, the nat-table designators, the other actions and the LENGTH, TOS, CONNBYTES,
-//! HELPER and DSCP columns are refused rather than approximated.
+//! The other actions (ECN, IMQ, SAME, ADD/DEL, logging, actions and inline actions) are refused
+//! rather than approximated; a refused record stops the compilation only after the records
+//! that follow it, whose errors Shorewall would report.
 
 use crate::model;
 
@@ -21,7 +24,14 @@ const INPUT: u32 = 2;
 const FORWARD: u32 = 4;
 const OUTPUT: u32 = 8;
 const POSTROUTING: u32 = 16;
-const ALLCHAINS: u32 = PREROUTING | INPUT | FORWARD | OUTPUT | POSTROUTING;
+/// The built-in mangle chains themselves (the `R`, `NP`, `NI`, `NO` and `NT` designators and
+/// the default of TPROXY and DIVERT), rather than the `tc*` chains they jump to.
+const REALPREROUTING: u32 = 128;
+const REALINPUT: u32 = 256;
+const REALOUTPUT: u32 = 512;
+const REALPOSTROUTING: u32 = 1024;
+/// Every chain, `sticky` and `sticko` (32, 64) included.
+const ALLCHAINS: u32 = 2047;
 
 /// The name, label and restriction of a mangle chain.
 fn chain_of(number: u32) -> (&'static str, &'static str, u32) {
@@ -30,12 +40,18 @@ fn chain_of(number: u32) -> (&'static str, &'static str, u32) {
         INPUT => ("tcin", "INPUT", restrict::INPUT),
         FORWARD => ("tcfor", "FORWARD", restrict::NONE),
         OUTPUT => ("tcout", "OUTPUT", restrict::OUTPUT),
+        // `%chainlabels` has no label for the built-in chains, and they have no restriction.
+        REALPREROUTING => ("PREROUTING", "", restrict::NONE),
+        REALINPUT => ("INPUT", "", restrict::NONE),
+        REALOUTPUT => ("OUTPUT", "", restrict::NONE),
+        REALPOSTROUTING => ("POSTROUTING", "", restrict::NONE),
         _ => ("tcpost", "POSTROUTING", restrict::POSTROUTE),
     }
 }
 
 /// A mark range rule and the columns it is built from.
 struct MarkRange<'r> {
+    table: TableId,
     target: &'r str,
     params: &'r str,
     chain: u32,
@@ -46,7 +62,9 @@ struct MarkRange<'r> {
     user: &'r str,
     testval: &'r str,
     length: &'r str,
+    tos: &'r str,
     connbytes: &'r str,
+    helper: &'r str,
     dscp: &'r str,
     headers: &'r str,
     probability: &'r str,
@@ -88,6 +106,11 @@ fn command(name: &str) -> Option<Command> {
         ),
         "TCPMSS" => c(FORWARD, FORWARD | POSTROUTING, 0, 2),
         "CHECKSUM" => c(POSTROUTING, POSTROUTING | FORWARD | OUTPUT, 0, 0),
+        "TPROXY" => c(REALPREROUTING, PREROUTING | REALPREROUTING, 0, 2),
+        "DIVERT" | "DIVERTHA" => c(REALPREROUTING, PREROUTING | REALPREROUTING, 0, 0),
+        "IPMARK" => c(0, ALLCHAINS, 0, 4),
+        "TOS" => c(0, PREROUTING | FORWARD | OUTPUT | POSTROUTING, 1, 1),
+        "TTL" => c(FORWARD, PREROUTING | FORWARD, 1, 1),
         _ => return None,
     })
 }
@@ -147,28 +170,36 @@ impl Compiler<'_> {
         let (headers, probability, state, time, condition) =
             (col(12), col(13), col(15), col(16), col(17));
         let (length, connbytes, dscp) = (col(8), col(10), col(14));
-        for (idx, name) in [(9, "TOS"), (11, "HELPER")] {
-            if col(idx) != "-" {
-                return unsupported(format!(
-                    "The {name} column of the mangle file is not supported by the preview yet"
-                ));
-            }
-        }
-        let (cmd, designator) = split_action(col(0))?;
-        let designator = match designator.as_str() {
+        let (tos, helper) = (col(9), col(11));
+        let (cmd, designator_text) = split_action(col(0))?;
+        let designator = match designator_text.as_str() {
             "" => 0,
             "P" => PREROUTING,
             "I" => INPUT,
             "F" => FORWARD,
             "O" => OUTPUT,
             "T" => POSTROUTING,
-            "R" | "NP" | "NI" | "NO" | "NT" => {
-                return unsupported(format!(
-                    "The chain designator {designator} is not supported by the preview yet"
-                ))
-            }
+            "R" | "NP" => REALPREROUTING,
+            "NI" => REALINPUT,
+            "NO" => REALOUTPUT,
+            "NT" => REALPOSTROUTING,
             other => return error(format!("Invalid chain designator ( {other} )")),
         };
+        let nat_table = designator_text.starts_with('N');
+        if nat_table {
+            // `^(?:(?:(?:CONN)MARK)|SAVE|RESTORE)[(]?`: plain MARK does not match.
+            if !["CONNMARK", "SAVE", "RESTORE"]
+                .iter()
+                .any(|it| cmd.starts_with(it))
+            {
+                return error("Only MARK, CONNMARK, SAVE and RESTORE may be used in the nat table");
+            }
+            if !self.caps().has("MARK_ANYWHERE") {
+                return error(format!(
+                    "The {designator_text} designator requires Mark in the filter and nat tables in your kernel and iptables"
+                ));
+            }
+        }
         let (cmd, params) = super::nat::target_param1(&cmd);
         let Some(command) = command(&cmd) else {
             let known = model::builtin_target(&cmd, self.model.family).is_some()
@@ -189,7 +220,7 @@ impl Compiler<'_> {
         if source != "-" {
             let stripped = source.strip_prefix(&format!("{fw}:")).map(str::to_owned);
             if source == fw || stripped.is_some() {
-                if designator != 0 && designator & OUTPUT == 0 {
+                if designator != 0 && designator & (OUTPUT | REALOUTPUT) == 0 {
                     return error("Rules with SOURCE $FW must use the OUTPUT chain");
                 }
                 chain = if designator != 0 { designator } else { OUTPUT };
@@ -251,6 +282,12 @@ impl Compiler<'_> {
                 seen.push(one);
             }
         }
+        // The `N` designators put the rule into the nat table's built-in chain.
+        let table = if nat_table {
+            TableId::Nat
+        } else {
+            TableId::Mangle
+        };
         if params.contains('-') && matches!(cmd.as_str(), "MARK" | "CONNMARK" | "SAVE" | "RESTORE")
         {
             if params.starts_with(['|', '&']) {
@@ -267,6 +304,7 @@ impl Compiler<'_> {
                 default_chain
             };
             let range = MarkRange {
+                table,
                 target: &cmd,
                 params: &params,
                 chain,
@@ -277,7 +315,9 @@ impl Compiler<'_> {
                 user,
                 testval,
                 length,
+                tos,
                 connbytes,
+                helper,
                 dscp,
                 headers,
                 probability,
@@ -292,6 +332,8 @@ impl Compiler<'_> {
         }
         let mut proto = proto;
         let mut classify_device: Option<String> = None;
+        let mut exceptionrule = "";
+        let mut matches = "";
         let mut tcp_flags = "";
         let mut policy = "";
         let target = match cmd.as_str() {
@@ -351,6 +393,87 @@ impl Compiler<'_> {
                 target
             }
             "DROP" => "DROP".to_owned(),
+            "TPROXY" => {
+                if !self.caps().has("TPROXY_TARGET") {
+                    return error(
+                        "Use of TPROXY requires TPROXY Target in your kernel and iptables",
+                    );
+                }
+                let (port, ip) = match params.split_once(',') {
+                    Some((port, ip)) => (port, Some(ip)),
+                    None => (params.as_str(), None),
+                };
+                let port = if truthy(port) {
+                    m::validate_port(self.names(), "tcp", port)?
+                } else {
+                    "0".to_owned()
+                };
+                let mark = self.mark_layout().tproxy_mark;
+                let mut target = format!("TPROXY --on-port {port}");
+                if let Some(ip) = ip.filter(|it| !it.is_empty()) {
+                    let ip = if let Some(inner) = ip
+                        .strip_prefix('[')
+                        .and_then(|it| it.strip_suffix(']'))
+                        .or_else(|| ip.strip_prefix('<').and_then(|it| it.strip_suffix('>')))
+                    {
+                        inner.to_owned()
+                    } else if let Some((inner, vlsm)) = ip
+                        .strip_prefix('[')
+                        .and_then(|it| it.rsplit_once("]/"))
+                        .filter(|(_, vlsm)| {
+                            !vlsm.is_empty() && vlsm.bytes().all(|b| b.is_ascii_digit())
+                        })
+                    {
+                        format!("{inner}/{vlsm}")
+                    } else {
+                        ip.to_owned()
+                    };
+                    // `validate_address( $ip, 1 )`: a name would be looked up.
+                    if !super::addresses::valid_address(&ip) {
+                        return error(format!("Unknown Host ({ip})"));
+                    }
+                    target.push_str(&format!(" --on-ip {ip}"));
+                }
+                target.push_str(&format!(" --tproxy-mark {mark:#x}/{mark:#x}"));
+                exceptionrule = "-p tcp ";
+                target
+            }
+            "DIVERT" | "DIVERTHA" => {
+                let allowed = if cmd == "DIVERT" {
+                    [PREROUTING, REALPREROUTING]
+                } else {
+                    [PREROUTING, PREROUTING]
+                };
+                if designator != 0 && !allowed.contains(&designator) {
+                    return error(format!("{cmd} is only allowed in the PREROUTING chain"));
+                }
+                let mark = self.mark_layout().tproxy_mark;
+                if !self.chains.exists(TableId::Mangle, "divert") {
+                    self.chains.ensure_chain(TableId::Mangle, "divert");
+                    self.chains.add_rule(
+                        TableId::Mangle,
+                        "divert",
+                        &format!("-j MARK --set-mark {mark:#x}/{mark:#x}"),
+                        false,
+                    )?;
+                    self.chains
+                        .add_rule(TableId::Mangle, "divert", "-j ACCEPT", false)?;
+                }
+                matches = if cmd == "DIVERT" {
+                    "! --tcp-flags FIN,SYN,RST,ACK SYN  -m socket --transparent "
+                } else {
+                    "-m socket "
+                };
+                "divert".to_owned()
+            }
+            "IPMARK" => {
+                if !self.caps().has("IPMARK_TARGET") {
+                    return error("IPMARK requires IPMARK Target in your kernel and iptables");
+                }
+                ipmark_target(&params)?
+            }
+            "TOS" => format!("TOS {}", self.set_tos(&params)?),
+            "TTL" => return error("TTL is not supported in IPv6 - use HL instead"),
             "CLASSIFY" => {
                 let class = params
                     .split_once(':')
@@ -397,7 +520,7 @@ impl Compiler<'_> {
         if command.allowed & chain == 0 {
             return error(format!("{cmd} rules are not allowed in the {label} chain"));
         }
-        if chain & (OUTPUT | POSTROUTING) == 0 && user != "-" {
+        if chain & (OUTPUT | POSTROUTING | REALOUTPUT | REALPOSTROUTING) == 0 && user != "-" {
             return error("A USER/GROUP may only be specified when the SOURCE is $FW");
         }
         if condition != "-" {
@@ -405,14 +528,17 @@ impl Compiler<'_> {
                 "A non-empty SWITCH column requires Condition Match in your kernel and iptables",
             );
         }
-        self.chains.ensure_chain(TableId::Mangle, chain_name);
+        self.chains.ensure_chain(table, chain_name);
         let mut rule = m::do_proto(self.names(), self.caps(), proto, ports, sports)?;
         rule.push_str(tcp_flags);
         rule.push_str(policy);
+        rule.push_str(matches);
         rule.push_str(&m::do_user(self.caps(), user)?);
         rule.push_str(&m::do_test(testval, self.config.tc_mask)?);
         rule.push_str(&do_length(self.caps(), length)?);
+        rule.push_str(&self.do_tos(tos)?);
         rule.push_str(&do_connbytes(connbytes)?);
+        rule.push_str(&self.do_helper(helper)?);
         rule.push_str(&m::do_headers(headers)?);
         rule.push_str(&self.do_probability(probability)?);
         rule.push_str(&do_dscp(self.caps(), dscp)?);
@@ -421,7 +547,7 @@ impl Compiler<'_> {
         rule.push_str(&raw_matches);
         let target = target.split_whitespace().collect::<Vec<_>>().join(" ");
         self.expand_rule(
-            TableId::Mangle,
+            table,
             chain_name,
             restriction,
             &prerule,
@@ -432,7 +558,7 @@ impl Compiler<'_> {
             &target,
             "",
             &target,
-            "",
+            exceptionrule,
             false,
             "",
         )?;
@@ -474,7 +600,7 @@ impl Compiler<'_> {
         let increment = 1i64 << shift;
         let marks = ((last - first) >> shift) + 1;
         let (chain_name, _, restriction) = chain_of(range.chain);
-        self.chains.ensure_chain(TableId::Mangle, chain_name);
+        self.chains.ensure_chain(range.table, chain_name);
         let mut value = first;
         for packet in 0..marks {
             let mut rule = m::do_proto(
@@ -490,7 +616,9 @@ impl Compiler<'_> {
             rule.push_str(&m::do_user(self.caps(), range.user)?);
             rule.push_str(&m::do_test(range.testval, mask as u64)?);
             rule.push_str(&do_length(self.caps(), range.length)?);
+            rule.push_str(&self.do_tos(range.tos)?);
             rule.push_str(&do_connbytes(range.connbytes)?);
+            rule.push_str(&self.do_helper(range.helper)?);
             rule.push_str(&m::do_headers(range.headers)?);
             rule.push_str(&self.do_probability(range.probability)?);
             rule.push_str(&do_dscp(self.caps(), range.dscp)?);
@@ -502,7 +630,7 @@ impl Compiler<'_> {
             rule.push_str(range.raw_matches);
             let target = format!("{} --set-mark {value:#x}/{mask:#x}", range.target);
             self.expand_rule(
-                TableId::Mangle,
+                range.table,
                 chain_name,
                 restriction,
                 range.prerule,
@@ -520,6 +648,76 @@ impl Compiler<'_> {
             value += increment;
         }
         Ok(())
+    }
+
+    /// `decode_tos( $params, 2 )`: the TOS action's ` --set-tos value[/mask] `.
+    fn set_tos(&mut self, tos: &str) -> Result<String> {
+        if tos == "-" {
+            return error("Invalid TOS() parameter (-)");
+        }
+        let (value, mask) = self.tos_value(tos, "Invalid TOS() parameter")?;
+        Ok(match mask.filter(|it| *it != 0) {
+            Some(mask) => format!(" --set-tos {value:#x}/{mask:#x} "),
+            None => format!(" --set-tos {value:#x} "),
+        })
+    }
+
+    /// `do_tos` (`decode_tos( $tos, 0 )`): the TOS column, `-m tos --tos value[/mask]`.
+    fn do_tos(&mut self, tos: &str) -> Result<String> {
+        if tos == "-" {
+            return Ok(String::new());
+        }
+        let (value, mask) = self.tos_value(tos, "Invalid TOS column value")?;
+        if let Some(mask) = mask {
+            if value & mask == 0 {
+                self.warn_at_place(format!("Unmatchable TOS ({tos})"));
+            }
+        }
+        Ok(match mask.filter(|it| *it != 0) {
+            Some(mask) => format!("-m tos --tos {value:#x}/{mask:#x} "),
+            None => format!("-m tos --tos {value:#x} "),
+        })
+    }
+
+    /// `decode_tos`'s value and mask (none for a TOS name, or without NEW_TOS_MATCH).
+    fn tos_value(&self, tos: &str, invalid: &str) -> Result<(i64, Option<i64>)> {
+        let new_match = self.caps().has("NEW_TOS_MATCH");
+        // `Some(None)`: a mask that is not a number.
+        let split = tos
+            .rsplit_once('/')
+            .filter(|(a, b)| !a.is_empty() && !b.is_empty());
+        let (value, mask) = match split {
+            Some((value, mask)) => {
+                if !new_match {
+                    return unsupported(
+                        "A TOS mask without NEW_TOS_MATCH is not supported by the preview yet",
+                    );
+                }
+                (numeric_value(value), Some(numeric_value(mask)))
+            }
+            None => match numeric_value(tos) {
+                Some(value) => (Some(value), new_match.then_some(Some(0xff))),
+                None => {
+                    let named = match tos {
+                        "Minimize-Delay" => Some(0x10),
+                        "Maximize-Throughput" => Some(0x08),
+                        "Maximize-Reliability" => Some(0x04),
+                        "Minimize-Cost" => Some(0x02),
+                        "Normal-Service" => Some(0x00),
+                        _ => None,
+                    };
+                    (named, None)
+                }
+            },
+        };
+        let valid_mask = match mask {
+            None => true,
+            Some(mask) => mask.is_some_and(|it| it <= 0xff),
+        };
+        match value.filter(|it| *it <= 0xff && valid_mask) {
+            Some(value) => Ok((value, mask.flatten())),
+            None => error(format!("{invalid} ({tos})")),
+        }
     }
 
     /// The target of MARK, CONNMARK, SAVE(mask) and RESTORE(mask) (`$handle_mark_param`).
@@ -580,6 +778,55 @@ impl Compiler<'_> {
         }
         Ok(numeric_value(mark.split('/').next().unwrap_or("")).unwrap_or(0))
     }
+}
+
+/// Perl's truth of a string: false when empty or `0`.
+fn truthy(text: &str) -> bool {
+    !text.is_empty() && text != "0"
+}
+
+/// The IPMARK target: `[src|dst[,and-mask[,or-mask[,shift]]]]`.
+fn ipmark_target(params: &str) -> Result<String> {
+    let (mut addr, mut and_mask, mut or_mask, mut shift) = (
+        "src".to_owned(),
+        "255".to_owned(),
+        "0".to_owned(),
+        "0".to_owned(),
+    );
+    if !params.is_empty() {
+        // Perl's `split ','` drops trailing empty fields.
+        let fields: Vec<&str> = params.trim_end_matches(',').split(',').collect();
+        let field = |idx: usize| fields.get(idx).copied();
+        if field(4).is_some_and(truthy) {
+            return error(format!("Invalid IPMARK parameters ({params})"));
+        }
+        let sd = field(0).unwrap_or("");
+        if sd != "src" && sd != "dst" {
+            return error(format!("Invalid IPMARK parameter ({sd})"));
+        }
+        addr = sd.to_owned();
+        if let Some(m1) = field(1).filter(|it| !it.is_empty()) {
+            match numeric_value(m1).filter(|it| *it != 0 && *it <= 0xffff_ffff) {
+                Some(value) => and_mask = format!("{:#x}", value & 0xffff_ffff),
+                None => return error(format!("Invalid Mask ({m1})")),
+            }
+        }
+        if let Some(m2) = field(2).filter(|it| !it.is_empty()) {
+            match numeric_value(m2).filter(|it| *it <= 0xffff_ffff) {
+                Some(value) => or_mask = format!("{:#x}", value & 0xffff_ffff),
+                None => return error(format!("Invalid Mask ({m2})")),
+            }
+        }
+        if let Some(bits) = field(3) {
+            if !numeric_value(bits).is_some_and(|it| (0..128).contains(&it)) {
+                return error(format!("Invalid Shift Bits ({bits})"));
+            }
+            shift = bits.to_owned();
+        }
+    }
+    Ok(format!(
+        "IPMARK --addr {addr} --and-mask {and_mask} --or-mask {or_mask} --shift {shift}"
+    ))
 }
 
 /// The DSCP value of a number or a class name (`%dscpmap`).

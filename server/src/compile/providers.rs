@@ -78,7 +78,7 @@ pub(crate) struct Layout {
     user_mask: i64,
     zone_mask: i64,
     exclusion_mask: i64,
-    tproxy_mark: i64,
+    pub(crate) tproxy_mark: i64,
     pub(crate) tc_expert: bool,
 }
 
