@@ -789,7 +789,8 @@ impl Inputs {
     /// files, kept while the other inputs are the same), never cached, and leaving the cached
     /// parse of the real file alone.
     pub(crate) fn model_with(&self, dir: &Path, path: &Path, text: Arc<str>) -> Model {
-        if dir == dir_of(path) {
+        let rules = path.file_name().and_then(|it| it.to_str()) == Some("rules");
+        if rules && dir == dir_of(path) {
             if let (generation, Some(base)) = self.stand_in_base(path) {
                 let cache = StandInCache {
                     store: &self.caches.parses,
