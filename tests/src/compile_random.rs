@@ -173,6 +173,15 @@ pub fn generate(seed: u64) -> BTreeMap<String, String> {
         let mistakes = if seed < 5600 { 15 } else { 2 };
         complex_tc_files(&mut rng, &zones, &mut files, mistakes);
     }
+    // From seed 5800 on, the other mangle forms: TPROXY, DIVERT, TOS, IPMARK, TTL, the built-in
+    // and nat-table chains, the TOS and HELPER columns.
+    if seed >= 5800 && rng.chance(70) {
+        let lines = mangle_more(&mut rng);
+        files
+            .entry("mangle".to_owned())
+            .or_default()
+            .push_str(&lines);
+    }
     files
 }
 
@@ -813,6 +822,63 @@ fn audit_helper_ipsec(rng: &mut Rng, zones: &[Zone], files: &mut BTreeMap<String
 }
 
 /// A mangle file: marks, CLASSIFY, HL, in the chains the designators and `$FW` choose.
+/// Mangle records with the actions, designators and columns of seed 5800 on, a few wrong.
+fn mangle_more(rng: &mut Rng) -> String {
+    let mut out = String::new();
+    for _ in 0..1 + rng.below(5) {
+        let action = *rng.pick(&[
+            "TPROXY(3128)",
+            "TPROXY(3129,[2001:db8::1])",
+            "TPROXY",
+            "TPROXY(99999)",
+            "DIVERT",
+            "DIVERTHA",
+            "TOS(0x10)",
+            "TOS(Minimize-Delay)",
+            "TOS(0x10/0x3f)",
+            "TOS(0x100)",
+            "IPMARK",
+            "TTL(5)",
+            "MARK(2)",
+            "CONNMARK(3)",
+            "SAVE",
+            "RESTORE(0xf)",
+            "MARK(1-3)",
+        ]);
+        let designator = if rng.chance(40) {
+            *rng.pick(&[":R", ":NP", ":NI", ":NO", ":NT", ":P", ":F", ":T", ":O"])
+        } else {
+            ""
+        };
+        let source = *rng.pick(&[
+            "-",
+            "-",
+            "2001:db8:1::/64",
+            "2001:db8::/64!2001:db8::5",
+            "$FW",
+        ]);
+        let (proto, port) = *rng.pick(&[("tcp", "80"), ("tcp", "443"), ("udp", "53"), ("-", "-")]);
+        let tos = *rng.pick(&["-", "-", "-", "0x10", "Minimize-Cost", "0x10/0x01", "0x100"]);
+        let helper = *rng.pick(&["-", "-", "-", "ftp", "bogus"]);
+        let mut columns = vec![
+            format!("{action}{designator}"),
+            source.to_owned(),
+            "-".to_owned(),
+            proto.to_owned(),
+            port.to_owned(),
+        ];
+        if tos != "-" || helper != "-" {
+            columns.extend(["-", "-", "-", "-", tos, "-", helper].map(str::to_owned));
+        }
+        while columns.last().is_some_and(|it| it == "-") {
+            columns.pop();
+        }
+        out.push_str(&columns.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
 fn mangle_file(rng: &mut Rng, zones: &[Zone]) -> String {
     let ifaces = zone_interfaces(zones);
     let mut out = String::new();
