@@ -18,6 +18,9 @@ use super::matches as m;
 use super::rules::{restrict, split_action, state_match};
 use super::{error, unsupported, Result};
 
+/// The refusal of SAME, which becomes Shorewall's error without tracked providers.
+const SAME_REFUSAL: &str = "SAME in the mangle file is not supported by the preview yet";
+
 /// The mangle chains as Shorewall numbers them.
 const PREROUTING: u32 = 1;
 const INPUT: u32 = 2;
@@ -30,6 +33,9 @@ const REALPREROUTING: u32 = 128;
 const REALINPUT: u32 = 256;
 const REALOUTPUT: u32 = 512;
 const REALPOSTROUTING: u32 = 1024;
+/// The chains of SAME (`sticky`, `sticko`).
+const STICKY: u32 = 32;
+const STICKO: u32 = 64;
 /// Every chain, `sticky` and `sticko` (32, 64) included.
 const ALLCHAINS: u32 = 2047;
 
@@ -111,6 +117,12 @@ fn command(name: &str) -> Option<Command> {
         "IPMARK" => c(0, ALLCHAINS, 0, 4),
         "TOS" => c(0, PREROUTING | FORWARD | OUTPUT | POSTROUTING, 1, 1),
         "TTL" => c(FORWARD, PREROUTING | FORWARD, 1, 1),
+        "ADD" | "DEL" => c(PREROUTING, ALLCHAINS, 1, 1),
+        "ECN" => c(POSTROUTING, ALLCHAINS, 0, 0),
+        "IMQ" => c(PREROUTING, PREROUTING, 1, 1),
+        "IPTABLES" | "IP6TABLES" => c(0, ALLCHAINS, 0, 1),
+        "NFLOG" => c(0, ALLCHAINS, 0, 3),
+        "SAME" => c(PREROUTING, PREROUTING | OUTPUT | STICKY | STICKO, 0, 1),
         _ => return None,
     })
 }
@@ -155,6 +167,10 @@ impl Compiler<'_> {
         }
         if let Some((place, fatal)) = refused {
             self.place = place;
+            // `handle_stickiness`, after the file: SAME needs tracked providers.
+            if fatal.message == SAME_REFUSAL && self.providers.routemarked.is_empty() {
+                return error("There are SAME tcrules but no 'track' providers");
+            }
             return Err(fatal);
         }
         self.place = None;
@@ -201,15 +217,21 @@ impl Compiler<'_> {
             }
         }
         let (cmd, params) = super::nat::target_param1(&cmd);
-        let Some(command) = command(&cmd) else {
-            let known = model::builtin_target(&cmd, self.model.family).is_some()
-                || self.actions.contains_key(&cmd);
-            if known {
-                return unsupported(format!(
-                    "{cmd} in the mangle file is not supported by the preview yet"
-                ));
+        // An action or inline action of the catalog is a command of its own (`$actionref`,
+        // `$inlineref`); any other target that is no mangle command is invalid here.
+        let user_action = self.actions.contains_key(&cmd);
+        let command = match command(&cmd) {
+            Some(command) => command,
+            None if user_action => Command {
+                default_chain: 0,
+                allowed: ALLCHAINS,
+                min_params: 0,
+                max_params: 16,
+            },
+            None if cmd == "INLINE" => {
+                return unsupported("INLINE in the mangle file is not supported by the preview yet")
             }
-            return error(format!("Invalid ACTION ({cmd})"));
+            None => return error(format!("Invalid ACTION ({cmd})")),
         };
         let (prerule, raw_matches) = match raw.trim_start_matches('s').strip_prefix('+') {
             Some(rest) => (rest.to_owned(), String::new()),
@@ -332,10 +354,25 @@ impl Compiler<'_> {
         }
         let mut proto = proto;
         let mut classify_device: Option<String> = None;
+        let mut same = false;
         let mut exceptionrule = "";
         let mut matches = "";
         let mut tcp_flags = "";
         let mut policy = "";
+        if user_action {
+            let mangle = self
+                .model
+                .catalog
+                .actions
+                .iter()
+                .any(|def| def.name == cmd && def.options.iter().any(|it| it == "mangle"));
+            if !mangle {
+                return error(format!("Action {cmd} may not be used in the mangle file"));
+            }
+            return unsupported(format!(
+                "The action {cmd} in the mangle file is not supported by the preview yet"
+            ));
+        }
         let target = match cmd.as_str() {
             "MARK" => self.mangle_mark("MARK", "", &params, false)?,
             "CONNMARK" => self.mangle_mark("CONNMARK", "", &params, false)?,
@@ -474,6 +511,40 @@ impl Compiler<'_> {
             }
             "TOS" => format!("TOS {}", self.set_tos(&params)?),
             "TTL" => return error("TTL is not supported in IPv6 - use HL instead"),
+            "ECN" => return error("The ECN target is only available with IPv4"),
+            "IPTABLES" => return error("Invalid ACTION (IPTABLES)"),
+            "IMQ" => {
+                if !self.caps().has("IMQ_TARGET") {
+                    return error("IMQ requires IMQ Target in your kernel and iptables");
+                }
+                match numeric_value(&params) {
+                    Some(number) => format!("IMQ --todev {number}"),
+                    None => return error(format!("Invalid IMQ number ({params})")),
+                }
+            }
+            "ADD" | "DEL" => {
+                if !self.caps().has("IPSET_MATCH") {
+                    return error(format!(
+                        "{cmd} rules require Ipset Match in your kernel and iptables"
+                    ));
+                }
+                return unsupported(format!(
+                    "{cmd} in the mangle file is not supported by the preview yet"
+                ));
+            }
+            "NFLOG" => super::log::validate_level(&format!("NFLOG({params})"))?,
+            "IP6TABLES" => {
+                return unsupported(
+                    "IP6TABLES in the mangle file is not supported by the preview yet",
+                )
+            }
+            "SAME" => {
+                if !params.is_empty() && numeric_value(&params).is_none_or(|it| it == 0) {
+                    return error("The SAME timeout must be positive");
+                }
+                same = true;
+                String::new()
+            }
             "CLASSIFY" => {
                 let class = params
                     .split_once(':')
@@ -527,6 +598,9 @@ impl Compiler<'_> {
             return error(
                 "A non-empty SWITCH column requires Condition Match in your kernel and iptables",
             );
+        }
+        if same {
+            return unsupported(SAME_REFUSAL);
         }
         self.chains.ensure_chain(table, chain_name);
         let mut rule = m::do_proto(self.names(), self.caps(), proto, ports, sports)?;
