@@ -236,11 +236,9 @@ impl CompileConfig {
             "shared" => "Shared".to_owned(),
             "simple" => "Simple".to_owned(),
             "no" => String::new(),
-            "yes" => {
-                return unsupported(
-                    "TC_ENABLED=Yes needs a tcstart script, which the preview does not run",
-                )
-            }
+            // A tcstart script (looked for by the compiler) makes `tc` commands only; the
+            // value is kept as written, as Shorewall's messages show it.
+            "yes" => text("TC_ENABLED", "no"),
             other => return error(format!("Invalid value ({other}) for TC_ENABLED")),
         };
         if !config.tc_enabled.is_empty() && !config.mangle_enabled {

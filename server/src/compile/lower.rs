@@ -257,6 +257,7 @@ impl<'a> Compiler<'a> {
             site: None,
             place: None,
         })?;
+        super::tc::require_tcstart(model, env, &config)?;
         Ok(Compiler::new(model, env, config, caps))
     }
 

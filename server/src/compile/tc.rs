@@ -17,6 +17,37 @@ use super::lower::Compiler;
 use super::matches as m;
 use super::{error, unsupported, Result};
 
+/// TC_ENABLED=Yes (`get_configuration`): the tcstart script must be found along CONFIG_PATH
+/// (the library directories hold none).
+/// Its `tc` commands are no ip6tables input, so the ruleset is TC_ENABLED=No's.
+pub(crate) fn require_tcstart(
+    model: &model::Model,
+    env: &model::Environment<'_>,
+    config: &super::config::CompileConfig,
+) -> std::result::Result<(), super::lower::Failure> {
+    if !config.tc_enabled.eq_ignore_ascii_case("yes") {
+        return Ok(());
+    }
+    if env.vfs.exists(&model.dir.join("tcstart")) {
+        return Ok(());
+    }
+    // The other directories of a CONFIG_PATH of the configuration's own may hold it.
+    if model.settings.supplied("CONFIG_PATH").is_some() {
+        return Err(super::lower::Failure {
+            kind: super::FatalKind::Unsupported,
+            message: "TC_ENABLED=Yes with a tcstart script outside the configuration directory is not supported by the preview yet".to_owned(),
+            site: model.settings.site("TC_ENABLED"),
+            place: None,
+        });
+    }
+    Err(super::lower::Failure {
+        kind: super::FatalKind::Error,
+        message: "Unable to find tcstart file".to_owned(),
+        site: model.settings.site("TC_ENABLED"),
+        place: None,
+    })
+}
+
 impl Compiler<'_> {
     /// `process_tc`: the files of the TC_ENABLED mode that are read before the providers.
     pub(crate) fn process_tc(&mut self) -> Result<()> {
