@@ -12,3 +12,4 @@ pub mod ide;
 pub mod lsp;
 pub mod manpages;
 pub mod model;
+mod thread_priority;
