@@ -204,6 +204,21 @@ pub(crate) fn handle_nfqueue(params: &str) -> Result<String> {
     })
 }
 
+/// `get_interface_nets`: the shell variable that holds an interface's networks at run time.
+fn interface_nets_variable(interface: &str) -> String {
+    let base: String = interface
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("$SW_{base}_NETWORKS")
+}
+
 /// Restrictions on interfaces in a rule (`expand_rule`): the firewall zone on one side.
 pub(crate) mod restrict {
     pub(crate) const NONE: u32 = 0;
@@ -1910,6 +1925,50 @@ impl Compiler<'_> {
         rule: &str,
         source: &str,
         dest: &str,
+        origdest: (&[String], &str),
+        target: &str,
+        loglevel: &str,
+        disposition: &str,
+        exceptionrule: &str,
+        usergenerated: bool,
+        logname: &str,
+    ) -> Result<()> {
+        // The run-time loops an interface opens (`push_command`) close after the rule
+        // (`pop_commands`).
+        let level = self.chains.get(table, chain).map_or(0, |it| it.cmdlevel);
+        let result = self.expand_rule1_in_loops(
+            table,
+            chain,
+            restriction,
+            prerule,
+            rule,
+            source,
+            dest,
+            origdest,
+            target,
+            loglevel,
+            disposition,
+            exceptionrule,
+            usergenerated,
+            logname,
+        );
+        while self.chains.get(table, chain).map_or(0, |it| it.cmdlevel) > level {
+            self.chains.decr_cmd_level(table, chain);
+            self.chains.add_commands(table, chain, &["done"]);
+        }
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn expand_rule1_in_loops(
+        &mut self,
+        table: TableId,
+        chain: &str,
+        restriction: u32,
+        prerule: &str,
+        rule: &str,
+        source: &str,
+        dest: &str,
         (onets, oexcl_rule): (&[String], &str),
         target: &str,
         loglevel: &str,
@@ -1968,7 +2027,7 @@ impl Compiler<'_> {
             inets = n.unwrap_or_default();
         }
         if let Some(iface) = &iiface {
-            rule.push_str(&self.verify_source_interface(iface, restriction)?);
+            rule.push_str(&self.verify_source_interface(iface, restriction, table, chain)?);
         }
         let mut diface = None;
         let mut dnets = String::new();
@@ -1982,7 +2041,7 @@ impl Compiler<'_> {
             }
         }
         if let Some(iface) = &diface {
-            rule.push_str(&self.verify_dest_interface(iface, restriction)?);
+            rule.push_str(&self.verify_dest_interface(iface, restriction, table, chain)?);
         }
         rule.push_str(oexcl_rule);
 
@@ -2019,6 +2078,22 @@ impl Compiler<'_> {
         }
         if dnets.is_empty() {
             dnets = ALLIP.into();
+        }
+        // The interface's run-time loop already matches the addresses (`$source`, `$dest`).
+        let own_loop = table == TableId::Mangle;
+        if own_loop
+            && restriction == restrict::POSTROUTE
+            && iiface.is_some()
+            && (inets != ALLIP || !iexcl.is_empty() || !sprerule.is_empty())
+        {
+            return error("SOURCE interface may not be specified with a source IP address in the POSTROUTING chain");
+        }
+        if own_loop
+            && restriction == restrict::PREROUTE
+            && diface.is_some()
+            && (dnets != ALLIP || !dexcl.is_empty() || !dprerule.is_empty())
+        {
+            return error("DEST interface may not be specified with a destination IP address in the PREROUTING chain");
         }
 
         if (!iexcl.is_empty() || !dexcl.is_empty())
@@ -2197,10 +2272,41 @@ impl Compiler<'_> {
     }
 
     /// `verify_source_interface`: `-i IFACE` for an interface in SOURCE.
-    fn verify_source_interface(&mut self, iface: &str, restriction: u32) -> Result<String> {
+    fn verify_source_interface(
+        &mut self,
+        iface: &str,
+        restriction: u32,
+        table: TableId,
+        chain: &str,
+    ) -> Result<String> {
         let bare = iface.trim_start_matches('!');
         if self.topo.known_interface(bare).is_none() {
             return error(format!("Unknown Interface ({bare})"));
+        }
+        if restriction & restrict::POSTROUTE != 0 && table == TableId::Mangle {
+            // A loop over the interface's networks, known at run time only (empty offline,
+            // as in compile6): the rule makes no line.
+            if self
+                .topo
+                .known_interface(bare)
+                .is_some_and(|it| it.option("port"))
+            {
+                return error("Bridge ports may not appear in the SOURCE column of this file");
+            }
+            if bare.ends_with('+') {
+                return error(format!(
+                    "A wildcard interface ( {bare}) is not allowed in this context"
+                ));
+            }
+            let warning = "Using an interface as the SOURCE in a T: rule requires the interface to be up and configured when Shorewall6 starts/restarts/reloads";
+            if !self.warnings.iter().any(|it| it.message == warning) {
+                self.warn_at_place(warning.to_owned());
+            }
+            let nets = interface_nets_variable(bare);
+            self.chains
+                .add_commands(table, chain, &[&format!("for source in {nets}; do")]);
+            self.chains.incr_cmd_level(table, chain);
+            return Ok("-s $source ".to_owned());
         }
         if restriction & restrict::POSTROUTE != 0 {
             return unsupported(format!("A SOURCE interface in a POSTROUTING rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
@@ -2219,10 +2325,36 @@ impl Compiler<'_> {
     }
 
     /// `verify_dest_interface`: `-o IFACE` for an interface in DEST.
-    fn verify_dest_interface(&mut self, iface: &str, restriction: u32) -> Result<String> {
+    fn verify_dest_interface(
+        &mut self,
+        iface: &str,
+        restriction: u32,
+        table: TableId,
+        chain: &str,
+    ) -> Result<String> {
         let bare = iface.trim_start_matches('!');
         if self.topo.known_interface(bare).is_none() {
             return error(format!("Unknown Interface ({bare})"));
+        }
+        if restriction & restrict::PREROUTE != 0 && table == TableId::Mangle {
+            // A loop over the interface's networks, as for a SOURCE in POSTROUTING.
+            if self
+                .topo
+                .known_interface(bare)
+                .is_some_and(|it| it.option("port"))
+            {
+                return error(format!("Bridge port ({bare}) not allowed"));
+            }
+            if bare.ends_with('+') {
+                return error(format!(
+                    "A wildcard interface ({bare}) is not allowed in this context"
+                ));
+            }
+            let nets = interface_nets_variable(bare);
+            self.chains
+                .add_commands(table, chain, &[&format!("for dest in {nets}; do")]);
+            self.chains.incr_cmd_level(table, chain);
+            return Ok("-d $dest ".to_owned());
         }
         if restriction & restrict::PREROUTE != 0 {
             return unsupported(format!("A destination interface in a PREROUTING rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
