@@ -355,6 +355,7 @@ impl Compiler<'_> {
         let mut proto = proto;
         let mut classify_device: Option<String> = None;
         let mut same = false;
+        let mut usergenerated = false;
         let mut exceptionrule = "";
         let mut matches = "";
         let mut tcp_flags = "";
@@ -534,9 +535,18 @@ impl Compiler<'_> {
             }
             "NFLOG" => super::log::validate_level(&format!("NFLOG({params})"))?,
             "IP6TABLES" => {
-                return unsupported(
-                    "IP6TABLES in the mangle file is not supported by the preview yet",
-                )
+                // A target given as ip6tables writes it (`usergenerated`).
+                let tgt = params.split_whitespace().next().unwrap_or("");
+                let Some(mangle) = self.builtin_target_in_mangle(tgt) else {
+                    return error(format!("Unknown target ({tgt})"));
+                };
+                if !mangle {
+                    return error(format!(
+                        "The {tgt} TARGET is not allowed in the mangle table"
+                    ));
+                }
+                usergenerated = true;
+                params.clone()
             }
             "SAME" => {
                 if !params.is_empty() && numeric_value(&params).is_none_or(|it| it == 0) {
@@ -633,7 +643,7 @@ impl Compiler<'_> {
             "",
             &target,
             exceptionrule,
-            false,
+            usergenerated,
             "",
         )?;
         if let Some(device) = classify_device {
@@ -722,6 +732,83 @@ impl Compiler<'_> {
             value += increment;
         }
         Ok(())
+    }
+
+    /// Whether `name` is a builtin target (`%builtin_target`, with the actions declared
+    /// `builtin`), and whether the mangle table takes it.
+    fn builtin_target_in_mangle(&self, name: &str) -> Option<bool> {
+        const MANGLE: [&str; 33] = [
+            "ACCEPT",
+            "ACCOUNT",
+            "AUDIT",
+            "CHECKSUM",
+            "CLASSIFY",
+            "CLUSTERIP",
+            "CONNMARK",
+            "CONNSECMARK",
+            "DHCPMAC",
+            "DROP",
+            "DSCP",
+            "ECN",
+            "HL",
+            "IPMARK",
+            "LOG",
+            "LOGMARK",
+            "MARK",
+            "NFLOG",
+            "NFQUEUE",
+            "RATEEST",
+            "RETURN",
+            "SECMARK",
+            "SET",
+            "STEAL",
+            "SYSRQ",
+            "TARPIT",
+            "TCPMSS",
+            "TCPOPTSTRIP",
+            "TEE",
+            "TOS",
+            "TPROXY",
+            "TTL",
+            "ULOG",
+        ];
+        const OTHER: [&str; 20] = [
+            "CHAOS",
+            "COUNT",
+            "CT",
+            "DELUDE",
+            "DNAT",
+            "DNETMAP",
+            "ECHO",
+            "IDLETIMER",
+            "MASQUERADE",
+            "MIRROR",
+            "NETMAP",
+            "NOTRACK",
+            "QUEUE",
+            "RAWDNAT",
+            "RAWSNAT",
+            "REDIRECT",
+            "REJECT",
+            "SAME",
+            "SNAT",
+            "TRACE",
+        ];
+        // An action declared `builtin` (`USERBUILTIN`): the mangle table with `mangle`.
+        let declared = self
+            .model
+            .catalog
+            .actions
+            .iter()
+            .find(|def| def.name == name && def.options.iter().any(|it| it == "builtin"));
+        if let Some(def) = declared {
+            let mangle = def.options.iter().any(|it| it == "mangle");
+            return Some(mangle || MANGLE.contains(&name));
+        }
+        if MANGLE.contains(&name) {
+            return Some(true);
+        }
+        OTHER.contains(&name).then_some(false)
     }
 
     /// `decode_tos( $params, 2 )`: the TOS action's ` --set-tos value[/mask] `.
