@@ -850,9 +850,7 @@ impl Compiler<'_> {
         let (value, mask) = match split {
             Some((value, mask)) => {
                 if !new_match {
-                    return unsupported(
-                        "A TOS mask without NEW_TOS_MATCH is not supported by the preview yet",
-                    );
+                    return error("A mask requires New tos Match in your kernel and iptables");
                 }
                 (numeric_value(value), Some(numeric_value(mask)))
             }
