@@ -12,4 +12,3 @@ pub mod ide;
 pub mod lsp;
 pub mod manpages;
 pub mod model;
-mod thread_priority;

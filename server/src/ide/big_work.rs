@@ -11,11 +11,10 @@
 use std::{
     any::Any,
     cell::Cell,
+    collections::VecDeque,
     panic::{self, AssertUnwindSafe},
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        mpsc, Mutex, OnceLock,
-    },
+    sync::{mpsc, Mutex, OnceLock},
+    time::Duration,
 };
 
 use shorewall_syntax::Parse;
@@ -23,8 +22,11 @@ use shorewall_syntax::Parse;
 /// A text at least this long (in bytes) is parsed, and its directory modelled, on the thread.
 pub(crate) const BIG: usize = 64 * 1024;
 
-/// A job someone waits for.
-type Job = Box<dyn FnOnce() + Send>;
+/// What the thread is asked to do: a job someone waits for, or a tree to free when idle.
+enum Job {
+    Run(Box<dyn FnOnce() + Send>),
+    Free(Parse),
+}
 
 thread_local! {
     static ON_THE_THREAD: Cell<bool> = const { Cell::new(false) };
@@ -40,14 +42,14 @@ pub(crate) fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -
         return job();
     };
     let (reply, answer) = mpsc::sync_channel::<Result<T, Box<dyn Any + Send>>>(1);
-    let job: Job = Box::new(move || {
+    let job = Box::new(move || {
         let _ = reply.send(panic::catch_unwind(AssertUnwindSafe(job)));
     });
     let sent = match sender.lock() {
-        Ok(it) => it.send(job),
-        Err(poisoned) => poisoned.into_inner().send(job),
+        Ok(it) => it.send(Job::Run(job)),
+        Err(poisoned) => poisoned.into_inner().send(Job::Run(job)),
     };
-    if let Err(mpsc::SendError(job)) = sent {
+    if let Err(mpsc::SendError(Job::Run(job))) = sent {
         job();
     }
     match answer.recv() {
@@ -71,71 +73,77 @@ pub(crate) fn run_if_big<T: Send + 'static>(
     }
 }
 
-/// Drops the syntax tree of `parse` on a thread of its own that runs only when a core is
-/// otherwise idle, without waiting: freeing the tree of a 10,000-line file takes several
-/// milliseconds of CPU. Done on the thread that replaced the tree it slowed that keystroke
-/// several times over; done on the big-work thread at normal priority, even in small paced
-/// batches, it delayed the requests that came next (their threads woke up on a busy core:
-/// completion p99 about 5 ms in the lsp bench) or, paced further, let trees pile up.
-/// The memory goes back to the arena of the thread that allocated it (glibc frees a chunk
-/// into its own arena), where the next tree reuses it.
-///
-/// On a machine whose cores are never idle the freeing thread would not run at all, and an
-/// unprivileged thread cannot leave the idle policy again; so once [`WAITING_AT_MOST`] trees
-/// wait for it, the next one is freed by the big-work thread, between its jobs.
+/// Drops the syntax tree of `parse` on the big-work thread, without waiting, 150 records at
+/// a time, between the thread's other jobs, with a pause after each batch: freeing
+/// the tree of a 10,000-line file takes several milliseconds of CPU. Done at once it slowed
+/// the keystroke that replaced the tree (whose diagnostics are computed meanwhile, on a
+/// machine of two cores) several times over; in batches of a thousand it still kept a core
+/// busy long enough to delay the requests that follow (p99 of completion and hover about
+/// 5 ms in the lsp bench); and as one job, however paced, it made the thread's next jobs
+/// (a parse, the whole-file requests) wait for all of it. A thread of its own at the idle
+/// scheduling policy (`SCHED_IDLE`), freeing whole trees, kept less memory (VmRSS 45–46 MB
+/// against 48–50) but lengthened the tails (hover p99 2.2–2.7 ms against 1.6–1.7,
+/// keystroke 2.4–4.7 against 2.1–2.2, alternating idle runs), so it was taken out.
 pub(crate) fn drop_tree_later(parse: Parse) {
-    static FREEING: OnceLock<Option<Mutex<mpsc::Sender<Parse>>>> = OnceLock::new();
-    static WAITING: AtomicUsize = AtomicUsize::new(0);
-    let freeing = FREEING.get_or_init(|| {
-        let (sender, trees) = mpsc::channel::<Parse>();
-        let started = std::thread::Builder::new()
-            .name("shorewall-ls freeing".to_owned())
-            .spawn(move || {
-                crate::thread_priority::lower_this_thread();
-                for parse in trees {
-                    drop(parse);
-                    WAITING.fetch_sub(1, Ordering::Relaxed);
-                }
-            });
-        started.ok().map(|_| Mutex::new(sender))
-    });
-    let parse = match freeing {
-        Some(sender) if WAITING.load(Ordering::Relaxed) < WAITING_AT_MOST => {
-            WAITING.fetch_add(1, Ordering::Relaxed);
-            let sent = match sender.lock() {
-                Ok(it) => it.send(parse),
-                Err(poisoned) => poisoned.into_inner().send(parse),
-            };
-            match sent {
-                Ok(()) => return,
-                Err(mpsc::SendError(parse)) => {
-                    WAITING.fetch_sub(1, Ordering::Relaxed);
-                    parse
-                }
-            }
-        }
-        _ => parse,
-    };
     let Some(sender) = sender() else {
         return;
     };
-    let job: Job = Box::new(move || drop(parse));
     let sent = match sender.lock() {
-        Ok(it) => it.send(job),
-        Err(poisoned) => poisoned.into_inner().send(job),
+        Ok(it) => it.send(Job::Free(parse)),
+        Err(poisoned) => poisoned.into_inner().send(Job::Free(parse)),
     };
     // Not sent: dropped here.
     drop(sent);
 }
 
-/// How many trees may wait for the idle freeing thread (see [`drop_tree_later`]).
-const WAITING_AT_MOST: usize = 2;
+/// How many top-level children of a tree (records, newlines, comments) are freed at once
+/// (under 100 µs of work), and the pause after each batch when no job waits. In the lsp bench,
+/// batches of 100 gave slightly shorter tails but kept trees longer (VmRSS 49–51 MB), 250
+/// longer tails (hover p99 up to 5 ms); 150 kept it at 47 MB.
+const PIECES_AT_ONCE: usize = 150;
+const PAUSE: Duration = Duration::from_micros(600);
 
-/// The thread's loop: jobs in order as they come.
+/// The thread's loop: jobs in order as they come; trees are freed a batch at a time when no
+/// job has come for a [`PAUSE`] (or at once while more than one tree waits).
 fn serve(jobs: mpsc::Receiver<Job>) {
     ON_THE_THREAD.with(|it| it.set(true));
-    for job in jobs {
-        job();
+    // The top-level pieces of each tree to free; the rest of a tree goes when it comes.
+    let mut to_free = VecDeque::new();
+    loop {
+        let next = if to_free.is_empty() {
+            jobs.recv()
+                .map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+        } else if to_free.len() > 1 {
+            // Trees come faster than they go: no pause, lest they pile up.
+            jobs.try_recv().map_err(|it| match it {
+                mpsc::TryRecvError::Empty => mpsc::RecvTimeoutError::Timeout,
+                mpsc::TryRecvError::Disconnected => mpsc::RecvTimeoutError::Disconnected,
+            })
+        } else {
+            jobs.recv_timeout(PAUSE)
+        };
+        match next {
+            Ok(Job::Run(job)) => job(),
+            Ok(Job::Free(parse)) => {
+                let pieces: Vec<_> = {
+                    let root = parse.syntax();
+                    let green = root.green();
+                    green.children().map(|it| it.to_owned()).collect()
+                };
+                drop(parse);
+                to_free.push_back(pieces);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Some(pieces) = to_free.front_mut() {
+                    let pieces: &mut Vec<_> = pieces;
+                    pieces.truncate(pieces.len().saturating_sub(PIECES_AT_ONCE));
+                    if pieces.is_empty() {
+                        to_free.pop_front();
+                    }
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
     }
 }
 
@@ -175,39 +183,5 @@ mod tests {
         );
         drop_tree_later(parse);
         assert_eq!(run(|| 5), 5);
-    }
-
-    /// The policy (`SCHED_IDLE` is 5) of this process's thread whose name starts with `name`
-    /// (names are cut to 15 bytes), from field 41 of `/proc/self/task/TID/stat`.
-    #[cfg(target_os = "linux")]
-    fn policy_of_thread(name: &str) -> Option<u32> {
-        std::fs::read_dir("/proc/self/task").ok()?.find_map(|task| {
-            let task = task.ok()?.path();
-            let comm = std::fs::read_to_string(task.join("comm")).ok()?;
-            if !name.starts_with(comm.trim_end()) {
-                return None;
-            }
-            let stat = std::fs::read_to_string(task.join("stat")).ok()?;
-            // After the parenthesized name (which may hold spaces) come fields 3 onwards.
-            let rest = stat.rsplit_once(") ")?.1;
-            rest.split(' ').nth(41 - 3)?.parse().ok()
-        })
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn trees_are_freed_by_a_thread_of_the_idle_policy_and_never_pile_up() {
-        let text = "ACCEPT net $FW tcp 22\n".repeat(2000);
-        let file_type = shorewall_syntax::FileType::new(
-            shorewall_syntax::FileKind::Rules,
-            shorewall_syntax::Family::Ipv6,
-        );
-        for _ in 0..8 {
-            drop_tree_later(shorewall_syntax::parse(&text, file_type));
-        }
-        assert_eq!(policy_of_thread("shorewall-ls freeing"), Some(5));
-        // Those beyond the few that may wait went to the big-work thread, which frees them
-        // before it runs the next job.
-        assert_eq!(run(|| 6), 6);
     }
 }
