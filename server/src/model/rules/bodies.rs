@@ -706,6 +706,20 @@ pub(super) fn process_action(
     let Some(def) = p.ctx.model.catalog.action(name).cloned() else {
         return Ok(());
     };
+    // The rules and blrules files fill filter-table chains; an action declared for another
+    // table is refused at its invocation, before its body is read.
+    for (option, file) in [("mangle", "mangle"), ("nat", "snat")] {
+        if def.has_option(option) {
+            return Err(p.fail(
+                place,
+                Problem::new(
+                    col::ACTION,
+                    "invalid-action",
+                    format!("Action {name} may only be used in the {file} file"),
+                ),
+            ));
+        }
+    }
     let mut param = param.to_owned();
     if def.has_option("section") {
         let section = p.section.name();
