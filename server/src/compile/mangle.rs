@@ -370,6 +370,40 @@ impl Compiler<'_> {
             if !mangle {
                 return error(format!("Action {cmd} may not be used in the mangle file"));
             }
+            // Shorewall expands the action's body and then the invocation, whose SOURCE and
+            // DEST go through `expand_rule` as any mangle rule's do. The preview cannot expand
+            // the body yet, but an invalid SOURCE or DEST is Shorewall's error all the same,
+            // which `check` must show: they are expanded into a scratch chain before refusing
+            // (the refusal discards the ruleset).
+            let chain = if chain != 0 {
+                chain
+            } else if designator != 0 {
+                designator
+            } else {
+                default_chain
+            };
+            let (_, _, restriction) = chain_of(chain);
+            if chain & (OUTPUT | POSTROUTING | REALOUTPUT | REALPOSTROUTING) == 0 && user != "-" {
+                return error("A USER/GROUP may only be specified when the SOURCE is $FW");
+            }
+            const SCRATCH: &str = "~mangle-action-invocation";
+            self.chains.ensure_chain(table, SCRATCH);
+            self.expand_rule(
+                table,
+                SCRATCH,
+                restriction,
+                "",
+                "",
+                &source,
+                &dest,
+                "",
+                "RETURN",
+                "",
+                "RETURN",
+                "",
+                false,
+                "",
+            )?;
             return unsupported(format!(
                 "The action {cmd} in the mangle file is not supported by the preview yet"
             ));
