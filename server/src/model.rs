@@ -755,12 +755,22 @@ pub fn read_config_file(
     };
     let events = reader::read(&mut ctx, file, opts);
     let mut section = None;
+    let mut forbidden = None;
     let records = events
         .into_iter()
         .filter_map(|event| match event {
             reader::Event::Record(line) => {
                 let source = ctx.model.files.get(line.file)?;
                 let position = source.line_index.line_col(line.site.range.start());
+                if forbidden.is_none() {
+                    forbidden = forbidden_character(source, line.site.range).map(|message| {
+                        ConfigReadError {
+                            path: source.path.clone(),
+                            line: position.line + 1,
+                            message: message.to_owned(),
+                        }
+                    });
+                }
                 Some(ConfigRecord {
                     path: source.path.clone(),
                     line: position.line + 1,
@@ -793,8 +803,47 @@ pub fn read_config_file(
                 message: it.message.clone(),
             })
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // Shorewall expands a line before it splits it, so an expansion error on the same line or
+    // before comes first; errors in different files keep the reader's order.
+    let errors = match (forbidden, errors.first()) {
+        (Some(it), Some(first)) if it.path != first.path || it.line >= first.line => errors,
+        (Some(it), _) => std::iter::once(it).chain(errors).collect(),
+        (None, _) => errors,
+    };
     (records, errors)
+}
+
+/// Shorewall's error on a record of `source` within `range` that holds a character its
+/// `split_line2` forbids, in the order it checks them: quotes, backquotes and backslashes in
+/// the columns, then non-ASCII characters, then single quotes anywhere.
+fn forbidden_character(source: &files::SourceFile, range: TextRange) -> Option<&'static str> {
+    let mut found = [false; 3];
+    for error in source.parse.errors() {
+        if !range.contains_range(error.range) {
+            continue;
+        }
+        let text = source
+            .text
+            .get(usize::from(error.range.start())..usize::from(error.range.end()))
+            .unwrap_or_default();
+        if error.message.starts_with("non-ASCII") {
+            found[1] = true;
+        } else if error.message.starts_with("single quotes") || text.starts_with('\'') {
+            found[2] = true;
+        } else if error.message.starts_with("quotes") {
+            found[0] = true;
+        }
+    }
+    let messages = [
+        "Shorewall Configuration file entries may not contain double quotes, single back quotes or backslashes",
+        "Non-ASCII gunk in file",
+        "Shorewall Configuration file entries may not contain single quotes",
+    ];
+    found
+        .iter()
+        .zip(messages)
+        .find_map(|(found, message)| found.then_some(message))
 }
 
 /// Whether an expanded value holds a part that cannot be known statically (from a

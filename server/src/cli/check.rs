@@ -471,6 +471,42 @@ mod tests {
     }
 
     #[test]
+    fn a_forbidden_character_in_a_file_only_the_compiler_reads_is_reported_for_both_families() {
+        // `split_line2` rejects a backslash that is no line continuation before it looks at
+        // the columns (a real providers file had `track,balance\` from a shell here-doc).
+        for dir_name in ["shorewall", "shorewall6"] {
+            check(
+                dir_name,
+                &[(
+                    "providers",
+                    "isp1 1 1 main eth0 detect track,balance\\  eth1\n",
+                )],
+                expect![[r#"
+                    providers:1:1-1:47: error: Shorewall Configuration file entries may not contain double quotes, single back quotes or backslashes [compile-error]
+                "#]],
+            );
+        }
+        // An undefined variable on the same line is found first: the line is expanded first.
+        check(
+            "shorewall",
+            &[
+                ("shorewall.conf", "IGNOREUNKNOWNVARIABLES=No\n"),
+                ("snat", "MASQUERADE\t$NOPE\teth0 'x'\n"),
+            ],
+            expect![[r#"
+                snat:1:1-1:26: error: Undefined shell variable ($NOPE) [compile-error]
+            "#]],
+        );
+        check(
+            "shorewall",
+            &[("snat", "MASQUERADE\t10.0.0.0/8\teth0 'x'\n")],
+            expect![[r#"
+                snat:1:1-1:31: error: Shorewall Configuration file entries may not contain single quotes [compile-error]
+            "#]],
+        );
+    }
+
+    #[test]
     fn configuration_files_are_found_along_config_path() {
         // Shorewall looks for a file the directory lacks in CONFIG_PATH's other directories;
         // a leading `:` drops the first one when it compiles for export, as the oracle does.
