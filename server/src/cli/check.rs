@@ -568,6 +568,26 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_snat_record_does_not_hide_shorewalls_error_on_a_later_one() {
+        // A real snat had an interface as SOURCE on its first line and no DEST on its second.
+        let snat = "MASQUERADE\teth1\teth0\nSNAT(2001:db8::1)\t::/0\n";
+        check(
+            "shorewall6",
+            &[("snat", snat)],
+            expect![[r#"
+                snat:2:1-2:23: error: DEST must be specified [compile-error]
+            "#]],
+        );
+        check(
+            "shorewall6",
+            &[("masq", "eth0\teth1\n-\t::/0\n")],
+            expect![[r#"
+                masq:2:1-2:7: error: INTERFACE must be specified [compile-error]
+            "#]],
+        );
+    }
+
+    #[test]
     fn ipv4_configurations_and_lone_files_are_not_compiled() {
         // The compiler makes ip6tables rules only.
         let masq: &[(&str, &str)] = &[("masq", "MASQUERADE\teth0\tbogus!!\n")];

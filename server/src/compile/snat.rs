@@ -39,22 +39,37 @@ impl Compiler<'_> {
     pub(crate) fn setup_snat(&mut self) -> Result<()> {
         let masq = model::read_config_records(self.model, self.env, "masq");
         if !masq.is_empty() {
-            for record in &masq {
-                self.enter_record_with_origin(record)?;
-                self.process_masq_record(record)?;
-            }
-            self.place = None;
-            self.chains.origin.clear();
-            return Ok(());
+            return self.each_snat_record(&masq, Self::process_masq_record);
         }
         let records = model::read_config_records(self.model, self.env, "snat");
         if !records.is_empty() && !self.caps().has("NAT_ENABLED") {
             self.place = records.first().map(|it| (it.path.clone(), it.line));
             return error("a non-empty snat file requires NAT in your kernel and iptables");
         }
-        for record in &records {
+        self.each_snat_record(&records, Self::process_snat_record)
+    }
+
+    /// `process` on each record. A record the preview refuses stops the compilation only
+    /// after the records that follow it: Shorewall may reject one of them, and `check` must
+    /// show that error.
+    fn each_snat_record(
+        &mut self,
+        records: &[ConfigRecord],
+        process: fn(&mut Self, &ConfigRecord) -> Result<()>,
+    ) -> Result<()> {
+        let mut refused = None;
+        for record in records {
             self.enter_record_with_origin(record)?;
-            self.process_snat_record(record)?;
+            match process(self, record) {
+                Err(fatal) if fatal.kind == super::FatalKind::Unsupported => {
+                    refused.get_or_insert((self.place.clone(), fatal));
+                }
+                other => other?,
+            }
+        }
+        if let Some((place, fatal)) = refused {
+            self.place = place;
+            return Err(fatal);
         }
         self.place = None;
         self.chains.origin.clear();
