@@ -6,7 +6,7 @@
 pub(crate) mod address;
 mod capabilities;
 mod cascades;
-mod catalog;
+pub(crate) mod catalog;
 mod conditional;
 mod diagnostic;
 mod expand;

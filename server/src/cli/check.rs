@@ -588,6 +588,31 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_action_beside_its_old_perl_script_is_an_error_where_it_is_invoked() {
+        // A pre-4.5 action: an empty action file and a Perl script named after the action.
+        let old_action: &[(&str, &str)] = &[
+            ("actions", "Knock\n"),
+            ("action.Knock", ""),
+            ("Knock", "add_rule( $chainref, '-j ACCEPT' );\n1;\n"),
+            ("rules", "ACCEPT net $FW tcp 80\nKnock net $FW\n"),
+        ];
+        check(
+            "shorewall6",
+            old_action,
+            expect![[r#"
+                rules:2:1-2:14: error: File action.Knock is empty and file Knock exists - the two must be combined as described in the Migration Considerations section of the Shorewall release notes [compile-error]
+            "#]],
+        );
+        // Without the script, an empty action is no error.
+        let without_script: Vec<_> = old_action
+            .iter()
+            .copied()
+            .filter(|(name, _)| *name != "Knock")
+            .collect();
+        check("shorewall6", &without_script, expect![""]);
+    }
+
+    #[test]
     fn ipv4_configurations_and_lone_files_are_not_compiled() {
         // The compiler makes ip6tables rules only.
         let masq: &[(&str, &str)] = &[("masq", "MASQUERADE\teth0\tbogus!!\n")];

@@ -478,7 +478,25 @@ impl Compiler<'_> {
         *self.active.entry(action.clone()).or_insert(1) -= 1;
         self.actionstack.pop();
         self.actparams = old;
-        result.map(|_| ())
+        result?;
+        // An empty action file beside a file named after the action is a pre-4.5 action
+        // with a Perl extension script, which Shorewall makes the admin combine.
+        if self.chains.chain(TableId::Filter, chain).rules.is_empty() {
+            let model = self.model;
+            let script = model::catalog::config_file_path(
+                &model.settings,
+                &model.dir,
+                model.family,
+                self.env.vfs,
+                &action,
+            );
+            if self.env.vfs.exists(&script) {
+                return error(format!(
+                    "File action.{action} is empty and file {action} exists - the two must be combined as described in the Migration Considerations section of the Shorewall release notes"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// `setup_audit_action`: `Action(DROP,audit)` turns the target into `A_DROP`.
@@ -695,9 +713,6 @@ impl Compiler<'_> {
                     }
                 }
             }
-        }
-        if !inline && self.chains.chain(TableId::Filter, chain).rules.is_empty() {
-            // Shorewall only complains when a file named after the action also exists.
         }
         Ok(generated)
     }
