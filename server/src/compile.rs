@@ -34,6 +34,7 @@ pub mod rejection;
 pub mod rules;
 pub mod snat;
 pub mod static_nat;
+pub mod stoppedrules;
 pub mod tc;
 pub mod tc_complex;
 pub mod topology;

@@ -422,11 +422,13 @@ impl<'a> Compiler<'a> {
         if level & 2 != 0 {
             self.optimize_policy_chains();
         }
-        Ok(self.chains.take_ruleset(self.config.mangle_enabled))
+        let ruleset = self.chains.take_ruleset(self.config.mangle_enabled);
+        self.check_stoppedrules()?;
+        Ok(ruleset)
     }
 
     /// `initialize_chain_table`: the built-in chains and the `reject` chain.
-    fn initialize_chain_table(&mut self) {
+    pub(crate) fn initialize_chain_table(&mut self) {
         for chain in ["OUTPUT", "PREROUTING"] {
             self.chains.new_builtin_chain(TableId::Raw, chain, "ACCEPT");
         }
