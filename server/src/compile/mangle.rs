@@ -55,6 +55,15 @@ fn chain_of(number: u32) -> (&'static str, &'static str, u32) {
     }
 }
 
+/// The chain number of a mangle rule (`$resolve_chain`): the one its SOURCE or DEST `$FW`
+/// chose, else its designator's, else its command's default, else the file's.
+fn resolve_chain(chosen: u32, designator: u32, command_default: u32, file_default: u32) -> u32 {
+    [chosen, designator, command_default]
+        .into_iter()
+        .find(|it| *it != 0)
+        .unwrap_or(file_default)
+}
+
 /// A mark range rule and the columns it is built from.
 struct MarkRange<'r> {
     table: TableId,
@@ -318,13 +327,7 @@ impl Compiler<'_> {
             if cmd != "MARK" && cmd != "CONNMARK" {
                 return error(format!("A mark range is is not allowed with ACTION {cmd}"));
             }
-            let chain = if chain != 0 {
-                chain
-            } else if designator != 0 {
-                designator
-            } else {
-                default_chain
-            };
+            let chain = resolve_chain(chain, designator, command.default_chain, default_chain);
             let range = MarkRange {
                 table,
                 target: &cmd,
@@ -375,13 +378,7 @@ impl Compiler<'_> {
             // the body yet, but an invalid SOURCE or DEST is Shorewall's error all the same,
             // which `check` must show: they are expanded into a scratch chain before refusing
             // (the refusal discards the ruleset).
-            let chain = if chain != 0 {
-                chain
-            } else if designator != 0 {
-                designator
-            } else {
-                default_chain
-            };
+            let chain = resolve_chain(chain, designator, command.default_chain, default_chain);
             let (_, _, restriction) = chain_of(chain);
             if chain & (OUTPUT | POSTROUTING | REALOUTPUT | REALPOSTROUTING) == 0 && user != "-" {
                 return error("A USER/GROUP may only be specified when the SOURCE is $FW");
@@ -622,15 +619,7 @@ impl Compiler<'_> {
             }
             _ => hop_limit(&params)?,
         };
-        if chain == 0 {
-            chain = if designator != 0 {
-                designator
-            } else if command.default_chain != 0 {
-                command.default_chain
-            } else {
-                default_chain
-            };
-        }
+        chain = resolve_chain(chain, designator, command.default_chain, default_chain);
         let (chain_name, label, restriction) = chain_of(chain);
         if command.allowed & chain == 0 {
             return error(format!("{cmd} rules are not allowed in the {label} chain"));
