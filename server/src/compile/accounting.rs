@@ -12,7 +12,7 @@ use super::lists::split_list;
 use super::lower::Compiler;
 use super::matches as m;
 use super::rules::restrict;
-use super::{error, unsupported, Result};
+use super::{error, Result};
 
 /// Sections of the accounting file, in their required order.
 const SECTIONS: [&str; 5] = ["PREROUTING", "INPUT", "OUTPUT", "FORWARD", "POSTROUTING"];
@@ -40,6 +40,17 @@ struct AccountingState {
     default_restriction: u32,
     /// chain → chains it jumps to (`%accountingjumps`).
     jumps: BTreeMap<String, BTreeMap<String, ()>>,
+    /// The IPsec direction of the IPsec chains (`$chainref->{ipsec}`), without sections.
+    ipsec: BTreeMap<String, &'static str>,
+}
+
+/// `ipsec_chain_name`: the direction of `accipsecin` and `accipsecout`, else empty.
+fn ipsec_chain_direction(chain: &str) -> &'static str {
+    match chain {
+        "accipsecin" => "in",
+        "accipsecout" => "out",
+        _ => "",
+    }
 }
 
 impl Compiler<'_> {
@@ -96,6 +107,7 @@ impl Compiler<'_> {
             default_chain: "accounting",
             default_restriction: restrict::NONE,
             jumps: BTreeMap::new(),
+            ipsec: BTreeMap::new(),
         };
         let mut nonempty = false;
         for record in &records {
@@ -130,6 +142,16 @@ impl Compiler<'_> {
         } else if self.chains.exists(table, "accounting") {
             for chain in ["INPUT", "FORWARD", "OUTPUT"] {
                 jump(self, chain, "accounting");
+            }
+        }
+        if self.chains.exists(table, "accipsecin") {
+            for chain in ["INPUT", "FORWARD"] {
+                jump(self, chain, "accipsecin");
+            }
+        }
+        if self.chains.exists(table, "accipsecout") {
+            for chain in ["FORWARD", "OUTPUT"] {
+                jump(self, chain, "accipsecout");
             }
         }
         if !sectioned {
@@ -180,6 +202,21 @@ impl Compiler<'_> {
         Ok(())
     }
 
+    /// `do_ipsec`: `yes`/`ipsec` and `no`/`none` alone, else options.
+    fn accounting_ipsec(&self, dir: &str, value: &str) -> Result<String> {
+        let options = split_list(value, "IPSEC options")?;
+        let value = match options.as_slice() {
+            [one] if one.eq_ignore_ascii_case("yes") || one.eq_ignore_ascii_case("ipsec") => {
+                "yes".to_owned()
+            }
+            [one] if one.eq_ignore_ascii_case("no") || one.eq_ignore_ascii_case("none") => {
+                "no".to_owned()
+            }
+            _ => options.join(","),
+        };
+        super::snat::ipsec_match(&value, dir, self.caps().has("POLICY_MATCH"), false)
+    }
+
     /// `process_section` of the accounting file, for the section a record is in.
     fn accounting_section(
         &mut self,
@@ -225,9 +262,13 @@ impl Compiler<'_> {
                         "The {name} SECTION is not allowed when ACCOUNTING_TABLE=filter"
                     ));
                 }
-                return unsupported(format!(
-                    "The {name} section of the accounting file is not supported by the preview yet"
-                ));
+                if name == "PREROUTING" {
+                    state.default_chain = "accountpre";
+                    state.default_restriction = restrict::PREROUTE;
+                } else {
+                    state.default_chain = "accountpost";
+                    state.default_restriction = restrict::POSTROUTE;
+                }
             }
         }
         Ok(())
@@ -313,6 +354,7 @@ impl Compiler<'_> {
         let mut disposition = String::new();
         let mut jump_chain = None;
         let mut count_too = false;
+        let mut jump_too = false;
         if action != "COUNT" {
             if action == "DONE" {
                 target = "RETURN".into();
@@ -332,7 +374,7 @@ impl Compiler<'_> {
                 match command {
                     "" => {}
                     "COUNT" => count_too = true,
-                    "JUMP" => {}
+                    "JUMP" => jump_too = true,
                     _ => return error("Invalid Accounting rule"),
                 }
                 if reserved_chain_name(name) {
@@ -374,12 +416,7 @@ impl Compiler<'_> {
             Some("OUTPUT" | "POSTROUTING") => "out",
             _ => "",
         };
-        if ipsec != "-" {
-            if !sectioned {
-                return unsupported(
-                    "The IPSEC column of the accounting file without sections is not supported by the preview yet",
-                );
-            }
+        if sectioned && ipsec != "-" {
             fn word<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
                 text.strip_prefix(prefix)
                     .filter(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
@@ -388,33 +425,17 @@ impl Compiler<'_> {
                 if word(ipsec, "in").is_some() || word(ipsec, "out").is_some() {
                     return error(format!("Invalid IPSEC ({ipsec})"));
                 }
-                ipsec.to_owned()
+                ipsec
             } else if let Some(rest) = word(ipsec, "in") {
                 dir = "in";
-                rest.to_owned()
+                rest
             } else if let Some(rest) = word(ipsec, "out") {
                 dir = "out";
-                rest.to_owned()
+                rest
             } else {
                 return error("IPSEC rules in the $asection section require that the value begin with 'in' or 'out'");
             };
-            // `do_ipsec`: `yes`/`ipsec` and `no`/`none` alone, else options.
-            let options = split_list(&value, "IPSEC options")?;
-            let value = match options.as_slice() {
-                [one] if one.eq_ignore_ascii_case("yes") || one.eq_ignore_ascii_case("ipsec") => {
-                    "yes".to_owned()
-                }
-                [one] if one.eq_ignore_ascii_case("no") || one.eq_ignore_ascii_case("none") => {
-                    "no".to_owned()
-                }
-                _ => options.join(","),
-            };
-            rule.push_str(&super::snat::ipsec_match(
-                &value,
-                dir,
-                self.caps().has("POLICY_MATCH"),
-                false,
-            )?);
+            rule.push_str(&self.accounting_ipsec(dir, value)?);
         }
         if !self.chains.exists(table, &chain) {
             if reserved_chain_name(&chain) {
@@ -428,13 +449,31 @@ impl Compiler<'_> {
                 return error(format!("Unknown accounting chain ({chain})"));
             }
             self.ensure_accounting_chain(&chain, restriction)?;
-            if !sectioned && !reserved_chain_name(&chain) {
-                self.warn(format!(
-                    "Adding rule to unreferenced accounting chain {chain}"
-                ));
+            if !sectioned {
+                // Only `accipsecin` and `accipsecout` are IPsec chains.
+                dir = ipsec_chain_direction(&chain);
+                if ipsec != "-" {
+                    if dir.is_empty() {
+                        return error("Adding an IPSEC rule to an unreferenced accounting chain is not allowed");
+                    }
+                    rule.push_str(&self.accounting_ipsec(dir, ipsec)?);
+                } else if !reserved_chain_name(&chain) {
+                    self.warn(format!(
+                        "Adding rule to unreferenced accounting chain {chain}"
+                    ));
+                }
+                if !dir.is_empty() {
+                    state.ipsec.insert(chain.clone(), dir);
+                }
             }
         } else if !self.chains.chain(table, &chain).accounting {
             return error(format!("{chain} is not an accounting chain"));
+        } else if !sectioned && ipsec != "-" {
+            dir = state.ipsec.get(&chain).copied().unwrap_or_default();
+            if dir.is_empty() {
+                return error("Adding an IPSEC rule into a non-IPSEC chain is not allowed");
+            }
+            rule.push_str(&self.accounting_ipsec(dir, ipsec)?);
         }
         if target == "RETURN" {
             self.chains.set_optflags(table, &chain, DONT_OPTIMIZE);
@@ -449,7 +488,7 @@ impl Compiler<'_> {
                 .or_default()
                 .insert(chain.clone(), ());
         }
-        if sectioned && !dir.is_empty() {
+        if !dir.is_empty() {
             restriction = if dir == "in" {
                 restrict::INPUT
             } else {
@@ -472,6 +511,30 @@ impl Compiler<'_> {
             false,
             "",
         )?;
+        if count_too || jump_too {
+            if let Some(jump) = &jump_chain {
+                // The jump passes the chain's IPsec direction on to the chain it jumps to.
+                let from = state.ipsec.get(&chain).copied();
+                let to = state.ipsec.get(jump).copied();
+                match (from, to) {
+                    (Some(_), Some(_)) => {
+                        return error(format!(
+                            "IPSEC in/out mismatch on chains {chain} and {jump}"
+                        ));
+                    }
+                    (Some(from), None) => {
+                        if self.chains.chain(table, jump).references.len() > 1 {
+                            return error(format!("{jump} is not an IPSEC chain"));
+                        }
+                        state.ipsec.insert(jump.clone(), from);
+                    }
+                    (None, Some(_)) => {
+                        return error("Jump from a non-IPSEC chain to an IPSEC chain not allowed");
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
         if count_too {
             if let Some(jump) = &jump_chain {
                 self.expand_rule(

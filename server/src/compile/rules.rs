@@ -2312,6 +2312,15 @@ impl Compiler<'_> {
             return unsupported(format!("A SOURCE interface in a POSTROUTING rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
         }
         if restriction & restrict::OUTPUT != 0 {
+            if self
+                .chains
+                .get(table, chain)
+                .is_some_and(|it| it.accounting)
+            {
+                return error(format!(
+                    "Source Interface ({bare}) not allowed in the {chain} chain"
+                ));
+            }
             return error(format!(
                 "Source Interface ({bare}) not allowed when the SOURCE is the firewall"
             ));
