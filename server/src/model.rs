@@ -667,6 +667,8 @@ pub struct BodyLine {
     pub comment: Option<String>,
     /// `;;` raw matches.
     pub raw_matches: Option<String>,
+    /// The `?FORMAT` in effect when a `?FORMAT` line set it.
+    pub format: Option<u32>,
 }
 
 /// What an action body yields, in order.
@@ -881,6 +883,7 @@ impl BodyLine {
             columns,
             comment: line.comment,
             raw_matches: line.raw_matches,
+            format: line.format_given.then_some(line.format),
         }
     }
 }

@@ -82,8 +82,51 @@ pub(crate) fn merge_source_dest(body: &str, invocation: &str) -> String {
     }
 }
 
+/// `merge_inline_source_dest` (IPv6): the SOURCE or DEST of an inline action's body line
+/// (snat and mangle files) with the invocation's.
+pub(crate) fn merge_inline_source_dest(body: &str, invocation: &str) -> Result<String> {
+    if invocation.is_empty() {
+        return Ok(body.to_owned());
+    }
+    if body.is_empty() || body == "-" {
+        return Ok(invocation.to_owned());
+    }
+    if invocation == "-" {
+        return Ok(body.to_owned());
+    }
+    if body.contains(":[") || body.contains(":+") {
+        return error("Interface names cannot appear in the DEST column within an action body");
+    }
+    if invocation.contains(":[") || invocation.contains(":+") {
+        let interface = invocation.split(':').next().unwrap_or_default();
+        return Ok(format!("{interface}:{body}"));
+    }
+    Ok(format!("{invocation}:{body}"))
+}
+
+/// `external_name`: an invocation tuple `action:level:tag:caller:params` as written,
+/// `action(params):level:tag`.
+pub(crate) fn external_name(normalized: &str) -> String {
+    let mut parts = normalized.splitn(5, ':');
+    let mut name = parts.next().unwrap_or_default().to_owned();
+    let level = parts.next().unwrap_or_default();
+    let tag = parts.next().unwrap_or_default();
+    let _caller = parts.next();
+    let params = parts.next().unwrap_or_default();
+    if !params.is_empty() {
+        name = format!("{name}({params})");
+    }
+    if !level.is_empty() && level != "none" {
+        name = format!("{name}:{level}");
+    }
+    if !tag.is_empty() {
+        name = format!("{name}:{tag}");
+    }
+    name
+}
+
 /// `merge_macro_column`: the invocation's value unless it is `-`.
-fn merge_column(body: &str, invocation: &str) -> String {
+pub(crate) fn merge_column(body: &str, invocation: &str) -> String {
     if !invocation.is_empty() && invocation != "-" {
         invocation.to_owned()
     } else {
@@ -117,6 +160,54 @@ impl Compiler<'_> {
 
     /// `use_action`: the chain of an invocation if it is new (created now), else `None`.
     pub(crate) fn use_action(&mut self, normalized: &str) -> Result<Option<String>> {
+        self.use_action_in(TableId::Filter, normalized)
+    }
+
+    /// The table an action's rules go to: its `nat` or `mangle` option, else the filter
+    /// table (`NAT_TABLE`, `MANGLE_TABLE`).
+    pub(crate) fn action_table(&self, action: &str) -> TableId {
+        let Some(def) = self
+            .model
+            .catalog
+            .actions
+            .iter()
+            .find(|it| it.name == action)
+        else {
+            return TableId::Filter;
+        };
+        if def.options.iter().any(|it| it == "nat") {
+            TableId::Nat
+        } else if def.options.iter().any(|it| it == "mangle") {
+            TableId::Mangle
+        } else {
+            TableId::Filter
+        }
+    }
+
+    /// `process_action`'s check that an action is invoked from the file of its table.
+    pub(crate) fn check_action_table(&self, action: &str, table: TableId) -> Result<()> {
+        let own = self.action_table(action);
+        for (file_table, file) in [(TableId::Mangle, "mangle"), (TableId::Nat, "snat")] {
+            if own == file_table && table != file_table {
+                return error(format!(
+                    "Action {action} may only be used in the {file} file"
+                ));
+            }
+            if own != file_table && table == file_table {
+                return error(format!(
+                    "Action {action} may not be used in the {file} file"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Compiler::use_action`] for an action of `table`.
+    pub(crate) fn use_action_in(
+        &mut self,
+        table: TableId,
+        normalized: &str,
+    ) -> Result<Option<String>> {
         if self.usedactions.contains_key(normalized) {
             return Ok(None);
         }
@@ -134,15 +225,15 @@ impl Compiler<'_> {
             } else {
                 action.clone()
             }
-        } else if self.chains.exists(
-            TableId::Filter,
-            &action.chars().take(28).collect::<String>(),
-        ) {
+        } else if self
+            .chains
+            .exists(table, &action.chars().take(28).collect::<String>())
+        {
             self.log_action_chain_name(&action)
         } else {
             action.chars().take(28).collect()
         };
-        let chain = self.chains.new_chain(TableId::Filter, &name, None);
+        let chain = self.chains.new_chain(table, &name, None);
         chain.referenced = true;
         chain.action = normalized.to_owned();
         self.usedactions.insert(normalized.to_owned(), name.clone());
@@ -193,7 +284,7 @@ impl Compiler<'_> {
     }
 
     /// Reads an action body for one invocation, DEFAULTS applied to `params` first.
-    fn read_body(
+    pub(crate) fn read_body(
         &mut self,
         action: &str,
         params: &mut Vec<String>,
@@ -245,7 +336,7 @@ impl Compiler<'_> {
         Ok(items)
     }
 
-    fn push_action_params(
+    pub(crate) fn push_action_params(
         &mut self,
         action: &str,
         chain: &str,
@@ -283,7 +374,7 @@ impl Compiler<'_> {
         Ok(self.actparams.replace(new))
     }
 
-    fn action_vars(&self) -> Vec<(String, String)> {
+    pub(crate) fn action_vars(&self) -> Vec<(String, String)> {
         let Some(params) = &self.actparams else {
             return Vec::new();
         };
@@ -302,7 +393,7 @@ impl Compiler<'_> {
     }
 
     /// The superior of `merge_levels` inside an action: `chain:loglevel:logtag`.
-    fn action_level_context(&self) -> String {
+    pub(crate) fn action_level_context(&self) -> String {
         let p = self.actparams.clone().unwrap_or_default();
         format!("{}:{}:{}", p.chain_name, p.loglevel, p.logtag)
     }
@@ -459,6 +550,7 @@ impl Compiler<'_> {
         if let Some((_, rest)) = param.rsplit_once('|') {
             param = rest.to_owned();
         }
+        self.check_action_table(&action, TableId::Filter)?;
         let options = self.actions.get(&action).map_or(0, |it| it.options);
         let nolog = options & (opt::NOLOG | opt::LOGJUMP) != 0;
         let old = self.push_action_params(&action, chain, &param, &level, &tag, caller)?;
@@ -500,7 +592,7 @@ impl Compiler<'_> {
     }
 
     /// `setup_audit_action`: `Action(DROP,audit)` turns the target into `A_DROP`.
-    fn setup_audit_action(&mut self, action: &str) -> Result<()> {
+    pub(crate) fn setup_audit_action(&mut self, action: &str) -> Result<()> {
         let Some(params) = &mut self.actparams else {
             return Ok(());
         };

@@ -8,12 +8,13 @@
 //! What needs run-time data (`detect`, `&iface` addresses, an interface as SOURCE), providers,
 //! the SWITCH column and actions in the snat file are refused rather than approximated.
 
-use crate::model::{self, ConfigRecord};
+use crate::model::{self, BodyItem, ConfigRecord};
 
+use super::actions::{external_name, merge_column, merge_inline_source_dest, merge_levels};
 use super::addresses::{valid_address, validate_range, ALLIP};
 use super::chains::TableId;
 use super::lists::split_list;
-use super::lower::{target, Compiler};
+use super::lower::{opt, target, Compiler};
 use super::matches::{self as m, resolve_proto};
 use super::rules::{restrict, split_action};
 use super::{error, unsupported, Result};
@@ -31,6 +32,61 @@ struct SnatAction {
     loglevel: String,
     /// The disposition in log prefixes.
     logaction: &'static str,
+    /// An action or inline action with the `nat` option: its name, parameters and type.
+    action: Option<(String, String, u32)>,
+}
+
+/// The columns of a snat record, for one protocol (`process_snat1`'s arguments).
+#[derive(Debug, Clone)]
+struct SnatColumns {
+    action: String,
+    source: String,
+    dest: String,
+    proto: String,
+    ports: String,
+    sports: String,
+    ipsec: String,
+    mark: String,
+    user: String,
+    condition: String,
+    origdest: String,
+    probability: String,
+}
+
+impl SnatColumns {
+    /// The columns of a record by position: `?FORMAT 2` inserts SPORT after PORT.
+    fn from_positions(column: impl Fn(usize) -> String, format: u32) -> SnatColumns {
+        let (sports, rest) = if format >= 2 {
+            (column(5), 6)
+        } else {
+            ("-".to_owned(), 5)
+        };
+        SnatColumns {
+            action: column(0),
+            source: column(1),
+            dest: column(2),
+            proto: column(3),
+            ports: column(4),
+            sports,
+            ipsec: column(rest),
+            mark: column(rest + 1),
+            user: column(rest + 2),
+            condition: column(rest + 3),
+            origdest: column(rest + 4),
+            probability: column(rest + 5),
+        }
+    }
+}
+
+/// Where a snat record is (`process_snat1`'s `$chainref`).
+#[derive(Debug, Clone, Copy)]
+enum SnatFrom<'s> {
+    /// The snat file.
+    File,
+    /// The body of an inline action, expanded into the invoking record's chain.
+    Inline,
+    /// The body of an action: its chain, and the interface of the invocation.
+    Action { chain: &'s str, interface: &'s str },
 }
 
 impl Compiler<'_> {
@@ -78,38 +134,18 @@ impl Compiler<'_> {
 
     /// `process_snat`: one record of the snat file, once per protocol of its PROTO list.
     fn process_snat_record(&mut self, record: &ConfigRecord) -> Result<()> {
-        let column = |idx: usize| record.column(idx).to_owned();
-        // `?FORMAT 2` inserts SPORT after PORT.
-        let (sports, rest) = if record.format >= 2 {
-            (column(5), 6)
-        } else {
-            ("-".to_owned(), 5)
-        };
-        let action = column(0);
-        let dest = column(2);
-        if action == "-" {
+        let cols = SnatColumns::from_positions(|idx| record.column(idx).to_owned(), record.format);
+        if cols.action == "-" {
             return error("ACTION must be specified");
         }
-        if dest == "-" {
+        if cols.dest == "-" {
             return error("DEST must be specified");
         }
         let raw = record.raw_matches_prefix();
-        for proto in split_list(&column(3), "Protocol")? {
-            self.process_snat1(
-                &action,
-                &column(1),
-                &dest,
-                proto,
-                &column(4),
-                &sports,
-                &column(rest),
-                &column(rest + 1),
-                &column(rest + 2),
-                &column(rest + 3),
-                &column(rest + 4),
-                &column(rest + 5),
-                &raw,
-            )?;
+        for proto in split_list(&cols.proto, "Protocol")? {
+            let mut cols = cols.clone();
+            cols.proto = proto.to_owned();
+            self.process_snat1(&cols, &raw, SnatFrom::File)?;
         }
         Ok(())
     }
@@ -145,6 +181,7 @@ impl Compiler<'_> {
                     options,
                     loglevel,
                     logaction: "MASQ",
+                    action: None,
                 });
             }
         }
@@ -168,6 +205,7 @@ impl Compiler<'_> {
                     options,
                     loglevel,
                     logaction: "SNAT",
+                    action: None,
                 });
             }
         }
@@ -179,6 +217,7 @@ impl Compiler<'_> {
                 options: String::new(),
                 loglevel,
                 logaction: "RETURN",
+                action: None,
             });
         }
         let (basic, param) = super::nat::target_param1(&action);
@@ -196,56 +235,74 @@ impl Compiler<'_> {
                 options: String::new(),
                 loglevel,
                 logaction: "LOG",
+                action: None,
             });
         }
         if actiontype & target::LOGRULE != 0 {
-            return unsupported(format!(
-                "{basic} in the snat file is not supported by the preview yet"
-            ));
+            // NFLOG(...) and ULOG(...) become the log level of a LOG rule, tagged with the
+            // record's own level.
+            super::log::validate_level(&action)?;
+            let level = format!("{basic}({param})");
+            let loglevel = if loglevel.is_empty() {
+                level
+            } else {
+                format!("{level}:{loglevel}")
+            };
+            return Ok(SnatAction {
+                target: "LOG",
+                pre_nat,
+                addresses: String::new(),
+                options: String::new(),
+                loglevel,
+                logaction: "LOG",
+                action: None,
+            });
         }
         if actiontype & (target::ACTION | target::INLINE) == 0 {
             return error(format!("Invalid ACTION ({action})"));
         }
-        // The standard actions have no `nat` option.
-        let nat_action = self
-            .model
-            .catalog
-            .actions
-            .iter()
-            .any(|it| it.name == basic && it.options.iter().any(|o| o == "nat"));
-        if nat_action {
-            return unsupported(format!(
-                "Actions in the snat file ({basic}) are not supported by the preview yet"
-            ));
-        }
-        error(format!("Action {basic} may not be used in the snat file"))
+        Ok(SnatAction {
+            target: "",
+            pre_nat,
+            addresses: String::new(),
+            options: String::new(),
+            loglevel,
+            logaction: "",
+            action: Some((basic, param, actiontype)),
+        })
     }
 
     /// `process_snat1`: the rules of one snat record for one protocol.
-    #[allow(clippy::too_many_arguments)]
-    fn process_snat1(
-        &mut self,
-        origaction: &str,
-        source: &str,
-        dest: &str,
-        proto: &str,
-        ports: &str,
-        sports: &str,
-        ipsec: &str,
-        mark: &str,
-        user: &str,
-        condition: &str,
-        origdest: &str,
-        probability: &str,
-        raw: &str,
-    ) -> Result<()> {
+    fn process_snat1(&mut self, cols: &SnatColumns, raw: &str, from: SnatFrom<'_>) -> Result<()> {
+        let SnatColumns {
+            action: origaction,
+            source,
+            dest,
+            proto,
+            ports,
+            sports,
+            ipsec,
+            mark,
+            user,
+            condition,
+            origdest,
+            probability,
+        } = cols;
+        let proto = proto.as_str();
         let (prerule, inlinematches) = split_early_matches(raw);
         let action = self.snat_action(origaction)?;
-        let (interfaces, destnets) = match dest.split_once(':') {
-            Some((iface, nets)) if !iface.is_empty() && !nets.is_empty() => {
-                (iface.to_owned(), nets.to_owned())
-            }
-            _ => (dest.to_owned(), String::new()),
+        if !matches!(from, SnatFrom::File) && action.pre_nat {
+            return error("'+' is not allowed within an action body");
+        }
+        let (interfaces, destnets) = match from {
+            // The invocation's interface, from the parameters of the action's chain.
+            SnatFrom::Action { interface, .. } => (interface.to_owned(), dest.clone()),
+            _ => match dest.split_once(':') {
+                Some((iface, nets)) if !iface.is_empty() && !nets.is_empty() => {
+                    (iface.to_owned(), nets.to_owned())
+                }
+                _ => (dest.clone(), String::new()),
+            },
         };
         let mut baserule = m::do_proto(self.names(), self.caps(), proto, ports, sports)?;
         if mark != "-" {
@@ -260,7 +317,9 @@ impl Compiler<'_> {
         let fw = self.topo.firewall.clone();
         for fullinterface in interfaces {
             let mut rule = String::new();
-            let (chain, interface) = if fullinterface == fw {
+            let (chain, interface) = if let SnatFrom::Action { chain, .. } = from {
+                (chain.to_owned(), fullinterface.to_owned())
+            } else if fullinterface == fw {
                 if count > 1 {
                     return error("$FW may not appear in a list of interfaces");
                 }
@@ -329,6 +388,68 @@ impl Compiler<'_> {
                     exceptionrule = m::do_proto(self.names(), self.caps(), proto, "", "")?;
                 }
             }
+            let mut loglevel = action.loglevel.clone();
+            let mut logaction = if action.target == "LOG" {
+                "LOG".to_owned()
+            } else {
+                action.logaction.to_owned()
+            };
+            if let Some((name, params, kind)) = &action.action {
+                if self.action_table(name) != TableId::Nat {
+                    return error(format!("Action {name} may not be used in the snat file"));
+                }
+                if kind & target::INLINE != 0 {
+                    // The interface and the DEST networks, as the body's DEST merges them.
+                    let inline_dest = match (destnets.as_str(), from) {
+                        ("" | "-", SnatFrom::Action { .. }) => "-".to_owned(),
+                        ("" | "-", _) => interface.clone(),
+                        (nets, SnatFrom::Action { .. }) => format!("{interface}:{nets}"),
+                        (nets, _) if !interface.is_empty() => format!("{interface}:{nets}"),
+                        (nets, _) => nets.to_owned(),
+                    };
+                    let mut invocation = cols.clone();
+                    invocation.dest = inline_dest;
+                    self.process_snat_inline(name, &chain, params, &loglevel, &invocation)?;
+                    continue;
+                }
+                // Only for their errors: the rule's protocol match is made.
+                let action_proto = self.determine_action_protocol(name, proto)?;
+                if action_proto != "-" {
+                    self.determine_action_dport(name, &action_proto, ports)?;
+                }
+                // The interface is kept in the parameters: it is the action's DEST interface.
+                let mut normalized =
+                    self.normalize_action(name, &loglevel, &format!("{interface}|{params}"));
+                if self.active.get(name).copied().unwrap_or(0) > 0 {
+                    let stack: Vec<String> = self
+                        .actionstack
+                        .iter()
+                        .chain(std::iter::once(&normalized))
+                        .map(|it| external_name(it))
+                        .collect();
+                    return error(format!(
+                        "Action {name} invoked Recursively ({})",
+                        stack.join("->")
+                    ));
+                }
+                target = match self.use_action_in(TableId::Nat, &normalized)? {
+                    Some(mut created) => {
+                        self.process_snat_action(&mut normalized, &mut created, &chain)?;
+                        created
+                    }
+                    None => self
+                        .usedactions
+                        .get(&normalized)
+                        .cloned()
+                        .unwrap_or_default(),
+                };
+                let options = self.actions.get(name).map_or(0, |it| it.options);
+                if options & super::lower::opt::LOGJUMP != 0 {
+                    logaction = target.clone();
+                } else {
+                    loglevel.clear();
+                }
+            }
             for option in action.options.split(':').filter(|it| !it.is_empty()) {
                 match option {
                     "random" => {
@@ -362,11 +483,6 @@ impl Compiler<'_> {
             } else {
                 restrict::POSTROUTE
             };
-            let logaction = if action.target == "LOG" {
-                "LOG"
-            } else {
-                action.logaction
-            };
             self.expand_rule(
                 TableId::Nat,
                 &chain,
@@ -377,12 +493,169 @@ impl Compiler<'_> {
                 destnets,
                 origdest,
                 &target,
-                &action.loglevel,
-                logaction,
+                &loglevel,
+                &logaction,
                 &exceptionrule,
                 false,
                 "",
             )?;
+        }
+        Ok(())
+    }
+
+    /// `process_action` for an action of the snat file: its body's records, as snat records
+    /// of the action's chain.
+    fn process_snat_action(
+        &mut self,
+        normalized: &mut str,
+        chain: &mut str,
+        caller: &str,
+    ) -> Result<()> {
+        let mut parts = normalized.splitn(5, ':');
+        let action = parts.next().unwrap_or("").to_owned();
+        let level = parts.next().unwrap_or("").to_owned();
+        let tag = parts.next().unwrap_or("").to_owned();
+        let _caller = parts.next();
+        let param = parts.next().unwrap_or("").to_owned();
+        let (interface, param) = param.rsplit_once('|').unwrap_or(("", param.as_str()));
+        let options = self.actions.get(&action).map_or(0, |it| it.options);
+        let nolog = options & (opt::NOLOG | opt::LOGJUMP) != 0;
+        let old = self.push_action_params(&action, chain, param, &level, &tag, caller)?;
+        if options & opt::AUDIT != 0 {
+            self.setup_audit_action(&action)?;
+        }
+        *self.active.entry(action.clone()).or_insert(0) += 1;
+        self.actionstack.push(normalized.to_owned());
+        let from = SnatFrom::Action { chain, interface };
+        // Action files start in format 2.
+        let result = self.snat_body(&action, nolog, 2, from, None);
+        *self.active.entry(action.clone()).or_insert(1) -= 1;
+        self.actionstack.pop();
+        self.actparams = old;
+        result
+    }
+
+    /// `process_snat_inline`: an inline action's body expanded as records of the snat file,
+    /// with the invocation's columns merged in.
+    fn process_snat_inline(
+        &mut self,
+        inline: &str,
+        chain: &str,
+        params: &str,
+        loglevel: &str,
+        invocation: &SnatColumns,
+    ) -> Result<()> {
+        let (level, tag) = loglevel.split_once(':').unwrap_or((loglevel, ""));
+        let level = if level.is_empty() { "none" } else { level };
+        let old = self.push_action_params(inline, chain, params, level, tag, chain)?;
+        let options = self.actions.get(inline).map_or(0, |it| it.options);
+        let nolog = options & opt::NOLOG != 0;
+        // Inline action files are opened in format 1 here.
+        let result = self.snat_body(inline, nolog, 1, SnatFrom::Inline, Some(invocation));
+        self.actparams = old;
+        result
+    }
+
+    /// The records of an action body in the snat file: for an inline action, merged with the
+    /// `invocation`'s columns.
+    fn snat_body(
+        &mut self,
+        action: &str,
+        nolog: bool,
+        default_format: u32,
+        from: SnatFrom<'_>,
+        invocation: Option<&SnatColumns>,
+    ) -> Result<()> {
+        let mut params = self
+            .actparams
+            .as_ref()
+            .map(|it| it.params.clone())
+            .unwrap_or_default();
+        let vars = self.action_vars();
+        let items = self.read_body(action, &mut params, &vars)?;
+        if let Some(p) = &mut self.actparams {
+            p.params = params;
+        }
+        let save_comment = std::mem::take(&mut self.chains.comment);
+        let save_place = self.place.take();
+        let save_site = self.site;
+        let mut result = Ok(());
+        for item in items {
+            let BodyItem::Line(line) = item else {
+                continue;
+            };
+            self.site = Some(line.site);
+            self.chains.comment = match &line.comment {
+                Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
+                _ => String::new(),
+            };
+            let format = line.format.unwrap_or(default_format);
+            let mut cols = SnatColumns::from_positions(
+                |idx| line.columns.get(idx).cloned().unwrap_or_else(|| "-".into()),
+                format,
+            );
+            let raw = line
+                .raw_matches
+                .as_ref()
+                .map(|it| format!("{it} "))
+                .unwrap_or_default();
+            result = self.snat_body_line(&mut cols, nolog, from, invocation, &raw);
+            if result.is_err() {
+                break;
+            }
+        }
+        if result.is_ok() {
+            self.site = save_site;
+            self.place = save_place;
+        }
+        self.chains.comment = save_comment;
+        result
+    }
+
+    /// One record of an action body in the snat file, once per protocol.
+    fn snat_body_line(
+        &mut self,
+        cols: &mut SnatColumns,
+        nolog: bool,
+        from: SnatFrom<'_>,
+        invocation: Option<&SnatColumns>,
+        raw: &str,
+    ) -> Result<()> {
+        if cols.action == "-" {
+            return error("ACTION must be specified");
+        }
+        if !nolog {
+            cols.action = merge_levels(&self.action_level_context(), &cols.action)?;
+        }
+        if let Some(invocation) = invocation {
+            if cols.source == "-" {
+                cols.source = invocation.source.clone();
+            }
+            cols.dest = if cols.dest == "-" {
+                invocation.dest.clone()
+            } else {
+                merge_inline_source_dest(&cols.dest, &invocation.dest)?
+            };
+            if cols.proto == "-" {
+                cols.proto = invocation.proto.clone();
+            }
+            for (body, invoked) in [
+                (&mut cols.ports, &invocation.ports),
+                (&mut cols.sports, &invocation.sports),
+                (&mut cols.ipsec, &invocation.ipsec),
+                (&mut cols.mark, &invocation.mark),
+                (&mut cols.user, &invocation.user),
+                (&mut cols.condition, &invocation.condition),
+                (&mut cols.origdest, &invocation.origdest),
+                (&mut cols.probability, &invocation.probability),
+            ] {
+                *body = merge_column(body, invoked);
+            }
+        }
+        for proto in split_list(&cols.proto.clone(), "Protocol")? {
+            let mut cols = cols.clone();
+            cols.proto = proto.to_owned();
+            self.process_snat1(&cols, raw, from)?;
         }
         Ok(())
     }

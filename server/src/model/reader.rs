@@ -90,6 +90,9 @@ pub(crate) struct Line {
     pub(crate) comment: Option<String>,
     /// The `?FORMAT` in effect (1 when none).
     pub(crate) format: u32,
+    /// Whether a `?FORMAT` line set it (an inline action's body starts in format 1 in the snat
+    /// and mangle files, where the reader starts it in 2).
+    pub(crate) format_given: bool,
     /// How many positional columns the expanded record has: Shorewall rejects a record with
     /// more than its file's columns ("too many columns") when it splits the line.
     pub(crate) columns_given: usize,
@@ -257,6 +260,7 @@ impl Reader<'_, '_> {
         } else {
             1
         };
+        let mut format_given = false;
         for item in tree.items() {
             let active = frames.iter().all(|it| it.active && !it.unknown);
             let range = item.syntax().text_range();
@@ -310,9 +314,12 @@ impl Reader<'_, '_> {
             }
             match item {
                 ast::Item::Directive(directive) => {
+                    format_given |= directive.name() == "FORMAT";
                     self.directive(&directive, kind, site, &mut format)
                 }
-                ast::Item::Record(record) => self.record(file, kind, format, record, &text),
+                ast::Item::Record(record) => {
+                    self.record(file, kind, (format, format_given), record, &text)
+                }
                 ast::Item::EmbeddedBlock(_) => {
                     self.ctx.diag(Diagnostic::info(
                         "invalid-conditional",
@@ -941,7 +948,7 @@ impl Reader<'_, '_> {
         &mut self,
         file: FileId,
         kind: FileKind,
-        format: u32,
+        (format, format_given): (u32, bool),
         record: ast::Record,
         source: &str,
     ) {
@@ -1013,6 +1020,7 @@ impl Reader<'_, '_> {
             raw_matches,
             comment: pair_comment.or_else(|| self.comment.clone()),
             format,
+            format_given,
             columns_given,
         };
         self.events.push(Event::Record(line));
