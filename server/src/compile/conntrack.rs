@@ -74,6 +74,48 @@ fn all_zones_source(source: &str) -> Option<(bool, &str)> {
     (rest.starts_with(':') && rest.len() > 1).then_some((off_firewall, rest))
 }
 
+/// The built-in targets allowed in the raw table (`RAW_TABLE` in `%builtin_target`).
+const RAW_TARGETS: [&str; 20] = [
+    "ACCEPT",
+    "AUDIT",
+    "CLUSTERIP",
+    "CT",
+    "DROP",
+    "LOG",
+    "NFLOG",
+    "NFQUEUE",
+    "NOTRACK",
+    "RAWDNAT",
+    "RAWSNAT",
+    "RETURN",
+    "SET",
+    "STEAL",
+    "SYSRQ",
+    "TARPIT",
+    "TCPMSS",
+    "TEE",
+    "TRACE",
+    "ULOG",
+];
+
+/// `IP6TABLES(target options)[:level]` (or `IPTABLES(...)`): whether it is IP6TABLES, what
+/// is in the parentheses and the level. `None` when the ACTION has another form.
+fn iptables_action(action: &str) -> Option<(bool, &str, Option<&str>)> {
+    let (ip6, rest) = match action.strip_prefix("IP6TABLES(") {
+        Some(rest) => (true, rest),
+        None => (false, action.strip_prefix("IPTABLES(")?),
+    };
+    // Shorewall's greedy match: the parentheses end at the last `)`, or else at the last `):`.
+    let (inner, level) = match rest.strip_suffix(')') {
+        Some(inner) if !inner.is_empty() => (inner, None),
+        _ => {
+            let at = rest.rfind("):")?;
+            (&rest[..at], Some(&rest[at + 2..]))
+        }
+    };
+    (!inner.is_empty()).then_some((ip6, inner, level))
+}
+
 /// Which raw chains a rule goes to.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum RawChains {
@@ -83,6 +125,24 @@ enum RawChains {
 }
 
 impl Compiler<'_> {
+    /// An action declared with the `builtin` option (a target of `%builtin_target`).
+    fn user_builtin(&self, name: &str) -> bool {
+        self.model
+            .catalog
+            .actions
+            .iter()
+            .any(|it| it.name == name && it.options.iter().any(|o| o == "builtin"))
+    }
+
+    /// A `builtin` action that may be used in the raw table (its `raw` option).
+    fn user_builtin_in_raw(&self, name: &str) -> bool {
+        self.model.catalog.actions.iter().any(|it| {
+            it.name == name
+                && it.options.iter().any(|o| o == "builtin")
+                && it.options.iter().any(|o| o == "raw")
+        })
+    }
+
     /// `setup_conntrack`: the records of the conntrack file.
     pub(crate) fn setup_conntrack(&mut self) -> Result<()> {
         let records = model::read_config_records(self.model, self.env, "conntrack");
@@ -106,9 +166,7 @@ impl Compiler<'_> {
             let source = column(base);
             let dest = column(base + 1);
             let user = column(base + 5);
-            if column(base + 6) != "-" {
-                return unsupported("The SWITCH column is not supported by the preview yet");
-            }
+            let switch = column(base + 6);
             let raw = record.raw_matches.clone().unwrap_or_default();
             for proto in split_list(&column(base + 2), "Protocol")? {
                 let sources = match all_zones_source(&source) {
@@ -159,6 +217,7 @@ impl Compiler<'_> {
                         &column(base + 3),
                         &column(base + 4),
                         &user,
+                        &switch,
                         &raw,
                     )?;
                 }
@@ -182,9 +241,7 @@ impl Compiler<'_> {
                 RawChains::Prerouting,
             )
         };
-        if column(7) != "-" {
-            return unsupported("The SWITCH column is not supported by the preview yet");
-        }
+        let switch = column(7);
         let raw = record.raw_matches.clone().unwrap_or_default();
         for (index, proto) in split_list(&column(3), "Protocol")?.into_iter().enumerate() {
             // Shorewall strips the suffix from ACTION itself (`$action =~ s/:O$//`) while it
@@ -210,6 +267,7 @@ impl Compiler<'_> {
                     &column(4),
                     &column(5),
                     &column(6),
+                    &switch,
                     &raw,
                 )?;
             }
@@ -224,6 +282,7 @@ impl Compiler<'_> {
                     &column(4),
                     &column(5),
                     &column(6),
+                    &switch,
                     &raw,
                 )?;
             }
@@ -244,6 +303,7 @@ impl Compiler<'_> {
         ports: &str,
         sports: &str,
         user: &str,
+        switch: &str,
         raw_matches: &str,
     ) -> Result<()> {
         if !self.caps().has("RAW_TABLE") {
@@ -292,10 +352,22 @@ impl Compiler<'_> {
                     disposition = target;
                 }
             }
-        } else if action.starts_with("IP6TABLES(") || action.starts_with("IPTABLES(") {
-            return unsupported(
-                "IP6TABLES() in the conntrack file is not supported by the preview yet",
-            );
+        } else if let Some((ip6, inner, lvl)) = iptables_action(&action) {
+            if !ip6 {
+                return error("Invalid conntrack ACTION (IPTABLES)");
+            }
+            let tgt = inner.split_whitespace().next().unwrap_or_default();
+            if !super::chains::is_builtin_target(tgt) && !self.user_builtin(tgt) {
+                return error(format!("Unknown target ({tgt})"));
+            }
+            if !RAW_TARGETS.contains(&tgt) && !self.user_builtin_in_raw(tgt) {
+                return error(format!("The {tgt} TARGET is not allowed in the raw table"));
+            }
+            disposition = tgt.to_owned();
+            if let Some(lvl) = lvl.filter(|it| !it.is_empty()) {
+                level = super::log::validate_level(lvl)?;
+            }
+            action = inner.to_owned();
         } else {
             let mut parts = action.splitn(4, ':');
             let first = parts.next().unwrap_or("").to_owned();
@@ -403,6 +475,7 @@ impl Compiler<'_> {
         }
         let mut rule = m::do_proto(self.names(), self.caps(), &proto, ports, sports)?;
         rule.push_str(&m::do_user(self.caps(), user)?);
+        rule.push_str(&m::do_condition(self.caps(), switch, chain)?);
         self.expand_rule(
             TableId::Raw,
             chain,
@@ -574,6 +647,7 @@ impl Compiler<'_> {
                 h.ports,
                 h.sports,
                 h.user,
+                "-",
                 h.raw_matches.trim_end(),
             );
         }

@@ -861,6 +861,50 @@ pub fn do_test(value: &str, mask: u64) -> Result<String> {
 }
 
 /// `do_headers`: `-m ipv6header`.
+/// `do_condition`: the SWITCH column, `-m condition` on a switch named after the chain's
+/// word characters where it says `@0` or `@chain`. (Whether two initializations `=0`/`=1` of
+/// a switch agree is not checked.)
+pub fn do_condition(caps: &Capabilities, condition: &str, chain: &str) -> Result<String> {
+    if condition == "-" {
+        return Ok(String::new());
+    }
+    let (invert, condition) = match condition.strip_prefix('!') {
+        Some(rest) => ("! ", rest),
+        None => ("", condition),
+    };
+    let condition = condition
+        .strip_suffix("=0")
+        .or_else(|| condition.strip_suffix("=1"))
+        .unwrap_or(condition);
+    if !caps.has("CONDITION_MATCH") {
+        return error(
+            "A non-empty SWITCH column requires Condition Match in your kernel and iptables",
+        );
+    }
+    let chain: String = chain
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let mut name = condition.to_owned();
+    // Each `@0`, `@chain`, `@{0}`, `@{chain}`, from the last, as Shorewall's greedy loop does.
+    while let Some((at, len)) = ["@{chain}", "@{0}", "@chain", "@0"]
+        .iter()
+        .filter_map(|it| name.rfind(it).map(|at| (at, it.len())))
+        .max()
+    {
+        name.replace_range(at..at + len, &chain);
+    }
+    let valid = name.len() <= 30
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    if !valid {
+        return error(format!("Invalid switch name ({name})"));
+    }
+    Ok(format!("-m condition {invert}--condition {name} "))
+}
+
 pub fn do_headers(headers: &str) -> Result<String> {
     if headers == "-" || headers.is_empty() {
         return Ok(String::new());

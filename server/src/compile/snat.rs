@@ -348,7 +348,7 @@ impl Compiler<'_> {
                 continue;
             }
             let mut baserule = baserule.clone();
-            baserule.push_str(&do_condition(condition)?);
+            baserule.push_str(&m::do_condition(self.caps(), condition, &chain)?);
             let dir = if interface.is_empty() { "in" } else { "out" };
             baserule.push_str(&ipsec_match(
                 ipsec,
@@ -877,7 +877,7 @@ impl Compiler<'_> {
             let chain = self.nat_interface_chain(&name, pre_nat);
             self.chains.ensure_chain(TableId::Nat, &chain);
             // Shorewall appends the condition once per interface (to the shared base).
-            baserule.push_str(&do_condition(condition)?);
+            baserule.push_str(&m::do_condition(self.caps(), condition, &chain)?);
             let mut target = "MASQUERADE".to_owned();
             let mut exceptionrule = String::new();
             if addresses == "-" {
@@ -982,15 +982,6 @@ fn split_early_matches(raw: &str) -> (String, String) {
     match trimmed.strip_prefix('+') {
         Some(rest) => (rest.to_owned(), String::new()),
         None => (String::new(), raw.to_owned()),
-    }
-}
-
-/// `do_condition`: the SWITCH column needs a capability the reference system lacks.
-fn do_condition(condition: &str) -> Result<String> {
-    if condition == "-" {
-        Ok(String::new())
-    } else {
-        error("A non-empty SWITCH column requires Condition Match in your kernel and iptables")
     }
 }
 
