@@ -130,6 +130,7 @@ fn command(name: &str) -> Option<Command> {
         "ECN" => c(POSTROUTING, ALLCHAINS, 0, 0),
         "IMQ" => c(PREROUTING, PREROUTING, 1, 1),
         "IPTABLES" | "IP6TABLES" => c(0, ALLCHAINS, 0, 1),
+        "INLINE" => c(0, ALLCHAINS, 0, 0),
         "NFLOG" => c(0, ALLCHAINS, 0, 3),
         "SAME" => c(PREROUTING, PREROUTING | OUTPUT | STICKY | STICKO, 0, 1),
         _ => return None,
@@ -225,7 +226,7 @@ impl Compiler<'_> {
                 ));
             }
         }
-        let (cmd, params) = super::nat::target_param1(&cmd);
+        let (mut cmd, mut params) = super::nat::target_param1(&cmd);
         // An action or inline action of the catalog is a command of its own (`$actionref`,
         // `$inlineref`); any other target that is no mangle command is invalid here.
         let user_action = self.actions.contains_key(&cmd);
@@ -237,11 +238,47 @@ impl Compiler<'_> {
                 min_params: 0,
                 max_params: 16,
             },
-            None if cmd == "INLINE" => {
-                return unsupported("INLINE in the mangle file is not supported by the preview yet")
-            }
             None => return error(format!("Invalid ACTION ({cmd})")),
         };
+        // INLINE's target is in its parameter or after `-j` in the `;;` matches
+        // (`handle_inline`); the command stays INLINE's.
+        let mut inline_target = None;
+        let mut raw = raw.to_owned();
+        if cmd == "INLINE" {
+            match raw
+                .rfind("-j ")
+                .filter(|at| *at == 0 || raw[..*at].ends_with(char::is_whitespace))
+            {
+                Some(at) if raw.ends_with(' ') && !raw[at + 3..].trim().is_empty() => {
+                    let action = raw[at + 3..].trim_start().trim_end_matches(' ').to_owned();
+                    let tgt = action.split_whitespace().next().unwrap_or_default();
+                    match self.builtin_target_in_mangle(tgt) {
+                        None => return error(format!("Unknown jump target ({action})")),
+                        Some(false) => {
+                            return error(format!(
+                                "The {tgt} TARGET is not allowed in the mangle table"
+                            ))
+                        }
+                        Some(true) => {}
+                    }
+                    if !params.is_empty() {
+                        return error("INLINE may not have a parameter when '-j' is specified in the free-form area");
+                    }
+                    raw.truncate(at);
+                    inline_target = Some(action);
+                }
+                _ => {
+                    if params.is_empty() {
+                        inline_target = Some(String::new());
+                    } else {
+                        let (action, _level) = split_action(&params)?;
+                        (cmd, params) = super::nat::target_param1(&action);
+                        inline_target = Some(action);
+                    }
+                }
+            }
+        }
+        let raw = raw.as_str();
         let (prerule, raw_matches) = match raw.trim_start_matches('s').strip_prefix('+') {
             Some(rest) => (rest.to_owned(), String::new()),
             None => (String::new(), raw.to_owned()),
@@ -406,6 +443,7 @@ impl Compiler<'_> {
             ));
         }
         let target = match cmd.as_str() {
+            _ if inline_target.is_some() => inline_target.clone().unwrap_or_default(),
             "MARK" => self.mangle_mark("MARK", "", &params, false)?,
             "CONNMARK" => self.mangle_mark("CONNMARK", "", &params, false)?,
             "SAVE" | "RESTORE" => {
@@ -627,11 +665,6 @@ impl Compiler<'_> {
         if chain & (OUTPUT | POSTROUTING | REALOUTPUT | REALPOSTROUTING) == 0 && user != "-" {
             return error("A USER/GROUP may only be specified when the SOURCE is $FW");
         }
-        if condition != "-" {
-            return error(
-                "A non-empty SWITCH column requires Condition Match in your kernel and iptables",
-            );
-        }
         if same {
             return unsupported(SAME_REFUSAL);
         }
@@ -651,6 +684,7 @@ impl Compiler<'_> {
         rule.push_str(&do_dscp(self.caps(), dscp)?);
         rule.push_str(&state_match_column(self, state));
         rule.push_str(&m::do_time(time)?);
+        rule.push_str(&m::do_condition(self.caps(), condition, chain_name)?);
         rule.push_str(&raw_matches);
         let target = target.split_whitespace().collect::<Vec<_>>().join(" ");
         self.expand_rule(
@@ -730,9 +764,7 @@ impl Compiler<'_> {
             rule.push_str(&self.do_probability(range.probability)?);
             rule.push_str(&do_dscp(self.caps(), range.dscp)?);
             rule.push_str(&m::do_time(range.time)?);
-            if range.condition != "-" {
-                return error("A non-empty SWITCH column requires Condition Match in your kernel and iptables");
-            }
+            rule.push_str(&m::do_condition(self.caps(), range.condition, chain_name)?);
             rule.push_str(&state_match_column(self, range.state));
             rule.push_str(range.raw_matches);
             let target = format!("{} --set-mark {value:#x}/{mask:#x}", range.target);
