@@ -101,6 +101,9 @@ pub struct Chain {
     pub sections: BTreeSet<String>,
     // Action chains.
     pub action: String,
+    /// The mangle chains an action chain's rules allow it to be invoked from
+    /// (`allowedchains`).
+    pub allowedchains: u32,
     pub sourcezone: String,
     pub destzone: String,
     pub blacklistsection: bool,

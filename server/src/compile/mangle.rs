@@ -5,15 +5,17 @@
 //! (`:R`, and the nat table's with `:NP`, `:NI`, `:NO`, `:NT`), chosen by the chain designator,
 //! by `$FW` as SOURCE or DEST, or by the action's default.
 //!
-//! The other actions (ECN, IMQ, SAME, ADD/DEL, logging, actions and inline actions) are refused
-//! rather than approximated; a refused record stops the compilation only after the records
-//! that follow it, whose errors Shorewall would report.
+//! Actions and inline actions declared with the `mangle` option are expanded as Shorewall
+//! does (`process_action`, `process_mangle_inline`).
+//! The other actions (ECN, IMQ, SAME, ADD/DEL, logging) are refused rather than approximated;
+//! a refused record stops the compilation only after the records that follow it, whose errors
+//! Shorewall would report.
 
 use crate::model;
 
 use super::chains::TableId;
 use super::lists::{numeric_value, split_list, split_list1};
-use super::lower::Compiler;
+use super::lower::{opt, target, Compiler};
 use super::matches as m;
 use super::rules::{restrict, split_action, state_match};
 use super::{error, unsupported, Result};
@@ -38,6 +40,43 @@ const STICKY: u32 = 32;
 const STICKO: u32 = 64;
 /// Every chain, `sticky` and `sticko` (32, 64) included.
 const ALLCHAINS: u32 = 2047;
+/// The chain of an action (`ACTIONCHAIN`).
+const ACTIONCHAIN: u32 = 2048;
+
+/// Where a mangle record is (`process_mangle_rule1`'s `$chainref`).
+#[derive(Debug, Clone, Copy)]
+enum MangleFrom<'s> {
+    /// The mangle file.
+    File,
+    /// The body of an action (or of an inline action it invokes): the action's chain.
+    Action { chain: &'s str },
+    /// The body of an inline action invoked from the mangle file: the chain it was invoked
+    /// into and that chain's number.
+    Inline { chain: &'s str, number: u32 },
+}
+
+/// The number of a mangle chain (`chainnumber`), ACTIONCHAIN for any other.
+fn chain_number(name: &str) -> u32 {
+    match name {
+        "tcpre" | "PREROUTING" => PREROUTING,
+        "tcin" | "INPUT" => INPUT,
+        "tcfor" | "FORWARD" => FORWARD,
+        "tcout" | "OUTPUT" => OUTPUT,
+        "tcpost" | "POSTROUTING" => POSTROUTING,
+        _ => ACTIONCHAIN,
+    }
+}
+
+/// The restriction of a mangle chain (`ensure_mangle_chain`'s).
+fn chain_restriction(name: &str) -> u32 {
+    match name {
+        "tcpre" => restrict::PREROUTE,
+        "tcin" => restrict::INPUT,
+        "tcout" => restrict::OUTPUT,
+        "tcpost" => restrict::POSTROUTE,
+        _ => restrict::NONE,
+    }
+}
 
 /// The name, label and restriction of a mangle chain.
 fn chain_of(number: u32) -> (&'static str, &'static str, u32) {
@@ -166,7 +205,7 @@ impl Compiler<'_> {
             let columns: Vec<String> = (0..18).map(column).collect();
             let raw = record.raw_matches_prefix();
             for proto in split_list(&columns[3], "Protocol")? {
-                match self.process_mangle_rule1(&columns, proto, &raw) {
+                match self.process_mangle_rule1(&columns, proto, &raw, MangleFrom::File) {
                     Err(fatal) if fatal.kind == super::FatalKind::Unsupported => {
                         refused.get_or_insert((self.place.clone(), fatal));
                         break;
@@ -188,16 +227,26 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    /// `process_mangle_rule1` outside actions.
-    fn process_mangle_rule1(&mut self, cols: &[String], proto: &str, raw: &str) -> Result<()> {
+    /// `process_mangle_rule1`: one record of the mangle file or of a body, for one protocol.
+    fn process_mangle_rule1(
+        &mut self,
+        cols: &[String],
+        proto: &str,
+        raw: &str,
+        from: MangleFrom<'_>,
+    ) -> Result<()> {
         let col = |idx: usize| cols.get(idx).map_or("-", String::as_str);
         let (mut source, mut dest) = (col(1).to_owned(), col(2).to_owned());
         let (ports, sports, user, testval) = (col(4), col(5), col(6), col(7));
+        let mut ports = ports.to_owned();
         let (headers, probability, state, time, condition) =
             (col(12), col(13), col(15), col(16), col(17));
         let (length, connbytes, dscp) = (col(8), col(10), col(14));
         let (tos, helper) = (col(9), col(11));
         let (cmd, designator_text) = split_action(col(0))?;
+        if !designator_text.is_empty() && matches!(from, MangleFrom::Action { .. }) {
+            return error("A chain designator may not be specified in an action body");
+        }
         let designator = match designator_text.as_str() {
             "" => 0,
             "P" => PREROUTING,
@@ -284,7 +333,12 @@ impl Compiler<'_> {
             None => (String::new(), raw.to_owned()),
         };
         let fw = self.topo.firewall.clone();
-        let mut chain = 0;
+        // In a body, the chain's number (`chainnumber`, ACTIONCHAIN for an action's chain).
+        let mut chain = match from {
+            MangleFrom::File => 0,
+            MangleFrom::Action { .. } => ACTIONCHAIN,
+            MangleFrom::Inline { number, .. } => number,
+        };
         if source != "-" {
             let stripped = source.strip_prefix(&format!("{fw}:")).map(str::to_owned);
             if source == fw || stripped.is_some() {
@@ -364,6 +418,12 @@ impl Compiler<'_> {
             if cmd != "MARK" && cmd != "CONNMARK" {
                 return error(format!("A mark range is is not allowed with ACTION {cmd}"));
             }
+            if chain == ACTIONCHAIN {
+                // Shorewall looks the action's chain up by a number it has no name for.
+                return unsupported(
+                    "A mark range in an action of the mangle file is not supported by the preview",
+                );
+            }
             let chain = resolve_chain(chain, designator, command.default_chain, default_chain);
             let range = MarkRange {
                 table,
@@ -372,7 +432,7 @@ impl Compiler<'_> {
                 chain,
                 prerule: &prerule,
                 proto,
-                ports,
+                ports: &ports,
                 sports,
                 user,
                 testval,
@@ -392,7 +452,8 @@ impl Compiler<'_> {
             };
             return self.mangle_mark_range(&range);
         }
-        let mut proto = proto;
+        // An action's `proto=` option is the invocation's protocol.
+        let mut action_proto = None;
         let mut classify_device: Option<String> = None;
         let mut same = false;
         let mut usergenerated = false;
@@ -400,49 +461,88 @@ impl Compiler<'_> {
         let mut matches = "";
         let mut tcp_flags = "";
         let mut policy = "";
+        let mut command = command;
+        let mut action_target = None;
         if user_action {
-            let mangle = self
-                .model
-                .catalog
-                .actions
-                .iter()
-                .any(|def| def.name == cmd && def.options.iter().any(|it| it == "mangle"));
-            if !mangle {
+            if self.action_table(&cmd) != TableId::Mangle {
                 return error(format!("Action {cmd} may not be used in the mangle file"));
             }
-            // Shorewall expands the action's body and then the invocation, whose SOURCE and
-            // DEST go through `expand_rule` as any mangle rule's do. The preview cannot expand
-            // the body yet, but an invalid SOURCE or DEST is Shorewall's error all the same,
-            // which `check` must show: they are expanded into a scratch chain before refusing
-            // (the refusal discards the ruleset).
-            let chain = resolve_chain(chain, designator, command.default_chain, default_chain);
-            let (_, _, restriction) = chain_of(chain);
-            if chain & (OUTPUT | POSTROUTING | REALOUTPUT | REALPOSTROUTING) == 0 && user != "-" {
-                return error("A USER/GROUP may only be specified when the SOURCE is $FW");
+            let kind = self.actions.get(&cmd).map_or(0, |it| it.kind);
+            if kind & target::INLINE != 0 {
+                // `process_mangle_inline`, into the chain of the invocation.
+                let (into, inner) = match from {
+                    MangleFrom::File => {
+                        let chain =
+                            resolve_chain(chain, designator, command.default_chain, default_chain);
+                        let name = chain_of(chain).0;
+                        self.chains.ensure_chain(TableId::Mangle, name);
+                        (name.to_owned(), None)
+                    }
+                    MangleFrom::Action { chain } => (chain.to_owned(), Some(from)),
+                    MangleFrom::Inline { chain, .. } => (chain.to_owned(), None),
+                };
+                let mut invocation = cols.to_vec();
+                invocation.resize_with(18, || "-".to_owned());
+                invocation[1] = source.clone();
+                invocation[2] = dest.clone();
+                invocation[4] = ports.clone();
+                let from = inner.unwrap_or(MangleFrom::Inline {
+                    chain: &into,
+                    number: chain_number(&into),
+                });
+                return self.process_mangle_inline(&cmd, &params, &invocation, proto, from);
             }
-            const SCRATCH: &str = "~mangle-action-invocation";
-            self.chains.ensure_chain(table, SCRATCH);
-            self.expand_rule(
-                table,
-                SCRATCH,
-                restriction,
-                "",
-                "",
-                &source,
-                &dest,
-                "",
-                "RETURN",
-                "",
-                "RETURN",
-                "",
-                false,
-                "",
-            )?;
-            return unsupported(format!(
-                "The action {cmd} in the mangle file is not supported by the preview yet"
-            ));
+            let resolved = self.determine_action_protocol(&cmd, proto)?;
+            if resolved != "-" {
+                ports = self.determine_action_dport(&cmd, &resolved, &ports)?;
+            }
+            action_proto = Some(resolved);
+            let mut normalized = self.normalize_action(&cmd, "", &params);
+            if self.active.get(&cmd).copied().unwrap_or(0) > 0 {
+                let stack: Vec<String> = self
+                    .actionstack
+                    .iter()
+                    .chain(std::iter::once(&normalized))
+                    .map(|it| super::actions::external_name(it))
+                    .collect();
+                return error(format!(
+                    "Action {cmd} invoked Recursively ({})",
+                    stack.join("->")
+                ));
+            }
+            let name = match self.use_action_in(TableId::Mangle, &normalized)? {
+                Some(created) => {
+                    if let Some(it) = self.chains.get_mut(TableId::Mangle, &created) {
+                        it.allowedchains = ALLCHAINS | REALPREROUTING | ACTIONCHAIN;
+                    }
+                    // The caller is the chain that SOURCE or DEST `$FW` chose, if any.
+                    let caller = if chain == 0 || chain == ACTIONCHAIN {
+                        ""
+                    } else {
+                        chain_of(chain).0
+                    };
+                    self.process_mangle_action(&mut normalized, &created, caller)?;
+                    created
+                }
+                None => self
+                    .usedactions
+                    .get(&normalized)
+                    .cloned()
+                    .unwrap_or_default(),
+            };
+            command.allowed = self
+                .chains
+                .get(TableId::Mangle, &name)
+                .map_or(0, |it| it.allowedchains);
+            action_target = Some(name);
         }
+        let mut proto = if let Some(action_proto) = &action_proto {
+            action_proto.as_str()
+        } else {
+            proto
+        };
         let target = match cmd.as_str() {
+            _ if action_target.is_some() => action_target.clone().unwrap_or_default(),
             _ if inline_target.is_some() => inline_target.clone().unwrap_or_default(),
             "MARK" => self.mangle_mark("MARK", "", &params, false)?,
             "CONNMARK" => self.mangle_mark("CONNMARK", "", &params, false)?,
@@ -657,19 +757,54 @@ impl Compiler<'_> {
             }
             _ => hop_limit(&params)?,
         };
-        chain = resolve_chain(chain, designator, command.default_chain, default_chain);
-        let (chain_name, label, restriction) = chain_of(chain);
-        if command.allowed & chain == 0 {
-            return error(format!("{cmd} rules are not allowed in the {label} chain"));
-        }
-        if chain & (OUTPUT | POSTROUTING | REALOUTPUT | REALPOSTROUTING) == 0 && user != "-" {
-            return error("A USER/GROUP may only be specified when the SOURCE is $FW");
-        }
+        let (table, chain_name, restriction) = match from {
+            MangleFrom::File => {
+                chain = resolve_chain(chain, designator, command.default_chain, default_chain);
+                let (chain_name, label, restriction) = chain_of(chain);
+                if command.allowed & chain == 0 {
+                    return error(format!("{cmd} rules are not allowed in the {label} chain"));
+                }
+                if chain & (OUTPUT | POSTROUTING | REALOUTPUT | REALPOSTROUTING) == 0 && user != "-"
+                {
+                    return error("A USER/GROUP may only be specified when the SOURCE is $FW");
+                }
+                (table, chain_name, restriction)
+            }
+            MangleFrom::Action { chain: name } if chain == ACTIONCHAIN => {
+                // The action's chain narrows where the action may be invoked.
+                let Some(action_chain) = self.chains.get_mut(TableId::Mangle, name) else {
+                    return error(format!("Unknown chain ({name})"));
+                };
+                if command.allowed & action_chain.allowedchains == 0 {
+                    return error(format!("{cmd} rules are not allowed in the  chain"));
+                }
+                action_chain.allowedchains &= command.allowed;
+                if user != "-" {
+                    action_chain.allowedchains &= OUTPUT | POSTROUTING;
+                }
+                (TableId::Mangle, name, restrict::NONE)
+            }
+            MangleFrom::Action { chain: name } | MangleFrom::Inline { chain: name, .. } => {
+                let label = chain_of(chain).1;
+                if command.allowed & chain == 0 {
+                    return error(format!("{cmd} rules are not allowed in the {label} chain"));
+                }
+                if chain != OUTPUT && chain != POSTROUTING && user != "-" {
+                    return error("A USER/GROUP may only be specified when the SOURCE is $FW");
+                }
+                let restriction = if matches!(from, MangleFrom::Inline { .. }) {
+                    chain_restriction(name)
+                } else {
+                    restrict::NONE
+                };
+                (TableId::Mangle, name, restriction)
+            }
+        };
         if same {
             return unsupported(SAME_REFUSAL);
         }
         self.chains.ensure_chain(table, chain_name);
-        let mut rule = m::do_proto(self.names(), self.caps(), proto, ports, sports)?;
+        let mut rule = m::do_proto(self.names(), self.caps(), proto, &ports, sports)?;
         rule.push_str(tcp_flags);
         rule.push_str(policy);
         rule.push_str(matches);
@@ -712,6 +847,119 @@ impl Compiler<'_> {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// `process_action` for an action of the mangle file: its body's records, as mangle
+    /// records of the action's chain.
+    fn process_mangle_action(
+        &mut self,
+        normalized: &mut str,
+        chain: &str,
+        caller: &str,
+    ) -> Result<()> {
+        let mut parts = normalized.splitn(5, ':');
+        let action = parts.next().unwrap_or("").to_owned();
+        let level = parts.next().unwrap_or("").to_owned();
+        let tag = parts.next().unwrap_or("").to_owned();
+        let _caller = parts.next();
+        let param = parts.next().unwrap_or("").to_owned();
+        let options = self.actions.get(&action).map_or(0, |it| it.options);
+        let old = self.push_action_params(&action, chain, &param, &level, &tag, caller)?;
+        if options & opt::AUDIT != 0 {
+            self.setup_audit_action(&action)?;
+        }
+        *self.active.entry(action.clone()).or_insert(0) += 1;
+        self.actionstack.push(normalized.to_owned());
+        let result = self.mangle_body(&action, None, "-", MangleFrom::Action { chain });
+        *self.active.entry(action.clone()).or_insert(1) -= 1;
+        self.actionstack.pop();
+        self.actparams = old;
+        result
+    }
+
+    /// `process_mangle_inline`: an inline action's body expanded as mangle records of the
+    /// chain it is invoked into, with the invocation's columns merged in.
+    fn process_mangle_inline(
+        &mut self,
+        inline: &str,
+        params: &str,
+        invocation: &[String],
+        proto: &str,
+        from: MangleFrom<'_>,
+    ) -> Result<()> {
+        let chain = match from {
+            MangleFrom::Action { chain } | MangleFrom::Inline { chain, .. } => chain,
+            MangleFrom::File => "",
+        };
+        let old = self.push_action_params(inline, chain, params, "none", "", chain)?;
+        let result = self.mangle_body(inline, Some(invocation), proto, from);
+        self.actparams = old;
+        result
+    }
+
+    /// The records of an action body in the mangle file; for an inline action merged with
+    /// the `invocation`'s columns (its USER aside: Shorewall merges the body's with itself).
+    fn mangle_body(
+        &mut self,
+        action: &str,
+        invocation: Option<&[String]>,
+        proto: &str,
+        from: MangleFrom<'_>,
+    ) -> Result<()> {
+        let mut params = self
+            .actparams
+            .as_ref()
+            .map(|it| it.params.clone())
+            .unwrap_or_default();
+        let vars = self.action_vars();
+        let items = self.read_body(action, &mut params, &vars)?;
+        if let Some(p) = &mut self.actparams {
+            p.params = params;
+        }
+        let save_comment = std::mem::take(&mut self.chains.comment);
+        let save_place = self.place.take();
+        let save_site = self.site;
+        for item in items {
+            let model::BodyItem::Line(line) = item else {
+                continue;
+            };
+            self.site = Some(line.site);
+            self.chains.comment = match &line.comment {
+                Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
+                _ => String::new(),
+            };
+            let mut cols = line.columns.clone();
+            cols.resize_with(18, || "-".to_owned());
+            if cols[0] == "-" {
+                return error("ACTION must be specified");
+            }
+            if let Some(invocation) = invocation {
+                let inv = |idx: usize| invocation.get(idx).map_or("-", String::as_str);
+                for idx in [1, 2] {
+                    if cols[idx] == "-" {
+                        cols[idx] = inv(idx).to_owned();
+                    }
+                }
+                if cols[3] == "-" {
+                    cols[3] = proto.to_owned();
+                }
+                for idx in (4..18).filter(|it| *it != 6) {
+                    cols[idx] = super::actions::merge_column(&cols[idx], inv(idx));
+                }
+            }
+            let raw = line
+                .raw_matches
+                .as_ref()
+                .map(|it| format!("{it} "))
+                .unwrap_or_default();
+            for proto in split_list(&cols[3].clone(), "Protocol")? {
+                self.process_mangle_rule1(&cols, proto, &raw, from)?;
+            }
+        }
+        self.site = save_site;
+        self.place = save_place;
+        self.chains.comment = save_comment;
         Ok(())
     }
 
