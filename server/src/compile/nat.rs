@@ -15,15 +15,16 @@ use super::topology::{HostGroup, ZoneKind};
 use super::{error, unsupported, Result};
 
 /// `handle_original_dest`: the original destination networks of a rule (`ALLIP` alone when
-/// there is none) and the match of a single excluded one (`-m conntrack ! --ctorigdst X`),
-/// which goes after the interface matches.
+/// there is none), the excluded ones (`$oexcl`, RETURNs of an exclusion chain), and the match
+/// of a single excluded one without networks (`-m conntrack ! --ctorigdst X`), which goes
+/// after the interface matches.
 pub(crate) fn handle_original_dest(
     caps: &Capabilities,
     origdest: &str,
-) -> Result<(Vec<String>, String)> {
+) -> Result<(Vec<String>, String, String)> {
     let all = || vec![ALLIP.to_owned()];
     if origdest.is_empty() || origdest == "-" || !caps.has("CONNTRACK_MATCH") {
-        return Ok((all(), String::new()));
+        return Ok((all(), String::new(), String::new()));
     }
     if origdest.starts_with("detect:") || origdest == "detect" {
         return unsupported("ORIGDEST detect (the interfaces' addresses at run time) is not supported by the preview");
@@ -48,13 +49,10 @@ pub(crate) fn handle_original_dest(
             oexcl.clear();
         }
     }
-    if !oexcl.is_empty() {
-        return unsupported("Exclusions in ORIGDEST are not supported by the preview yet");
-    }
     if onets.is_empty() {
-        return Ok((all(), rule));
+        return Ok((all(), oexcl, rule));
     }
-    Ok((split_host_list(&onets)?, rule))
+    Ok((split_host_list(&onets)?, oexcl, rule))
 }
 
 /// `match_orig_dest`: `-m conntrack [!] --ctorigdst NET ` (nothing for `ALLIP`).

@@ -1860,7 +1860,7 @@ impl Compiler<'_> {
         if self.chains.closed(table, chain) {
             return Ok(());
         }
-        let (onets, oexcl_rule) = super::nat::handle_original_dest(self.caps(), origdest)?;
+        let (onets, oexcl, oexcl_rule) = super::nat::handle_original_dest(self.caps(), origdest)?;
         if !source.contains('(') && !dest.contains('(') {
             // One source and one destination, as they are.
             return self.expand_rule1(
@@ -1871,7 +1871,7 @@ impl Compiler<'_> {
                 rule,
                 source,
                 dest,
-                (&onets, &oexcl_rule),
+                (&onets, &oexcl_rule, &oexcl),
                 target,
                 loglevel,
                 disposition,
@@ -1902,7 +1902,7 @@ impl Compiler<'_> {
                     rule,
                     &source,
                     &dest,
-                    (&onets, &oexcl_rule),
+                    (&onets, &oexcl_rule, &oexcl),
                     target,
                     loglevel,
                     disposition,
@@ -1925,7 +1925,7 @@ impl Compiler<'_> {
         rule: &str,
         source: &str,
         dest: &str,
-        origdest: (&[String], &str),
+        origdest: (&[String], &str, &str),
         target: &str,
         loglevel: &str,
         disposition: &str,
@@ -1969,7 +1969,7 @@ impl Compiler<'_> {
         rule: &str,
         source: &str,
         dest: &str,
-        (onets, oexcl_rule): (&[String], &str),
+        (onets, oexcl_rule, oexcl): (&[String], &str, &str),
         target: &str,
         loglevel: &str,
         disposition: &str,
@@ -2096,7 +2096,7 @@ impl Compiler<'_> {
             return error("DEST interface may not be specified with a destination IP address in the PREROUTING chain");
         }
 
-        if (!iexcl.is_empty() || !dexcl.is_empty())
+        if (!iexcl.is_empty() || !dexcl.is_empty() || !oexcl.is_empty())
             && (disposition == "RETURN" || disposition == "CONTINUE")
         {
             // No exclusion chain can return from a RETURN: the excluded packets are marked
@@ -2124,8 +2124,12 @@ impl Compiler<'_> {
                 let text = format!("{}{exclude}", match_net(&excluded, Side::Dest)?);
                 self.chains.add_rule(table, chain, &text, false)?;
             }
+            for excluded in split_host_list(oexcl)? {
+                let text = format!("{}{exclude}", super::nat::match_orig_dest(&excluded)?);
+                self.chains.add_rule(table, chain, &text, false)?;
+            }
             rule.push_str(&format!("-m mark --mark 0/{mask:#x} "));
-        } else if !iexcl.is_empty() || !dexcl.is_empty() {
+        } else if !iexcl.is_empty() || !dexcl.is_empty() || !oexcl.is_empty() {
             return self.handle_exclusion(
                 table,
                 chain,
@@ -2140,6 +2144,7 @@ impl Compiler<'_> {
                 &dnets,
                 &dexcl,
                 onets,
+                oexcl,
                 &loglevel,
                 &logtag,
                 target,
@@ -2397,6 +2402,7 @@ impl Compiler<'_> {
         dnets: &str,
         dexcl: &str,
         onets: &[String],
+        oexcl: &str,
         loglevel: &str,
         logtag: &str,
         target: &str,
@@ -2422,6 +2428,10 @@ impl Compiler<'_> {
         }
         for excluded in split_host_list(dexcl)? {
             let text = format!("{}-j RETURN", match_net(&excluded, Side::Dest)?);
+            self.chains.add_rule(table, &echain, &text, false)?;
+        }
+        for excluded in split_host_list(oexcl)? {
+            let text = format!("{}-j RETURN", super::nat::match_orig_dest(&excluded)?);
             self.chains.add_rule(table, &echain, &text, false)?;
         }
         if !loglevel.is_empty() {
