@@ -13,6 +13,7 @@
 //! - `handlers`: one function per request; `from_proto` / `to_proto`: conversions;
 //! - `capabilities`: what the server announces; `ext`: the `shorewall.*` commands and settings;
 //!   `exit`: ends the loop at the `exit` notification;
+//! - `stdio`: stdin and stdout waited on by the reactor rather than tokio's blocking pool;
 //! - `framing`: the client's frames checked before tower-lsp reads them, so that a malformed
 //!   one is dropped with a warning instead of ending the session;
 //! - `raw_results`: large results written as JSON by their handler, not as tower-lsp's `Value`
@@ -30,6 +31,7 @@ mod notifications;
 mod raw_results;
 mod server;
 mod state;
+mod stdio;
 mod to_proto;
 
 use std::{sync::Arc, time::Duration};
@@ -54,7 +56,7 @@ pub fn run_stdio() -> i32 {
             return 2;
         }
     };
-    let shutdown = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let shutdown = runtime.block_on(async { serve(stdio::input(), stdio::output()).await });
     // Analyses still running for a client that is gone are not waited for.
     runtime.shutdown_timeout(Duration::from_millis(100));
     if shutdown {

@@ -96,6 +96,18 @@ pub(crate) fn drop_tree_later(parse: Parse) {
     drop(sent);
 }
 
+/// Asks for the allocator's free memory to be given back once the server is quiet, after
+/// work done elsewhere than on the thread.
+pub(crate) fn release_memory_when_quiet() {
+    if let Some(sender) = sender() {
+        let sent = match sender.lock() {
+            Ok(it) => it.send(Job::Run(Box::new(|| {}))),
+            Err(poisoned) => poisoned.into_inner().send(Job::Run(Box::new(|| {}))),
+        };
+        drop(sent);
+    }
+}
+
 /// How many top-level children of a tree (records, newlines, comments) are freed at once
 /// (under 100 µs of work), and the pause after each batch when no job waits. In the lsp bench,
 /// batches of 100 gave slightly shorter tails but kept trees longer (VmRSS 49–51 MB), 250
@@ -103,16 +115,33 @@ pub(crate) fn drop_tree_later(parse: Parse) {
 const PIECES_AT_ONCE: usize = 150;
 const PAUSE: Duration = Duration::from_micros(600);
 
+/// How long the thread must have had nothing to do before the allocator's free memory is
+/// given back to the system: a pause in typing, long enough that the next keystroke does
+/// not find it under way (it takes a few milliseconds).
+const QUIET: Duration = Duration::from_millis(1000);
+
 /// The thread's loop: jobs in order as they come; trees are freed a batch at a time when no
-/// job has come for a [`PAUSE`] (or at once while more than one tree waits).
+/// job has come for a [`PAUSE`] (or at once while more than one tree waits); after work,
+/// once nothing has come for [`QUIET`], free memory goes back to the system.
 fn serve(jobs: mpsc::Receiver<Job>) {
     ON_THE_THREAD.with(|it| it.set(true));
     // The top-level pieces of each tree to free; the rest of a tree goes when it comes.
     let mut to_free = VecDeque::new();
+    // Whether work was done since memory was last given back.
+    let mut worked = false;
     loop {
-        let next = if to_free.is_empty() {
+        let next = if to_free.is_empty() && !worked {
             jobs.recv()
                 .map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+        } else if to_free.is_empty() {
+            match jobs.recv_timeout(QUIET) {
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    super::allocator::release_free_memory();
+                    worked = false;
+                    continue;
+                }
+                other => other,
+            }
         } else if to_free.len() > 1 {
             // Trees come faster than they go: no pause, lest they pile up.
             jobs.try_recv().map_err(|it| match it {
@@ -122,6 +151,7 @@ fn serve(jobs: mpsc::Receiver<Job>) {
         } else {
             jobs.recv_timeout(PAUSE)
         };
+        worked = true;
         match next {
             Ok(Job::Run(job)) => job(),
             Ok(Job::Free(parse)) => {

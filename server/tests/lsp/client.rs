@@ -4,13 +4,17 @@
 //! notifications with a timeout, so that a hung server fails the test instead of hanging it.
 //!
 //! The benchmark `benches/lsp.rs` drives the server with it too (`#[path]`), so it depends on
-//! nothing but the standard library and `serde_json`.
+//! nothing but the standard library and `serde_json`. For the benchmark, the reader thread
+//! notes when each message's last byte was read, before the client parses it: the client's
+//! own work (parsing, and freeing the values of large answers, which can take milliseconds)
+//! is not the server's latency.
 
 use std::{
     collections::VecDeque,
-    io::{BufRead, BufReader, Write},
+    io::{BufRead, BufReader, Read, Write},
+    os::{fd::OwnedFd, unix::net::UnixStream},
     path::{Path, PathBuf},
-    process::{Child, ChildStdin, Command, Stdio},
+    process::{Child, Command, Stdio},
     sync::mpsc::{self, Receiver, RecvTimeoutError},
     time::{Duration, Instant},
 };
@@ -22,10 +26,13 @@ pub(crate) const TIMEOUT: Duration = Duration::from_secs(60);
 
 pub(crate) struct Client {
     child: Child,
-    stdin: Option<ChildStdin>,
-    incoming: Receiver<Value>,
+    stdin: Option<Box<dyn Write + Send>>,
+    /// Messages with the moment their last byte was read.
+    incoming: Receiver<(Value, Instant)>,
     /// Messages read while waiting for something else.
-    queue: VecDeque<Value>,
+    queue: VecDeque<(Value, Instant)>,
+    /// When the message [`Client::wait_for`] last returned arrived.
+    arrived: Option<Instant>,
     next_id: i64,
     /// What `workspace/configuration` answers.
     pub(crate) settings: Value,
@@ -60,12 +67,43 @@ impl Client {
             .spawn()
             .expect("the server starts");
         let stdout = child.stdout.take().expect("stdout is piped");
-        let stdin = child.stdin.take();
+        let stdin = child.stdin.take().expect("stdin is piped");
+        Client::with_streams(child, Box::new(stdin), Box::new(stdout))
+    }
+
+    /// Starts the server with one end of a socket pair as its stdin and stdout, as Node and
+    /// libuv (VS Code, Neovim) start language servers (not yet initialized).
+    #[allow(dead_code)]
+    pub(crate) fn start_on_socket() -> Client {
+        let (ours, theirs) = UnixStream::pair().expect("a socket pair");
+        let child = Command::new(env!("CARGO_BIN_EXE_shorewall-ls"))
+            .args(["lsp", "--stdio"])
+            .stdin(Stdio::from(OwnedFd::from(
+                theirs.try_clone().expect("a socket"),
+            )))
+            .stdout(Stdio::from(OwnedFd::from(theirs)))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let writer = SocketWriter(ours.try_clone().expect("a socket"));
+        Client::with_streams(child, Box::new(writer), Box::new(ours))
+    }
+
+    fn with_streams(
+        child: Child,
+        stdin: Box<dyn Write + Send>,
+        stdout: Box<dyn Read + Send>,
+    ) -> Client {
+        let stdin = Some(stdin);
         let (sender, incoming) = mpsc::channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if sender.send(message).is_err() {
+            while let Some(body) = read_frame(&mut reader) {
+                let arrived = Instant::now();
+                let Ok(message) = serde_json::from_slice(&body) else {
+                    break;
+                };
+                if sender.send((message, arrived)).is_err() {
                     break;
                 }
             }
@@ -75,6 +113,7 @@ impl Client {
             stdin,
             incoming,
             queue: VecDeque::new(),
+            arrived: None,
             next_id: 1,
             settings: Value::Null,
             answered: Vec::new(),
@@ -154,15 +193,38 @@ impl Client {
         self.response(id)
     }
 
+    /// [`Client::request`], and the time from just before it was sent until its answer had
+    /// been read (not parsed) from the server's output.
+    #[allow(dead_code)]
+    pub(crate) fn timed_request(
+        &mut self,
+        method: &str,
+        params: Value,
+    ) -> (Result<Value, Value>, Duration) {
+        let started = Instant::now();
+        let answer = self.request(method, params);
+        (answer, self.since(started))
+    }
+
+    /// The time from `started` until the message [`Client::wait_for`] last returned had been
+    /// read from the server's output.
+    #[allow(dead_code)]
+    pub(crate) fn since(&self, started: Instant) -> Duration {
+        self.arrived
+            .map_or(Duration::ZERO, |it| it.saturating_duration_since(started))
+    }
+
     /// The next message matching `wanted` (earlier ones that do not match stay queued).
     pub(crate) fn wait_for(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
-        if let Some(idx) = self.queue.iter().position(&wanted) {
-            return self.queue.remove(idx).expect("the index is in the queue");
+        if let Some(idx) = self.queue.iter().position(|(it, _)| wanted(it)) {
+            let (message, arrived) = self.queue.remove(idx).expect("the index is in the queue");
+            self.arrived = Some(arrived);
+            return message;
         }
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let message = match self.incoming.recv_timeout(left) {
+            let (message, arrived) = match self.incoming.recv_timeout(left) {
                 Ok(it) => it,
                 Err(RecvTimeoutError::Timeout) => panic!("timed out waiting for {what}"),
                 Err(RecvTimeoutError::Disconnected) => {
@@ -173,9 +235,10 @@ impl Client {
                 continue;
             }
             if wanted(&message) {
+                self.arrived = Some(arrived);
                 return message;
             }
-            self.queue.push_back(message);
+            self.queue.push_back((message, arrived));
         }
     }
 
@@ -200,9 +263,9 @@ impl Client {
         while !self.answered.iter().any(|it| it == method) {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {
-                Ok(message) => {
+                Ok((message, arrived)) => {
                     if !self.answer_server_request(&message) {
-                        self.queue.push_back(message);
+                        self.queue.push_back((message, arrived));
                     }
                 }
                 Err(_) => panic!("the server did not ask {method}"),
@@ -222,8 +285,8 @@ impl Client {
     /// Every message that arrives within `window`, unconsumed ones included.
     pub(crate) fn drain(&mut self, window: Duration) -> Vec<Value> {
         let deadline = Instant::now() + window;
-        let mut res: Vec<Value> = self.queue.drain(..).collect();
-        while let Ok(message) = self
+        let mut res: Vec<Value> = self.queue.drain(..).map(|(it, _)| it).collect();
+        while let Ok((message, _)) = self
             .incoming
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
         {
@@ -278,8 +341,29 @@ impl Drop for Client {
     }
 }
 
+/// Our end of the server's socket, for writing: dropped, it closes the server's input (the
+/// socket itself stays open for reading).
+struct SocketWriter(UnixStream);
+
+impl Write for SocketWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl Drop for SocketWriter {
+    fn drop(&mut self) {
+        let _ = self.0.shutdown(std::net::Shutdown::Write);
+    }
+}
+
 /// One framed message, or `None` at the end of the stream.
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+/// The body of the next message.
+fn read_frame(reader: &mut impl BufRead) -> Option<Vec<u8>> {
     let mut length = None;
     loop {
         let mut line = String::new();
@@ -298,7 +382,7 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     }
     let mut body = vec![0; length?];
     std::io::Read::read_exact(reader, &mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    Some(body)
 }
 
 /// A configuration directory of its own for each test, removed at the end.

@@ -1,4 +1,5 @@
-//! Protocol tests: the real `shorewall-ls lsp --stdio` driven by a minimal client over pipes.
+//! Protocol tests: the real `shorewall-ls lsp --stdio` driven by a minimal client over pipes
+//! (and a socket pair).
 //! Lifecycle, document sync (non-ASCII text in UTF-16 and UTF-8, CRLF), versions, cancellation,
 //! robustness, and one scenario per capability. What the features answer is tested in the
 //! `ide` layer; here, that the answers get through the protocol right.
@@ -70,6 +71,37 @@ fn lifecycle() {
         json!(["shorewall.preview", "shorewall.syntaxTree"])
     );
     assert_eq!(client.shutdown(), Some(0));
+}
+
+/// Editors built on Node or libuv give the server a socket, not a pipe, for stdin and stdout
+/// (the server waits on either without tokio's blocking threads).
+#[test]
+fn a_session_over_a_socket_pair() {
+    let dir = config(
+        "socket",
+        "ACCEPT\tnet\t$FW\ttcp\t22\n# é ü 😀\nACCEPT\tnte\t$FW\n",
+    );
+    let mut client = Client::start_on_socket();
+    client.initialize(json!({}));
+    let uri = dir.uri("rules");
+    client.open(
+        &uri,
+        &std::fs::read_to_string(dir.path("rules")).unwrap_or_default(),
+    );
+    let diagnostics = client.diagnostics(&uri);
+    assert_eq!(
+        summary(&diagnostics),
+        vec![(2, 7, 10, "unknown-zone".to_owned())],
+        "{diagnostics}"
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn a_client_that_closes_the_socket_ends_the_server() {
+    let mut client = Client::start_on_socket();
+    client.initialize(json!({}));
+    assert_eq!(client.finish(), Some(1));
 }
 
 #[test]
