@@ -587,14 +587,52 @@ impl Compiler<'_> {
     }
 
     /// `handle_nonat_rule`: NONAT and ACCEPT+ may not name a DEST address, and every IPv6
-    /// DEST outside an action has one (`::/0` at least).
-    pub(crate) fn handle_nonat_rule(&self, action: &str, dest: &str) -> Result<bool> {
-        if dest.contains(':') {
-            return error(format!("Invalid DEST ({dest}) in {action} rule"));
+    /// DEST outside an action has one (`::/0` at least); in an action's body they RETURN from
+    /// the action's nat chain. `nonat` is the rule's matches, log level, log action and the
+    /// action chain it is in.
+    pub(crate) fn handle_nonat_rule(
+        &mut self,
+        action: &str,
+        cols: &Columns,
+        (rule, loglevel, log_action, action_chain): (&str, &str, &str, &str),
+        wildcard: bool,
+    ) -> Result<()> {
+        if cols.dest.contains(':') {
+            return error(format!("Invalid DEST ({}) in {action} rule", cols.dest));
         }
-        unsupported(format!(
-            "{action} rules with an interface as DEST are not supported by the preview yet"
-        ))
+        if action_chain.is_empty() {
+            return unsupported(format!(
+                "{action} rules with an interface as DEST are not supported by the preview yet"
+            ));
+        }
+        let origdest = if cols.origdest.is_empty() || cols.origdest == "-" {
+            ""
+        } else {
+            &cols.origdest
+        };
+        if origdest == "detect" {
+            return unsupported("ORIGDEST detect (the interfaces' addresses at run time) is not supported by the preview");
+        }
+        self.chains.ensure_chain(TableId::Nat, action_chain);
+        if self.nat_unreachable(action_chain, wildcard) {
+            return Ok(());
+        }
+        self.expand_rule(
+            TableId::Nat,
+            action_chain,
+            restrict::PREROUTE,
+            "",
+            rule,
+            &cols.source,
+            &cols.dest,
+            origdest,
+            "RETURN",
+            loglevel,
+            log_action,
+            "",
+            false,
+            "",
+        )
     }
 }
 

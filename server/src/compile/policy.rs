@@ -6,7 +6,7 @@ use super::chains::TableId;
 use super::ir::{Jump, Match};
 use super::lists::split_list3;
 use super::lower::{section, target, Compiler};
-use super::{error, unsupported, Result};
+use super::{error, Result};
 
 impl Compiler<'_> {
     /// `new_rules_chain`.
@@ -295,23 +295,20 @@ impl Compiler<'_> {
             Some(queue) => super::rules::handle_nfqueue(&queue)?,
             None => basic.clone(),
         };
+        // Shorewall names the chain of an `all+` policy without exclusions after the text as
+        // written (`all+-net`, `net-all+`), and such a chain is not wild.
+        let as_written = |text: &str, zone: &str| -> String {
+            if zone == "all" && text.eq_ignore_ascii_case("all+") {
+                text.to_owned()
+            } else {
+                zone.to_owned()
+            }
+        };
+        let client = as_written(&policy.source_text, &client);
+        let server = as_written(&policy.dest_text, &server);
         let name = self.rules_chain(&client, &server);
         let expand = self.config.expand_policies;
         if self.chains.exists(TableId::Filter, &name) {
-            // Shorewall names the chain of an `all+` policy without exclusions `all+2...`,
-            // apart from `all2...`: that pair is not a duplicate, but not reproduced either.
-            let plus = |text: &str| text.eq_ignore_ascii_case("all+");
-            let any_plus = self
-                .model
-                .policies
-                .iter()
-                .any(|it| plus(&it.source_text) || plus(&it.dest_text));
-            if any_plus && (clientwild || serverwild) {
-                return unsupported(format!(
-                    "The policy {} {} beside an all+ policy is not supported by the preview",
-                    policy.source_text, policy.dest_text
-                ));
-            }
             let chain = self.chains.head(TableId::Filter, &name);
             if chain.is_policy {
                 if chain.provisional {

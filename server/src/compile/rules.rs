@@ -1688,7 +1688,17 @@ impl Compiler<'_> {
                 cols.origdest = ALLIP.into();
             }
         } else if actiontype & target::NONAT != 0 {
-            return self.handle_nonat_rule(&action, &cols.dest);
+            let in_action = if inaction.is_empty() { "" } else { &chain_name };
+            let nonat = (
+                rule.as_str(),
+                loglevel.as_str(),
+                log_action.as_str(),
+                in_action,
+            );
+            self.handle_nonat_rule(&action, &cols, nonat, wildcard)?;
+            if natonly {
+                return Ok(true);
+            }
         }
         if actiontype & target::ACTION != 0 {
             action = actionchain.clone();
