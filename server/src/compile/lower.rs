@@ -70,7 +70,7 @@ pub mod section {
 /// a record in one of them stops the compilation rather than give a ruleset without it.
 /// (Shorewall reads the 4.x `notrack` file only when `update` converts it to conntrack, so
 /// compiling ignores it.)
-const UNREAD_FILES: &[&str] = &["secmarks"];
+const UNREAD_FILES: &[&str] = &[];
 
 /// Action options (`Rules.pm %options`).
 pub mod opt {

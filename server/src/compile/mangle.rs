@@ -183,6 +183,114 @@ impl Compiler<'_> {
         if !self.config.mangle_enabled {
             return Ok(());
         }
+        self.setup_mangle_file()?;
+        self.setup_secmarks()
+    }
+
+    /// The secmarks file (`process_secmark_rule`), after the mangle file: SECMARK and
+    /// CONNSECMARK rules in the mangle chain of each record's CHAIN.
+    fn setup_secmarks(&mut self) -> Result<()> {
+        let records = model::read_config_records(self.model, self.env, "secmarks");
+        for record in &records {
+            self.enter_record_with_origin(record)?;
+            let column = |idx: usize| record.column(idx).to_owned();
+            let secmark = column(0);
+            if secmark == "-" {
+                return error("SECMARK must be specified");
+            }
+            for proto in split_list(&column(4), "Protocol")? {
+                self.process_secmark_rule1(&secmark, &column(1), record, proto)?;
+            }
+        }
+        self.place = None;
+        self.chains.origin.clear();
+        Ok(())
+    }
+
+    /// `process_secmark_rule1`: one secmarks record for one protocol.
+    fn process_secmark_rule1(
+        &mut self,
+        secmark: &str,
+        chainin: &str,
+        record: &model::ConfigRecord,
+        proto: &str,
+    ) -> Result<()> {
+        let (source, dest) = (record.column(2), record.column(3));
+        let (dport, sport, user, mark) = (
+            record.column(5),
+            record.column(6),
+            record.column(7),
+            record.column(8),
+        );
+        let mut parts = chainin.splitn(3, ':');
+        let chain = parts.next().unwrap_or_default();
+        let state = parts.next().unwrap_or_default();
+        if parts.next().is_some_and(|it| !it.is_empty()) || chain.is_empty() {
+            return error(format!("Invalid CHAIN:STATE ({chainin})"));
+        }
+        let chain1 = match chain {
+            "T" => "tcpost",
+            "P" => "tcpre",
+            "F" => "tcfor",
+            "I" => "tcin",
+            "O" => "tcout",
+            _ => return error(format!("Invalid or missing CHAIN ( {chain} )")),
+        };
+        if user != "-" && chain1 != "tcout" {
+            return error("USER/GROUP may only be used in the OUTPUT chain");
+        }
+        let mut rule = String::new();
+        if !state.is_empty() {
+            let states = match state {
+                "N" => "NEW",
+                "I" => "INVALID",
+                "U" => "UNTRACKED",
+                "IU" => "INVALID,UNTRACKED",
+                "NI" => "NEW,INVALID",
+                "NU" => "NEW,UNTRACKED",
+                "NIU" => "NEW,INVALID,UNTRACKED",
+                "E" => "ESTABLISHED",
+                "ER" => "ESTABLISHED,RELATED",
+                _ => return error(format!("Invalid STATE ( {state} )")),
+            };
+            rule.push_str(&state_match(self, states));
+        }
+        let target = match secmark {
+            "SAVE" => "CONNSECMARK --save".to_owned(),
+            "RESTORE" => "CONNSECMARK --restore".to_owned(),
+            _ => format!("SECMARK --selctx {secmark}"),
+        };
+        let disposition = target.split(' ').next().unwrap_or_default().to_owned();
+        rule.push_str(&m::do_proto(
+            self.names(),
+            self.caps(),
+            proto,
+            dport,
+            sport,
+        )?);
+        rule.push_str(&m::do_user(self.caps(), user)?);
+        rule.push_str(&m::do_test(mark, self.config.tc_mask)?);
+        self.chains.ensure_referenced_chain(TableId::Mangle, chain1);
+        self.expand_rule(
+            TableId::Mangle,
+            chain1,
+            chain_restriction(chain1),
+            "",
+            &rule,
+            source,
+            dest,
+            "",
+            &target,
+            "",
+            &disposition,
+            "",
+            false,
+            "",
+        )
+    }
+
+    /// The records of the mangle file.
+    fn setup_mangle_file(&mut self) -> Result<()> {
         // Outside `update`, Shorewall ignores the 4.x tcrules file.
         let tcrules = self.model.dir.join("tcrules");
         if tcrules.is_file() {
