@@ -691,6 +691,8 @@ pub struct ConfigRecord {
     pub section: Option<String>,
     /// `;;` raw matches.
     pub raw_matches: Option<String>,
+    /// The `?COMMENT` in effect.
+    pub comment: Option<String>,
     /// The `?FORMAT` in effect (1 when none).
     pub format: u32,
     /// The kind of the file, by its name.
@@ -779,6 +781,7 @@ pub fn read_config_file(
                     columns: line.values,
                     section: section.clone(),
                     raw_matches: line.raw_matches,
+                    comment: line.comment,
                     format: line.format,
                     kind,
                     too_many_columns: line.columns_given

@@ -116,6 +116,7 @@ impl Compiler<'_> {
             nonempty |= self.process_accounting_rule(&mut state, record)?;
         }
         self.place = None;
+        self.chains.comment.clear();
         if !nonempty {
             return Ok(());
         }

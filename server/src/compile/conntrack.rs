@@ -151,6 +151,7 @@ impl Compiler<'_> {
             self.process_conntrack_record(record)?;
         }
         self.place = None;
+        self.chains.comment.clear();
         Ok(())
     }
 

@@ -174,6 +174,7 @@ impl Compiler<'_> {
             }
         }
         self.place = None;
+        self.chains.comment.clear();
         let states = if self.caps().has("RAW_TABLE") {
             "NEW,UNTRACKED"
         } else {

@@ -203,6 +203,7 @@ impl Compiler<'_> {
             }
         }
         self.place = None;
+        self.chains.comment.clear();
         self.chains.origin.clear();
         Ok(())
     }
@@ -331,6 +332,7 @@ impl Compiler<'_> {
             return Err(fatal);
         }
         self.place = None;
+        self.chains.comment.clear();
         self.chains.origin.clear();
         Ok(())
     }

@@ -14,6 +14,14 @@ impl Compiler<'_> {
     /// does on a record with more columns than its file has.
     pub(crate) fn enter_record(&mut self, record: &ConfigRecord) -> Result<()> {
         self.place = Some((record.path.clone(), record.line));
+        if comments_allowed(record.kind) {
+            // The rules of the record carry the `?COMMENT` in effect (the file's readers
+            // clear it after their last record, as Shorewall does at the end of a file).
+            self.chains.comment = match &record.comment {
+                Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
+                _ => String::new(),
+            };
+        }
         if record.too_many_columns {
             return error(format!(
                 "Invalid {} entry (too many columns)",
@@ -34,6 +42,25 @@ impl Compiler<'_> {
         self.chains.origin = format!("{name}:{}", record.line);
         self.enter_record(record)
     }
+}
+
+/// The files whose records generate their rules as they are read and that Shorewall opens
+/// with `?COMMENT` allowed.
+fn comments_allowed(kind: FileKind) -> bool {
+    matches!(
+        kind,
+        FileKind::Accounting
+            | FileKind::Conntrack
+            | FileKind::Maclist
+            | FileKind::Mangle
+            | FileKind::Masq
+            | FileKind::Nat
+            | FileKind::Netmap
+            | FileKind::Secmarks
+            | FileKind::Snat
+            | FileKind::TcPri
+            | FileKind::Tunnels
+    )
 }
 
 /// What `split_line` calls an entry of a file in its "Invalid ... entry" errors (the first

@@ -128,6 +128,7 @@ impl Compiler<'_> {
             return Err(fatal);
         }
         self.place = None;
+        self.chains.comment.clear();
         self.chains.origin.clear();
         Ok(())
     }

@@ -41,6 +41,7 @@ impl Compiler<'_> {
             }
         }
         self.place = None;
+        self.chains.comment.clear();
         self.chains.origin.clear();
         Ok(())
     }
@@ -169,6 +170,7 @@ impl Compiler<'_> {
             }
         }
         self.place = None;
+        self.chains.comment.clear();
         self.chains.origin.clear();
         Ok(())
     }

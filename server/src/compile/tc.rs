@@ -162,6 +162,7 @@ impl Compiler<'_> {
             self.process_tc_priority(&record)?;
         }
         self.place = None;
+        self.chains.comment.clear();
         self.chains.origin.clear();
         Ok(())
     }

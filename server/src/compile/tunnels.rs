@@ -54,6 +54,7 @@ impl Compiler<'_> {
             self.setup_one_tunnel(kind, zone, gateways, gateway_zones)?;
         }
         self.place = None;
+        self.chains.comment.clear();
         Ok(())
     }
 

@@ -36,9 +36,26 @@ fn max_format(kind: FileKind) -> u32 {
 
 /// Whether ?COMMENT is allowed in a file (`open_file`'s `$comments_allowed`).
 fn comments_allowed(kind: FileKind) -> bool {
+    // The files Shorewall opens with `$comments_allowed` (`open_file NAME, MAX, 1`).
     matches!(
         kind,
-        FileKind::Rules | FileKind::BlRules | FileKind::Macro | FileKind::Action
+        FileKind::Rules
+            | FileKind::BlRules
+            | FileKind::Macro
+            | FileKind::Action
+            | FileKind::Accounting
+            | FileKind::Conntrack
+            | FileKind::Maclist
+            | FileKind::Mangle
+            | FileKind::Masq
+            | FileKind::Nat
+            | FileKind::Netmap
+            | FileKind::Secmarks
+            | FileKind::Snat
+            | FileKind::StoppedRules
+            | FileKind::TcPri
+            | FileKind::TcRules
+            | FileKind::Tunnels
     )
 }
 
