@@ -982,6 +982,28 @@ impl ChainTable {
     }
 
     /// Empties a chain and marks it unreferenced (`delete_chain`); it stays in the table.
+    /// Appends a ready rule to `chain` (`add_trule`), without references.
+    pub fn add_trule(&mut self, table: TableId, chain: &str, rule: Rule) {
+        let returns = rule.target == "RETURN";
+        if let Some(chain) = self.get_mut(table, chain) {
+            chain.rules.push(rule);
+            chain.referenced = true;
+            if returns {
+                chain.optflags |= RETURNS | DONT_MOVE;
+            }
+        }
+    }
+
+    /// Removes the jumps of `from` to `to` (`delete_jumps`).
+    pub fn delete_jumps(&mut self, table: TableId, from: &str, to: &str) {
+        if let Some(chain) = self.get_mut(table, from) {
+            chain.rules.retain(|rule| rule.target != to);
+        }
+        if let Some(chain) = self.get_mut(table, to) {
+            chain.references.remove(from);
+        }
+    }
+
     pub fn delete_chain(&mut self, table: TableId, name: &str) {
         if let Some(chain) = self.get_mut(table, name) {
             chain.referenced = false;

@@ -496,7 +496,7 @@ impl Compiler<'_> {
     }
 
     /// Whether a SOURCE/DEST host list starts with an interface name.
-    fn names_an_interface(&self, hosts: &str) -> bool {
+    pub(crate) fn names_an_interface(&self, hosts: &str) -> bool {
         let first = hosts.trim_start_matches('!');
         let first = first.split(':').next().unwrap_or("");
         !first.is_empty() && self.topo.known_interface(first).is_some()

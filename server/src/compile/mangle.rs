@@ -20,9 +20,6 @@ use super::matches as m;
 use super::rules::{restrict, split_action, state_match};
 use super::{error, unsupported, Result};
 
-/// The refusal of SAME, which becomes Shorewall's error without tracked providers.
-const SAME_REFUSAL: &str = "SAME in the mangle file is not supported by the preview yet";
-
 /// The mangle chains as Shorewall numbers them.
 const PREROUTING: u32 = 1;
 const INPUT: u32 = 2;
@@ -325,10 +322,6 @@ impl Compiler<'_> {
         }
         if let Some((place, fatal)) = refused {
             self.place = place;
-            // `handle_stickiness`, after the file: SAME needs tracked providers.
-            if fatal.message == SAME_REFUSAL && self.providers.routemarked.is_empty() {
-                return error("There are SAME tcrules but no 'track' providers");
-            }
             return Err(fatal);
         }
         self.place = None;
@@ -565,7 +558,8 @@ impl Compiler<'_> {
         // An action's `proto=` option is the invocation's protocol.
         let mut action_proto = None;
         let mut classify_device: Option<String> = None;
-        let mut same = false;
+        // SAME's timeout (`$ttl`), which `handle_stickiness` reads from its rules.
+        let mut same_ttl = None;
         let mut usergenerated = false;
         let mut exceptionrule = "";
         let mut matches = "";
@@ -828,11 +822,24 @@ impl Compiler<'_> {
                 params.clone()
             }
             "SAME" => {
-                if !params.is_empty() && numeric_value(&params).is_none_or(|it| it == 0) {
-                    return error("The SAME timeout must be positive");
+                if matches!(from, MangleFrom::Action { .. }) {
+                    return unsupported(
+                        "SAME in an action of the mangle file is not supported by the preview",
+                    );
                 }
-                same = true;
-                String::new()
+                // The chain as SOURCE or DEST `$FW` chose it, before the designator.
+                let target = if chain == OUTPUT { "sticko" } else { "sticky" };
+                self.chains.ensure_referenced_chain(TableId::Mangle, target);
+                let ttl = if params.is_empty() {
+                    300
+                } else {
+                    match numeric_value(&params).filter(|it| *it != 0) {
+                        Some(ttl) => ttl,
+                        None => return error("The SAME timeout must be positive"),
+                    }
+                };
+                same_ttl = Some(ttl);
+                target.to_owned()
             }
             "CLASSIFY" => {
                 let class = params
@@ -910,10 +917,22 @@ impl Compiler<'_> {
                 (TableId::Mangle, name, restriction)
             }
         };
-        if same {
-            return unsupported(SAME_REFUSAL);
+        if same_ttl.is_some() && self.names_an_interface(&dest) {
+            // DESTIFACE_DISALLOW, as `verify_dest_interface` words it for the chain.
+            if restriction & restrict::PREROUTE != 0 {
+                return error("A DEST interface is not permitted in the PREROUTING chain");
+            }
+            let interface = dest.trim_start_matches('!');
+            let interface = interface.split(':').next().unwrap_or_default();
+            return error(format!(
+                "Destination Interface ({interface}) not allowed in the mangle OUTPUT chain"
+            ));
         }
         self.chains.ensure_chain(table, chain_name);
+        let before = self
+            .chains
+            .get(table, chain_name)
+            .map_or(0, |it| it.rules.len());
         let mut rule = m::do_proto(self.names(), self.caps(), proto, &ports, sports)?;
         rule.push_str(tcp_flags);
         rule.push_str(policy);
@@ -948,6 +967,12 @@ impl Compiler<'_> {
             usergenerated,
             "",
         )?;
+        if let (Some(ttl), Some(chain)) = (same_ttl, self.chains.get_mut(table, chain_name)) {
+            for rule in chain.rules.iter_mut().skip(before) {
+                rule.matches
+                    .push(super::ir::Match::new("t", ttl.to_string()));
+            }
+        }
         if let Some(device) = classify_device {
             // `expand_rule`: the DEST interface must be the class's device.
             let interface = dest.split(':').next().unwrap_or("");

@@ -13,7 +13,7 @@ use crate::model::{self, ConfigRecord};
 
 use super::addresses::{valid_address, validate_net};
 use super::chains::{TableId, DONT_DELETE, DONT_MOVE, DONT_OPTIMIZE};
-use super::ir::{Jump, Match};
+use super::ir::{Jump, Match, Rule};
 use super::lists::{numeric_value, split_list, split_list1};
 use super::lower::Compiler;
 use super::rules::state_imatch;
@@ -779,8 +779,8 @@ impl Compiler<'_> {
         }
         self.chains.new_chain(m, "routemark", None);
         if !providers.routemarked.is_empty() {
-            // `setsticky` and `setsticko` stay empty (the preview refuses SAME rules), so
-            // `handle_stickiness` deletes the jumps to them again: only the chains remain.
+            // `handle_stickiness` fills `setsticky` and `setsticko` from the SAME rules, or
+            // deletes the jumps to them again.
             self.chains.new_chain(m, "setsticky", None);
             self.chains.new_chain(m, "setsticko", None);
             let mut marked: Vec<&str> = Vec::new();
@@ -793,6 +793,17 @@ impl Compiler<'_> {
                     matches.push(Match::new("mark", format!("--mark 0/{mask}")));
                     self.chains
                         .add_ijump(m, "PREROUTING", Jump::Jump, "routemark", matches)?;
+                    // Shorewall writes these marks with two blanks.
+                    let sticky_mark = format!("--mark  {:#x}/{mask}", provider.mark);
+                    let matches = vec![
+                        Match::new("i", format!("! {}", provider.physical)),
+                        Match::new("mark", sticky_mark.clone()),
+                    ];
+                    self.chains
+                        .add_ijump(m, "PREROUTING", Jump::Jump, "setsticky", matches)?;
+                    let matches = vec![Match::new("mark", sticky_mark)];
+                    self.chains
+                        .add_ijump(m, "OUTPUT", Jump::Jump, "setsticko", matches)?;
                     if self.topo.have_ipsec {
                         self.clear_ipsec_mark(&provider.interface, &exmask)?;
                     }
@@ -852,12 +863,111 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    /// `handle_stickiness`, at the end of `setup_tc`: the jumps to the empty `setsticky` and
-    /// `setsticko` chains are deleted (they were never added here). With `load=` providers
-    /// but none tracked those chains do not exist and Shorewall 5.2.8 dies on them.
+    /// `handle_stickiness`, at the end of `setup_tc`: for each tracked provider, each SAME
+    /// rule of `tcpre` (`-j sticky`) and `tcout` (`-j sticko`) becomes rules of the `sticky`
+    /// or `sticko` chain that mark the packets of a connection remembered by `-m recent`,
+    /// and of `setsticky` or `setsticko` that remember it; the jumps to an empty `setsticky`
+    /// or `setsticko` are deleted. With `load=` providers but none tracked those chains do
+    /// not exist and Shorewall 5.2.8 dies on them.
     pub(crate) fn handle_stickiness(&mut self) -> Result<()> {
-        if self.providers.routemarked.is_empty() && !self.providers.load.is_empty() {
-            return error("Can't use an undefined value as an ARRAY reference at /usr/share/shorewall/Shorewall/Providers.pm line 2518.");
+        let m = TableId::Mangle;
+        let havesticky = self.chains.exists(m, "sticky") || self.chains.exists(m, "sticko");
+        if havesticky && self.providers.routemarked.is_empty() {
+            return error("There are SAME tcrules but no 'track' providers");
+        }
+        if self.providers.routemarked.is_empty() {
+            if !self.providers.load.is_empty() {
+                return error("Can't use an undefined value as an ARRAY reference at /usr/share/shorewall/Shorewall/Providers.pm line 2518.");
+            }
+            return Ok(());
+        }
+        let mask = format!("{:#x}", self.mark_layout().provider_mask);
+        let same_rules = |compiler: &Self, chain: &str, target: &str| -> Vec<Rule> {
+            compiler
+                .chains
+                .get(m, chain)
+                .map(|it| {
+                    it.rules
+                        .iter()
+                        .filter(|rule| rule.target == target)
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let ttl = |rule: &Rule| -> String {
+            rule.matches
+                .iter()
+                .find(|it| it.key == "t")
+                .map(|it| it.value.to_string())
+                .unwrap_or_default()
+        };
+        let mut sticky = 1;
+        let routemarked = self.providers.routemarked.clone();
+        for index in routemarked {
+            let Some(mark) = self.providers.list.get(index).map(|it| it.mark) else {
+                continue;
+            };
+            let mark = format!("{mark:#x}");
+            for (same, chain, setchain, rdest, lead) in [
+                ("tcpre", "sticky", "setsticky", "", ""),
+                ("tcout", "sticko", "setsticko", " --rdest", " "),
+            ] {
+                for rule in same_rules(self, same, chain) {
+                    let list = format!("sticky{sticky:03}");
+                    sticky += 1;
+                    self.chains.ensure_referenced_chain(m, chain);
+                    let seconds = ttl(&rule);
+                    let mut rule1 = rule.clone();
+                    rule1.jump = Some(Jump::Jump);
+                    rule1.target = "MARK".to_owned();
+                    rule1.target_options = Some(format!("--set-mark {mark}"));
+                    rule1.matches.push(Match::new(
+                        "recent",
+                        format!("{lead}--name {list}{rdest} --update --seconds {seconds} --reap"),
+                    ));
+                    let mut rule2 = cleared(&rule);
+                    rule2
+                        .matches
+                        .push(Match::new("mark", format!("--mark 0/{mask}")));
+                    rule2.matches.push(Match::new(
+                        "recent",
+                        format!("--name {list}{rdest} --remove"),
+                    ));
+                    let mut set = cleared(&rule);
+                    let setmark = if rdest.is_empty() {
+                        format!("--mark {mark}/{mask}")
+                    } else {
+                        format!("--mark {mark}")
+                    };
+                    set.matches.push(Match::new("mark", setmark));
+                    set.matches
+                        .push(Match::new("recent", format!("--name {list}{rdest} --set")));
+                    self.chains.add_trule(m, chain, rule1);
+                    self.chains.add_trule(m, chain, rule2);
+                    self.chains.add_trule(m, setchain, set);
+                }
+            }
+        }
+        for (from, to) in [("PREROUTING", "setsticky"), ("OUTPUT", "setsticko")] {
+            if self.chains.get(m, to).is_some_and(|it| it.rules.is_empty()) {
+                self.chains.delete_jumps(m, from, to);
+            }
+        }
+        // The SAME rules' timeouts (Shorewall's `-t`, which it never prints).
+        for chain in [
+            "tcpre",
+            "tcout",
+            "sticky",
+            "sticko",
+            "setsticky",
+            "setsticko",
+        ] {
+            if let Some(chain) = self.chains.get_mut(m, chain) {
+                for rule in &mut chain.rules {
+                    rule.matches.retain(|it| it.key != "t");
+                }
+            }
         }
         Ok(())
     }
@@ -1025,4 +1135,13 @@ fn var_base(name: &str) -> String {
         var.push_str("_1");
     }
     var
+}
+
+/// A copy of `rule` without its target (`clear_rule_target`).
+fn cleared(rule: &Rule) -> Rule {
+    let mut rule = rule.clone();
+    rule.jump = None;
+    rule.target = String::new();
+    rule.target_options = None;
+    rule
 }
