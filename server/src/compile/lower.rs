@@ -476,7 +476,7 @@ impl<'a> Compiler<'a> {
             return error("No firewall zone defined");
         }
         for zone in &topo.zones {
-            if zone.kind == ZoneKind::Bport || zone.kind == ZoneKind::Vserver {
+            if zone.kind == ZoneKind::Bport {
                 return unsupported(format!(
                     "Zones of type {:?} are not supported by the preview yet ({})",
                     zone.kind, zone.name

@@ -9,8 +9,11 @@ use super::addresses::{imatch_net, Side};
 use super::chains::TableId;
 use super::ir::{Jump, Match};
 use super::lower::Compiler;
-use super::topology::{HostGroup, ZoneKind};
+use super::topology::{HostGroup, ZoneKind, VSERVER_INTERFACE};
 use super::Result;
+
+/// `IPv6_LINKLOCAL`: no vserver rules for link-local networks.
+const IPV6_LINKLOCAL: &str = "fe80::/10";
 
 #[derive(Default)]
 struct Added {
@@ -441,7 +444,9 @@ impl Compiler<'_> {
         let zone_interfaces = self.topo.zone(zone).map_or(0, |it| it.interfaces.len());
         let out_has_rules = !self.chains.chain(f, &out_chain).rules.is_empty();
         let mut use_output = false;
-        let (outputref, mut matches) = if self.use_interface_chain(interface, "use_output_chain")
+        let vservers = self.topo.vserver_zones();
+        let (outputref, mut matches) = if !vservers.is_empty()
+            || self.use_interface_chain(interface, "use_output_chain")
             || (out_has_rules && !chain1_exists)
             || zone_interfaces > 1
         {
@@ -457,6 +462,12 @@ impl Compiler<'_> {
                 )?;
             }
             use_output = true;
+            if !net.eq_ignore_ascii_case(IPV6_LINKLOCAL) {
+                // The vservers' traffic to the zone leaves by the same chain.
+                for vzone in &vservers {
+                    self.generate_source_rules(&out_chain, vzone, zone, dest.clone())?;
+                }
+            }
             (out_chain.clone(), Vec::new())
         } else {
             ("OUTPUT".to_owned(), self.dest_dev(interface))
@@ -494,7 +505,9 @@ impl Compiler<'_> {
         let source = imatch_net(net, Side::Source)?;
         let in_has_rules = !self.chains.chain(f, &in_chain).rules.is_empty();
         let mut use_input = false;
-        let (inputref, mut matches) = if self.use_interface_chain(interface, "use_input_chain")
+        let vservers = self.topo.vserver_zones();
+        let (inputref, mut matches) = if !vservers.is_empty()
+            || self.use_interface_chain(interface, "use_input_chain")
             || chain2.is_empty()
             || (in_has_rules && !chain2_exists)
         {
@@ -510,6 +523,17 @@ impl Compiler<'_> {
                 )?;
             }
             use_input = true;
+            if !net.eq_ignore_ascii_case(IPV6_LINKLOCAL) {
+                // The zone's traffic to the vservers arrives by the same chain.
+                for vzone in &vservers {
+                    let target = self.rules_target(zone, vzone);
+                    if !target.is_empty() {
+                        let mut m = source.clone();
+                        m.extend(self.match_ipsec_in(zone, group));
+                        self.generate_dest_rules(&in_chain, &target, vzone, &group.origin, m)?;
+                    }
+                }
+            }
             (in_chain.clone(), Vec::new())
         } else {
             ("INPUT".to_owned(), self.source_dev(interface))
@@ -584,6 +608,77 @@ impl Compiler<'_> {
         Ok(())
     }
 
+    /// `generate_dest_rules`: a jump from `chain` to `target` for the traffic to `zone`,
+    /// one per network of a vserver zone.
+    fn generate_dest_rules(
+        &mut self,
+        chain: &str,
+        target: &str,
+        zone: &str,
+        origin: &str,
+        matches: Vec<Match>,
+    ) -> Result<()> {
+        let f = TableId::Filter;
+        if self.topo.zone(zone).map(|it| it.kind) != Some(ZoneKind::Vserver) {
+            let origin = (!origin.is_empty()).then_some(origin);
+            self.chains
+                .add_ijump_with_origin(f, chain, Jump::Jump, target, origin, matches)?;
+            return Ok(());
+        }
+        for group in self.vserver_groups(zone) {
+            let exclusion = self.dest_exclusion(&group.exclusions, target)?;
+            for net in &group.hosts {
+                let mut m = imatch_net(net, Side::Dest)?;
+                m.extend(matches.iter().cloned());
+                self.chains.add_ijump_with_origin(
+                    f,
+                    chain,
+                    Jump::Jump,
+                    &exclusion,
+                    Some(&group.origin),
+                    m,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `generate_source_rules`: the jumps of `chain` for the traffic from the vserver zone
+    /// `vzone` to `zone`, unless that is a CONTINUE policy without rules.
+    fn generate_source_rules(
+        &mut self,
+        chain: &str,
+        vzone: &str,
+        zone: &str,
+        matches: Vec<Match>,
+    ) -> Result<()> {
+        let target = self.rules_target(vzone, zone);
+        if target.is_empty() || target == "NONE" {
+            return Ok(());
+        }
+        for group in self.vserver_groups(vzone) {
+            let ipsec = self.match_ipsec_in(vzone, &group);
+            let exclusion = self.source_exclusion(&group.exclusions, &target)?;
+            for net in &group.hosts {
+                let mut m = imatch_net(net, Side::Source)?;
+                m.extend(matches.iter().cloned());
+                m.extend(ipsec.iter().cloned());
+                self.generate_dest_rules(chain, &exclusion, zone, &group.origin, m)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The host groups of a vserver zone (`{hosts}{ip}{'%vserver%'}`).
+    fn vserver_groups(&self, zone: &str) -> Vec<HostGroup> {
+        self.topo
+            .zone(zone)
+            .and_then(|it| it.hosts.get("ip"))
+            .and_then(|it| it.get(VSERVER_INTERFACE))
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// `add_interface_jumps`: jumps from INPUT/OUTPUT/FORWARD to the interface chains in use,
     /// the loopback ACCEPT and the firewall-to-firewall traffic.
     fn add_interface_jumps(&mut self, interfaces: &[String], added: &mut Added) -> Result<()> {
@@ -649,43 +744,99 @@ impl Compiler<'_> {
             self.chains
                 .add_ijump(f, "INPUT", Jump::Jump, "ACCEPT", vec![Match::new("i", lo)])?;
         }
-        // handle_loopback_traffic: only the firewall zone (no vserver zones).
+        self.handle_loopback_traffic()
+    }
+
+    /// `handle_loopback_traffic`: the traffic among the firewall and the vserver zones, in
+    /// OUTPUT by the loopback interface (through a `loopback` chain when there are vserver
+    /// zones), and the raw OUTPUT jumps to their conntrack chains.
+    fn handle_loopback_traffic(&mut self) -> Result<()> {
+        let f = TableId::Filter;
         let fw = self.topo.firewall.clone();
         let lo = self.topo.loopback.clone();
-        let unmanaged = self
-            .topo
-            .interface(&lo)
-            .is_some_and(|it| it.option("unmanaged"));
-        if unmanaged {
+        let mut zones = self.topo.vserver_zones();
+        zones.push(fw.clone());
+        let loopback = !self.topo.loopback_zones().is_empty();
+        let mut unmanaged = false;
+        let mut rule = Vec::new();
+        let outchain = if zones.len() > 1 {
+            self.chains.new_standard_chain("loopback");
             self.chains.add_ijump(
                 f,
                 "OUTPUT",
                 Jump::Jump,
-                "ACCEPT",
+                "loopback",
                 vec![Match::new("o", lo.clone())],
             )?;
-        }
-        let loopback = !self.topo.loopback_zones().is_empty();
-        if !(loopback || unmanaged) {
-            let chain = self.rules_target(&fw, &fw);
-            if !chain.is_empty() {
+            "loopback"
+        } else {
+            unmanaged = self
+                .topo
+                .interface(&lo)
+                .is_some_and(|it| it.option("unmanaged"));
+            if unmanaged {
                 self.chains.add_ijump(
                     f,
                     "OUTPUT",
                     Jump::Jump,
-                    &chain,
-                    vec![Match::new("o", lo)],
+                    "ACCEPT",
+                    vec![Match::new("o", lo.clone())],
                 )?;
+            } else {
+                rule.push(Match::new("o", lo.clone()));
             }
-        }
-        let notrack = format!("{fw}_ctrk");
-        if self
-            .chains
-            .get(TableId::Raw, &notrack)
-            .is_some_and(|it| it.referenced)
-        {
-            self.chains
-                .add_ijump(TableId::Raw, "OUTPUT", Jump::Jump, &notrack, vec![])?;
+            "OUTPUT"
+        };
+        for z1 in &zones {
+            let notrack = format!("{z1}_ctrk");
+            let notrack_referenced = self
+                .chains
+                .get(TableId::Raw, &notrack)
+                .is_some_and(|it| it.referenced);
+            if *z1 == fw {
+                if !unmanaged {
+                    for z2 in &zones {
+                        if z1 == z2 && loopback {
+                            continue;
+                        }
+                        let chain = self.rules_target(z1, z2);
+                        if !chain.is_empty() {
+                            self.generate_dest_rules(outchain, &chain, z2, "", rule.clone())?;
+                        }
+                    }
+                }
+                if notrack_referenced {
+                    self.chains
+                        .add_ijump(TableId::Raw, "OUTPUT", Jump::Jump, &notrack, vec![])?;
+                }
+            } else {
+                for z2 in &zones {
+                    self.generate_source_rules(outchain, z1, z2, rule.clone())?;
+                }
+                if notrack_referenced {
+                    for group in self.vserver_groups(z1) {
+                        let target =
+                            self.exclusion_in(TableId::Raw, &group.exclusions, &notrack)?;
+                        let ipsec = self.match_ipsec_in(z1, &group);
+                        for net in &group.hosts {
+                            let mut m = imatch_net(net, Side::Source)?;
+                            m.extend(ipsec.iter().cloned());
+                            let at = self.chains.get_mut(TableId::Raw, "OUTPUT").map_or(0, |it| {
+                                it.insert += 1;
+                                it.insert - 1
+                            });
+                            self.chains.insert_ijump(
+                                TableId::Raw,
+                                "OUTPUT",
+                                Jump::Jump,
+                                &target,
+                                at,
+                                m,
+                            );
+                        }
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -233,7 +233,8 @@ impl Compiler<'_> {
             self.policy_chains.push(id);
             let zone_ref = self.topo.zone(zone).cloned();
             if let Some(zone_ref) = zone_ref {
-                if self.config.implicit_continue && !zone_ref.parents.is_empty() {
+                let vserver = zone_ref.kind == super::topology::ZoneKind::Vserver;
+                if self.config.implicit_continue && (!zone_ref.parents.is_empty() || vserver) {
                     for zone1 in &all_zones {
                         if zone1 != zone {
                             self.add_or_modify_policy_chain(zone, zone1);

@@ -10,6 +10,9 @@ use super::config::CompileConfig;
 use super::perl_hash::PerlHashOrder;
 use super::{error, unsupported, Result};
 
+/// The interface of the host groups of vserver zones (`%vserver%`).
+pub const VSERVER_INTERFACE: &str = "%vserver%";
+
 /// A map that iterates like a Perl hash built by inserting its keys in the same order.
 #[derive(Debug, Clone)]
 pub struct PerlMap<V> {
@@ -745,6 +748,11 @@ impl Topology {
                     }
                 }
                 "norfc1918" | "blacklist" => {}
+                "maclist" | "routeback" | "tcpflags" if kind == ZoneKind::Vserver => {
+                    return error(format!(
+                        "The \"{option}\" option is not allowed with Vserver zones"
+                    ));
+                }
                 other => {
                     if let Some(mss) = other.strip_prefix("mss=") {
                         host_options.insert("mss".into(), mss.into());
@@ -754,6 +762,9 @@ impl Topology {
                 }
             }
         }
+        if kind == ZoneKind::Ipsec && zone_kind == ZoneKind::Vserver {
+            return error("A host entry for a Vserver zone may not specify the 'ipsec' option");
+        }
         if hosts.contains(",!") {
             return error("Invalid hosts list");
         }
@@ -762,6 +773,12 @@ impl Topology {
             text = format!("{ALLIP}{text}");
         }
         let list: Vec<String> = text.split(',').map(str::to_owned).collect();
+        // Shorewall puts the hosts of every vserver zone on one invented interface.
+        let name = if zone_kind == ZoneKind::Vserver {
+            VSERVER_INTERFACE.to_owned()
+        } else {
+            name
+        };
         self.add_group_to_zone_typed(zone, kind, &name, &list, host_options, false, origin)
     }
 
