@@ -555,11 +555,11 @@ mod tests {
 
     #[test]
     fn what_the_preview_refuses_is_no_error() {
-        // An interface as masq SOURCE (Shorewall loops over its networks at run time), and a
-        // file the preview does not read.
+        // An interface as masq SOURCE, and one as conntrack DEST in PREROUTING (Shorewall
+        // loops over their networks at run time).
         let refused: [&[(&str, &str)]; 2] = [
             &[("masq", "eth0\teth1\n")],
-            &[("secmarks", "SAVE I:P net\n")],
+            &[("conntrack", "?FORMAT 3\nCT:notrack\t-\teth0\tudp\t53\n")],
         ];
         for extra in refused {
             assert_eq!(stops("shorewall6", extra), Some(FatalKind::Unsupported));
