@@ -689,6 +689,8 @@ pub struct ConfigRecord {
     pub columns: Vec<String>,
     /// The `?SECTION` in effect (files that have sections: accounting).
     pub section: Option<String>,
+    /// The line of that `?SECTION` (0 when none).
+    pub section_line: u32,
     /// `;;` raw matches.
     pub raw_matches: Option<String>,
     /// The `?COMMENT` in effect.
@@ -759,6 +761,7 @@ pub fn read_config_file(
     };
     let events = reader::read(&mut ctx, file, opts);
     let mut section = None;
+    let mut section_line = 0;
     let mut forbidden = None;
     let records = events
         .into_iter()
@@ -780,6 +783,7 @@ pub fn read_config_file(
                     line: position.line + 1,
                     columns: line.values,
                     section: section.clone(),
+                    section_line,
                     raw_matches: line.raw_matches,
                     comment: line.comment,
                     format: line.format,
@@ -788,7 +792,12 @@ pub fn read_config_file(
                         > kind.columns_for(line.format, model.family).len(),
                 })
             }
-            reader::Event::Section { name, .. } => {
+            reader::Event::Section { name, site } => {
+                section_line = ctx
+                    .model
+                    .files
+                    .get(site.file)
+                    .map_or(0, |it| it.line_index.line_col(site.range.start()).line + 1);
                 section = Some(name);
                 None
             }

@@ -232,13 +232,20 @@ impl Compiler<'_> {
             state.section = Some(None);
             return Ok(());
         };
+        // Shorewall reports the errors of a section on its `?SECTION` line.
+        let section_place = Some((record.path.clone(), record.section_line));
         let Some(index) = SECTIONS.iter().position(|it| it == name) else {
+            self.place = section_place;
             return error(format!("Invalid SECTION ({name})"));
         };
         match state.section {
-            Some(None) => return error("SECTION not allowed after un-sectioned rules"),
+            Some(None) => {
+                self.place = section_place;
+                return error("SECTION not allowed after un-sectioned rules");
+            }
             Some(Some(current)) if current == index => return Ok(()),
             Some(Some(current)) if index < current => {
+                self.place = section_place;
                 return error(format!("Duplicate or out-of-order SECTION ({name})"));
             }
             _ => {}
@@ -259,6 +266,7 @@ impl Compiler<'_> {
             }
             _ => {
                 if self.config.accounting_table != "mangle" {
+                    self.place = section_place;
                     return error(format!(
                         "The {name} SECTION is not allowed when ACCOUNTING_TABLE=filter"
                     ));
