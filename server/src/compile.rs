@@ -8,6 +8,7 @@
 pub mod accounting;
 pub mod actions;
 pub mod addresses;
+pub mod beside;
 pub mod capabilities;
 pub mod chains;
 pub mod checkpoint;

@@ -182,6 +182,117 @@ pub fn build(dir: &Path, env: &Environment<'_>) -> Model {
     ctx.finish()
 }
 
+/// Builds the model of the directory `dir`, as [`build`] does, and runs `beside` on a second
+/// thread while the model reads and checks the rules file.
+/// `beside` gets the model as it stands before the rules file is read (every other file of
+/// the directory read, the rules file loaded, the blrules file's records in
+/// [`Model::rules_files`]) and the rules file's records, as they are read, through a
+/// [`RulesFeed`].
+/// So a compiler can lower the rules while the model reads and checks them.
+///
+/// `beside` is not run (`None`) when the directory has no rules file, when the model has
+/// errors before its rules file is read, and when no thread can be started; when it panics,
+/// the model is built again without it.
+pub fn build_beside<R: Send>(
+    dir: &Path,
+    env: &Environment<'_>,
+    beside: impl FnOnce(&Model, &mut RulesFeed) -> R + Send,
+) -> (Model, Option<R>) {
+    let family = family_of(dir, env.vfs);
+    let mut ctx = Ctx::new(dir, family, env);
+    ctx.read_prelude();
+    let mut pass = rules::RulesPass::new(&mut ctx);
+    if let Some(events) = pass.read(FileKind::BlRules) {
+        let items = pass.check(events, true);
+        pass.store(FileKind::BlRules, items);
+    }
+    let Some(file) = pass.open(FileKind::Rules) else {
+        drop(pass);
+        return (ctx.finish(), None);
+    };
+    let clean = !pass
+        .ctx()
+        .model
+        .diagnostics
+        .iter()
+        .any(|it| it.severity == Severity::Error);
+    let snapshot = clean.then(|| pass.ctx().model.clone());
+    let outcome = snapshot.as_ref().and_then(|snapshot| {
+        std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            let mut feed = RulesFeed {
+                receiver,
+                items: Vec::new(),
+            };
+            // The compiler's recursion (nested macros and actions) gets the main thread's
+            // stack size.
+            let handle = std::thread::Builder::new()
+                .stack_size(8 << 20)
+                .spawn_scoped(scope, move || {
+                    let res = beside(snapshot, &mut feed);
+                    while feed.next_batch().is_some() {}
+                    (res, feed.items)
+                })
+                .ok()?;
+            let mut batch = Vec::with_capacity(RulesFeed::BATCH);
+            let mut observe = |event: &reader::Event| {
+                batch.extend(rules::item_of(event));
+                if batch.len() == RulesFeed::BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(RulesFeed::BATCH));
+                    // A closed feed: the other thread has panicked (see below).
+                    let _ = sender.send(full);
+                }
+            };
+            let events = pass.read_open(FileKind::Rules, file, Some(&mut observe));
+            let _ = sender.send(batch);
+            drop(sender);
+            pass.check(events, false);
+            Some(handle.join())
+        })
+    });
+    match outcome {
+        Some(Ok((res, items))) => {
+            pass.store(FileKind::Rules, items);
+            drop(pass);
+            (ctx.finish(), Some(res))
+        }
+        // The rules file's records went with the thread.
+        Some(Err(_)) => {
+            drop(pass);
+            (build(dir, env), None)
+        }
+        None => {
+            let events = pass.read_open(FileKind::Rules, file, None);
+            let items = pass.check(events, true);
+            pass.store(FileKind::Rules, items);
+            drop(pass);
+            (ctx.finish(), None)
+        }
+    }
+}
+
+/// The records of a rules file, in order, as [`build_beside`]'s other thread receives them
+/// while the model reads the file.
+#[derive(Debug)]
+pub struct RulesFeed {
+    receiver: std::sync::mpsc::Receiver<Vec<RulesItem>>,
+    /// Every item received so far.
+    items: Vec<RulesItem>,
+}
+
+impl RulesFeed {
+    /// How many items are sent at a time.
+    const BATCH: usize = 128;
+
+    /// The items that come next, waiting for them; `None` at the end of the file.
+    pub fn next_batch(&mut self) -> Option<&[RulesItem]> {
+        let batch = self.receiver.recv().ok()?;
+        let start = self.items.len();
+        self.items.extend(batch);
+        self.items.get(start..)
+    }
+}
+
 /// A model build stopped right before the `blrules` and `rules` files: everything else of the
 /// directory read (params, settings, zones, interfaces, hosts, actions, policy). Nothing of
 /// it depends on the rules files, so one prelude serves every text of them
@@ -895,6 +1006,24 @@ impl BodyLine {
             columns,
             comment: line.comment,
             raw_matches: line.raw_matches,
+            format: line.format_given.then_some(line.format),
+        }
+    }
+
+    /// [`BodyLine::from_line`] for a line that stays with the reader: its columns copied.
+    pub(crate) fn from_line_ref(line: &reader::Line) -> BodyLine {
+        let mut columns: Vec<String> = line
+            .values
+            .iter()
+            .take(rules::col::COUNT)
+            .cloned()
+            .collect();
+        columns.resize_with(rules::col::COUNT, || "-".to_owned());
+        BodyLine {
+            site: line.site,
+            columns,
+            comment: line.comment.clone(),
+            raw_matches: line.raw_matches.clone(),
             format: line.format_given.then_some(line.format),
         }
     }

@@ -10,7 +10,7 @@ use std::{
 };
 
 use crate::{
-    compile::{emit, lower},
+    compile::{beside, emit, lower},
     disk::{self, DiskVfs},
     model::{self, Environment, Severity, Site},
 };
@@ -106,13 +106,12 @@ fn compile_in(
 ) -> Result<CompileOutput, Vec<String>> {
     let vfs = DiskVfs;
     let family = model::family_of(dir, &vfs);
-    let env = Environment {
-        vfs: &vfs,
-        library_dirs: disk::library_dirs(family),
-        names: Arc::new(disk::name_tables()),
-        parse_cache: None,
-    };
-    let model = model::build(dir, &env);
+    let (model, compiled) = beside::build_and_compile(
+        dir,
+        &vfs,
+        disk::library_dirs(family),
+        Arc::new(disk::name_tables()),
+    );
     let reported = check::report(&model, cwd);
     let errors: Vec<String> = reported
         .iter()
@@ -127,7 +126,17 @@ fn compile_in(
     if !errors.is_empty() {
         return Err(errors);
     }
-    match lower::compile(&model, &env) {
+    // Not compiled beside the model when the model had errors that `check` does not report.
+    let compiled = compiled.unwrap_or_else(|| {
+        let env = Environment {
+            vfs: &vfs,
+            library_dirs: disk::library_dirs(family),
+            names: model.names.clone(),
+            parse_cache: None,
+        };
+        lower::compile(&model, &env)
+    });
+    match compiled {
         Ok(compiled) => {
             let warnings = compiled
                 .warnings

@@ -76,7 +76,7 @@ impl Checkpoint {
     /// prelude the checkpoint's model was finished from.
     pub fn resume(&self, model: &Model, env: &Environment<'_>) -> Result<Compiled, Failure> {
         let mut compiler = self.clone().into_compiler(model, env);
-        let result = compiler.rules_and_after();
+        let result = compiler.rules_and_after(None);
         compiler.outcome(result)
     }
 

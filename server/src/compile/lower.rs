@@ -209,7 +209,19 @@ impl Names for model::NameTables {
 /// The model must be free of errors.
 pub fn compile(model: &Model, env: &Environment<'_>) -> std::result::Result<Compiled, Failure> {
     let mut compiler = Compiler::prepare(model, env)?;
-    let result = compiler.run();
+    let result = compiler.run(None);
+    compiler.outcome(result)
+}
+
+/// [`compile`] with the rules file's records from `feed` instead of `model` (see
+/// [`model::build_beside`]).
+pub(crate) fn compile_fed(
+    model: &Model,
+    env: &Environment<'_>,
+    feed: &mut model::RulesFeed,
+) -> std::result::Result<Compiled, Failure> {
+    let mut compiler = Compiler::prepare(model, env)?;
+    let result = compiler.run(Some(feed));
     compiler.outcome(result)
 }
 
@@ -367,9 +379,9 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn run(&mut self) -> Result<Ruleset> {
+    fn run(&mut self, feed: Option<&mut model::RulesFeed>) -> Result<Ruleset> {
         self.setup()?;
-        self.rules_and_after()
+        self.rules_and_after(feed)
     }
 
     /// The stages before the rules, which read nothing of the rules files (see
@@ -397,9 +409,13 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    /// The rules and the stages after them.
-    pub(crate) fn rules_and_after(&mut self) -> Result<Ruleset> {
-        self.process_rules()?;
+    /// The rules and the stages after them; the rules file's records from `feed` when there
+    /// is one, else from the model.
+    pub(crate) fn rules_and_after(
+        &mut self,
+        feed: Option<&mut model::RulesFeed>,
+    ) -> Result<Ruleset> {
+        self.process_rules(feed)?;
         self.site = None;
         self.chains.origin.clear();
         self.setup_conntrack()?;

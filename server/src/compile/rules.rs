@@ -687,7 +687,7 @@ impl Compiler<'_> {
     // ---- the rules file ---------------------------------------------------------------
 
     /// `process_rules`.
-    pub(crate) fn process_rules(&mut self) -> Result<()> {
+    pub(crate) fn process_rules(&mut self, feed: Option<&mut model::RulesFeed>) -> Result<()> {
         let zones = self.topo.off_firewall_zones();
         for zone in &zones {
             let z = self.topo.zone(zone).cloned().expect("known zone");
@@ -716,15 +716,17 @@ impl Compiler<'_> {
         self.next_section = section::NEW;
         self.add_interface_options(have_blrules)?;
         self.setup_zone_mss()?;
-        for item in &model.rules_files.rules {
-            match item {
-                model::RulesItem::Section(name) => self.enter_section(name),
-                model::RulesItem::Record(record) => {
-                    if self.section != self.next_section {
-                        self.site = Some(record.site);
-                        self.next_section()?;
+        match feed {
+            None => {
+                for item in &model.rules_files.rules {
+                    self.rules_item(item)?;
+                }
+            }
+            Some(feed) => {
+                while let Some(batch) = feed.next_batch() {
+                    for item in batch {
+                        self.rules_item(item)?;
                     }
-                    self.rules_record(record)?;
                 }
             }
         }
@@ -732,6 +734,21 @@ impl Compiler<'_> {
         self.chains.comment.clear();
         self.section = section::POLICYACTION;
         self.next_section = section::POLICYACTION;
+        Ok(())
+    }
+
+    /// One item of the rules file.
+    fn rules_item(&mut self, item: &model::RulesItem) -> Result<()> {
+        match item {
+            model::RulesItem::Section(name) => self.enter_section(name),
+            model::RulesItem::Record(record) => {
+                if self.section != self.next_section {
+                    self.site = Some(record.site);
+                    self.next_section()?;
+                }
+                self.rules_record(record)?;
+            }
+        }
         Ok(())
     }
 

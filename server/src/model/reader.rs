@@ -233,17 +233,29 @@ struct Frame {
     unknown: bool,
 }
 
-struct Reader<'c, 'e> {
+struct Reader<'c, 'e, 'o> {
     ctx: &'c mut Ctx<'e>,
     opts: ReadOptions,
     comment: Option<String>,
     events: Vec<Event>,
+    /// Shown each event as it is read.
+    observer: Option<&'o mut dyn FnMut(&Event)>,
     include_from: Vec<Site>,
     include_stack: Vec<PathBuf>,
 }
 
 /// Reads `file` and returns its events.
 pub(crate) fn read(ctx: &mut Ctx<'_>, file: FileId, opts: ReadOptions) -> Vec<Event> {
+    read_observed(ctx, file, opts, None)
+}
+
+/// [`read`], showing `observer` each event as soon as it is read.
+pub(crate) fn read_observed(
+    ctx: &mut Ctx<'_>,
+    file: FileId,
+    opts: ReadOptions,
+    observer: Option<&mut dyn FnMut(&Event)>,
+) -> Vec<Event> {
     let path = ctx
         .model
         .files
@@ -255,6 +267,7 @@ pub(crate) fn read(ctx: &mut Ctx<'_>, file: FileId, opts: ReadOptions) -> Vec<Ev
         opts,
         comment: None,
         events: Vec::new(),
+        observer,
         include_from: Vec::new(),
         include_stack: vec![path],
     };
@@ -262,7 +275,14 @@ pub(crate) fn read(ctx: &mut Ctx<'_>, file: FileId, opts: ReadOptions) -> Vec<Ev
     reader.events
 }
 
-impl Reader<'_, '_> {
+impl Reader<'_, '_, '_> {
+    fn push(&mut self, event: Event) {
+        if let Some(observer) = &mut self.observer {
+            observer(&event);
+        }
+        self.events.push(event);
+    }
+
     fn read_file(&mut self, file: FileId) {
         let Some(source) = self.ctx.model.files.get(file) else {
             return;
@@ -511,7 +531,7 @@ impl Reader<'_, '_> {
                     ));
                     return;
                 }
-                self.events.push(Event::Section { name, site });
+                self.push(Event::Section { name, site });
             }
             "COMMENT" => {
                 if old {
@@ -558,7 +578,7 @@ impl Reader<'_, '_> {
                 let text = self.expand_line(argument.trim(), directive, site);
                 let args: Vec<String> = text.split(',').map(str::to_owned).collect();
                 self.defaults(&args, site);
-                self.events.push(Event::Defaults { args, site });
+                self.push(Event::Defaults { args, site });
             }
             "SET" => self.set(&argument, site),
             "RESET" => {
@@ -1040,7 +1060,7 @@ impl Reader<'_, '_> {
             format_given,
             columns_given,
         };
-        self.events.push(Event::Record(line));
+        self.push(Event::Record(line));
     }
 
     /// Whether the record holds `$` references (or `@` parameters in an action body).

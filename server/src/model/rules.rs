@@ -20,6 +20,7 @@ use crate::model::{
     catalog::{self, flags},
     diagnostic::{Diagnostic, Site},
     expand::UNKNOWN,
+    files::FileId,
     files::Origin,
     log_level,
     reader::{self, Event, Line, ReadOptions},
@@ -219,36 +220,73 @@ pub(crate) struct Stop;
 pub(crate) type Flow<T = ()> = Result<T, Stop>;
 
 pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
-    let helpers_enabled = helpers_enabled(ctx);
-    let layout = MarkLayout::from_settings(&ctx.model.settings);
-    let none_pairs = ctx
-        .policy_matrix
-        .iter()
-        .filter(|(_, policy)| *policy == "NONE")
-        .map(|(pair, _)| pair.clone())
-        .collect();
-    let mut p = Proc {
-        ctx,
-        section: Section::Blacklist,
-        next_section: Section::Blacklist,
-        closed: HashSet::new(),
-        blacklist: true,
-        macro_nest: 0,
-        active: Vec::new(),
-        used: HashSet::new(),
-        helper_actions: HashSet::new(),
-        switches: HashMap::new(),
-        helpers_enabled,
-        layout,
-        none_pairs,
-        section_error: false,
-        interfaces_known: false,
-        raw: Vec::new(),
-    };
-    for (name, kind) in [("blrules", FileKind::BlRules), ("rules", FileKind::Rules)] {
-        let Some(file) = p.ctx.load_config_file(name, kind) else {
-            continue;
+    let mut pass = RulesPass::new(ctx);
+    for kind in [FileKind::BlRules, FileKind::Rules] {
+        if let Some(events) = pass.read(kind) {
+            let items = pass.check(events, true);
+            pass.store(kind, items);
+        }
+    }
+}
+
+/// The rules files read and checked one at a time, blrules then rules: [`read_rules`], in
+/// steps, so that [`crate::model::build_beside`] can hand the records read to another thread
+/// before it checks them.
+pub(crate) struct RulesPass<'c, 'e> {
+    p: Proc<'c, 'e>,
+}
+
+impl<'c, 'e> RulesPass<'c, 'e> {
+    pub(crate) fn new(ctx: &'c mut Ctx<'e>) -> RulesPass<'c, 'e> {
+        let helpers_enabled = helpers_enabled(ctx);
+        let layout = MarkLayout::from_settings(&ctx.model.settings);
+        let none_pairs = ctx
+            .policy_matrix
+            .iter()
+            .filter(|(_, policy)| *policy == "NONE")
+            .map(|(pair, _)| pair.clone())
+            .collect();
+        RulesPass {
+            p: Proc {
+                ctx,
+                section: Section::Blacklist,
+                next_section: Section::Blacklist,
+                closed: HashSet::new(),
+                blacklist: true,
+                macro_nest: 0,
+                active: Vec::new(),
+                used: HashSet::new(),
+                helper_actions: HashSet::new(),
+                switches: HashMap::new(),
+                helpers_enabled,
+                layout,
+                none_pairs,
+                section_error: false,
+                interfaces_known: false,
+                raw: Vec::new(),
+            },
+        }
+    }
+
+    pub(crate) fn ctx(&self) -> &Ctx<'e> {
+        self.p.ctx
+    }
+
+    /// Reads the file of `kind` (blrules or rules), `None` when there is none.
+    pub(crate) fn read(&mut self, kind: FileKind) -> Option<Vec<Event>> {
+        let file = self.open(kind)?;
+        Some(self.read_open(kind, file, None))
+    }
+
+    /// Loads the file of `kind` (blrules or rules), `None` when there is none.
+    pub(crate) fn open(&mut self, kind: FileKind) -> Option<FileId> {
+        let p = &mut self.p;
+        let name = if kind == FileKind::Rules {
+            "rules"
+        } else {
+            "blrules"
         };
+        let file = p.ctx.load_config_file(name, kind)?;
         if p.ctx.model.config_file("zones").is_none() {
             let site = Site {
                 file,
@@ -260,6 +298,17 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
                 "there is no zones file beside this file: zone names were not checked",
             ));
         }
+        Some(file)
+    }
+
+    /// Reads the file of `kind` loaded as `file`, showing `observer` each event as it is read.
+    pub(crate) fn read_open(
+        &mut self,
+        kind: FileKind,
+        file: FileId,
+        observer: Option<&mut dyn FnMut(&Event)>,
+    ) -> Vec<Event> {
+        let p = &mut self.p;
         let is_rules = kind == FileKind::Rules;
         if is_rules {
             // Shorewall's NULL section: the first rule's `next_section` enters NEW and closes
@@ -268,7 +317,7 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
             p.next_section = Section::New;
             p.blacklist = false;
         }
-        let events = reader::read(
+        let events = reader::read_observed(
             p.ctx,
             file,
             ReadOptions {
@@ -277,18 +326,30 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
                 action_vars: None,
                 call_site: None,
             },
+            observer,
         );
         p.interfaces_known = p.ctx.model.config_file("interfaces").is_some();
-        let mut items = Vec::with_capacity(events.len());
+        events
+    }
+
+    /// Checks the records of a file read; with `keep`, returns its items (the records moved,
+    /// not copied), else nothing.
+    pub(crate) fn check(&mut self, events: Vec<Event>, keep: bool) -> Vec<RulesItem> {
+        let p = &mut self.p;
+        let mut items = Vec::with_capacity(if keep { events.len() } else { 0 });
         for event in events {
             match event {
                 Event::Section { name, site } => {
-                    process_section(&mut p, &name, site);
-                    items.push(RulesItem::Section(name));
+                    process_section(p, &name, site);
+                    if keep {
+                        items.push(RulesItem::Section(name));
+                    }
                 }
                 Event::Record(line) => {
-                    process_raw_rule(&mut p, &line);
-                    items.push(RulesItem::Record(BodyLine::from_line(line)));
+                    process_raw_rule(p, &line);
+                    if keep {
+                        items.push(RulesItem::Record(BodyLine::from_line(line)));
+                    }
                 }
                 Event::Defaults { site, .. } => {
                     p.ctx.diag(Diagnostic::error(
@@ -299,12 +360,26 @@ pub(crate) fn read_rules(ctx: &mut Ctx<'_>) {
                 }
             }
         }
-        let files = &mut p.ctx.model.rules_files;
-        if is_rules {
+        items
+    }
+
+    /// Keeps the items of the file of `kind` in the model.
+    pub(crate) fn store(&mut self, kind: FileKind, items: Vec<RulesItem>) {
+        let files = &mut self.p.ctx.model.rules_files;
+        if kind == FileKind::Rules {
             files.rules = items;
         } else {
             files.blrules = items;
         }
+    }
+}
+
+/// The item [`RulesPass::check`] keeps of `event`, copied.
+pub(crate) fn item_of(event: &Event) -> Option<RulesItem> {
+    match event {
+        Event::Section { name, .. } => Some(RulesItem::Section(name.clone())),
+        Event::Record(line) => Some(RulesItem::Record(BodyLine::from_line_ref(line))),
+        Event::Defaults { .. } => None,
     }
 }
 
