@@ -2,10 +2,12 @@
 //! `../shared/oracle/gen-synthetic 5000 DIR`, side by side; prints both times, peak memory
 //! where it can, and the ratio.
 //!
-//! Ours is timed in process, from the files on disk to the ip6tables-restore text (model,
-//! lowering, emitting; also shown apart), as the median of `--runs` runs in wall time, and as
-//! the mean CPU time of the compiling thread (less sensitive to other work on the machine). Shorewall's time is
-//! the best of `--oracle-runs` runs of `compile6` (0 skips it). Without the development
+//! Ours is timed in process, from the files on disk to the ip6tables-restore text, twice:
+//! on one thread, stage by stage (model, lowering, emitting), as the median of `--runs` runs
+//! in wall time and as the mean CPU time of the compiling thread (less sensitive to other work
+//! on the machine); and on two threads as `shorewall-ls compile` runs it (the compiler beside
+//! the model, `compile::beside`), as the median wall time and the mean CPU time of the whole
+//! process. Shorewall's time is the best of `--oracle-runs` runs of `compile6` (0 skips it). Without the development
 //! environment's `shared` directory there is nothing to compare with, and the benchmark says
 //! so. Run with `cargo bench -p shorewall-ls --bench compile`; `-- N` sets the number of rule
 //! lines.

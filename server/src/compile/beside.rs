@@ -25,6 +25,7 @@ use super::lower::{compile, compile_fed, Compiled, Failure};
 /// warning or the failure is in a file the model did not have yet (an INCLUDEd file, a
 /// macro), or a macro was found that `macro_names` lacks: then it is compiled again, on the
 /// finished model.
+/// On a machine with one processor, it is [`model::build`] then [`compile`].
 pub fn build_and_compile(
     dir: &Path,
     vfs: &(dyn Vfs + Sync),
@@ -49,6 +50,15 @@ fn build_and_compile_counted(
         names,
         parse_cache: None,
     };
+    // On one processor a second thread would only add the copies it needs.
+    if std::thread::available_parallelism().is_ok_and(|it| it.get() < 2) {
+        let model = model::build(dir, &env);
+        if has_errors(&model) {
+            return (model, None, false);
+        }
+        let compiled = compile(&model, &env);
+        return (model, Some(compiled), false);
+    }
     let (library_dirs, names) = (env.library_dirs.clone(), env.names.clone());
     let (model, beside) = model::build_beside(dir, &env, move |snapshot, feed| {
         let env = Environment {
@@ -59,11 +69,7 @@ fn build_and_compile_counted(
         };
         (compile_fed(snapshot, &env, feed), snapshot.files.len())
     });
-    if model
-        .diagnostics
-        .iter()
-        .any(|it| it.severity == model::Severity::Error)
-    {
+    if has_errors(&model) {
         return (model, None, false);
     }
     match beside {
@@ -75,6 +81,13 @@ fn build_and_compile_counted(
             (model, Some(compiled), true)
         }
     }
+}
+
+fn has_errors(model: &Model) -> bool {
+    model
+        .diagnostics
+        .iter()
+        .any(|it| it.severity == model::Severity::Error)
 }
 
 /// Whether `compiled`, compiled on the model before its rules file was read, when it had
