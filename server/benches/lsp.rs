@@ -11,6 +11,8 @@
 //! - keystroke → diagnostics: a `didChange` of one character (inserted or deleted) until the
 //!   `publishDiagnostics` of that version arrives; the next keystroke is sent after it;
 //! - completion and hover: request → answer, at several kinds of places, between keystrokes;
+//! - keystrokes typed 330 ms after the last, while the server compiles the directory for its
+//!   compile-stage diagnostics (it starts 300 ms after a change);
 //! - the server's memory: VmRSS and VmHWM from `/proc/PID/status` at the end, and VmRSS
 //!   again after two seconds without a message.
 //!
@@ -77,6 +79,9 @@ struct Report {
     hover: Vec<(&'static str, Duration)>,
     /// Other requests editors send after an edit (no target for them).
     other: Vec<(&'static str, Duration)>,
+    /// Keystrokes typed 330 ms after the last one, while the server compiles the directory
+    /// (its compile stage starts 300 ms after a change).
+    after_pause: Vec<Duration>,
     rss_kib: Option<u64>,
     hwm_kib: Option<u64>,
     /// VmRSS after two seconds without a message, as when someone stops typing.
@@ -93,6 +98,11 @@ impl Report {
             "  {:<34} {}",
             "keystroke → diagnostics",
             summary(&self.diagnostics)
+        );
+        println!(
+            "  {:<34} {}",
+            "keystroke during the compile stage",
+            summary(&self.after_pause)
         );
         for (name, samples) in [
             ("completion", &self.completion),
@@ -220,6 +230,7 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
         completion: Vec::new(),
         hover: Vec::new(),
         other: Vec::new(),
+        after_pause: Vec::new(),
         rss_kib: None,
         hwm_kib: None,
         quiet_rss_kib: None,
@@ -271,6 +282,21 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
         queries(&mut client, &document, line, &mut report);
         if round % 5 == 0 {
             after_edit(&mut client, &document, line, &mut report);
+        }
+    }
+    // A pause long enough for the compile stage to start, then a keystroke: break a line's
+    // source zone, then repair it.
+    for round in 0..20 {
+        let line = 8 + (round * 4999) % count.saturating_sub(9).max(1);
+        let Some((line, column)) = document.find(line, "\t") else {
+            break;
+        };
+        for (insert, delete) in [("x", 0), ("", 1)] {
+            std::thread::sleep(Duration::from_millis(330));
+            let started = Instant::now();
+            let version = document.edit(&mut client, line, column + 1, insert, delete);
+            wait_for_version(&mut client, &document.uri, version);
+            report.after_pause.push(client.since(started));
         }
     }
     report.rss_kib = memory(client.pid(), "VmRSS");

@@ -178,10 +178,8 @@ impl Analysis {
     /// The compiler's error on `dir`, when the model has none (see
     /// [`diagnostics::compile_stage`]): the file it is in and the diagnostic.
     pub fn compile_diagnostic(&self, dir: &Path) -> Option<(PathBuf, diagnostics::Diagnostic)> {
-        let res = diagnostics::compile_stage(&self.inputs, dir);
-        // Compiling a large directory leaves megabytes freed in this thread's arena.
-        big_work::release_memory_when_quiet();
-        res
+        let (inputs, dir) = (self.inputs.clone(), dir.to_path_buf());
+        big_work::run_on_compile_thread(move || diagnostics::compile_stage(&inputs, &dir))
     }
 
     pub fn completion(&self, position: &FilePosition) -> Vec<completion::CompletionItem> {

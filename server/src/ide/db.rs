@@ -463,8 +463,20 @@ impl Inputs {
         }
     }
 
-    /// The model of `dir` at this snapshot's revision, built if nobody has built it yet.
+    /// The model of `dir` at this snapshot's revision, built if nobody has built it yet (for
+    /// a large file, on the big-work thread).
     pub(crate) fn model(&self, dir: &Path) -> Arc<Model> {
+        self.model_built(dir, true)
+    }
+
+    /// [`Inputs::model`], but built on this thread whatever the size of the files: for the
+    /// compile stage, which must not hold up the big-work thread, where the next keystroke's
+    /// parse waits (the model and lowering of a 10,000-line file take a core for 140 ms).
+    pub(crate) fn model_here(&self, dir: &Path) -> Arc<Model> {
+        self.model_built(dir, false)
+    }
+
+    fn model_built(&self, dir: &Path, big_work_if_big: bool) -> Arc<Model> {
         let revision = self.revision(dir);
         let cell = {
             let mut models = match self.caches.models.lock() {
@@ -478,18 +490,23 @@ impl Inputs {
                 .documents
                 .iter()
                 .any(|(path, it)| dir_of(path) == dir && it.text.len() >= big_work::BIG);
-            if big {
+            let build = {
                 let (inputs, dir) = (self.clone(), dir.to_path_buf());
-                big_work::run(move || {
+                move || {
                     let mut model = inputs.build_model(&dir);
-                    // The model outlives the text it was built from by many edits, and its
-                    // tree of a 10,000-line file is megabytes nobody reads again: the
-                    // requests that need a tree parse the current text.
-                    model.files.drop_large_trees(big_work::BIG);
+                    if big {
+                        // The model outlives the text it was built from by many edits, and
+                        // its tree of a 10,000-line file is megabytes nobody reads again:
+                        // the requests that need a tree parse the current text.
+                        model.files.drop_large_trees(big_work::BIG);
+                    }
                     Arc::new(model)
-                })
+                }
+            };
+            if big && big_work_if_big {
+                big_work::run(build)
             } else {
-                Arc::new(self.build_model(dir))
+                build()
             }
         })
         .clone()
@@ -728,34 +745,22 @@ impl Inputs {
     }
 
     /// The compiler's error on `dir` at this snapshot's revision, as `check` reports it (see
-    /// [`rejection::rejection`]); for a large directory, on the big-work thread.
+    /// [`rejection::rejection`]). On the calling thread even for a large directory: on the
+    /// big-work thread it made a keystroke typed during it wait for the whole compilation.
     pub(crate) fn rejection(&self, dir: &Path) -> Option<Rejection> {
         // Nothing to compile or read (a lone file): no need for the model.
         let vfs = self.vfs();
         if !vfs.exists(&dir.join(model::family_of(dir, &vfs).conf_file_name())) {
             return None;
         }
-        let model = self.model(dir);
-        let run = move |inputs: &Inputs| {
-            let vfs = inputs.vfs();
-            let env = Environment {
-                vfs: &vfs,
-                library_dirs: inputs.config.library_dirs(model.family),
-                names: inputs.config.names.clone(),
-                parse_cache: Some(&inputs.caches.parses),
-            };
-            rejection::rejection(&model, &env)
+        let model = self.model_here(dir);
+        let env = Environment {
+            vfs: &vfs,
+            library_dirs: self.config.library_dirs(model.family),
+            names: self.config.names.clone(),
+            parse_cache: Some(&self.caches.parses),
         };
-        let big = self
-            .documents
-            .iter()
-            .any(|(path, it)| dir_of(path) == dir && it.text.len() >= big_work::BIG);
-        if big {
-            let inputs = self.clone();
-            big_work::run(move || run(&inputs))
-        } else {
-            run(self)
-        }
+        rejection::rejection(&model, &env)
     }
 
     /// The model of `dir` at this revision if it is built, else the last one built for the

@@ -131,6 +131,11 @@ async fn compile_stage(state: Arc<State>, dir: PathBuf, revision: u64, published
     if !state.is_current(&dir, revision) {
         return;
     }
+    let _one_at_a_time = state.compiling.lock().await;
+    // The one before may have taken long enough for the directory to change.
+    if !state.is_current(&dir, revision) {
+        return;
+    }
     // The directory is unchanged since `revision`, so a snapshot taken now sees its inputs
     // as they were; a change racing with this is caught before publishing.
     let snapshot = state.snapshot();
