@@ -106,12 +106,18 @@ fn compile_in(
 ) -> Result<CompileOutput, Vec<String>> {
     let vfs = DiskVfs;
     let family = model::family_of(dir, &vfs);
-    let (model, compiled) = beside::build_and_compile(
-        dir,
-        &vfs,
-        disk::library_dirs(family),
-        Arc::new(disk::name_tables()),
-    );
+    let names = Arc::new(disk::name_tables());
+    let (model, compiled) = if beside::processor_free() {
+        beside::build_and_compile(dir, &vfs, disk::library_dirs(family), names)
+    } else {
+        let env = Environment {
+            vfs: &vfs,
+            library_dirs: disk::library_dirs(family),
+            names,
+            parse_cache: None,
+        };
+        (model::build(dir, &env), None)
+    };
     let reported = check::report(&model, cwd);
     let errors: Vec<String> = reported
         .iter()
@@ -126,7 +132,8 @@ fn compile_in(
     if !errors.is_empty() {
         return Err(errors);
     }
-    // Not compiled beside the model when the model had errors that `check` does not report.
+    // Not compiled beside the model when no processor was free, or when the model had errors
+    // that `check` does not report.
     let compiled = compiled.unwrap_or_else(|| {
         let env = Environment {
             vfs: &vfs,

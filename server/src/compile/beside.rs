@@ -83,6 +83,30 @@ fn build_and_compile_counted(
     }
 }
 
+/// Whether a second thread would likely have a processor to itself: the load average of the
+/// last minute (`/proc/loadavg`) leaves more than one and a half processors idle (true where
+/// it cannot be read).
+/// The command line compiles beside the model only then: where other work keeps a
+/// processor busy, the two threads share the time one would get, and each runs slower beside
+/// the other (on the development machine's two vCPUs the model's checks took a fifth
+/// longer), so the compilation takes longer than on one thread (docs/compile.md, "Speed").
+/// The count of tasks running at the moment would say it more directly, but it counts the
+/// process that has just started this one, and it said two on an idle machine a quarter of
+/// the time.
+pub fn processor_free() -> bool {
+    let Ok(processors) = std::thread::available_parallelism() else {
+        return true;
+    };
+    let Ok(load) = std::fs::read_to_string("/proc/loadavg") else {
+        return true;
+    };
+    let minute = load
+        .split_whitespace()
+        .next()
+        .and_then(|it| it.parse::<f64>().ok());
+    minute.is_none_or(|load| load + 1.5 < processors.get() as f64)
+}
+
 fn has_errors(model: &Model) -> bool {
     model
         .diagnostics
