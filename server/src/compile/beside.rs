@@ -32,12 +32,27 @@ pub fn build_and_compile(
     library_dirs: Vec<PathBuf>,
     names: Arc<model::NameTables>,
 ) -> (Model, Option<Result<Compiled, Failure>>) {
+    // On one processor a second thread would only add the copies it needs.
+    if std::thread::available_parallelism().is_ok_and(|it| it.get() < 2) {
+        let env = Environment {
+            vfs,
+            library_dirs,
+            names,
+            parse_cache: None,
+        };
+        let model = model::build(dir, &env);
+        if has_errors(&model) {
+            return (model, None);
+        }
+        let compiled = compile(&model, &env);
+        return (model, Some(compiled));
+    }
     let (model, compiled, _) = build_and_compile_counted(dir, vfs, library_dirs, names);
     (model, compiled)
 }
 
-/// [`build_and_compile`], and whether the compilation beside the model was dropped for one
-/// on the finished model.
+/// [`build_and_compile`] on two threads whatever the number of processors, and whether the
+/// compilation beside the model was dropped for one on the finished model.
 fn build_and_compile_counted(
     dir: &Path,
     vfs: &(dyn Vfs + Sync),
@@ -50,15 +65,6 @@ fn build_and_compile_counted(
         names,
         parse_cache: None,
     };
-    // On one processor a second thread would only add the copies it needs.
-    if std::thread::available_parallelism().is_ok_and(|it| it.get() < 2) {
-        let model = model::build(dir, &env);
-        if has_errors(&model) {
-            return (model, None, false);
-        }
-        let compiled = compile(&model, &env);
-        return (model, Some(compiled), false);
-    }
     let (library_dirs, names) = (env.library_dirs.clone(), env.names.clone());
     let (model, beside) = model::build_beside(dir, &env, move |snapshot, feed| {
         let env = Environment {
