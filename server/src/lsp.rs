@@ -31,6 +31,7 @@ mod notifications;
 mod raw_results;
 mod server;
 mod state;
+#[cfg(unix)]
 mod stdio;
 mod to_proto;
 
@@ -56,7 +57,10 @@ pub fn run_stdio() -> i32 {
             return 2;
         }
     };
+    #[cfg(unix)]
     let shutdown = runtime.block_on(async { serve(stdio::input(), stdio::output()).await });
+    #[cfg(not(unix))]
+    let shutdown = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // Analyses still running for a client that is gone are not waited for.
     runtime.shutdown_timeout(Duration::from_millis(100));
     if shutdown {
