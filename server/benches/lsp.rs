@@ -11,6 +11,7 @@
 //! - keystroke → diagnostics: a `didChange` of one character (inserted or deleted) until the
 //!   `publishDiagnostics` of that version arrives; the next keystroke is sent after it;
 //! - completion and hover: request → answer, at several kinds of places, between keystrokes;
+//! - keystrokes typed right after a `semanticTokens/full` request, before its answer;
 //! - keystrokes typed 330 ms after the last, while the server compiles the directory for its
 //!   compile-stage diagnostics (it starts 300 ms after a change);
 //! - the server's memory: VmRSS and VmHWM from `/proc/PID/status` at the end, and VmRSS
@@ -82,6 +83,9 @@ struct Report {
     /// Keystrokes typed 330 ms after the last one, while the server compiles the directory
     /// (its compile stage starts 300 ms after a change).
     after_pause: Vec<Duration>,
+    /// Keystrokes typed right after a `semanticTokens/full` request, before its answer, as
+    /// editors ask for the tokens while someone types.
+    beside_tokens: Vec<Duration>,
     rss_kib: Option<u64>,
     hwm_kib: Option<u64>,
     /// VmRSS after two seconds without a message, as when someone stops typing.
@@ -103,6 +107,11 @@ impl Report {
             "  {:<34} {}",
             "keystroke during the compile stage",
             summary(&self.after_pause)
+        );
+        println!(
+            "  {:<34} {}",
+            "keystroke beside semantic tokens",
+            summary(&self.beside_tokens)
         );
         for (name, samples) in [
             ("completion", &self.completion),
@@ -231,6 +240,7 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
         hover: Vec::new(),
         other: Vec::new(),
         after_pause: Vec::new(),
+        beside_tokens: Vec::new(),
         rss_kib: None,
         hwm_kib: None,
         quiet_rss_kib: None,
@@ -297,6 +307,24 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
             let version = document.edit(&mut client, line, column + 1, insert, delete);
             wait_for_version(&mut client, &document.uri, version);
             report.after_pause.push(client.since(started));
+        }
+    }
+    // Semantic tokens asked for, and a keystroke typed before they come.
+    for round in 0..20 {
+        let line = 8 + (round * 2999) % count.saturating_sub(9).max(1);
+        let Some((line, column)) = document.find(line, "\t") else {
+            break;
+        };
+        for (insert, delete) in [("x", 0), ("", 1)] {
+            let tokens = client.send_request(
+                "textDocument/semanticTokens/full",
+                json!({ "textDocument": { "uri": document.uri } }),
+            );
+            let started = Instant::now();
+            let version = document.edit(&mut client, line, column + 1, insert, delete);
+            wait_for_version(&mut client, &document.uri, version);
+            report.beside_tokens.push(client.since(started));
+            assert!(client.response(tokens).is_ok(), "semantic tokens failed");
         }
     }
     report.rss_kib = memory(client.pid(), "VmRSS");
