@@ -14,8 +14,9 @@
 //! - keystrokes typed right after a `semanticTokens/full` request, before its answer;
 //! - keystrokes typed 330 ms after the last, while the server compiles the directory for its
 //!   compile-stage diagnostics (it starts 300 ms after a change);
-//! - the server's memory: VmRSS and VmHWM from `/proc/PID/status` at the end, and VmRSS
-//!   again after two seconds without a message.
+//! - the server's memory: VmRSS from `/proc/PID/status` after the typing (before the two
+//!   kinds of keystrokes above), VmRSS and VmHWM at the end, and VmRSS again after two
+//!   seconds without a message.
 //!
 //! Prints p50, p99 and max of each. Run with `cargo bench -p shorewall-ls --bench lsp`;
 //! `-- N` sets the number of rule lines, `--keystrokes K` the number of keystrokes.
@@ -90,6 +91,9 @@ struct Report {
     hwm_kib: Option<u64>,
     /// VmRSS after two seconds without a message, as when someone stops typing.
     quiet_rss_kib: Option<u64>,
+    /// VmRSS after the keystrokes beside the compile stage and the semantic tokens (`rss_kib`
+    /// is after the typing, before them).
+    end_rss_kib: Option<u64>,
 }
 
 impl Report {
@@ -136,8 +140,10 @@ impl Report {
         let mib =
             |it: Option<u64>| it.map_or("?".to_owned(), |it| format!("{:.1}", it as f64 / 1024.0));
         println!(
-            "  server memory: VmRSS {} MB, VmHWM (peak) {} MB; VmRSS after 2 s quiet {} MB",
+            "  server memory: VmRSS {} MB after the typing; {} MB after the compile stages and \
+             tokens (VmHWM {} MB); {} MB after 2 s quiet",
             mib(self.rss_kib),
+            mib(self.end_rss_kib),
             mib(self.hwm_kib),
             mib(self.quiet_rss_kib)
         );
@@ -244,6 +250,7 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
         rss_kib: None,
         hwm_kib: None,
         quiet_rss_kib: None,
+        end_rss_kib: None,
     };
     let count = document.lines.len();
     let mut keystroke = 0usize;
@@ -294,6 +301,7 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
             after_edit(&mut client, &document, line, &mut report);
         }
     }
+    report.rss_kib = memory(client.pid(), "VmRSS");
     // A pause long enough for the compile stage to start, then a keystroke: break a line's
     // source zone, then repair it.
     for round in 0..20 {
@@ -327,7 +335,7 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
             assert!(client.response(tokens).is_ok(), "semantic tokens failed");
         }
     }
-    report.rss_kib = memory(client.pid(), "VmRSS");
+    report.end_rss_kib = memory(client.pid(), "VmRSS");
     report.hwm_kib = memory(client.pid(), "VmHWM");
     std::thread::sleep(Duration::from_secs(2));
     report.quiet_rss_kib = memory(client.pid(), "VmRSS");
