@@ -148,10 +148,9 @@ fn from_model(model: &Model, diagnostic: &model::Diagnostic) -> Diagnostic {
 /// none, in the file where the compiler stops (`check`'s `compile-error`). Slower than the
 /// model's diagnostics (it lowers the whole configuration), so the server adds it apart.
 pub(crate) fn compile_stage(db: &Inputs, dir: &Path) -> Option<(PathBuf, Diagnostic)> {
-    let rejection = db.rejection(dir)?;
+    let (rejection, model) = db.rejection(dir)?;
     let (path, range) = match rejection.place {
         Place::Site(site) => {
-            let model = db.model(dir);
             let file = model.file(site.file)?;
             (file.path.clone(), site.range)
         }
