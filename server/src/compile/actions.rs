@@ -284,6 +284,58 @@ impl Compiler<'_> {
     }
 
     /// Reads an action body for one invocation, DEFAULTS applied to `params` first.
+    /// The body of `action` for the current invocation: read with the invocation's parameters,
+    /// which the body's `DEFAULTS` may fill (they are kept in `actparams`, and returned).
+    pub(crate) fn invocation_body(&mut self, action: &str) -> Result<(Vec<BodyItem>, Vec<String>)> {
+        let mut params = self
+            .actparams
+            .as_ref()
+            .map(|it| it.params.clone())
+            .unwrap_or_default();
+        let vars = self.action_vars();
+        let items = self.read_body(action, &mut params, &vars)?;
+        if let Some(p) = &mut self.actparams {
+            p.params = params.clone();
+        }
+        Ok((items, params))
+    }
+
+    /// Runs `each` on every line of `action`'s body for the current invocation (see
+    /// [`Compiler::invocation_body`]), with the compiler's site and comment those of the line.
+    /// The site, place and comment are restored after, except the site and place after an
+    /// error: the error is reported on the line that failed.
+    pub(crate) fn each_body_line(
+        &mut self,
+        action: &str,
+        mut each: impl FnMut(&mut Self, &model::BodyLine) -> Result<()>,
+    ) -> Result<()> {
+        let (items, _) = self.invocation_body(action)?;
+        let save_comment = std::mem::take(&mut self.chains.comment);
+        let save_place = self.place.take();
+        let save_site = self.site;
+        let mut result = Ok(());
+        for item in items {
+            let BodyItem::Line(line) = item else {
+                continue;
+            };
+            self.site = Some(line.site);
+            self.chains.comment = match &line.comment {
+                Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
+                _ => String::new(),
+            };
+            result = each(self, &line);
+            if result.is_err() {
+                break;
+            }
+        }
+        if result.is_ok() {
+            self.site = save_site;
+            self.place = save_place;
+        }
+        self.chains.comment = save_comment;
+        result
+    }
+
     pub(crate) fn read_body(
         &mut self,
         action: &str,
@@ -660,16 +712,7 @@ impl Compiler<'_> {
                 "The {action} action is Perl code, which the preview does not run"
             ));
         }
-        let mut params = self
-            .actparams
-            .as_ref()
-            .map(|it| it.params.clone())
-            .unwrap_or_default();
-        let vars = self.action_vars();
-        let items = self.read_body(action, &mut params, &vars)?;
-        if let Some(p) = &mut self.actparams {
-            p.params = params.clone();
-        }
+        let (items, params) = self.invocation_body(action)?;
         let mut generated = false;
         let state = self
             .actions

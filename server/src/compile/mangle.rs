@@ -1042,28 +1042,7 @@ impl Compiler<'_> {
         proto: &str,
         from: MangleFrom<'_>,
     ) -> Result<()> {
-        let mut params = self
-            .actparams
-            .as_ref()
-            .map(|it| it.params.clone())
-            .unwrap_or_default();
-        let vars = self.action_vars();
-        let items = self.read_body(action, &mut params, &vars)?;
-        if let Some(p) = &mut self.actparams {
-            p.params = params;
-        }
-        let save_comment = std::mem::take(&mut self.chains.comment);
-        let save_place = self.place.take();
-        let save_site = self.site;
-        for item in items {
-            let model::BodyItem::Line(line) = item else {
-                continue;
-            };
-            self.site = Some(line.site);
-            self.chains.comment = match &line.comment {
-                Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
-                _ => String::new(),
-            };
+        self.each_body_line(action, |this, line| {
             let mut cols = line.columns.clone();
             cols.resize_with(18, || "-".to_owned());
             if cols[0] == "-" {
@@ -1089,13 +1068,10 @@ impl Compiler<'_> {
                 .map(|it| format!("{it} "))
                 .unwrap_or_default();
             for proto in split_list(&cols[3].clone(), "Protocol")? {
-                self.process_mangle_rule1(&cols, proto, &raw, from)?;
+                this.process_mangle_rule1(&cols, proto, &raw, from)?;
             }
-        }
-        self.site = save_site;
-        self.place = save_place;
-        self.chains.comment = save_comment;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// A mark range (`MARK(1-3)`): one rule per mark, each taking every Nth packet

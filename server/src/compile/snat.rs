@@ -8,7 +8,7 @@
 //! What needs run-time data (`detect`, `&iface` addresses, an interface as SOURCE), providers,
 //! the SWITCH column and actions in the snat file are refused rather than approximated.
 
-use crate::model::{self, BodyItem, ConfigRecord};
+use crate::model::{self, ConfigRecord};
 
 use super::actions::{external_name, merge_column, merge_inline_source_dest, merge_levels};
 use super::addresses::{valid_address, validate_range, ALLIP};
@@ -567,29 +567,7 @@ impl Compiler<'_> {
         from: SnatFrom<'_>,
         invocation: Option<&SnatColumns>,
     ) -> Result<()> {
-        let mut params = self
-            .actparams
-            .as_ref()
-            .map(|it| it.params.clone())
-            .unwrap_or_default();
-        let vars = self.action_vars();
-        let items = self.read_body(action, &mut params, &vars)?;
-        if let Some(p) = &mut self.actparams {
-            p.params = params;
-        }
-        let save_comment = std::mem::take(&mut self.chains.comment);
-        let save_place = self.place.take();
-        let save_site = self.site;
-        let mut result = Ok(());
-        for item in items {
-            let BodyItem::Line(line) = item else {
-                continue;
-            };
-            self.site = Some(line.site);
-            self.chains.comment = match &line.comment {
-                Some(comment) if self.caps().has("COMMENTS") => comment.clone(),
-                _ => String::new(),
-            };
+        self.each_body_line(action, |this, line| {
             let format = line.format.unwrap_or(default_format);
             let mut cols = SnatColumns::from_positions(
                 |idx| line.columns.get(idx).cloned().unwrap_or_else(|| "-".into()),
@@ -600,17 +578,8 @@ impl Compiler<'_> {
                 .as_ref()
                 .map(|it| format!("{it} "))
                 .unwrap_or_default();
-            result = self.snat_body_line(&mut cols, nolog, from, invocation, &raw);
-            if result.is_err() {
-                break;
-            }
-        }
-        if result.is_ok() {
-            self.site = save_site;
-            self.place = save_place;
-        }
-        self.chains.comment = save_comment;
-        result
+            this.snat_body_line(&mut cols, nolog, from, invocation, &raw)
+        })
     }
 
     /// One record of an action body in the snat file, once per protocol.
