@@ -651,6 +651,15 @@ impl<'e> Ctx<'e> {
             if file.origin != Origin::Config {
                 continue;
             }
+            // An action body for the mangle or snat file was parsed with the rules file's
+            // columns, fewer than that file's.
+            let max_columns = action_body_columns(&self.model, id).map(|kind| {
+                [1, 2]
+                    .map(|format| kind.columns_for(format, self.model.family).len())
+                    .into_iter()
+                    .max()
+                    .unwrap_or(0)
+            });
             for error in file.parse.errors() {
                 let omitted = self
                     .omitted
@@ -660,6 +669,11 @@ impl<'e> Ctx<'e> {
                     continue;
                 }
                 let code = syntax_code(&error.message);
+                if code == "too-many-columns"
+                    && max_columns.is_some_and(|max| columns_given(&error.message) <= max)
+                {
+                    continue;
+                }
                 res.push(Diagnostic::error(
                     code,
                     Site {
@@ -672,6 +686,15 @@ impl<'e> Ctx<'e> {
         }
         self.model.diagnostics.extend(res);
     }
+}
+
+/// How many columns a "too many columns" syntax error says were given.
+fn columns_given(message: &str) -> usize {
+    message
+        .strip_prefix("too many columns: ")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|it| it.parse().ok())
+        .unwrap_or(usize::MAX)
 }
 
 /// The code of a syntax error, by its message.
@@ -997,10 +1020,11 @@ pub struct RulesFiles {
 
 impl BodyLine {
     /// The line of a record the reader yields, its columns moved (not copied) into rules-file
-    /// positions.
+    /// positions (or the mangle or snat file's, for the body of an action for those files).
     pub(crate) fn from_line(line: reader::Line) -> BodyLine {
         let mut columns = line.values;
-        columns.resize_with(rules::col::COUNT, || "-".to_owned());
+        let count = columns.len().max(rules::col::COUNT);
+        columns.resize_with(count, || "-".to_owned());
         BodyLine {
             site: line.site,
             columns,
@@ -1012,13 +1036,9 @@ impl BodyLine {
 
     /// [`BodyLine::from_line`] for a line that stays with the reader: its columns copied.
     pub(crate) fn from_line_ref(line: &reader::Line) -> BodyLine {
-        let mut columns: Vec<String> = line
-            .values
-            .iter()
-            .take(rules::col::COUNT)
-            .cloned()
-            .collect();
-        columns.resize_with(rules::col::COUNT, || "-".to_owned());
+        let mut columns: Vec<String> = line.values.clone();
+        let count = columns.len().max(rules::col::COUNT);
+        columns.resize_with(count, || "-".to_owned());
         BodyLine {
             site: line.site,
             columns,
@@ -1058,6 +1078,23 @@ pub fn read_action_body(
     body
 }
 
+/// The file whose columns the records of `file` have when it is the body of an action declared
+/// with the `mangle` or `nat` option (Shorewall reads such a body as records of that file).
+fn action_body_columns(model: &Model, file: FileId) -> Option<FileKind> {
+    let action = model
+        .catalog
+        .actions
+        .iter()
+        .find(|it| it.file == Some(file))?;
+    if action.has_option("mangle") {
+        Some(FileKind::Mangle)
+    } else if action.has_option("nat") {
+        Some(FileKind::Snat)
+    } else {
+        None
+    }
+}
+
 /// Reads the body of the macro `name` inside an action body, where `$1`, `@1`, ... and the
 /// action variables are those of the action (`params`, `vars`). `None` when there is no such
 /// macro. Sites in a macro file the model had not read yet name no file of the model.
@@ -1094,6 +1131,7 @@ fn read_body(
         sections: false,
         action_vars: Some(vars.to_vec()),
         call_site: None,
+        columns_of: action_body_columns(model, file),
     };
     let events = reader::read(&mut ctx, file, opts);
     let items = events

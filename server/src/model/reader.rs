@@ -73,6 +73,9 @@ pub(crate) struct ReadOptions {
     /// The rule that invokes the action whose body this is (where Shorewall reports a
     /// missing `?REQUIRE` capability).
     pub(crate) call_site: Option<Site>,
+    /// The file whose columns the records have, when not the file's own: the body of an
+    /// action declared with the `mangle` or `nat` option has the mangle or snat file's.
+    pub(crate) columns_of: Option<FileKind>,
 }
 
 /// What reading a file yields, in order.
@@ -981,6 +984,14 @@ impl Reader<'_, '_, '_> {
         }
     }
 
+    /// The columns of a record of a file of `kind` (or of the file given by `columns_of`).
+    fn specs(&self, kind: FileKind, format: u32) -> &'static [shorewall_syntax::ColumnSpec] {
+        match self.opts.columns_of {
+            Some(other) => other.columns_for(format, self.ctx.model.family),
+            None => kind.columns(format),
+        }
+    }
+
     fn record(
         &mut self,
         file: FileId,
@@ -989,7 +1000,7 @@ impl Reader<'_, '_, '_> {
         record: ast::Record,
         source: &str,
     ) {
-        let specs = kind.columns(format);
+        let specs = self.specs(kind, format);
         let content = record.content_range();
         let site = Site {
             file,
@@ -1088,7 +1099,7 @@ impl Reader<'_, '_, '_> {
         plain: Option<&str>,
         source: &str,
     ) -> (Vec<String>, Option<String>, usize) {
-        let specs = kind.columns(format);
+        let specs = self.specs(kind, format);
         // Without continuations and comments, the significant text is the record's text.
         let plain = plain.filter(|it| !it.contains('#'));
         let text = if let Some(text) = plain {

@@ -325,6 +325,7 @@ impl<'c, 'e> RulesPass<'c, 'e> {
                 sections: is_rules,
                 action_vars: None,
                 call_site: None,
+                columns_of: None,
             },
             observer,
         );

@@ -234,6 +234,7 @@ fn read_body(
         sections: false,
         action_vars: vars,
         call_site: Some(call_site),
+        columns_of: None,
     };
     reader::read(p.ctx, file, opts)
 }
