@@ -586,6 +586,34 @@ impl Compiler<'_> {
         Ok(generated)
     }
 
+    /// Runs `body` inside the invocation `normalized` of the action `name` (with the parameter
+    /// list `param`), as `process_action` does around an action's body: the invocation's
+    /// parameters pushed and its audit chains set up, the action active (Shorewall's guard
+    /// against recursion) and on the action stack; undone after.
+    pub(crate) fn within_action<T>(
+        &mut self,
+        name: &InvocationName,
+        param: &str,
+        normalized: &str,
+        chain: &str,
+        caller: &str,
+        body: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        let action = name.action.as_str();
+        let options = self.actions.get(action).map_or(0, |it| it.options);
+        let old = self.push_action_params(action, chain, param, &name.level, &name.tag, caller)?;
+        if options & opt::AUDIT != 0 {
+            self.setup_audit_action(action)?;
+        }
+        *self.active.entry(action.to_owned()).or_insert(0) += 1;
+        self.actionstack.push(normalized.to_owned());
+        let result = body(self);
+        *self.active.entry(action.to_owned()).or_insert(1) -= 1;
+        self.actionstack.pop();
+        self.actparams = old;
+        result
+    }
+
     /// `process_action`: populates the chain of a new action invocation.
     pub(crate) fn process_action(
         &mut self,
@@ -593,36 +621,26 @@ impl Compiler<'_> {
         chain: &mut str,
         caller: &str,
     ) -> Result<()> {
-        let mut parts = normalized.splitn(5, ':');
-        let action = parts.next().unwrap_or("").to_owned();
-        let level = parts.next().unwrap_or("").to_owned();
-        let tag = parts.next().unwrap_or("").to_owned();
-        let _ = parts.next();
-        let mut param = parts.next().unwrap_or("").to_owned();
-        if let Some((_, rest)) = param.rsplit_once('|') {
-            param = rest.to_owned();
-        }
+        let name = InvocationName::parse(normalized);
+        let action = name.action.clone();
+        let param = name
+            .param
+            .rsplit_once('|')
+            .map_or(name.param.as_str(), |it| it.1);
         self.check_action_table(&action, TableId::Filter)?;
         let options = self.actions.get(&action).map_or(0, |it| it.options);
         let nolog = options & (opt::NOLOG | opt::LOGJUMP) != 0;
-        let old = self.push_action_params(&action, chain, &param, &level, &tag, caller)?;
-        if let Some(params) = &mut self.actparams {
-            params.disposition = Some(String::new());
-        }
-        if options & opt::AUDIT != 0 {
-            self.setup_audit_action(&action)?;
-        }
-        *self.active.entry(action.clone()).or_insert(0) += 1;
-        self.actionstack.push(normalized.to_owned());
-        let save_comment = std::mem::take(&mut self.chains.comment);
-        let save_origin = self.chains.origin.clone();
-        let result = self.action_body(&action, chain, nolog, false, &Columns::empty());
-        self.chains.comment = save_comment;
-        self.chains.origin = save_origin;
-        *self.active.entry(action.clone()).or_insert(1) -= 1;
-        self.actionstack.pop();
-        self.actparams = old;
-        result?;
+        self.within_action(&name, param, normalized, chain, caller, |this| {
+            if let Some(params) = &mut this.actparams {
+                params.disposition = Some(String::new());
+            }
+            let save_comment = std::mem::take(&mut this.chains.comment);
+            let save_origin = this.chains.origin.clone();
+            let result = this.action_body(&action, chain, nolog, false, &Columns::empty());
+            this.chains.comment = save_comment;
+            this.chains.origin = save_origin;
+            result
+        })?;
         // An empty action file beside a file named after the action is a pre-4.5 action
         // with a Perl extension script, which Shorewall makes the admin combine.
         if self.chains.chain(TableId::Filter, chain).rules.is_empty() {
@@ -1273,6 +1291,30 @@ fn macro_dest(body: &str, source: &str, dest: &str) -> String {
 #[allow(dead_code)]
 fn unused(list: &str) -> Result<Vec<String>> {
     split_list1(list, "x")
+}
+
+/// The parts of an action invocation's normalized name, `action:level:tag:caller:param`.
+pub(crate) struct InvocationName {
+    pub(crate) action: String,
+    pub(crate) level: String,
+    pub(crate) tag: String,
+    /// The parameter list (with the snat file's interface before a `|`).
+    pub(crate) param: String,
+}
+
+impl InvocationName {
+    pub(crate) fn parse(normalized: &str) -> InvocationName {
+        let mut parts = normalized.splitn(5, ':');
+        let mut next = || parts.next().unwrap_or("").to_owned();
+        let (action, level, tag) = (next(), next(), next());
+        let _caller = next();
+        InvocationName {
+            action,
+            level,
+            tag,
+            param: next(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,9 +13,10 @@
 
 use crate::model;
 
+use super::actions::InvocationName;
 use super::chains::TableId;
 use super::lists::{numeric_value, split_list, split_list1};
-use super::lower::{opt, target, Compiler};
+use super::lower::{target, Compiler};
 use super::matches as m;
 use super::rules::{restrict, split_action, state_match};
 use super::{error, unsupported, Result};
@@ -993,24 +994,10 @@ impl Compiler<'_> {
         chain: &str,
         caller: &str,
     ) -> Result<()> {
-        let mut parts = normalized.splitn(5, ':');
-        let action = parts.next().unwrap_or("").to_owned();
-        let level = parts.next().unwrap_or("").to_owned();
-        let tag = parts.next().unwrap_or("").to_owned();
-        let _caller = parts.next();
-        let param = parts.next().unwrap_or("").to_owned();
-        let options = self.actions.get(&action).map_or(0, |it| it.options);
-        let old = self.push_action_params(&action, chain, &param, &level, &tag, caller)?;
-        if options & opt::AUDIT != 0 {
-            self.setup_audit_action(&action)?;
-        }
-        *self.active.entry(action.clone()).or_insert(0) += 1;
-        self.actionstack.push(normalized.to_owned());
-        let result = self.mangle_body(&action, None, "-", MangleFrom::Action { chain });
-        *self.active.entry(action.clone()).or_insert(1) -= 1;
-        self.actionstack.pop();
-        self.actparams = old;
-        result
+        let name = InvocationName::parse(normalized);
+        self.within_action(&name, &name.param, normalized, chain, caller, |this| {
+            this.mangle_body(&name.action, None, "-", MangleFrom::Action { chain })
+        })
     }
 
     /// `process_mangle_inline`: an inline action's body expanded as mangle records of the

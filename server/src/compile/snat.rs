@@ -10,7 +10,9 @@
 
 use crate::model::{self, ConfigRecord};
 
-use super::actions::{external_name, merge_column, merge_inline_source_dest, merge_levels};
+use super::actions::{
+    external_name, merge_column, merge_inline_source_dest, merge_levels, InvocationName,
+};
 use super::addresses::{valid_address, validate_range, ALLIP};
 use super::chains::TableId;
 use super::lists::split_list;
@@ -512,28 +514,18 @@ impl Compiler<'_> {
         chain: &mut str,
         caller: &str,
     ) -> Result<()> {
-        let mut parts = normalized.splitn(5, ':');
-        let action = parts.next().unwrap_or("").to_owned();
-        let level = parts.next().unwrap_or("").to_owned();
-        let tag = parts.next().unwrap_or("").to_owned();
-        let _caller = parts.next();
-        let param = parts.next().unwrap_or("").to_owned();
-        let (interface, param) = param.rsplit_once('|').unwrap_or(("", param.as_str()));
-        let options = self.actions.get(&action).map_or(0, |it| it.options);
+        let name = InvocationName::parse(normalized);
+        let (interface, param) = name
+            .param
+            .rsplit_once('|')
+            .unwrap_or(("", name.param.as_str()));
+        let options = self.actions.get(&name.action).map_or(0, |it| it.options);
         let nolog = options & (opt::NOLOG | opt::LOGJUMP) != 0;
-        let old = self.push_action_params(&action, chain, param, &level, &tag, caller)?;
-        if options & opt::AUDIT != 0 {
-            self.setup_audit_action(&action)?;
-        }
-        *self.active.entry(action.clone()).or_insert(0) += 1;
-        self.actionstack.push(normalized.to_owned());
-        let from = SnatFrom::Action { chain, interface };
-        // Action files start in format 2.
-        let result = self.snat_body(&action, nolog, 2, from, None);
-        *self.active.entry(action.clone()).or_insert(1) -= 1;
-        self.actionstack.pop();
-        self.actparams = old;
-        result
+        self.within_action(&name, param, normalized, chain, caller, |this| {
+            let from = SnatFrom::Action { chain, interface };
+            // Action files start in format 2.
+            this.snat_body(&name.action, nolog, 2, from, None)
+        })
     }
 
     /// `process_snat_inline`: an inline action's body expanded as records of the snat file,
