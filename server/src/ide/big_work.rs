@@ -23,9 +23,12 @@ use shorewall_syntax::Parse;
 /// A text at least this long (in bytes) is parsed, and its directory modelled, on the thread.
 pub(crate) const BIG: usize = 64 * 1024;
 
+/// Work sent to a thread.
+type Task = Box<dyn FnOnce() + Send>;
+
 /// What the thread is asked to do: a job someone waits for, or a tree to free when idle.
 enum Job {
-    Run(Box<dyn FnOnce() + Send>),
+    Run(Task),
     Free(Parse),
 }
 
@@ -42,23 +45,45 @@ pub(crate) fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -
     let Some(sender) = sender() else {
         return job();
     };
+    run_through(
+        sender,
+        Job::Run,
+        |it| match it {
+            Job::Run(task) => Some(task),
+            Job::Free(_) => None,
+        },
+        job,
+    )
+}
+
+/// Sends `job` as the message `wrap` makes of it to the thread behind `sender`, and waits for
+/// what it returns (a panic in it is resumed here); when the thread is gone, `unwrap` takes it
+/// back out of the message and it runs here.
+fn run_through<T: Send + 'static, M>(
+    sender: &Mutex<mpsc::Sender<M>>,
+    wrap: fn(Task) -> M,
+    unwrap: fn(M) -> Option<Task>,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let (reply, answer) = mpsc::sync_channel::<Result<T, Box<dyn Any + Send>>>(1);
-    let job = Box::new(move || {
+    let task: Task = Box::new(move || {
         let _ = reply.send(panic::catch_unwind(AssertUnwindSafe(job)));
     });
     let sent = match sender.lock() {
-        Ok(it) => it.send(Job::Run(job)),
-        Err(poisoned) => poisoned.into_inner().send(Job::Run(job)),
+        Ok(it) => it.send(wrap(task)),
+        Err(poisoned) => poisoned.into_inner().send(wrap(task)),
     };
-    if let Err(mpsc::SendError(Job::Run(job))) = sent {
-        job();
+    if let Err(mpsc::SendError(message)) = sent {
+        if let Some(task) = unwrap(message) {
+            task();
+        }
     }
     match answer.recv() {
         Ok(Ok(it)) => it,
         Ok(Err(payload)) => panic::resume_unwind(payload),
         // The job was dropped without running: only if the thread is gone, which it never is
         // (it catches panics).
-        Err(_) => panic::resume_unwind(Box::new("the big-work thread is gone")),
+        Err(_) => panic::resume_unwind(Box::new("the thread is gone")),
     }
 }
 
@@ -188,7 +213,6 @@ fn sender() -> Option<&'static Mutex<mpsc::Sender<Job>>> {
 pub(crate) fn run_on_compile_thread<T: Send + 'static>(
     job: impl FnOnce() -> T + Send + 'static,
 ) -> T {
-    type Task = Box<dyn FnOnce() + Send>;
     static SENDER: OnceLock<Option<Mutex<mpsc::Sender<Task>>>> = OnceLock::new();
     let sender = SENDER.get_or_init(|| {
         let (sender, jobs) = mpsc::channel::<Task>();
@@ -205,22 +229,7 @@ pub(crate) fn run_on_compile_thread<T: Send + 'static>(
     let Some(sender) = sender else {
         return job();
     };
-    let (reply, answer) = mpsc::sync_channel::<Result<T, Box<dyn Any + Send>>>(1);
-    let job: Task = Box::new(move || {
-        let _ = reply.send(panic::catch_unwind(AssertUnwindSafe(job)));
-    });
-    let sent = match sender.lock() {
-        Ok(it) => it.send(job),
-        Err(poisoned) => poisoned.into_inner().send(job),
-    };
-    if let Err(mpsc::SendError(job)) = sent {
-        job();
-    }
-    match answer.recv() {
-        Ok(Ok(it)) => it,
-        Ok(Err(payload)) => panic::resume_unwind(payload),
-        Err(_) => panic::resume_unwind(Box::new("the compile thread is gone")),
-    }
+    run_through(sender, |task| task, Some, job)
 }
 
 #[cfg(test)]
