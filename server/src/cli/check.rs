@@ -588,6 +588,32 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_rule_does_not_hide_shorewalls_error_in_a_file_read_after_the_rules() {
+        // A params line the shell computes made a rule unknowable to the preview, and the
+        // conntrack file, which Shorewall reads after the rules, named a zone in its first
+        // column (format 1 wants an action there).
+        let params = "HOST=$(echo 2001:db8::1)\n";
+        let rules = "ACCEPT\tnet:$HOST\t$FW\ttcp\t22\n";
+        check(
+            "shorewall6",
+            &[
+                ("params", params),
+                ("rules", rules),
+                ("conntrack", "NOTRACK\tnet\t-\tudp\t123\n"),
+            ],
+            expect![[r#"
+                conntrack:1:1-1:22: error: Unknown zone (NOTRACK) [compile-error]
+                params:1:1-1:25: warning: this params line is shell, which shorewall-ls does not run: the value of $HOST is unknown [params-not-evaluated]
+            "#]],
+        );
+        // Without the mistake, the preview's refusal stands: Shorewall accepts it.
+        assert_eq!(
+            stops("shorewall6", &[("params", params), ("rules", rules)]),
+            Some(FatalKind::Unsupported)
+        );
+    }
+
+    #[test]
     fn an_empty_action_beside_its_old_perl_script_is_an_error_where_it_is_invoked() {
         // A pre-4.5 action: an empty action file and a Perl script named after the action.
         let old_action: &[(&str, &str)] = &[

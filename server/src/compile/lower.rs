@@ -132,6 +132,13 @@ pub struct Failure {
     pub place: Option<(std::path::PathBuf, u32)>,
 }
 
+/// A refusal of the preview and where it happened, kept while the compilation goes on.
+pub(crate) struct Refusal {
+    fatal: super::Fatal,
+    site: Option<Site>,
+    place: Option<(std::path::PathBuf, u32)>,
+}
+
 /// The result of a successful compilation.
 #[derive(Debug, Clone)]
 pub struct Compiled {
@@ -415,9 +422,42 @@ impl<'a> Compiler<'a> {
         &mut self,
         feed: Option<&mut model::RulesFeed>,
     ) -> Result<Ruleset> {
-        self.process_rules(feed)?;
+        // A rule the preview refuses stops the compilation only after the stages that follow
+        // the rules, whose files Shorewall may reject.
+        let refused = match self.process_rules(feed) {
+            Err(fatal) if fatal.kind == FatalKind::Unsupported => Some(self.keep_refusal(fatal)),
+            other => {
+                other?;
+                None
+            }
+        };
         self.site = None;
         self.chains.origin.clear();
+        let ruleset = self.after_rules()?;
+        match refused {
+            Some(refusal) => Err(self.resume_refusal(refusal)),
+            None => Ok(ruleset),
+        }
+    }
+
+    /// A refusal of the preview, with where it happened, kept while the compilation goes on.
+    pub(crate) fn keep_refusal(&self, fatal: super::Fatal) -> Refusal {
+        Refusal {
+            fatal,
+            site: self.site,
+            place: self.place.clone(),
+        }
+    }
+
+    /// The kept refusal, back where it happened.
+    pub(crate) fn resume_refusal(&mut self, refusal: Refusal) -> super::Fatal {
+        self.site = refusal.site;
+        self.place = refusal.place;
+        refusal.fatal
+    }
+
+    /// The stages after the rules.
+    fn after_rules(&mut self) -> Result<Ruleset> {
         self.setup_conntrack()?;
         self.setup_tunnels()?;
         self.setup_mac_lists_phase2()?;

@@ -12,7 +12,7 @@ use super::addresses::{match_net, validate_net, Side, ALLIP};
 use super::chains::{TableId, DONT_MOVE};
 use super::ir::{Jump, Match};
 use super::lists::{split_list, split_list1, split_list2, split_list3};
-use super::lower::{section, target, Compiler};
+use super::lower::{section, target, Compiler, Refusal};
 use super::matches::{self as m, resolve_proto};
 use super::{error, unsupported, Result};
 
@@ -700,6 +700,7 @@ impl Compiler<'_> {
         self.section = section::BLACKLIST;
         self.next_section = section::BLACKLIST;
         let mut have_blrules = false;
+        let mut refused = None;
         for item in blrules {
             let model::RulesItem::Record(record) = item else {
                 continue;
@@ -708,7 +709,7 @@ impl Compiler<'_> {
                 have_blrules = true;
                 self.blacklist_first_entry()?;
             }
-            self.rules_record(record)?;
+            self.or_refused(&mut refused, |this| this.rules_record(record))?;
         }
         self.site = None;
         self.chains.comment.clear();
@@ -719,13 +720,13 @@ impl Compiler<'_> {
         match feed {
             None => {
                 for item in &model.rules_files.rules {
-                    self.rules_item(item)?;
+                    self.or_refused(&mut refused, |this| this.rules_item(item))?;
                 }
             }
             Some(feed) => {
                 while let Some(batch) = feed.next_batch() {
                     for item in batch {
-                        self.rules_item(item)?;
+                        self.or_refused(&mut refused, |this| this.rules_item(item))?;
                     }
                 }
             }
@@ -734,7 +735,30 @@ impl Compiler<'_> {
         self.chains.comment.clear();
         self.section = section::POLICYACTION;
         self.next_section = section::POLICYACTION;
-        Ok(())
+        match refused {
+            Some(refusal) => Err(self.resume_refusal(refusal)),
+            None => Ok(()),
+        }
+    }
+
+    /// `step`, where a record the preview refuses is left out and the first refusal kept in
+    /// `refused`, so that the records after it are compiled: Shorewall may reject one of them,
+    /// and `check` must show that error.
+    fn or_refused(
+        &mut self,
+        refused: &mut Option<Refusal>,
+        step: impl FnOnce(&mut Self) -> Result<()>,
+    ) -> Result<()> {
+        // A refusal deep in a macro leaves its nesting count raised.
+        let macro_nest = self.macro_nest;
+        match step(self) {
+            Err(fatal) if fatal.kind == super::FatalKind::Unsupported => {
+                self.macro_nest = macro_nest;
+                refused.get_or_insert_with(|| self.keep_refusal(fatal));
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     /// One item of the rules file.
