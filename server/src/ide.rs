@@ -88,7 +88,6 @@ impl AnalysisHost {
     /// Opens or changes a document.
     pub fn set_document(&mut self, path: PathBuf, text: Arc<str>, version: i32) {
         let dir = db::dir_of(&path).to_path_buf();
-        self.inputs.caches.parses.forget_other(&path, &text);
         Arc::make_mut(&mut self.inputs.documents).insert(path, Document { text, version });
         self.touch(&dir);
     }

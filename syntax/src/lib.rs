@@ -3,6 +3,8 @@
 //!
 //! - [`parse`] turns a file's text into a [`Parse`]: a rowan tree whose text is the input byte
 //!   for byte, plus the syntax errors found, which live beside the tree.
+//! - [`reparse`] makes the parse of an edited text from the parse before the edit, parsing
+//!   again only the lines the edit touched, where that gives what [`parse`] would.
 //! - [`FileType`] says how to read a text: its [`FileKind`] (from the file name) and its
 //!   [`Family`] (from the directory).
 //! - [`ast`] gives typed access to records, columns and directives.
@@ -16,6 +18,7 @@ mod grammar;
 mod lexer;
 mod line_index;
 mod parser;
+mod reparse;
 mod syntax_error;
 mod syntax_kind;
 mod tree_builder;
@@ -32,6 +35,7 @@ pub use crate::{
     file_kind::{ColumnKind, ColumnSpec, Family, FileKind, FileType},
     lexer::{lex, LexMode, Token},
     line_index::{LineCol, LineIndex},
+    reparse::reparse,
     syntax_error::SyntaxError,
     syntax_kind::{ShorewallLanguage, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken},
 };

@@ -352,3 +352,96 @@ fn long_lines_parse_losslessly() {
         }
     }
 }
+
+/// An edit as an editor makes them: characters typed or deleted, a line broken or joined,
+/// text pasted, and the characters that carry meaning across lines.
+fn random_edit(rng: &mut Rng, text: &str, samples: &[String]) -> String {
+    let at = cut(rng, text);
+    let inserted: String = match rng.below(8) {
+        0 => String::new(),
+        1 => "\n".to_owned(),
+        2 => (*rng.pick(&[
+            "\\",
+            "\\\n",
+            "?IF 1\n",
+            "?ENDIF\n",
+            "?FORMAT 2\n",
+            "FORMAT 2\n",
+            "?BEGIN PERL\n",
+            "?END PERL\n",
+            "#",
+            "\"",
+            "'",
+            "\r",
+            "?SECTION NEW\n",
+            "SECTION NEW\n",
+            "COMMENT x\n",
+            "\t",
+            " ",
+        ]))
+        .to_owned(),
+        3 => {
+            let sample = rng.pick(samples);
+            let (i, j) = (cut(rng, sample), cut(rng, sample));
+            sample[i.min(j)..i.max(j)].chars().take(300).collect()
+        }
+        _ => (0..1 + rng.below(3))
+            .map(|_| *rng.pick(FRAGMENTS))
+            .collect(),
+    };
+    let reach = if rng.below(3) == 0 { 200 } else { 3 };
+    let mut end = at + rng.below(reach);
+    end = end.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{}{}", &text[..at], inserted, &text[end..])
+}
+
+/// A reparse after random edits gives the same tree and errors as parsing the new text, and
+/// takes the incremental way often enough for that to mean something.
+#[test]
+fn reparse_after_random_edits_equals_a_full_parse() {
+    let samples = samples();
+    let seed = std::env::var("SHOREWALL_PROPERTY_SEED")
+        .ok()
+        .and_then(|it| it.parse().ok())
+        .unwrap_or(0x5eed_2026);
+    let mut rng = Rng(seed);
+    let (mut incremental, mut total) = (0usize, 0usize);
+    for iteration in 0..iterations() {
+        let mut text = match rng.below(3) {
+            0 => token_soup(&mut rng),
+            1 => {
+                let sample = rng.pick(&samples).clone();
+                reshape(&mut rng, &sample)
+            }
+            _ => rng.pick(&samples).clone(),
+        };
+        let file_type = random_file_type(&mut rng);
+        let mut old = crate::parse(&text, file_type);
+        // A few edits in a row, each from the parse the last one made.
+        for step in 0..1 + rng.below(4) {
+            let new_text = random_edit(&mut rng, &text, &samples);
+            let reparsed = crate::reparse(&old, &text, &new_text);
+            let full = crate::parse(&new_text, file_type);
+            total += 1;
+            if let Some(reparsed) = &reparsed {
+                incremental += 1;
+                if *reparsed != full {
+                    panic!(
+                        "seed {seed}, iteration {iteration}, step {step}, {file_type:?}\nold {text:?}\nnew {new_text:?}\nreparsed:\n{}\nfull:\n{}",
+                        reparsed.debug_dump(),
+                        full.debug_dump()
+                    );
+                }
+            }
+            old = reparsed.unwrap_or(full);
+            text = new_text;
+        }
+    }
+    assert!(
+        incremental * 2 > total,
+        "only {incremental} of {total} edits were reparsed incrementally"
+    );
+}

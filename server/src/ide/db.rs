@@ -143,37 +143,48 @@ type CompileCell = Arc<OnceLock<Arc<CompileOutcome>>>;
 /// What compiling a directory gives: the ruleset, or why there is none (one message a line).
 pub(crate) type CompileOutcome = Result<Compiled, Vec<String>>;
 
-/// Parses by path, reused while the text is unchanged.
+/// Parses by path: the last one of each file, reused while its text is unchanged, and the
+/// base the next one is made from after an edit ([`shorewall_syntax::reparse`]): a keystroke
+/// in a 10,000-line file then costs a parse of its line, not of the file, and the new tree
+/// shares every other record with the old.
 #[derive(Default)]
 pub(crate) struct ParseStore {
     map: Mutex<HashMap<PathBuf, (Arc<str>, Parse)>>,
 }
 
 impl ParseStore {
-    /// Drops the parse kept for `path` unless it is of `text`: a document's parse is of no use
-    /// once the document changed, and the tree of a large file is megabytes.
-    pub(crate) fn forget_other(&self, path: &Path, text: &Arc<str>) {
-        let Ok(mut map) = self.map.lock() else {
-            return;
-        };
-        if map.get(path).is_some_and(|(kept, _)| **kept != **text) {
-            if let Some((_, old)) = map.remove(path) {
-                big_work::drop_tree_later(old);
-            }
-        }
+    /// The parse kept for `path` if it is of `text`.
+    fn kept(&self, path: &Path, text: &Arc<str>) -> Option<Parse> {
+        let map = self.map.lock().ok()?;
+        let (kept_text, kept) = map.get(path)?;
+        (Arc::ptr_eq(kept_text, text) || **kept_text == **text).then(|| kept.clone())
     }
 }
 
 impl ParseCache for ParseStore {
     fn get(&self, path: &Path, text: &Arc<str>) -> Option<Parse> {
-        let map = self.map.lock().ok()?;
-        let (cached_text, parse) = map.get(path)?;
-        (Arc::ptr_eq(cached_text, text) || **cached_text == **text).then(|| parse.clone())
+        let (kept_text, kept) = {
+            let map = self.map.lock().ok()?;
+            let (kept_text, kept) = map.get(path)?;
+            (kept_text.clone(), kept.clone())
+        };
+        if Arc::ptr_eq(&kept_text, text) || *kept_text == **text {
+            return Some(kept);
+        }
+        let parse = shorewall_syntax::reparse(&kept, &kept_text, text)?;
+        self.put(path, text, &parse);
+        Some(parse)
     }
 
     fn put(&self, path: &Path, text: &Arc<str>, parse: &Parse) {
-        if let Ok(mut map) = self.map.lock() {
-            map.insert(path.to_path_buf(), (text.clone(), parse.clone()));
+        let replaced = match self.map.lock() {
+            Ok(mut map) => map.insert(path.to_path_buf(), (text.clone(), parse.clone())),
+            Err(_) => None,
+        };
+        // The old tree's own parts (those a reparse did not share) are freed on the big-work
+        // thread, a batch at a time, not here.
+        if let Some((_, old)) = replaced {
+            big_work::drop_tree_later(old);
         }
     }
 }
@@ -282,6 +293,10 @@ struct ReadOnlyFor<'a> {
 
 impl ParseCache for ReadOnlyFor<'_> {
     fn get(&self, path: &Path, text: &Arc<str>) -> Option<Parse> {
+        if path == self.path {
+            // Not a base for the stand-in: the document's own parse must stay the base.
+            return self.store.kept(path, text);
+        }
         self.store.get(path, text)
     }
 
@@ -317,6 +332,9 @@ impl StandInCache<'_> {
 
 impl ParseCache for StandInCache<'_> {
     fn get(&self, path: &Path, text: &Arc<str>) -> Option<Parse> {
+        if path == self.path {
+            return self.store.kept(path, text);
+        }
         self.store.get(path, text)
     }
 
@@ -913,5 +931,60 @@ impl Vfs for OverlayVfs<'_> {
         }
         res.sort();
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{path::Path, sync::Arc};
+
+    use shorewall_syntax::{parse, Family, FileKind, FileType, Parse};
+
+    use super::{ParseStore, ReadOnlyFor};
+    use crate::model::ParseCache;
+
+    fn record_address(parse: &Parse, index: usize) -> Option<usize> {
+        let child = parse.green().children().nth(index)?;
+        Some(std::ptr::from_ref(child.into_node()?) as usize)
+    }
+
+    #[test]
+    fn an_edit_parses_its_line_again_and_shares_the_others() {
+        let store = ParseStore::default();
+        let path = Path::new("/etc/shorewall6/rules");
+        let rules = FileType::new(FileKind::Rules, Family::Ipv6);
+        let old: Arc<str> = Arc::from("ACCEPT\tnet\t$FW\ttcp\t22\nDROP\tnet\tall\n");
+        let old_parse = parse(&old, rules);
+        store.put(path, &old, &old_parse);
+
+        let new: Arc<str> = Arc::from("ACCEPT\tnet\t$FW\ttcp\t2222\nDROP\tnet\tall\n");
+        let Some(reparsed) = store.get(path, &new) else {
+            panic!("no parse from the kept one");
+        };
+        assert_eq!(reparsed, parse(&new, rules));
+        // Children: RECORD, NEWLINE, RECORD, NEWLINE. The edited record is new, the other
+        // the old tree's own.
+        assert_ne!(record_address(&reparsed, 0), record_address(&old_parse, 0));
+        assert_eq!(record_address(&reparsed, 2), record_address(&old_parse, 2));
+        // The new parse is the base of the next edit.
+        assert!(store.kept(path, &new).is_some());
+    }
+
+    #[test]
+    fn a_stand_in_text_does_not_replace_the_documents_parse() {
+        let store = ParseStore::default();
+        let path = Path::new("/etc/shorewall6/rules");
+        let rules = FileType::new(FileKind::Rules, Family::Ipv6);
+        let text: Arc<str> = Arc::from("ACCEPT\tnet\t$FW\ttcp\t22\nDROP\tnet\tall\n");
+        store.put(path, &text, &parse(&text, rules));
+
+        let stand_in: Arc<str> = Arc::from("DROP\tnet\tall\n");
+        let read_only = ReadOnlyFor {
+            store: &store,
+            path,
+        };
+        assert!(read_only.get(path, &stand_in).is_none());
+        read_only.put(path, &stand_in, &parse(&stand_in, rules));
+        assert!(store.kept(path, &text).is_some());
     }
 }
