@@ -31,37 +31,55 @@ fn name(case: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// A warning as (file name, line, message), from either side's format.
+/// A warning as (file name, line, message), from either side's format; a warning Shorewall
+/// gives on no line of a file (or at the `(EOF)` of whatever file it has open) has no file
+/// and line 0.
 type Warning = (String, u32, String);
 
-/// `   WARNING: MESSAGE <case>/config/FILE (line N)` lines of `expected.warnings`.
+/// `   WARNING: MESSAGE <case>/config/FILE (line N)` lines of `expected.warnings`, and
+/// `   WARNING: MESSAGE [<case>/config/FILE (EOF)]` ones.
 fn expected_warnings(text: &str) -> Vec<Warning> {
     let mut warnings: Vec<Warning> = text
         .lines()
         .filter_map(|line| {
             let rest = line.trim_start().strip_prefix("WARNING: ")?;
-            let (message, place) = rest.rsplit_once(" <case>/config/")?;
-            let (file, line) = place.split_once(" (line ")?;
-            let line = line.strip_suffix(')')?.parse().ok()?;
-            Some((file.to_owned(), line, message.to_owned()))
+            if let Some(at_eof) = rest.strip_suffix(" (EOF)") {
+                let (message, _) = at_eof.rsplit_once(" <case>/config/")?;
+                return Some((String::new(), 0, message.to_owned()));
+            }
+            let located = rest
+                .rsplit_once(" <case>/config/")
+                .and_then(|(message, place)| {
+                    let (file, line) = place.split_once(" (line ")?;
+                    let line = line.strip_suffix(')')?.parse().ok()?;
+                    Some((file.to_owned(), line, message.to_owned()))
+                });
+            Some(located.unwrap_or_else(|| (String::new(), 0, rest.to_owned())))
         })
         .collect();
     warnings.sort();
     warnings
 }
 
-/// `PATH:LINE:COL: warning: MESSAGE [compile-warning]` lines of `compile_directory`.
-fn our_warnings(lines: &[String]) -> Vec<Warning> {
+/// `PATH:LINE:COL: warning: MESSAGE [compile-warning]` lines of `compile_directory`, and
+/// `DIR: warning: MESSAGE [compile-warning]` ones (on no line), with `case`'s path in the
+/// message written `<case>` as in `expected.warnings`.
+fn our_warnings(case: &Path, lines: &[String]) -> Vec<Warning> {
+    let case = case.display().to_string();
     let mut warnings: Vec<Warning> = lines
         .iter()
         .filter_map(|line| {
             let (place, rest) = line.split_once(": warning: ")?;
-            let message = rest.rsplit_once(" [")?.0;
+            let message = rest.rsplit_once(" [")?.0.replace(&case, "<case>");
             let mut parts = place.rsplitn(3, ':');
-            let _column = parts.next()?;
-            let line = parts.next()?.parse().ok()?;
-            let file = parts.next()?.rsplit('/').next()?;
-            Some((file.to_owned(), line, message.to_owned()))
+            let located = (|| {
+                let _column = parts.next()?.parse::<u32>().ok()?;
+                let line = parts.next()?.parse().ok()?;
+                let file = parts.next()?.rsplit('/').next()?;
+                Some((file.to_owned(), line))
+            })();
+            let (file, line) = located.unwrap_or_default();
+            Some((file, line, message))
         })
         .collect();
     warnings.sort();
@@ -82,7 +100,7 @@ fn check_case(case: &Path) -> Option<String> {
             let want = fs::read_to_string(case.join("expected.warnings"))
                 .map(|it| expected_warnings(&it))
                 .unwrap_or_default();
-            let got = our_warnings(&output.warnings);
+            let got = our_warnings(case, &output.warnings);
             if want != got {
                 problems.push(format!("warnings: expected {want:?}, got {got:?}"));
             }
@@ -165,10 +183,11 @@ fn every_golden_case_compiles_as_shorewall_does() {
 
 #[test]
 fn warnings_are_read_from_both_formats() {
-    let ours = our_warnings(&[
-        "tests/compile/x/config/policy:4:1: warning: CONTINUE policy (loc, fw) [compile-warning]"
-            .to_owned(),
-    ]);
+    let ours = our_warnings(
+        Path::new("tests/compile/x"),
+        &["tests/compile/x/config/policy:4:1: warning: CONTINUE policy (loc, fw) [compile-warning]"
+            .to_owned()],
+    );
     let theirs =
         expected_warnings("   WARNING: CONTINUE policy (loc, fw) <case>/config/policy (line 4)\n");
     assert_eq!(ours, theirs);
@@ -180,4 +199,23 @@ fn warnings_are_read_from_both_formats() {
             "CONTINUE policy (loc, fw)".to_owned()
         )]
     );
+}
+
+#[test]
+fn warnings_on_no_line_are_read_from_both_formats() {
+    let ours = our_warnings(
+        Path::new("/t/x"),
+        &[
+            "/t/x/config: warning: The blacklist file is no longer supported -- use 'shorewall6 update' to convert /t/x/config/blacklist to the equivalent blrules file [compile-warning]".to_owned(),
+            "/t/x/config: warning: The routestopped file is no longer supported [compile-warning]".to_owned(),
+        ],
+    );
+    let theirs = expected_warnings(
+        "   WARNING: The blacklist file is no longer supported -- use 'shorewall6 update' to convert <case>/config/blacklist to the equivalent blrules file <case>/config/policy (EOF)\n   WARNING: The routestopped file is no longer supported\n",
+    );
+    assert_eq!(ours, theirs);
+    assert_eq!(ours.len(), 2);
+    assert!(ours
+        .iter()
+        .all(|(file, line, _)| file.is_empty() && *line == 0));
 }

@@ -18,6 +18,7 @@ pub mod conntrack;
 pub mod emit;
 pub mod fx_hash;
 pub mod ir;
+pub mod legacy_files;
 pub mod lists;
 pub mod log;
 pub mod lower;

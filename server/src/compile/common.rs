@@ -198,6 +198,8 @@ impl Compiler<'_> {
             self.setup_rpfilter()?;
         }
 
+        self.warn_blacklist_file();
+
         let smurf_hosts = self.topo.hosts_by_option("nosmurfs");
         if !smurf_hosts.is_empty() {
             self.chains.new_standard_chain("smurfs");

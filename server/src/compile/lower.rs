@@ -409,6 +409,7 @@ impl<'a> Compiler<'a> {
         self.add_common_rules()?;
         self.process_tc()?;
         self.process_providers()?;
+        self.warn_tos_file();
         self.setup_snat()?;
         self.setup_nat()?;
         self.setup_netmap()?;
@@ -479,6 +480,7 @@ impl<'a> Compiler<'a> {
             self.optimize_policy_chains();
         }
         let ruleset = self.chains.take_ruleset(self.config.mangle_enabled);
+        self.warn_routestopped_file();
         self.check_stoppedrules()?;
         Ok(ruleset)
     }

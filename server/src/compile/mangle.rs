@@ -290,15 +290,7 @@ impl Compiler<'_> {
 
     /// The records of the mangle file.
     fn setup_mangle_file(&mut self) -> Result<()> {
-        // Outside `update`, Shorewall ignores the 4.x tcrules file.
-        let tcrules = self.model.dir.join("tcrules");
-        if tcrules.is_file() {
-            let product = self.model.family.conf_file_name().trim_end_matches(".conf");
-            self.warn(format!(
-                "The tcrules file is no longer supported -- use '{product} update' to convert {} to an equivalent 'mangle' file",
-                tcrules.display()
-            ));
-        }
+        self.warn_tcrules_file();
         let records = model::read_config_records(self.model, self.env, "mangle");
         if records.is_empty() {
             return Ok(());
