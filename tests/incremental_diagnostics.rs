@@ -1,7 +1,9 @@
 //! The language server's diagnostics after an edit must be exactly those of a fresh check of
 //! the edited text, whatever the edit: the server keeps the previous diagnostics and re-checks
 //! only the edited lines where it can (`ide::diagnostics::incremental`), and this test is what
-//! holds that shortcut to the whole check.
+//! holds that shortcut to the whole check. Likewise the tree it reparses from the last one
+//! (`shorewall_syntax::reparse`), and what the whole-file requests read from it: the syntax
+//! tree, semantic highlighting, document symbols and folding ranges.
 //!
 //! Every configuration directory with a `rules` file among `examples/`, the golden compile
 //! cases and (where present) `../shared/corpus` gets a chain of pseudo-random edits of its
@@ -123,6 +125,7 @@ fn check_dir(dir: &Path) -> Option<String> {
     let mut text = original;
     editor.set_document(rules.clone(), Arc::from(text.as_str()), 1);
     let _ = editor.analysis().diagnostics(&rules);
+    let _ = editor.analysis().syntax_tree(&rules);
     for version in 2..(2 + EDITS as i32) {
         let before = text.clone();
         text = edit(&text, &mut rng);
@@ -131,6 +134,40 @@ fn check_dir(dir: &Path) -> Option<String> {
         let mut fresh_host = host();
         fresh_host.set_document(rules.clone(), Arc::from(text.as_str()), 1);
         let fresh = fresh_host.analysis().diagnostics(&rules);
+        let (editor_now, fresh_now) = (editor.analysis(), fresh_host.analysis());
+        let whole_file = [
+            (
+                "syntax tree",
+                format!("{:?}", editor_now.syntax_tree(&rules)),
+                format!("{:?}", fresh_now.syntax_tree(&rules)),
+            ),
+            (
+                "highlighting",
+                format!("{:?}", editor_now.highlight(&rules)),
+                format!("{:?}", fresh_now.highlight(&rules)),
+            ),
+            (
+                "document symbols",
+                format!("{:?}", editor_now.document_symbols(&rules)),
+                format!("{:?}", fresh_now.document_symbols(&rules)),
+            ),
+            (
+                "folding ranges",
+                format!("{:?}", editor_now.folding_ranges(&rules)),
+                format!("{:?}", fresh_now.folding_ranges(&rules)),
+            ),
+        ];
+        for (what, kept, fresh) in whole_file {
+            if kept != fresh {
+                return Some(format!(
+                    "{}: after edit {} the {what} differs from a fresh analysis\n\
+                     --- text before the edit:\n{before}\n--- text after:\n{text}\n\
+                     --- kept:\n{kept}\n--- fresh:\n{fresh}",
+                    dir.display(),
+                    version - 1
+                ));
+            }
+        }
         if kept != fresh {
             return Some(format!(
                 "{}: after edit {} the kept diagnostics differ from a fresh check\n\
