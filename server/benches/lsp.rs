@@ -10,7 +10,8 @@
 //! answer was out.
 //! - keystroke → diagnostics: a `didChange` of one character (inserted or deleted) until the
 //!   `publishDiagnostics` of that version arrives; the next keystroke is sent after it;
-//! - completion and hover: request → answer, at several kinds of places, between keystrokes;
+//! - completion and hover: request → answer, at several kinds of places, between keystrokes,
+//!   and hover again on a line just hovered (apart);
 //! - keystrokes typed right after a `semanticTokens/full` request, before its answer;
 //! - keystrokes typed 330 ms after the last, while the server compiles the directory for its
 //!   compile-stage diagnostics (it starts 300 ms after a change);
@@ -79,6 +80,9 @@ struct Report {
     diagnostics: Vec<Duration>,
     completion: Vec<(&'static str, Duration)>,
     hover: Vec<(&'static str, Duration)>,
+    /// Hover on the ACTION column of a line hovered just before (the pointer moving along it):
+    /// apart from `hover`, whose figures are of lines not hovered yet.
+    hover_again: Vec<Duration>,
     /// Other requests editors send after an edit (no target for them).
     other: Vec<(&'static str, Duration)>,
     /// Keystrokes typed 330 ms after the last one, while the server compiles the directory
@@ -116,6 +120,11 @@ impl Report {
             "  {:<34} {}",
             "keystroke beside semantic tokens",
             summary(&self.beside_tokens)
+        );
+        println!(
+            "  {:<34} {}",
+            "hover again, same line",
+            summary(&self.hover_again)
         );
         for (name, samples) in [
             ("completion", &self.completion),
@@ -244,6 +253,7 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
         diagnostics: Vec::new(),
         completion: Vec::new(),
         hover: Vec::new(),
+        hover_again: Vec::new(),
         other: Vec::new(),
         after_pause: Vec::new(),
         beside_tokens: Vec::new(),
@@ -407,6 +417,12 @@ fn queries(client: &mut Client, document: &Document, line: usize, report: &mut R
             client.timed_request("textDocument/hover", at(&document.uri, line, column));
         report.hover.push((place, took));
         assert!(answer.is_ok(), "hover failed: {answer:?}");
+        if place.starts_with("action") {
+            let (answer, took) =
+                client.timed_request("textDocument/hover", at(&document.uri, line, column + 1));
+            report.hover_again.push(took);
+            assert!(answer.is_ok(), "hover failed: {answer:?}");
+        }
     }
 }
 

@@ -52,8 +52,8 @@ pub(crate) fn rules_of_line(db: &Inputs, path: &Path, start: TextSize) -> Option
         return rules_from(compiled.as_ref().as_ref().ok()?, path, line()?);
     }
     if let Some((stand_in, stand_in_line)) = stand_in(db, path, &text, start) {
-        let compiled = db.compile_stand_in(path, Arc::from(stand_in)).ok()?;
-        return rules_from(&compiled, path, stand_in_line);
+        let compiled = db.compile_stand_in(path, Arc::from(stand_in));
+        return rules_from(compiled.as_ref().as_ref().ok()?, path, stand_in_line);
     }
     if text.len() > SMALL {
         return None;
@@ -342,6 +342,43 @@ all all REJECT
             res.push((line.trim_end().to_owned(), shown.unwrap_or_default()));
         }
         res
+    }
+
+    #[test]
+    fn a_stand_in_compiled_again_comes_from_the_kept_ones() {
+        use crate::ide::db::Inputs;
+
+        let fixture = Fixture::parse(&format!(
+            "{DIR}#- rules\nACCEPT net $FW tcp 22\nSS$0H(ACCEPT) loc $FW\n"
+        ));
+        let analysis = fixture.analysis();
+        let db: &Inputs = &analysis.inputs;
+        let path = fixture.cursor_file();
+        let first = db.compile_stand_in(&path, Arc::from("SSH(ACCEPT) loc $FW\n"));
+        let again = db.compile_stand_in(&path, Arc::from("SSH(ACCEPT) loc $FW\n"));
+        let other = db.compile_stand_in(&path, Arc::from("SSH(ACCEPT) net $FW\n"));
+        assert!(Arc::ptr_eq(&first, &again));
+        assert!(!Arc::ptr_eq(&first, &other));
+        let rules = |compiled: &crate::ide::db::CompileOutcome| {
+            super::rules_from(compiled.as_ref().ok()?, &path, 0)
+        };
+        expect![[r#"
+            (
+                Some(
+                    [
+                        "-A loc-fw -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                        "-A loc-fw -p 6 --dport 22 -j ACCEPT -m comment --comment \"SSH\"",
+                    ],
+                ),
+                Some(
+                    [
+                        "-A net-fw -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                        "-A net-fw -p 6 --dport 22 -j ACCEPT -m comment --comment \"SSH\"",
+                    ],
+                ),
+            )
+        "#]]
+        .assert_debug_eq(&(rules(&again), rules(&other)));
     }
 
     #[test]

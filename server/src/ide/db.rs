@@ -8,7 +8,7 @@
 //! too ([`DiskCache`]) until the editor says files changed on disk.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     path::{Path, PathBuf},
     sync::{Arc, Mutex, OnceLock},
 };
@@ -98,7 +98,13 @@ struct StandIns {
     bodies: HashMap<ActionBodyKey, Arc<ActionBody>>,
     /// For a rules file: the other inputs read and compiled, once.
     base: Option<Arc<StandInBase>>,
+    /// The last few stand-ins compiled and what they gave: hovering one line again (the
+    /// pointer moving along it) costs a lookup instead of a compilation.
+    compiled: VecDeque<(Arc<str>, Arc<CompileOutcome>)>,
 }
+
+/// How many stand-in compilations [`StandIns`] keeps.
+const KEPT_STAND_IN_COMPILATIONS: usize = 8;
 
 /// A directory read up to its rules files ([`model::Prelude`]) and compiled up to the rules
 /// ([`Checkpoint`]): what every stand-in of its rules file starts from, so that a stand-in
@@ -606,8 +612,35 @@ impl Inputs {
     /// lines of a rules file): from the directory read and compiled up to the rules, kept
     /// while the other inputs are the same, else from the model of the stand-in directory;
     /// with the action bodies kept from the last such compilations.
-    pub(crate) fn compile_stand_in(&self, path: &Path, text: Arc<str>) -> CompileOutcome {
+    pub(crate) fn compile_stand_in(&self, path: &Path, text: Arc<str>) -> Arc<CompileOutcome> {
         let (generation, base) = self.stand_in_base(path);
+        {
+            let kept = lock_stand_ins(&self.caches.stand_ins);
+            if kept.generation == generation {
+                let found = kept.compiled.iter().find(|it| *it.0 == *text);
+                if let Some((_, compiled)) = found {
+                    return compiled.clone();
+                }
+            }
+        }
+        let compiled = Arc::new(self.compile_stand_in_anew(path, text.clone(), generation, base));
+        let mut kept = lock_stand_ins(&self.caches.stand_ins);
+        if kept.generation == generation {
+            if kept.compiled.len() == KEPT_STAND_IN_COMPILATIONS {
+                kept.compiled.pop_front();
+            }
+            kept.compiled.push_back((text, compiled.clone()));
+        }
+        compiled
+    }
+
+    fn compile_stand_in_anew(
+        &self,
+        path: &Path,
+        text: Arc<str>,
+        generation: u64,
+        base: Option<Arc<StandInBase>>,
+    ) -> CompileOutcome {
         let cache = StandInCache {
             store: &self.caches.parses,
             stand_ins: &self.caches.stand_ins,
@@ -664,6 +697,7 @@ impl Inputs {
                     generation: kept.generation + 1,
                     bodies: HashMap::new(),
                     base: None,
+                    compiled: VecDeque::new(),
                 };
             }
             (kept.generation, kept.base.clone())
