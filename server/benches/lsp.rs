@@ -12,7 +12,8 @@
 //!   `publishDiagnostics` of that version arrives; the next keystroke is sent after it;
 //! - completion and hover: request → answer, at several kinds of places, between keystrokes,
 //!   and hover again on a line just hovered (apart);
-//! - keystrokes typed right after a `semanticTokens/full` request, before its answer;
+//! - keystrokes typed right after a semantic tokens request (`full/delta` from the last ones
+//!   received, as editors ask), before its answer;
 //! - keystrokes typed 330 ms after the last, while the server compiles the directory for its
 //!   compile-stage diagnostics (it starts 300 ms after a change);
 //! - the server's memory: VmRSS from `/proc/PID/status` after the typing (before the two
@@ -192,6 +193,9 @@ struct Document {
     uri: String,
     lines: Vec<String>,
     version: i32,
+    /// The result id of the last semantic tokens received, which editors send back for a
+    /// delta.
+    tokens_id: Option<Value>,
 }
 
 impl Document {
@@ -242,6 +246,7 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
         uri: uri(&path),
         lines: text.lines().map(str::to_owned).collect(),
         version: 1,
+        tokens_id: None,
     };
     let started = Instant::now();
     client.open(&document.uri, &text);
@@ -308,7 +313,7 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
         }
         queries(&mut client, &document, line, &mut report);
         if round % 5 == 0 {
-            after_edit(&mut client, &document, line, &mut report);
+            after_edit(&mut client, &mut document, line, &mut report);
         }
     }
     report.rss_kib = memory(client.pid(), "VmRSS");
@@ -334,15 +339,24 @@ fn run(dir: &Path, keystrokes: usize) -> Report {
             break;
         };
         for (insert, delete) in [("x", 0), ("", 1)] {
-            let tokens = client.send_request(
-                "textDocument/semanticTokens/full",
-                json!({ "textDocument": { "uri": document.uri } }),
-            );
+            let tokens = match document.tokens_id.take() {
+                Some(id) => client.send_request(
+                    "textDocument/semanticTokens/full/delta",
+                    json!({ "textDocument": { "uri": document.uri }, "previousResultId": id }),
+                ),
+                None => client.send_request(
+                    "textDocument/semanticTokens/full",
+                    json!({ "textDocument": { "uri": document.uri } }),
+                ),
+            };
             let started = Instant::now();
             let version = document.edit(&mut client, line, column + 1, insert, delete);
             wait_for_version(&mut client, &document.uri, version);
             report.beside_tokens.push(client.since(started));
-            assert!(client.response(tokens).is_ok(), "semantic tokens failed");
+            let Ok(answer) = client.response(tokens) else {
+                panic!("semantic tokens failed");
+            };
+            document.tokens_id = Some(answer["resultId"].clone());
         }
     }
     report.end_rss_kib = memory(client.pid(), "VmRSS");
@@ -428,11 +442,26 @@ fn queries(client: &mut Client, document: &Document, line: usize, report: &mut R
 
 /// What editors ask after an edit besides diagnostics: semantic tokens, code actions at the
 /// cursor, symbols, folding.
-fn after_edit(client: &mut Client, document: &Document, line: usize, report: &mut Report) {
+fn after_edit(client: &mut Client, document: &mut Document, line: usize, report: &mut Report) {
     let uri = json!({ "uri": document.uri });
     let cursor = json!({ "line": line, "character": 2 });
+    // As editors do: the tokens' edits since the last ones received; every other time the
+    // whole set, to measure both.
+    let (tokens_method, tokens_params) = match document.tokens_id.take() {
+        Some(id) if report.other.len() % 8 != 0 => (
+            "semanticTokens/full/delta",
+            json!({ "textDocument": uri, "previousResultId": id }),
+        ),
+        _ => ("semanticTokens/full", json!({ "textDocument": uri })),
+    };
+    let (answer, took) =
+        client.timed_request(&format!("textDocument/{tokens_method}"), tokens_params);
+    report.other.push((tokens_method, took));
+    let Ok(answer) = answer else {
+        panic!("{tokens_method} failed: {answer:?}");
+    };
+    document.tokens_id = Some(answer["resultId"].clone());
     let requests = [
-        ("semanticTokens/full", json!({ "textDocument": uri })),
         (
             "codeAction",
             json!({ "textDocument": uri, "range": { "start": cursor, "end": cursor },

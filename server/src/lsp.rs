@@ -17,7 +17,8 @@
 //! - `framing`: the client's frames checked before tower-lsp reads them, so that a malformed
 //!   one is dropped with a warning instead of ending the session;
 //! - `raw_results`: large results written as JSON by their handler, not as tower-lsp's `Value`
-//!   tree.
+//!   tree;
+//! - `semantic_tokens`: the tokens last sent for each document, for `semanticTokens/full/delta`.
 
 mod capabilities;
 mod diagnostics;
@@ -29,6 +30,7 @@ mod from_proto;
 mod handlers;
 mod notifications;
 mod raw_results;
+mod semantic_tokens;
 mod server;
 mod state;
 #[cfg(unix)]

@@ -66,7 +66,7 @@ pub(crate) fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilit
                     token_modifiers: Vec::new(),
                 },
                 range: Some(true),
-                full: Some(SemanticTokensFullOptions::Bool(true)),
+                full: Some(SemanticTokensFullOptions::Delta { delta: Some(true) }),
             },
         )),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {

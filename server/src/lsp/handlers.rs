@@ -316,49 +316,101 @@ pub(crate) async fn semantic_tokens_full(
     state: &State,
     params: lsp::SemanticTokensParams,
 ) -> Result<Option<lsp::SemanticTokensResult>> {
-    semantic_tokens(state, params.text_document.uri, None)
-        .await
-        .map(|it| it.map(lsp::SemanticTokensResult::Tokens))
+    let answer = semantic_tokens(state, params.text_document.uri, Tokens::Full).await?;
+    // Asked for the whole set, the answer is never a delta.
+    Ok(answer.and_then(|it| match it {
+        lsp::SemanticTokensFullDeltaResult::Tokens(tokens) => {
+            Some(lsp::SemanticTokensResult::Tokens(tokens))
+        }
+        _ => None,
+    }))
+}
+
+pub(crate) async fn semantic_tokens_full_delta(
+    state: &State,
+    params: lsp::SemanticTokensDeltaParams,
+) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
+    semantic_tokens(
+        state,
+        params.text_document.uri,
+        Tokens::DeltaFrom(params.previous_result_id),
+    )
+    .await
 }
 
 pub(crate) async fn semantic_tokens_range(
     state: &State,
     params: lsp::SemanticTokensRangeParams,
 ) -> Result<Option<lsp::SemanticTokensRangeResult>> {
-    semantic_tokens(state, params.text_document.uri, Some(params.range))
-        .await
-        .map(|it| it.map(lsp::SemanticTokensRangeResult::Tokens))
+    let answer = semantic_tokens(state, params.text_document.uri, Tokens::In(params.range)).await?;
+    Ok(answer.and_then(|it| match it {
+        lsp::SemanticTokensFullDeltaResult::Tokens(tokens) => {
+            Some(lsp::SemanticTokensRangeResult::Tokens(tokens))
+        }
+        _ => None,
+    }))
 }
 
+/// Which semantic tokens a request asks for.
+enum Tokens {
+    /// All of the document's, kept as sent for a later delta.
+    Full,
+    /// The edits from the ones sent under this result id, or all of them if those are not
+    /// the ones kept.
+    DeltaFrom(String),
+    /// Those in a range.
+    In(lsp::Range),
+}
+
+/// The semantic tokens a request asks for. A whole set is serialized by this handler
+/// ([`raw_results`](super::raw_results)): the answer holds a stand-in whose `resultId` is the
+/// marker.
 async fn semantic_tokens(
     state: &State,
     url: lsp::Url,
-    range: Option<lsp::Range>,
-) -> Result<Option<lsp::SemanticTokens>> {
+    wanted: Tokens,
+) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
     let raw_results = state.raw_results.clone();
-    let marker = state
+    let sent_tokens = state.sent_tokens.clone();
+    state
         .run("semanticTokens", move |snapshot| {
             let Some((path, index)) = snapshot.document(&url) else {
                 return Ok(None);
             };
             big_work::run_if_big(file_len(&snapshot, &path), move || {
                 let mut ranges = snapshot.analysis.highlight(&path);
-                if let (Some(range), Some(text)) = (range, snapshot.analysis.file_text(&path)) {
-                    let wanted = from_proto::range(&index, &text, range, snapshot.encoding);
+                if let (Tokens::In(range), Some(text)) =
+                    (&wanted, snapshot.analysis.file_text(&path))
+                {
+                    let wanted = from_proto::range(&index, &text, *range, snapshot.encoding);
                     ranges.retain(|it| it.range.intersect(wanted).is_some());
                 }
-                let tokens = lsp::SemanticTokens {
-                    result_id: None,
-                    data: to_proto::semantic_tokens(&index, ranges, snapshot.encoding),
+                let data = Arc::new(to_proto::semantic_tokens(&index, ranges, snapshot.encoding));
+                let result_id = match &wanted {
+                    Tokens::In(_) => None,
+                    Tokens::Full => Some(sent_tokens.remember(&url, data.clone())),
+                    Tokens::DeltaFrom(previous) => {
+                        if let Some(delta) = sent_tokens.delta(&url, previous, data.clone()) {
+                            return Ok(Some(lsp::SemanticTokensFullDeltaResult::TokensDelta(
+                                delta,
+                            )));
+                        }
+                        Some(sent_tokens.remember(&url, data.clone()))
+                    }
                 };
-                raw_results.stash(&tokens).map(Some)
+                let marker = raw_results.stash(&lsp::SemanticTokens {
+                    result_id,
+                    data: Arc::unwrap_or_clone(data),
+                })?;
+                Ok(Some(lsp::SemanticTokensFullDeltaResult::Tokens(
+                    lsp::SemanticTokens {
+                        result_id: Some(marker),
+                        data: Vec::new(),
+                    },
+                )))
             })
         })
-        .await?;
-    Ok(marker.map(|it| lsp::SemanticTokens {
-        result_id: Some(it),
-        data: Vec::new(),
-    }))
+        .await
 }
 
 pub(crate) async fn code_action(

@@ -65,6 +65,7 @@ pub(crate) fn did_close(state: &Arc<State>, params: DidCloseTextDocumentParams) 
         // The file on disk counts again for the directory's other documents.
         vec![job(inner, &document.path)]
     });
+    state.sent_tokens.forget(&url);
     tokio::spawn(diagnostics::clear(state.clone(), url));
     spawn(state, jobs);
 }

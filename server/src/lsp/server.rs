@@ -160,6 +160,13 @@ impl LanguageServer for Server {
         handlers::semantic_tokens_full(&self.state, params).await
     }
 
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: lsp::SemanticTokensDeltaParams,
+    ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
+        handlers::semantic_tokens_full_delta(&self.state, params).await
+    }
+
     async fn semantic_tokens_range(
         &self,
         params: lsp::SemanticTokensRangeParams,

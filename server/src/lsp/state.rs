@@ -21,7 +21,10 @@ use tower_lsp::{
 use crate::{
     disk::{self, DiskVfs},
     ide::{db::HostConfig, Analysis, AnalysisHost},
-    lsp::{ext::Settings, from_proto::PositionEncoding, raw_results::RawResults},
+    lsp::{
+        ext::Settings, from_proto::PositionEncoding, raw_results::RawResults,
+        semantic_tokens::SentTokens,
+    },
 };
 
 pub(crate) struct State {
@@ -41,6 +44,8 @@ pub(crate) struct State {
     completion_documentation: Mutex<HashMap<String, String>>,
     /// Large results serialized by their handlers, on their way out.
     pub(crate) raw_results: Arc<RawResults>,
+    /// The semantic tokens last sent for each document, which a delta is computed from.
+    pub(crate) sent_tokens: Arc<SentTokens>,
     /// The last compile-stage error of each directory (the file it is in, and the error),
     /// shown again with the model's diagnostics until the next compile stage says otherwise.
     pub(crate) compile_errors: Mutex<HashMap<PathBuf, (PathBuf, Diagnostic)>>,
@@ -126,6 +131,7 @@ impl State {
             completion_documentation: Mutex::new(HashMap::new()),
             compile_errors: Mutex::new(HashMap::new()),
             raw_results: Arc::default(),
+            sent_tokens: Arc::default(),
         }
     }
 

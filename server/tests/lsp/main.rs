@@ -787,6 +787,79 @@ fn symbols_folding_highlight_tokens() {
     client.shutdown();
 }
 
+/// After an edit, `semanticTokens/full/delta` answers with the tokens that changed, and
+/// applying them to the last set gives the set a full request gives; an unknown result id gets
+/// the whole set.
+#[test]
+fn semantic_tokens_delta() {
+    let text = "?SECTION NEW\nACCEPT\tnet\t$FW\ttcp\t22\nDROP\tnet\tall\nSSH(ACCEPT)\tloc\t$FW\n";
+    let dir = config("tokens-delta", text);
+    let (mut client, init) = Client::initialized(json!({}));
+    assert_eq!(
+        init["capabilities"]["semanticTokensProvider"]["full"],
+        json!({ "delta": true })
+    );
+    let uri = dir.uri("rules");
+    client.open(&uri, text);
+    let document = json!({ "textDocument": { "uri": uri } });
+    let numbers = |it: &Value| -> Vec<u64> {
+        it.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_u64)
+            .collect()
+    };
+    let first = client
+        .request("textDocument/semanticTokens/full", document.clone())
+        .unwrap_or_default();
+    let mut data = numbers(&first["data"]);
+    let mut id = first["resultId"].clone();
+    assert!(id.is_string(), "{first}");
+    // A zone name typed wrong, then a line typed above the last.
+    let edits = [
+        ("?SECTION NEW\nACCEPT\tnet\t$FW\ttcp\t22\nDROP\tnetx\tall\nSSH(ACCEPT)\tloc\t$FW\n", 2),
+        ("?SECTION NEW\nACCEPT\tnet\t$FW\ttcp\t22\nDROP\tnetx\tall\nREJECT\tloc\tnet\nSSH(ACCEPT)\tloc\t$FW\n", 3),
+    ];
+    for (new_text, version) in edits {
+        client.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{ "text": new_text }]
+            }),
+        );
+        let delta = client
+            .request(
+                "textDocument/semanticTokens/full/delta",
+                json!({ "textDocument": { "uri": uri }, "previousResultId": id }),
+            )
+            .unwrap_or_default();
+        let edits = delta["edits"].as_array().cloned().unwrap_or_default();
+        assert_eq!(edits.len(), 1, "{delta}");
+        // A few tokens, not the whole set again.
+        let new_numbers = numbers(&edits[0]["data"]);
+        assert!(new_numbers.len() <= 3 * 5, "{delta}");
+        let start = edits[0]["start"].as_u64().unwrap_or(0) as usize;
+        let end = start + edits[0]["deleteCount"].as_u64().unwrap_or(0) as usize;
+        data.splice(start..end, new_numbers);
+        let full = client
+            .request("textDocument/semanticTokens/full", document.clone())
+            .unwrap_or_default();
+        assert_eq!(data, numbers(&full["data"]));
+        // The full request's set is now the one kept.
+        id = full["resultId"].clone();
+    }
+    let unknown = client
+        .request(
+            "textDocument/semanticTokens/full/delta",
+            json!({ "textDocument": { "uri": uri }, "previousResultId": "no such id" }),
+        )
+        .unwrap_or_default();
+    assert_eq!(numbers(&unknown["data"]), data);
+    assert!(unknown["resultId"].is_string());
+    client.shutdown();
+}
+
 #[test]
 fn code_actions() {
     let text = "SECTION NEW\nACCEPT\tnte\t$FW\n";
