@@ -510,6 +510,15 @@ impl<'a> Compiler<'a> {
 
     /// Zones, interfaces and hosts from the model.
     fn build_topology(&mut self) -> Result<()> {
+        for zone in &self.model.zones {
+            if zone.kind == ZoneType::Bport && zone.parents.is_empty() {
+                self.warnings.push(Warning {
+                    message: "Bridge Port zones should have a parent zone".into(),
+                    site: Some(zone.site),
+                    place: None,
+                });
+            }
+        }
         let zones: Vec<ZoneInput<'_>> = self
             .model
             .zones
@@ -532,14 +541,6 @@ impl<'a> Compiler<'a> {
         let mut topo = Topology::new(zones);
         if topo.firewall.is_empty() {
             return error("No firewall zone defined");
-        }
-        for zone in &topo.zones {
-            if zone.kind == ZoneKind::Bport {
-                return unsupported(format!(
-                    "Zones of type {:?} are not supported by the preview yet ({})",
-                    zone.kind, zone.name
-                ));
-            }
         }
         for interface in &self.model.interfaces {
             self.site = Some(interface.site);

@@ -20,6 +20,8 @@ struct Added {
     input: BTreeSet<String>,
     output: BTreeSet<String>,
     forward: BTreeSet<String>,
+    /// Zones whose bridge forward chain was copied into their forward chain.
+    ipsec: BTreeSet<String>,
 }
 
 impl Compiler<'_> {
@@ -58,20 +60,80 @@ impl Compiler<'_> {
             .map_or_else(|| interface.to_owned(), |it| it.physical.clone())
     }
 
+    /// `imatch_source_dev`: `-i IFACE`, or for a bridge port `-i BRIDGE -m physdev
+    /// --physdev-in PORT`.
     pub(crate) fn source_dev(&self, interface: &str) -> Vec<Match> {
-        let physical = self.iface_physical(interface);
-        if physical == "+" {
-            return Vec::new();
-        }
-        vec![Match::new("i", physical)]
+        self.source_dev_in(interface, false)
     }
 
-    pub(crate) fn dest_dev(&self, interface: &str) -> Vec<Match> {
+    /// `imatch_source_dev` with `$nodev`: a bridge port without its bridge's `-i`.
+    fn source_dev_in(&self, interface: &str, nodev: bool) -> Vec<Match> {
         let physical = self.iface_physical(interface);
         if physical == "+" {
             return Vec::new();
         }
-        vec![Match::new("o", physical)]
+        match self.port_bridge(interface) {
+            Some(bridge) => {
+                let physdev = Match::new("physdev", format!("--physdev-in {physical}"));
+                if nodev {
+                    vec![physdev]
+                } else {
+                    vec![Match::new("i", bridge), physdev]
+                }
+            }
+            None => vec![Match::new("i", physical)],
+        }
+    }
+
+    /// `imatch_dest_dev`: `-o IFACE`, or for a bridge port `-o BRIDGE -m physdev
+    /// [--physdev-is-bridged] --physdev-out PORT`.
+    pub(crate) fn dest_dev(&self, interface: &str) -> Vec<Match> {
+        self.dest_dev_in(interface, false)
+    }
+
+    /// `imatch_dest_dev` with `$nodev`.
+    fn dest_dev_in(&self, interface: &str, nodev: bool) -> Vec<Match> {
+        let physical = self.iface_physical(interface);
+        if physical == "+" {
+            return Vec::new();
+        }
+        match self.port_bridge(interface) {
+            Some(bridge) => {
+                let bridged = if self.caps().has("PHYSDEV_BRIDGE") {
+                    "--physdev-is-bridged "
+                } else {
+                    ""
+                };
+                let physdev = Match::new("physdev", format!("{bridged}--physdev-out {physical}"));
+                if nodev {
+                    vec![physdev]
+                } else {
+                    vec![Match::new("o", bridge), physdev]
+                }
+            }
+            None => vec![Match::new("o", physical)],
+        }
+    }
+
+    /// The bridge's `_in`, `_out` or `_fwd` chain when `interface` is a bridge port.
+    fn port_bridge_chain(&self, interface: &str, suffix: &str) -> Option<String> {
+        let iface = self.topo.interface(interface)?;
+        if !iface.option("port") {
+            return None;
+        }
+        Some(format!(
+            "{}_{suffix}",
+            self.interface_chain_base(&iface.bridge)
+        ))
+    }
+
+    /// The physical name of the bridge of a bridge port, `None` for other interfaces.
+    fn port_bridge(&self, interface: &str) -> Option<String> {
+        let iface = self.topo.known_interface(interface)?;
+        if !iface.option("port") {
+            return None;
+        }
+        Some(self.iface_physical(&iface.bridge))
     }
 
     /// `use_interface_chain`.
@@ -178,16 +240,35 @@ impl Compiler<'_> {
             }
             let base = self.interface_chain_base(&interface);
             let fwd_chain = format!("{base}_fwd");
+            let iface = self.topo.interface(&interface).cloned().expect("known");
             let (source_chain, interface_match) = if self.use_forward_chain(&interface) {
-                if added.forward.insert(interface.clone()) {
-                    let m = self.source_dev(&interface);
-                    self.chains
-                        .add_ijump(f, "FORWARD", Jump::Jump, &fwd_chain, m)?;
+                if iface.ports > 0 && iface.option("bridge") {
+                    // A bridge with ports: FORWARD jumps to the zone's chain directly.
+                    if added.ipsec.insert(zone.to_owned()) {
+                        self.chains.copy_rules(f, &fwd_chain, &frwd, true);
+                    }
+                    ("FORWARD".to_owned(), self.source_dev(&interface))
+                } else if let Some(bridge_fwd) = self.port_bridge_chain(&interface, "fwd") {
+                    if added.forward.insert(interface.clone()) {
+                        let m = self.source_dev_in(&interface, true);
+                        self.chains
+                            .add_ijump(f, &bridge_fwd, Jump::Jump, &fwd_chain, m)?;
+                    }
+                    (fwd_chain, Vec::new())
+                } else {
+                    if added.forward.insert(interface.clone()) {
+                        let m = self.source_dev(&interface);
+                        self.chains
+                            .add_ijump(f, "FORWARD", Jump::Jump, &fwd_chain, m)?;
+                    }
+                    (fwd_chain, Vec::new())
                 }
-                (fwd_chain, Vec::new())
             } else {
                 self.chains.move_rules(f, &fwd_chain, &frwd);
-                ("FORWARD".to_owned(), self.source_dev(&interface))
+                match self.port_bridge_chain(&interface, "fwd") {
+                    Some(bridge_fwd) => (bridge_fwd, self.source_dev_in(&interface, true)),
+                    None => ("FORWARD".to_owned(), self.source_dev(&interface)),
+                }
             };
             let jump = if z.parents.is_empty() {
                 Jump::Goto
@@ -292,6 +373,9 @@ impl Compiler<'_> {
                         }
                     }
                     let z1 = self.topo.zone(zone1).cloned().expect("known");
+                    if z1.kind == ZoneKind::Bport && z.bridge != z1.bridge {
+                        continue;
+                    }
                     for (_type, by_interface) in z1.hosts.iter() {
                         for (interface, groups) in by_interface.iter() {
                             for group in groups {
@@ -401,6 +485,13 @@ impl Compiler<'_> {
             if zone == zone1 && z.interfaces.len() < 2 && !z.routeback {
                 continue;
             }
+            if self
+                .topo
+                .zone(zone1)
+                .is_some_and(|it| it.kind == ZoneKind::Bport && it.bridge != z.bridge)
+            {
+                continue;
+            }
             if chain.ends_with("2all") || chain.ends_with("-all") {
                 if chain != last_chain {
                     last_chain = chain.clone();
@@ -451,10 +542,14 @@ impl Compiler<'_> {
             || zone_interfaces > 1
         {
             if added.output.insert(interface.to_owned()) {
-                let m = self.dest_dev(interface);
+                // A bridge port is reached from its bridge's output chain.
+                let (from, m) = match self.port_bridge_chain(interface, "out") {
+                    Some(chain) => (chain, self.dest_dev_in(interface, true)),
+                    None => ("OUTPUT".to_owned(), self.dest_dev(interface)),
+                };
                 self.chains.add_ijump_with_origin(
                     f,
-                    "OUTPUT",
+                    &from,
                     Jump::Jump,
                     &out_chain,
                     Some(&group.origin),
@@ -469,6 +564,8 @@ impl Compiler<'_> {
                 }
             }
             (out_chain.clone(), Vec::new())
+        } else if let Some(chain) = self.port_bridge_chain(interface, "out") {
+            (chain, self.dest_dev_in(interface, true))
         } else {
             ("OUTPUT".to_owned(), self.dest_dev(interface))
         };
@@ -512,10 +609,14 @@ impl Compiler<'_> {
             || (in_has_rules && !chain2_exists)
         {
             if added.input.insert(interface.to_owned()) {
-                let m = self.source_dev(interface);
+                // A bridge port is reached from its bridge's input chain.
+                let (from, m) = match self.port_bridge_chain(interface, "in") {
+                    Some(chain) => (chain, self.source_dev_in(interface, true)),
+                    None => ("INPUT".to_owned(), self.source_dev(interface)),
+                };
                 self.chains.add_ijump_with_origin(
                     f,
-                    "INPUT",
+                    &from,
                     Jump::Jump,
                     &in_chain,
                     Some(&group.origin),
@@ -535,6 +636,8 @@ impl Compiler<'_> {
                 }
             }
             (in_chain.clone(), Vec::new())
+        } else if let Some(chain) = self.port_bridge_chain(interface, "in") {
+            (chain, self.source_dev_in(interface, true))
         } else {
             ("INPUT".to_owned(), self.source_dev(interface))
         };
@@ -582,10 +685,14 @@ impl Compiler<'_> {
                 source,
             )?;
             if added.forward.insert(interface.to_owned()) {
-                let m = self.source_dev(interface);
+                // A bridge port is reached from its bridge's forward chain.
+                let (from, m) = match self.port_bridge_chain(interface, "fwd") {
+                    Some(chain) => (chain, self.source_dev_in(interface, true)),
+                    None => ("FORWARD".to_owned(), self.source_dev(interface)),
+                };
                 self.chains.add_ijump_with_origin(
                     f,
-                    "FORWARD",
+                    &from,
                     Jump::Jump,
                     &fwd_chain,
                     Some(&group.origin),
@@ -593,11 +700,14 @@ impl Compiler<'_> {
                 )?;
             }
         } else {
-            let mut m = self.source_dev(interface);
+            let (from, mut m) = match self.port_bridge_chain(interface, "fwd") {
+                Some(chain) => (chain, self.source_dev_in(interface, true)),
+                None => ("FORWARD".to_owned(), self.source_dev(interface)),
+            };
             m.extend(source);
             self.chains.add_ijump_with_origin(
                 f,
-                "FORWARD",
+                &from,
                 Jump::Jump,
                 &target,
                 Some(&group.origin),
@@ -711,7 +821,33 @@ impl Compiler<'_> {
                 )?;
             }
             if iface.option("port") {
-                return super::unsupported("Bridge ports are not supported by the preview yet");
+                let bridge_base = self.interface_chain_base(&iface.bridge);
+                let bridge_fwd = format!("{bridge_base}_fwd");
+                if iface.nets == 0 {
+                    let mut m = self.source_dev_in(interface, true);
+                    m.extend(self.dest_dev_in(interface, true));
+                    self.chains
+                        .add_ijump(f, &bridge_fwd, Jump::Jump, "ACCEPT", m)?;
+                }
+                // Shorewall only reads the added marks here, it does not set them.
+                if !added.forward.contains(interface) && self.use_forward_chain(interface) {
+                    let m = self.source_dev_in(interface, true);
+                    self.chains
+                        .add_ijump(f, &bridge_fwd, Jump::Jump, &format!("{base}_fwd"), m)?;
+                }
+                if !added.input.contains(interface)
+                    && self.use_interface_chain(interface, "use_input_chain")
+                {
+                    let m = self.source_dev_in(interface, true);
+                    self.chains.add_ijump(
+                        f,
+                        &format!("{bridge_base}_in"),
+                        Jump::Jump,
+                        &format!("{base}_in"),
+                        m,
+                    )?;
+                }
+                continue;
             }
             if iface.nets == 0 && iface.option("bridge") {
                 let mut m = self.source_dev(interface);

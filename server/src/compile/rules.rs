@@ -2092,7 +2092,13 @@ impl Compiler<'_> {
             }
         }
         if let Some(iface) = &diface {
-            rule.push_str(&self.verify_dest_interface(iface, restriction, table, chain)?);
+            rule.push_str(&self.verify_dest_interface(
+                iface,
+                restriction,
+                table,
+                chain,
+                iiface.as_deref(),
+            )?);
         }
         rule.push_str(oexcl_rule);
 
@@ -2386,7 +2392,20 @@ impl Compiler<'_> {
         if physical == "+" {
             return Ok(String::new());
         }
+        if let Some(bridge) = self.bridge_of_port(bare) {
+            return Ok(format!(
+                "-i {bridge} {invert}-m physdev --physdev-in {physical} "
+            ));
+        }
         Ok(format!("{invert}-i {physical} "))
+    }
+
+    /// `port_to_bridge`, as the bridge's physical name: `None` unless `iface` is a bridge port.
+    fn bridge_of_port(&self, iface: &str) -> Option<String> {
+        let interface = self.topo.known_interface(iface)?;
+        interface
+            .option("port")
+            .then(|| self.topo.physical_of(&interface.bridge))
     }
 
     /// `verify_dest_interface`: `-o IFACE` for an interface in DEST.
@@ -2396,6 +2415,7 @@ impl Compiler<'_> {
         restriction: u32,
         table: TableId,
         chain: &str,
+        iiface: Option<&str>,
     ) -> Result<String> {
         let bare = iface.trim_start_matches('!');
         if self.topo.known_interface(bare).is_none() {
@@ -2424,13 +2444,39 @@ impl Compiler<'_> {
         if restriction & restrict::PREROUTE != 0 {
             return unsupported(format!("A destination interface in a PREROUTING rule ({bare}: a run-time loop over its networks) is not supported by the preview"));
         }
+        let bridge = self.bridge_of_port(bare);
+        if restriction & (restrict::POSTROUTE | restrict::OUTPUT) != 0 && bridge.is_some() {
+            return error(format!(
+                "Bridge Port ({bare}) not allowed in OUTPUT or POSTROUTING rules"
+            ));
+        }
         if restriction & restrict::INPUT != 0 {
             return error(format!("Destination Interface ({bare}) not allowed when the destination zone is the firewall"));
+        }
+        if let (Some(bridge), Some(source)) = (&bridge, iiface) {
+            // `source_port_to_bridge`: a source interface's bridge is itself unless a port.
+            let source_bridge = self
+                .topo
+                .known_interface(source.trim_start_matches('!'))
+                .map(|it| self.topo.physical_of(&it.bridge));
+            if source_bridge.as_deref() != Some(bridge.as_str()) {
+                return error(format!("Source interface ({source}) is not a port on the same bridge as the destination interface ( {bare} )"));
+            }
         }
         let invert = if iface.starts_with('!') { "! " } else { "" };
         let physical = self.topo.physical_of(bare);
         if physical == "+" {
             return Ok(String::new());
+        }
+        if let Some(bridge) = bridge {
+            let bridged = if self.caps().has("PHYSDEV_BRIDGE") {
+                "--physdev-is-bridged "
+            } else {
+                ""
+            };
+            return Ok(format!(
+                "-o {bridge} {invert}-m physdev {bridged}--physdev-out {physical} "
+            ));
         }
         Ok(format!("{invert}-o {physical} "))
     }

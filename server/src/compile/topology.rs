@@ -478,6 +478,13 @@ impl Topology {
             if let Some(it) = self.interface_mut(&bridge) {
                 it.ports += 1;
             }
+            if let Some(zone) = input.zone.and_then(|it| self.zone_mut(it)) {
+                if zone.bridge.is_empty() {
+                    zone.bridge = bridge.clone();
+                } else if zone.bridge != bridge {
+                    return error("Bridge Port zones may only be associated with a single bridge");
+                }
+            }
         }
         let wildcard = name.ends_with('+');
         let root = if wildcard {
@@ -735,6 +742,24 @@ impl Topology {
             return error(
                 "Ipset names in host lists require Ipset Match in your kernel and iptables",
             );
+        }
+        if zone_kind == ZoneKind::Bport {
+            let (is_port, bridge) = self
+                .interface(&name)
+                .map(|it| (it.option("port"), it.bridge.clone()))
+                .unwrap_or_default();
+            let zone_ref = self.zone_mut(zone).expect("known zone");
+            if zone_ref.bridge.is_empty() {
+                if !is_port {
+                    return error("Bridge Port Zones may only be associated with bridge ports");
+                }
+                zone_ref.bridge = bridge;
+            } else if zone_ref.bridge != bridge {
+                return error(format!(
+                    "Interface {name} is not a port on bridge {}",
+                    zone_ref.bridge
+                ));
+            }
         }
         let mut host_options: BTreeMap<String, String> = BTreeMap::new();
         host_options.insert("dynamic".into(), "0".into());

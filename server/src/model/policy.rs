@@ -543,6 +543,18 @@ fn process_a_policy1(
             "BLACKLIST policies require ipset-based dynamic blacklisting".to_owned(),
         );
     }
+    if client_wild.is_none()
+        && server_wild.is_none()
+        && ctx.model.zone(&server).map(|it| it.kind) == Some(ZoneType::Bport)
+        && !crate::model::zones::bridge_reaches(&ctx.model, &client, &server)
+    {
+        return error(
+            ctx,
+            1,
+            "invalid-policy",
+            "Invalid policy - DEST zone is a Bridge Port zone but the SOURCE zone is not associated with the same bridge".to_owned(),
+        );
+    }
     let chain_name = chains.name(&client, &server);
     let duplicate = match chains.map.get_mut(&chain_name) {
         Some(chain) if chain.is_policy => {

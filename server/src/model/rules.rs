@@ -1350,21 +1350,20 @@ pub(crate) fn process_rule(
         zone_pair_chain(p.ctx, source_zone, &dest_zone)
     };
     if !in_chain && actiontype & flags::NATONLY == 0 {
-        if p.zone_type(&dest_zone) == Some(ZoneType::Bport) {
-            let same_bridge = zone_bridge(p, source_zone) == zone_bridge(p, &dest_zone);
-            if !same_bridge {
-                if wildcard {
-                    return Ok(false);
-                }
-                return Err(p.fail(
-                    place,
-                    Problem::new(
-                        col::DEST,
-                        "invalid-column",
-                        "Rules with a DESTINATION Bridge Port zone must have a SOURCE zone on the same bridge",
-                    ),
-                ));
+        if p.zone_type(&dest_zone) == Some(ZoneType::Bport)
+            && !crate::model::zones::bridge_reaches(&p.ctx.model, source_zone, &dest_zone)
+        {
+            if wildcard {
+                return Ok(false);
             }
+            return Err(p.fail(
+                place,
+                Problem::new(
+                    col::DEST,
+                    "invalid-column",
+                    "Rules with a DESTINATION Bridge Port zone must have a SOURCE zone on the same bridge",
+                ),
+            ));
         }
         if p.none_pairs
             .iter()
@@ -1509,21 +1508,6 @@ fn unknown_zone(p: &mut Proc<'_, '_>, place: &Place, idx: usize, zone: &str, wha
             .push_str(&format!("; did you mean '{suggestion}'?"));
     }
     p.fail(place, problem)
-}
-
-fn zone_bridge(p: &Proc<'_, '_>, zone: &str) -> Option<String> {
-    let interfaces: Vec<&crate::model::Interface> = p
-        .ctx
-        .model
-        .interfaces
-        .iter()
-        .filter(|it| it.zone.as_deref() == Some(zone))
-        .collect();
-    let bridged = interfaces.iter().find_map(|it| it.bridge.clone());
-    bridged.or_else(|| match interfaces.as_slice() {
-        [single] => Some(single.name.clone()),
-        _ => None,
-    })
 }
 
 /// `validate_level` on a rule's `level[:tag]`, then `Invalid log tag`.

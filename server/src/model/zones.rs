@@ -6,7 +6,7 @@ use crate::model::{
     address,
     diagnostic::{Diagnostic, Site},
     reader::{self, Event, Line, ReadOptions},
-    Ctx, RefTarget, Reference,
+    Ctx, Model, RefTarget, Reference,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1873,4 +1873,56 @@ fn zone_report(ctx: &mut Ctx<'_>) {
             format!("*** {} is an EMPTY ZONE ***", zone.name),
         ));
     }
+}
+
+/// `$zoneref->{bridge}`: the bridge of a bridge port zone's ports (from the interfaces file,
+/// then the hosts file), empty for other zones.
+pub(crate) fn zone_bridge(model: &Model, zone: &str) -> String {
+    if model.zone(zone).map(|it| it.kind) != Some(ZoneType::Bport) {
+        return String::new();
+    }
+    let from_interfaces = model
+        .interfaces
+        .iter()
+        .filter(|it| it.zone.as_deref() == Some(zone))
+        .find_map(|it| it.bridge.clone());
+    let from_hosts = || {
+        model
+            .hosts
+            .iter()
+            .filter(|it| it.zone == zone)
+            .find_map(|it| model.interface(&it.interface)?.bridge.clone())
+    };
+    from_interfaces.or_else(from_hosts).unwrap_or_default()
+}
+
+/// `single_interface`: the zone's interface when it has exactly one (interfaces and hosts
+/// files together), else empty.
+pub(crate) fn single_interface(model: &Model, zone: &str) -> String {
+    let mut names: Vec<&str> = model
+        .interfaces
+        .iter()
+        .filter(|it| it.zone.as_deref() == Some(zone))
+        .map(|it| it.name.as_str())
+        .chain(
+            model
+                .hosts
+                .iter()
+                .filter(|it| it.zone == zone)
+                .map(|it| it.interface.as_str()),
+        )
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    match names.as_slice() {
+        [single] => (*single).to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Whether traffic from `source` may go to the bridge port zone `dest`: the same bridge, or
+/// a source zone whose only interface is that bridge.
+pub(crate) fn bridge_reaches(model: &Model, source: &str, dest: &str) -> bool {
+    let bridge = zone_bridge(model, dest);
+    zone_bridge(model, source) == bridge || single_interface(model, source) == bridge
 }

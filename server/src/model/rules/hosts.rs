@@ -65,6 +65,14 @@ impl Hosts<'_> {
             .find(|it| it.name == name)
             .and_then(|it| it.bridge.as_deref())
     }
+
+    /// `source_port_to_bridge`: a port's bridge, an interface's own name otherwise.
+    fn source_port_to_bridge(&self, name: &str) -> Option<&str> {
+        self.interfaces
+            .iter()
+            .find(|it| it.name == name)
+            .map(|it| it.bridge.as_deref().unwrap_or(&it.name))
+    }
 }
 
 /// A pattern of `isolate_source_interface`: the networks of the text after a colon.
@@ -269,7 +277,7 @@ fn verify_dest_interface(
     }
     if let (Some(source), Some(bridge)) = (source_iface, hosts.port_to_bridge(name)) {
         let source = source.strip_prefix('!').unwrap_or(source);
-        if hosts.port_to_bridge(source) != Some(bridge) {
+        if hosts.source_port_to_bridge(source) != Some(bridge) {
             return problem(format!(
                 "Source interface ({source}) is not a port on the same bridge as the destination interface ( {name} )"
             ));
