@@ -12,6 +12,7 @@ use super::lists::split_list;
 use super::lower::Compiler;
 use super::matches as m;
 use super::rules::restrict;
+use super::topology::ZoneKind;
 use super::{error, Result};
 
 /// Sections of the accounting file, in their required order.
@@ -101,6 +102,9 @@ impl Compiler<'_> {
         if !self.config.accounting {
             return Ok(());
         }
+        // The warnings below are placed at the accounting records, not at a site left by the
+        // rules (a policy's default action).
+        self.site = None;
         let records = model::read_config_records(self.model, self.env, "accounting");
         let mut state = AccountingState {
             section: None,
@@ -129,7 +133,7 @@ impl Compiler<'_> {
                     .insert_ijump(table, from, Jump::Jump, to, 0, vec![]);
             }
         };
-        if sectioned {
+        if sectioned || self.have_bridges() {
             jump(self, "INPUT", "accountin");
             if self.chains.exists(table, "accounting") {
                 for chain in ["INPUT", "FORWARD"] {
@@ -316,6 +320,11 @@ impl Compiler<'_> {
         Ok(nonempty)
     }
 
+    /// `have_bridges`: there are bridge port zones.
+    fn have_bridges(&self) -> bool {
+        self.topo.zones.iter().any(|it| it.kind == ZoneKind::Bport)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn process_accounting_rule1(
         &mut self,
@@ -409,16 +418,56 @@ impl Compiler<'_> {
             }
             source.to_owned()
         };
-        let chain = if chain.is_empty() || chain == "-" {
-            state.default_chain.to_owned()
+        let given_chain = (!chain.is_empty() && chain != "-").then(|| chain.to_owned());
+        let all_dest = dest == "any" || dest == "all";
+        let mut source = source;
+        let mut dest = dest.to_owned();
+        let chain;
+        if self.have_bridges() && !sectioned {
+            // With bridge port zones, the firewall's traffic is counted in `accountout` and
+            // a rule for any destination in both chains.
+            let fw = self.topo.firewall.clone();
+            if let Some(rest) = source.strip_prefix(fw.as_str()) {
+                let rest = rest.strip_prefix(':').unwrap_or(rest);
+                source = if rest.is_empty() {
+                    super::addresses::ALLIP.to_owned()
+                } else {
+                    rest.to_owned()
+                };
+                restriction = restrict::OUTPUT;
+                chain = given_chain.unwrap_or_else(|| "accountout".to_owned());
+                if all_dest {
+                    dest = super::addresses::ALLIP.to_owned();
+                }
+            } else {
+                chain = given_chain.unwrap_or_else(|| "accounting".to_owned());
+                if all_dest || dest == super::addresses::ALLIP {
+                    dest = super::addresses::ALLIP.to_owned();
+                    self.chains.ensure_chain(table, "accountout");
+                    self.expand_rule(
+                        table,
+                        "accountout",
+                        restrict::OUTPUT,
+                        &prerule,
+                        &rule,
+                        &source,
+                        &dest,
+                        "-",
+                        &target,
+                        "",
+                        &disposition,
+                        "",
+                        false,
+                        "",
+                    )?;
+                }
+            }
         } else {
-            chain.to_owned()
-        };
-        let dest = if dest == "any" || dest == "all" {
-            super::addresses::ALLIP.to_owned()
-        } else {
-            dest.to_owned()
-        };
+            chain = given_chain.unwrap_or_else(|| state.default_chain.to_owned());
+            if all_dest {
+                dest = super::addresses::ALLIP.to_owned();
+            }
+        }
         // The section's IPsec direction (`$ipsecdir`); in FORWARD the IPSEC value names it.
         let mut dir = match state.section.flatten().map(|it| SECTIONS[it]) {
             Some("INPUT" | "PREROUTING") => "in",
@@ -467,7 +516,7 @@ impl Compiler<'_> {
                     }
                     rule.push_str(&self.accounting_ipsec(dir, ipsec)?);
                 } else if !reserved_chain_name(&chain) {
-                    self.warn(format!(
+                    self.warn_at_place(format!(
                         "Adding rule to unreferenced accounting chain {chain}"
                     ));
                 }

@@ -220,21 +220,16 @@ impl Compiler<'_> {
             if entry.interface.contains('*') {
                 return error(format!("Invalid interface ({})", entry.interface));
             }
-            if self
+            let physical = self.topo.physical_of(entry.interface);
+            let bridge = self
                 .topo
                 .known_interface(entry.interface)
-                .is_some_and(|it| it.option("port"))
-            {
-                return unsupported(format!(
-                    "A bridge port ({}) in the tcpri file is not supported by the preview yet",
-                    entry.interface
-                ));
-            }
-            let physical = self.topo.physical_of(entry.interface);
-            let dev = if physical == "+" {
-                String::new()
-            } else {
-                format!("-i {physical} ")
+                .filter(|it| it.option("port"))
+                .map(|it| self.topo.physical_of(&it.bridge));
+            let dev = match bridge {
+                _ if physical == "+" => String::new(),
+                Some(bridge) => format!("-i {bridge} -m physdev --physdev-in {physical} "),
+                None => format!("-i {physical} "),
             };
             self.chains
                 .add_rule(TableId::Mangle, "tcfor", &format!("{dev}{rule}"), true)?;
