@@ -225,6 +225,32 @@ local function main()
   check(cleared, 'fixing the zone clears the diagnostic', vim.inspect(vim.diagnostic.get(buf)))
   vim.cmd('silent write')
 
+  -- 7b. Semantic tokens follow edits: Neovim (0.9 and later) asks for the tokens' delta
+  -- after each change, and applies it to the tokens it has.
+  if profile ~= 'fake' and vim.lsp.semantic_tokens and vim.lsp.semantic_tokens.get_at_pos then
+    local function token_type(row, col)
+      for _, t in ipairs(vim.lsp.semantic_tokens.get_at_pos(buf, row, col) or {}) do
+        return t.type
+      end
+    end
+    local row = find_line(buf, 'ACCEPT')
+    local before = wait(timeout, function()
+      return token_type(row, 0) == 'keyword'
+    end)
+    check(before, 'semantic tokens: ACCEPT is a keyword', token_type(row, 0))
+    vim.api.nvim_buf_set_lines(buf, row, row, false, { 'SSH(ACCEPT)\tloc\t$FW' })
+    local inserted = wait(timeout, function()
+      return token_type(row, 0) == 'macro' and token_type(row + 1, 0) == 'keyword'
+    end)
+    check(inserted, 'semantic tokens after a line is typed: a macro there, the keyword a line down',
+      vim.inspect({ token_type(row, 0), token_type(row + 1, 0) }))
+    vim.api.nvim_buf_set_lines(buf, row, row + 1, false, {})
+    local removed = wait(timeout, function()
+      return token_type(row, 0) == 'keyword'
+    end)
+    check(removed, 'semantic tokens after the line is deleted: the keyword back in place', token_type(row, 0))
+  end
+
   -- 8. :ShorewallPreview shows the ip6tables rules in a split; the rules window keeps the focus.
   local win = vim.api.nvim_get_current_win()
   vim.cmd('ShorewallPreview')
