@@ -580,6 +580,12 @@ pub fn example_session(name: &str, text: &str) -> Vec<Vec<u8>> {
         "textDocument/hover",
         json!({ "textDocument": doc, "position": { "line": 1, "character": 2 } }),
     );
+    // The tokens' delta from the first set (result ids count from 0), from the reparsed tree.
+    request(
+        &mut messages,
+        "textDocument/semanticTokens/full/delta",
+        json!({ "textDocument": doc, "previousResultId": "0" }),
+    );
     request(
         &mut messages,
         "workspace/executeCommand",
