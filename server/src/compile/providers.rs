@@ -291,6 +291,17 @@ impl Compiler<'_> {
         let Some(iface) = self.topo.known_interface(interface).cloned() else {
             return error(format!("Unknown Interface ({interface})"));
         };
+        // `port_to_bridge` looks the name up as written, a logical name.
+        if self
+            .topo
+            .interfaces
+            .iter()
+            .any(|it| it.name == interface && it.option("port"))
+        {
+            return error(format!(
+                "A bridge port ({interface}) may not be configured as a provider interface"
+            ));
+        }
         if iface.name != interface && iface.physical != interface {
             return unsupported(format!(
                 "A provider on an interface a wildcard matches ({interface}) is not supported by the preview yet"

@@ -1506,6 +1506,31 @@ impl Compiler<'_> {
             }
         }
 
+        // The 'local/loopback' warnings: in an action's chain, of the zones it was invoked for.
+        if !wildcard {
+            let (source, dest) = match chain {
+                Some(chain) => {
+                    let chain = self.chains.chain(TableId::Filter, chain);
+                    (chain.sourcezone.clone(), chain.destzone.clone())
+                }
+                None => (sourcezone.clone(), destzone.clone()),
+            };
+            if let Some(source) = self.topo.zone(&source).cloned() {
+                if source.destonly {
+                    self.warn("The SOURCE zone in this rule is 'destonly'");
+                }
+                let firewall = super::topology::ZoneKind::Firewall;
+                if !self.topo.loopback_zones().is_empty()
+                    && source.kind == firewall
+                    && self.topo.zone(&dest).is_some_and(|it| it.kind == firewall)
+                {
+                    self.warn(
+                        "$FW to $FW rules are ignored when there is a defined 'loopback' zone",
+                    );
+                }
+            }
+        }
+
         // Actions
         let mut actionchain = String::new();
         if actiontype & target::ACTION != 0 {

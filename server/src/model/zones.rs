@@ -1922,7 +1922,14 @@ pub(crate) fn single_interface(model: &Model, zone: &str) -> String {
 
 /// Whether traffic from `source` may go to the bridge port zone `dest`: the same bridge, or
 /// a source zone whose only interface is that bridge.
+/// A bport zone without a bridge is `zone_report`'s error, which Shorewall gives first.
 pub(crate) fn bridge_reaches(model: &Model, source: &str, dest: &str) -> bool {
     let bridge = zone_bridge(model, dest);
-    zone_bridge(model, source) == bridge || single_interface(model, source) == bridge
+    let source_bridge = zone_bridge(model, source);
+    let bridgeless_bport =
+        source_bridge.is_empty() && model.zone(source).map(|it| it.kind) == Some(ZoneType::Bport);
+    bridge.is_empty()
+        || bridgeless_bport
+        || source_bridge == bridge
+        || single_interface(model, source) == bridge
 }
