@@ -76,6 +76,33 @@ impl LineIndex {
         }
     }
 
+    /// [`line_col`](Self::line_col) for an offset on line `from` or after it, found by looking
+    /// forward from there: for offsets in increasing order (the tokens of a file, in turn), a
+    /// step or two instead of a binary search each.
+    pub fn line_col_from(&self, offset: TextSize, from: u32) -> LineCol {
+        let offset = offset.min(self.len);
+        let mut line = (from as usize).min(self.line_starts.len().saturating_sub(1));
+        if self
+            .line_starts
+            .get(line)
+            .is_some_and(|&start| start > offset)
+        {
+            return self.line_col(offset);
+        }
+        while self
+            .line_starts
+            .get(line + 1)
+            .is_some_and(|&next| next <= offset)
+        {
+            line += 1;
+        }
+        let start = self.line_starts.get(line).copied().unwrap_or_default();
+        LineCol {
+            line: line as u32,
+            col: u32::from(offset - start),
+        }
+    }
+
     /// The offset of a line and byte column, or `None` if the line does not exist. A column
     /// past the end of the line is clamped to the line's end.
     pub fn offset(&self, pos: LineCol) -> Option<TextSize> {
@@ -186,5 +213,27 @@ mod tests {
             Some(TextSize::of(text))
         );
         assert_eq!(index.offset(LineCol { line: 3, col: 0 }), None);
+    }
+
+    #[test]
+    fn looking_forward_from_a_line_finds_what_the_search_finds() {
+        let text = "ab
+
+c
+def
+
+g";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() as u32 + 2 {
+            let offset = TextSize::from(offset);
+            let wanted = index.line_col(offset);
+            for from in 0..=index.line_count() + 1 {
+                assert_eq!(
+                    index.line_col_from(offset, from),
+                    wanted,
+                    "{offset:?} from {from}"
+                );
+            }
+        }
     }
 }

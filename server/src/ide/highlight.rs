@@ -6,7 +6,7 @@
 //! The result is a classification ([`HighlightTag`]), not the protocol's encoding: the `lsp`
 //! layer maps tags to token types.
 
-use std::path::Path;
+use std::{path::Path, sync::Arc};
 
 use shorewall_syntax::{ast, FileKind, SyntaxKind, SyntaxNode, SyntaxToken, TextRange};
 
@@ -52,14 +52,22 @@ pub(crate) fn highlight(db: &Inputs, path: &Path) -> Vec<HighlightedRange> {
     };
     let model = db.recent_model(dir_of(path));
     let kind = parse.file_type().kind;
+    // The text the tree is of (the same snapshot's), for a quick look inside names.
+    let text = db.text(path).unwrap_or_else(|| Arc::from(""));
     let mut res = Vec::new();
-    walk(&parse.syntax(), kind, &model, &mut res);
+    walk(&parse.syntax(), &text, kind, &model, &mut res);
     res
 }
 
 /// Classifies the children of `node` in order: a name node (an action name, a zone, an
 /// address, ...) as a whole, unless a `$PARAM`, a comment or a continuation is inside it.
-fn walk(node: &SyntaxNode, kind: FileKind, model: &Model, res: &mut Vec<HighlightedRange>) {
+fn walk(
+    node: &SyntaxNode,
+    text: &str,
+    kind: FileKind,
+    model: &Model,
+    res: &mut Vec<HighlightedRange>,
+) {
     for child in node.children_with_tokens() {
         if let Some(token) = child.as_token() {
             if let Some(tag) = token_tag(token, node) {
@@ -74,19 +82,28 @@ fn walk(node: &SyntaxNode, kind: FileKind, model: &Model, res: &mut Vec<Highligh
             continue;
         };
         let whole = node_tag(&child, kind, model).filter(|_| {
-            !child.descendants_with_tokens().any(|it| {
-                matches!(
-                    it.kind(),
-                    SyntaxKind::DOLLAR_REF | SyntaxKind::COMMENT | SyntaxKind::LINE_CONTINUATION
-                )
-            })
+            // Each of those starts with `$`, `#` or `\`: most names have none, and their
+            // text says so without a walk over their tokens.
+            let range = child.text_range();
+            let inside = text.get(usize::from(range.start())..usize::from(range.end()));
+            let maybe =
+                inside.is_none_or(|it| memchr::memchr3(b'$', b'#', b'\\', it.as_bytes()).is_some());
+            !maybe
+                || !child.descendants_with_tokens().any(|it| {
+                    matches!(
+                        it.kind(),
+                        SyntaxKind::DOLLAR_REF
+                            | SyntaxKind::COMMENT
+                            | SyntaxKind::LINE_CONTINUATION
+                    )
+                })
         });
         match whole {
             Some(tag) => res.push(HighlightedRange {
                 range: child.text_range(),
                 tag,
             }),
-            None => walk(&child, kind, model, res),
+            None => walk(&child, text, kind, model, res),
         }
     }
 }

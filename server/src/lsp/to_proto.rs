@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use serde_json::json;
-use shorewall_syntax::{format::TextEdit, LineIndex, TextRange, TextSize};
+use shorewall_syntax::{format::TextEdit, LineCol, LineIndex, TextRange, TextSize};
 use tower_lsp::lsp_types as lsp;
 
 use crate::{
@@ -291,9 +291,14 @@ pub(crate) fn semantic_tokens(
     let mut res = Vec::with_capacity(ranges.len());
     let (mut previous_line, mut previous_start) = (0u32, 0u32);
     for it in ranges {
-        let start = index.line_col(it.range.start());
+        // The ranges come in the file's order: each is on the line of the last or after it.
+        let start = index.line_col_from(it.range.start(), previous_line);
         let line_end = index.line_end(start.line);
-        let end = index.line_col(it.range.end().min(line_end));
+        let end = LineCol {
+            line: start.line,
+            col: start.col
+                + u32::from(it.range.end().min(line_end).max(it.range.start()) - it.range.start()),
+        };
         let start_wide = index.to_wide(start, utf16);
         let end_wide = index.to_wide(end, utf16);
         let length = end_wide.col.saturating_sub(start_wide.col);
