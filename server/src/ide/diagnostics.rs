@@ -17,7 +17,7 @@ use std::{
     sync::Arc,
 };
 
-use shorewall_syntax::{TextRange, TextSize};
+use shorewall_syntax::{FileKind, TextRange, TextSize};
 
 use crate::{
     compile::rejection::{Place, COMPILE_ERROR},
@@ -188,6 +188,11 @@ fn line_range(text: &str, line: u32) -> Option<TextRange> {
 }
 
 fn syntax_only(db: &Inputs, path: &Path) -> Vec<Diagnostic> {
+    // A file of no kind Shorewall knows (a README, a `start` shell script, the Perl script of a
+    // pre-4.5 action) is no table of columns: what the parser makes of it is no error of it.
+    if db.file_type(path).kind == FileKind::Other {
+        return Vec::new();
+    }
     let Some(parse) = db.parse(path) else {
         return Vec::new();
     };
@@ -273,6 +278,21 @@ PARAM - - tcp 99999$0
             expect![[r#"
                 14..19 "99999" error invalid-port: Invalid/Unknown 6 port/service (99999)
             "#]],
+        );
+    }
+
+    #[test]
+    fn files_of_no_shorewall_kind_get_no_errors() {
+        // A real directory kept the Perl script of a pre-4.5 action beside its files.
+        check(
+            r#"
+#- zones
+fw firewall
+#- Limit
+fatal_error 'Limit rules must include <list name>' unless @params == 3;
+add_rule $chainref, "-m recent --name $list --set";
+"#,
+            expect![""],
         );
     }
 
