@@ -793,7 +793,11 @@ impl Compiler<'_> {
     /// the loopback ACCEPT and the firewall-to-firewall traffic.
     fn add_interface_jumps(&mut self, interfaces: &[String], added: &mut Added) -> Result<()> {
         let f = TableId::Filter;
-        let mut lo_jump_added = false;
+        // `interface_zone(loopback_interface)`: a loopback zone's interface is handled as a zone's.
+        let mut lo_jump_added = self
+            .topo
+            .interface(&self.topo.loopback)
+            .is_some_and(|it| !it.zone.is_empty() && !it.option("destonly"));
         self.add_nat_interface_jumps(interfaces)?;
         for interface in interfaces {
             if self

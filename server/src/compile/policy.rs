@@ -228,11 +228,34 @@ impl Compiler<'_> {
         if !self.config.expand_policies {
             zonelist.push("all".into());
         }
+        let off_firewall = self.topo.off_firewall_zones();
         for zone in &all_zones {
             let id = self.new_policy_chain(zone, zone, "ACCEPT", true, false);
             self.policy_chains.push(id);
             let zone_ref = self.topo.zone(zone).cloned();
             if let Some(zone_ref) = zone_ref {
+                use super::topology::ZoneKind;
+                if zone_ref.kind == ZoneKind::Bport {
+                    let id = self.new_policy_chain(&firewall, zone, "NONE", true, false);
+                    self.policy_chains.push(id);
+                }
+                // Local and loopback zones exchange no traffic with the other zones.
+                if matches!(zone_ref.kind, ZoneKind::Local | ZoneKind::Loopback) {
+                    for zone1 in &off_firewall {
+                        let loopback_pair = zone_ref.kind == ZoneKind::Loopback
+                            && self
+                                .topo
+                                .zone(zone1)
+                                .is_some_and(|it| it.kind == ZoneKind::Loopback);
+                        if zone1 == zone || loopback_pair {
+                            continue;
+                        }
+                        let chain = self.ensure_rules_chain(zone, zone1)?;
+                        self.set_policy_chain(zone, zone1, &chain, "NONE", false);
+                        let chain = self.ensure_rules_chain(zone1, zone)?;
+                        self.set_policy_chain(zone1, zone, &chain, "NONE", false);
+                    }
+                }
                 let vserver = zone_ref.kind == super::topology::ZoneKind::Vserver;
                 if self.config.implicit_continue && (!zone_ref.parents.is_empty() || vserver) {
                     for zone1 in &all_zones {
@@ -244,7 +267,6 @@ impl Compiler<'_> {
                 }
             }
         }
-        let _ = firewall;
         let model = self.model;
         let policies = &model.policies;
         for policy in policies {
