@@ -1006,14 +1006,10 @@ fn interface_record(ctx: &mut Ctx<'_>, line: &Line) {
                 // are not unknown interfaces.
                 continue;
             };
-            let disabled = kind == OptionType::Binary && value.as_deref() == Some("0");
-            if !disabled && zone.is_none() && zoneonly {
-                option_error(
-                    ctx,
-                    format!("The \"{option_name}\" option may not be specified on a multi-zone interface"),
-                );
-                return;
-            }
+            // Shorewall 5.2.8 masks the option's type to its kind before it tests
+            // IF_OPTION_ZONEONLY, so a multi-zone interface takes `routeback` (`nets=` has a
+            // check of its own below).
+            let _ = zoneonly;
             if bridge.is_some() && !hostopt {
                 option_error(
                     ctx,
