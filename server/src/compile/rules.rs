@@ -1421,6 +1421,14 @@ impl Compiler<'_> {
         } else if natonly {
             chain_name = String::new();
         } else {
+            if !self.bridge_reaches(&sourcezone, &destzone) {
+                if wildcard {
+                    return Ok(false);
+                }
+                return error(
+                    "Rules with a DESTINATION Bridge Port zone must have a SOURCE zone on the same bridge",
+                );
+            }
             chain_name = self.rules_chain(&sourcezone, &destzone);
             if !self.chains.exists(TableId::Filter, &chain_name) {
                 self.new_rules_chain(&sourcezone, &destzone);
@@ -2423,6 +2431,25 @@ impl Compiler<'_> {
             ));
         }
         Ok(format!("{invert}-i {physical} "))
+    }
+
+    /// Whether a rule from `source` may go to `dest`: any zone but a bport zone, which needs a
+    /// source zone on its bridge or one whose only interface (`single_interface`) is the bridge.
+    fn bridge_reaches(&self, source: &str, dest: &str) -> bool {
+        let Some(dest) = self.topo.zone(dest) else {
+            return true;
+        };
+        if dest.kind != super::topology::ZoneKind::Bport {
+            return true;
+        }
+        let Some(source) = self.topo.zone(source) else {
+            return true;
+        };
+        let single = match source.interfaces.keys().as_slice() {
+            [single] => single.clone(),
+            _ => String::new(),
+        };
+        source.bridge == dest.bridge || single == dest.bridge
     }
 
     /// `port_to_bridge`, as the bridge's physical name: `None` unless `iface` is a bridge port.
