@@ -588,6 +588,21 @@ mod tests {
     }
 
     #[test]
+    fn each_invalid_interface_option_is_placed_on_the_option() {
+        // A real IPv4 directory had two options of the other family in one list; Shorewall
+        // names the first (`routefilter` here, in IPv6) and stops, so it must come first.
+        let interfaces = "?FORMAT 2\nnet\teth0\nloc\teth1\ttcpflags,routefilter,arp_filter\n";
+        check(
+            "shorewall6",
+            &[("interfaces", interfaces)],
+            expect![[r#"
+                interfaces:3:19-3:30: error: Invalid Interface option (routefilter) [invalid-interface-option]
+                interfaces:3:31-3:41: error: Invalid Interface option (arp_filter) [invalid-interface-option]
+            "#]],
+        );
+    }
+
+    #[test]
     fn a_refused_rule_does_not_hide_shorewalls_error_in_a_file_read_after_the_rules() {
         // A params line the shell computes made a rule unknowable to the preview, and the
         // conntrack file, which Shorewall reads after the rules, named a zone in its first

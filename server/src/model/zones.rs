@@ -993,7 +993,23 @@ fn interface_record(ctx: &mut Ctx<'_>, line: &Line) {
             option_error(ctx, format!("Invalid option list ({options_text})"));
             return;
         }
+        // Where the column is written as read (no `$VAR` in it), an error about one option is
+        // placed on that option, so that Shorewall's first error (it stops there) comes first.
+        let literal = ctx
+            .model
+            .file(site.file)
+            .and_then(|it| it.text.get(std::ops::Range::<usize>::from(site.range)))
+            == Some(options_text.as_str());
+        let mut offset = 0usize;
         for option in options_text.split(',') {
+            let option_site = match (u32::try_from(offset), u32::try_from(option.len())) {
+                (Ok(start), Ok(len)) if literal => Site {
+                    file: site.file,
+                    range: TextRange::at(site.range.start() + TextSize::from(start), len.into()),
+                },
+                _ => site,
+            };
+            offset += option.len() + 1;
             let (option_name, value) = match option.split_once('=') {
                 Some((it, value)) => (it.to_owned(), Some(value.to_owned())),
                 None => (option.to_owned(), None),
@@ -1001,7 +1017,11 @@ fn interface_record(ctx: &mut Ctx<'_>, line: &Line) {
             let Some((kind, zoneonly, hostopt)) =
                 interface_option_type(&option_name, ctx.model.family)
             else {
-                option_error(ctx, format!("Invalid Interface option ({option_name})"));
+                ctx.diag(Diagnostic::error(
+                    "invalid-interface-option",
+                    option_site,
+                    format!("Invalid Interface option ({option_name})"),
+                ));
                 // The interface stays defined without it: its zone is not empty, its uses
                 // are not unknown interfaces.
                 continue;
