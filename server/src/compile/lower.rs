@@ -571,7 +571,45 @@ impl<'a> Compiler<'a> {
         topo.finish_hosts();
         self.site = None;
         self.topo = topo;
+        self.zone_report();
         Ok(())
+    }
+
+    /// `zone_report`'s warnings (at no line): a sub-zone without an interface related to one
+    /// of its parent's, and an empty zone (a bport zone without a bridge is the model's error).
+    fn zone_report(&mut self) {
+        let mut warnings = Vec::new();
+        for zone in &self.topo.zones {
+            for parent in &zone.parents {
+                let Some(p) = self.topo.zone(parent) else {
+                    continue;
+                };
+                let related = p.interfaces.keys().iter().any(|pi| {
+                    zone.interfaces
+                        .keys()
+                        .iter()
+                        .any(|ci| self.topo.interface_match(pi, ci))
+                });
+                if !related {
+                    warnings.push(format!("Zone {} is defined as a sub-zone of {parent}, yet the two zones have no interface in common", zone.name));
+                }
+            }
+            let printed = zone.hosts.iter().any(|(_, by_interface)| {
+                by_interface
+                    .iter()
+                    .any(|(_, groups)| groups.iter().any(|it| !it.hosts.is_empty()))
+            });
+            if !printed && !matches!(zone.kind, ZoneKind::Firewall | ZoneKind::Bport) {
+                warnings.push(format!("*** {} is an EMPTY ZONE ***", zone.name));
+            }
+        }
+        for message in warnings {
+            self.warnings.push(Warning {
+                message,
+                site: None,
+                place: None,
+            });
+        }
     }
 
     /// `process_actions`: the catalog of actions.

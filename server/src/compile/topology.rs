@@ -951,6 +951,41 @@ impl Topology {
         Ok(())
     }
 
+    /// `interface_match`: the two interfaces are the same, one is the other's bridge, or a
+    /// wildcard's root begins the other's name.
+    pub fn interface_match(&self, parent: &str, child: &str) -> bool {
+        if parent == child {
+            return true;
+        }
+        let bridge = |name: &str| {
+            self.interfaces
+                .iter()
+                .find(|it| it.name == name)
+                .map(|it| it.bridge.clone())
+        };
+        if bridge(child).as_deref() == Some(parent) || bridge(parent).as_deref() == Some(child) {
+            return true;
+        }
+        let root = |name: &str| {
+            self.interfaces
+                .iter()
+                .find(|it| it.name == name)
+                .map(|it| it.root.clone())
+                .unwrap_or_default()
+        };
+        if !self.interfaces.iter().any(|it| it.wildcard) {
+            return false;
+        }
+        // Perl compares the other name, chopped one character at a time, with the root.
+        if parent.ends_with('+') {
+            child.starts_with(&root(parent))
+        } else if child.ends_with('+') {
+            parent.starts_with(&root(child))
+        } else {
+            false
+        }
+    }
+
     /// `validate_hosts_file`'s last step: a zone on several interfaces is complex.
     pub fn finish_hosts(&mut self) {
         for zone in &mut self.zones {
