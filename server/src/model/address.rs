@@ -216,11 +216,18 @@ pub(crate) fn validate_net(text: &str, family: Family, allow_name: bool) -> Resu
     if parts.next().is_some() {
         return Err(format!("Invalid Network address ({text})"));
     }
-    if address.contains('+') {
-        return Err(if address.contains("+[") {
+    if let Some(at) = address.find('+') {
+        // `/\+(\[?)/` on the first `+`, then `^\+[a-zA-Z][-\w]*$` for a name.
+        let mut name = address.chars();
+        let is_name = name.next() == Some('+')
+            && name.next().is_some_and(|it| it.is_ascii_alphabetic())
+            && name.all(|it| it == '-' || it == '_' || it.is_alphanumeric());
+        return Err(if address[at + 1..].starts_with('[') {
             format!("An ipset list ({address}) is not allowed in this context")
-        } else {
+        } else if is_name {
             format!("An ipset name ({address}) is not allowed in this context")
+        } else {
+            format!("Invalid ipset name ({address})")
         });
     }
     if address.is_empty() {
