@@ -30,6 +30,7 @@ use std::{
 
 use shorewall_syntax::{Family, FileKind, TextRange, TextSize};
 
+pub(crate) use self::reader::comments_allowed;
 pub use self::{
     capabilities::Capabilities,
     catalog::{

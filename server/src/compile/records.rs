@@ -4,7 +4,7 @@
 
 use shorewall_syntax::FileKind;
 
-use crate::model::ConfigRecord;
+use crate::model::{comments_allowed, ConfigRecord};
 
 use super::lower::Compiler;
 use super::{error, Result};
@@ -42,25 +42,6 @@ impl Compiler<'_> {
         self.chains.origin = format!("{name}:{}", record.line);
         self.enter_record(record)
     }
-}
-
-/// The files whose records generate their rules as they are read and that Shorewall opens
-/// with `?COMMENT` allowed.
-fn comments_allowed(kind: FileKind) -> bool {
-    matches!(
-        kind,
-        FileKind::Accounting
-            | FileKind::Conntrack
-            | FileKind::Maclist
-            | FileKind::Mangle
-            | FileKind::Masq
-            | FileKind::Nat
-            | FileKind::Netmap
-            | FileKind::Secmarks
-            | FileKind::Snat
-            | FileKind::TcPri
-            | FileKind::Tunnels
-    )
 }
 
 /// What `split_line` calls an entry of a file in its "Invalid ... entry" errors (the first

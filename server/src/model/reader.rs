@@ -35,7 +35,7 @@ fn max_format(kind: FileKind) -> u32 {
 }
 
 /// Whether ?COMMENT is allowed in a file (`open_file`'s `$comments_allowed`).
-fn comments_allowed(kind: FileKind) -> bool {
+pub(crate) fn comments_allowed(kind: FileKind) -> bool {
     // The files Shorewall opens with `$comments_allowed` (`open_file NAME, MAX, 1`).
     matches!(
         kind,
