@@ -1523,13 +1523,14 @@ impl Compiler<'_> {
                 }
                 None => (sourcezone.clone(), destzone.clone()),
             };
-            if let Some(source) = self.topo.zone(&source).cloned() {
-                if source.destonly {
+            let firewall = super::topology::ZoneKind::Firewall;
+            if let Some((destonly, kind)) = self.topo.zone(&source).map(|it| (it.destonly, it.kind))
+            {
+                if destonly {
                     self.warn("The SOURCE zone in this rule is 'destonly'");
                 }
-                let firewall = super::topology::ZoneKind::Firewall;
-                if !self.topo.loopback_zones().is_empty()
-                    && source.kind == firewall
+                if kind == firewall
+                    && self.topo.has_loopback_zone()
                     && self.topo.zone(&dest).is_some_and(|it| it.kind == firewall)
                 {
                     self.warn(

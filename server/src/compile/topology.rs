@@ -459,6 +459,10 @@ impl Topology {
             .collect()
     }
 
+    pub fn has_loopback_zone(&self) -> bool {
+        self.zones.iter().any(|it| it.kind == ZoneKind::Loopback)
+    }
+
     pub fn is_on_firewall(&self, zone: &str) -> bool {
         self.zone(zone)
             .is_some_and(|it| matches!(it.kind, ZoneKind::Firewall | ZoneKind::Vserver))
