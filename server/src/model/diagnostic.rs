@@ -111,6 +111,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("include-error", "an INCLUDE that is malformed, nested too deeply or circular"),
     ("undefined-variable", "a $VARIABLE that neither params nor shorewall6.conf defines"),
     ("params-not-evaluated", "a params line we do not run, leaving its variable unknown"),
+    ("params-failed", "a params line that stops the shell (${NAME:?message}), so Shorewall stops"),
     ("invalid-conditional", "a ?IF/?ELSIF expression we cannot evaluate, or a malformed directive"),
     ("directive-message", "an ?ERROR, ?WARNING or ?INFO directive that is reached"),
     ("unknown-setting", "a shorewall6.conf option that Shorewall 5.2.8 does not know"),

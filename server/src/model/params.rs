@@ -16,6 +16,14 @@ use crate::model::{
     FileId,
 };
 
+mod arithmetic;
+mod commands;
+mod expansion;
+mod pattern;
+mod word;
+
+use expansion::{Expander, Stopped};
+
 /// One variable of params.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Param {
@@ -52,11 +60,6 @@ impl Params {
     }
 }
 
-/// Environment variables the shell would see: their values are unknown to us.
-const ENVIRONMENT: &[&str] = &[
-    "HOME", "PATH", "USER", "LOGNAME", "SHELL", "PWD", "LANG", "TERM", "HOSTNAME", "TZ",
-];
-
 /// Reads an INCLUDEd params file (name, where the INCLUDE is) into the params.
 pub(crate) type IncludeParams<'a> = dyn FnMut(&str, Site, &mut Params, &mut Vec<Diagnostic>) + 'a;
 
@@ -69,84 +72,179 @@ pub(crate) fn evaluate(
     include: &mut IncludeParams<'_>,
 ) {
     for item in tree.items() {
-        match item {
+        let (line, is_assignment) = match item {
             ast::Item::Directive(directive) if directive.name() == "INCLUDE" => {
                 let site = Site {
                     file,
                     range: directive.syntax().text_range(),
                 };
                 include(directive.argument().trim(), site, params, diagnostics);
+                continue;
             }
-            ast::Item::Assignment(assignment) => {
-                let (Some(name_node), Some(value_node)) =
-                    (assignment.name_node(), assignment.value_node())
-                else {
-                    continue;
-                };
-                let name = name_node.text().to_string();
-                let value = shell_word(&value_node, params);
-                let site = Site {
-                    file,
-                    range: assignment.syntax().text_range(),
-                };
-                params.set(Param { name, value, site });
+            ast::Item::Assignment(assignment) => (assignment.syntax().clone(), true),
+            ast::Item::ShellLine(line) => (line.syntax().clone(), false),
+            _ => continue,
+        };
+        let site = Site {
+            file,
+            range: line.text_range(),
+        };
+        let text = line.text().to_string();
+        if !is_assignment {
+            if let Some(operator) = dangling_redirection(&text) {
+                refused(
+                    &line,
+                    site,
+                    &format!("a redirection '{operator}' without a file"),
+                    params,
+                    diagnostics,
+                );
+                continue;
             }
-            ast::Item::ShellLine(line) => {
-                let site = Site {
-                    file,
-                    range: line.syntax().text_range(),
-                };
-                if let Some(operator) = dangling_redirection(&line.syntax().text().to_string()) {
-                    // The shell cannot parse the params file: Shorewall stops. The names
-                    // the line assigns stay unknown (no second error where they are used).
-                    for name in assigned_names(line.syntax()) {
-                        params.set(Param {
-                            name,
-                            value: Value::Unknown,
-                            site,
-                        });
-                    }
-                    diagnostics.push(Diagnostic::error(
-                        "syntax-error",
-                        site,
-                        format!(
-                            "Processing of params failed: the shell cannot parse this line (a redirection '{operator}' without a file)"
-                        ),
-                    ));
-                    continue;
-                }
-                if let Some((name, command)) = prefix_assignment(line.syntax()) {
-                    // `NAME= value`: the shell runs `value` as a command with NAME in its
-                    // environment only; NAME itself stays as it was.
-                    diagnostics.push(Diagnostic::warning(
-                        "params-not-evaluated",
-                        site,
-                        format!(
-                            "this params line runs the command '{command}' with ${name} set for that command only, so it does not set ${name} (no space after '=' assigns the value)"
-                        ),
-                    ));
-                    continue;
-                }
-                let names = assigned_names(line.syntax());
-                let message = if names.is_empty() {
-                    "this params line is shell, which shorewall-ls does not run".to_owned()
-                } else {
-                    for name in &names {
-                        params.set(Param {
-                            name: name.clone(),
-                            value: Value::Unknown,
-                            site,
-                        });
-                    }
+            if let Some((name, command)) = prefix_assignment(&line) {
+                // `NAME= value`: the shell runs `value` as a command with NAME in its
+                // environment only; NAME itself stays as it was.
+                diagnostics.push(Diagnostic::warning(
+                    "params-not-evaluated",
+                    site,
                     format!(
-                        "this params line is shell, which shorewall-ls does not run: the value of {} is unknown",
-                        names.iter().map(|it| format!("${it}")).collect::<Vec<_>>().join(", ")
-                    )
-                };
-                diagnostics.push(Diagnostic::warning("params-not-evaluated", site, message));
+                        "this params line runs the command '{command}' with ${name} set for that command only, so it does not set ${name} (no space after '=' assigns the value)"
+                    ),
+                ));
+                continue;
             }
-            _ => {}
         }
+        match commands::parse(&text) {
+            commands::Line::Commands(commands) => {
+                run(&commands, site, params, diagnostics);
+            }
+            commands::Line::Refused(message) => {
+                refused(&line, site, message, params, diagnostics);
+            }
+            commands::Line::NotFollowed if is_assignment => {
+                // The parser has reported what is wrong with the line.
+                for name in assigned_names(&line) {
+                    params.set(Param {
+                        name,
+                        value: Value::Unknown,
+                        site,
+                    });
+                }
+            }
+            commands::Line::NotFollowed => {
+                let names = assigned_names(&line);
+                for name in &names {
+                    params.set(Param {
+                        name: name.clone(),
+                        value: Value::Unknown,
+                        site,
+                    });
+                }
+                diagnostics.push(Diagnostic::warning(
+                    "params-not-evaluated",
+                    site,
+                    not_run_message(&names),
+                ));
+            }
+        }
+    }
+}
+
+/// "this params line is shell ...", naming the variables left unknown.
+fn not_run_message(names: &[String]) -> String {
+    if names.is_empty() {
+        "this params line is shell, which shorewall-ls does not run".to_owned()
+    } else {
+        format!(
+            "this params line is shell, which shorewall-ls does not run: the value of {} is unknown",
+            names.iter().map(|it| format!("${it}")).collect::<Vec<_>>().join(", ")
+        )
+    }
+}
+
+/// A line the shell cannot parse: Shorewall stops. The names the line assigns stay unknown
+/// (no second error where they are used).
+fn refused(
+    line: &SyntaxNode,
+    site: Site,
+    why: &str,
+    params: &mut Params,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for name in assigned_names(line) {
+        params.set(Param {
+            name,
+            value: Value::Unknown,
+            site,
+        });
+    }
+    diagnostics.push(Diagnostic::error(
+        "syntax-error",
+        site,
+        format!("Processing of params failed: the shell cannot parse this line ({why})"),
+    ));
+}
+
+/// Runs the simple commands of one line, as far as they can be followed without a shell.
+fn run(
+    commands: &[commands::Command],
+    site: Site,
+    params: &mut Params,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut expander = Expander {
+        params,
+        site,
+        not_evaluated: false,
+    };
+    let mut assigned = Vec::new();
+    let outcome = commands.iter().try_for_each(|command| match command {
+        commands::Command::Assignments(assignments) => {
+            assignments.iter().try_for_each(|(name, word)| {
+                let value = expander.value(word)?;
+                expander.assign(name, value);
+                if !assigned.contains(name) {
+                    assigned.push(name.clone());
+                }
+                Ok(())
+            })
+        }
+        commands::Command::Declaration(assignments) => {
+            let mut values = Vec::new();
+            for (name, word) in assignments {
+                values.push((name, expander.value(word)?));
+            }
+            for (name, value) in values {
+                expander.assign(name, value);
+                if !assigned.contains(name) {
+                    assigned.push(name.clone());
+                }
+            }
+            Ok(())
+        }
+        commands::Command::Colon(words) => words
+            .iter()
+            .try_for_each(|word| expander.expand(word).map(drop)),
+    });
+    let not_evaluated = expander.not_evaluated;
+    match outcome {
+        Err(Stopped(message)) => diagnostics.push(Diagnostic::error(
+            "params-failed",
+            site,
+            format!("Processing of params failed: {message}"),
+        )),
+        Ok(()) if not_evaluated => {
+            let unknown: Vec<String> = assigned
+                .into_iter()
+                .filter(|it| params.get(it).is_some_and(|it| it.value == Value::Unknown))
+                .collect();
+            diagnostics.push(Diagnostic::warning(
+                "params-not-evaluated",
+                site,
+                not_run_message(&unknown),
+            ));
+        }
+        Ok(()) => {}
     }
 }
 
@@ -222,110 +320,6 @@ fn assigned_names(line: &SyntaxNode) -> Vec<String> {
     res
 }
 
-/// The value of a shell word made of unquoted text, `'literal'`, `"expanded"` and `$NAME`.
-fn shell_word(value: &SyntaxNode, params: &Params) -> Value {
-    let mut res = String::new();
-    for token in value
-        .descendants_with_tokens()
-        .filter_map(|it| it.into_token())
-    {
-        let text = token.text();
-        let piece = match token.kind() {
-            SyntaxKind::STRING if text.starts_with('\'') => Value::Known(
-                text.trim_start_matches('\'')
-                    .trim_end_matches('\'')
-                    .to_owned(),
-            ),
-            SyntaxKind::STRING => {
-                double_quoted(&text[1..text.len().saturating_sub(1).max(1)], params)
-            }
-            SyntaxKind::DOLLAR_REF => reference(text, params),
-            _ => Value::Known(text.to_owned()),
-        };
-        match piece {
-            Value::Known(it) => res.push_str(&it),
-            Value::Unknown => return Value::Unknown,
-        }
-    }
-    Value::Known(res)
-}
-
-/// The inside of `"..."`: backslash escapes and `$NAME` references; command substitution makes
-/// the value unknown.
-fn double_quoted(inner: &str, params: &Params) -> Value {
-    let mut res = String::new();
-    let mut chars = inner.char_indices().peekable();
-    while let Some((idx, ch)) = chars.next() {
-        match ch {
-            '\\' => match chars.peek() {
-                Some(&(_, next @ ('$' | '"' | '\\' | '`'))) => {
-                    res.push(next);
-                    chars.next();
-                }
-                _ => res.push('\\'),
-            },
-            '`' => return Value::Unknown,
-            '$' => {
-                let rest = &inner[idx..];
-                let len = reference_len(rest);
-                if len == 1 {
-                    if rest[1..].starts_with('(') {
-                        return Value::Unknown;
-                    }
-                    res.push('$');
-                    continue;
-                }
-                match reference(&rest[..len], params) {
-                    Value::Known(it) => res.push_str(&it),
-                    Value::Unknown => return Value::Unknown,
-                }
-                for _ in 1..rest[..len].chars().count() {
-                    chars.next();
-                }
-            }
-            _ => res.push(ch),
-        }
-    }
-    Value::Known(res)
-}
-
-/// The length of the `$...` reference at the start of `text` (1 for a lone `$`).
-fn reference_len(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    if bytes.get(1) == Some(&b'{') {
-        return text.find('}').map_or(1, |it| it + 1);
-    }
-    let name_len = text[1..]
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-        .count();
-    1 + name_len
-}
-
-/// The value of `$NAME` or `${NAME}` in the shell: a param set before, the environment
-/// (unknown), or empty. `${NAME:-x}` and other operators are unknown.
-fn reference(text: &str, params: &Params) -> Value {
-    let name = text.trim_start_matches('$');
-    let name = name
-        .strip_prefix('{')
-        .and_then(|it| it.strip_suffix('}'))
-        .unwrap_or(name);
-    if name.is_empty() {
-        return Value::Known(text.to_owned());
-    }
-    if !name
-        .chars()
-        .all(|it| it.is_ascii_alphanumeric() || it == '_')
-    {
-        return Value::Unknown;
-    }
-    match params.get(name) {
-        Some(param) => param.value.clone(),
-        None if ENVIRONMENT.contains(&name) => Value::Unknown,
-        None => Value::Known(String::new()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use shorewall_syntax::{parse, Family, FileKind, FileType};
@@ -351,6 +345,130 @@ mod tests {
             res.push_str(&format!("{}: {}\n", diagnostic.code, diagnostic.message));
         }
         expect.assert_eq(&res);
+    }
+
+    /// Evaluates one line: `$R|${R2-}` as the shell would print it, or what stops us.
+    fn evaluate_line(line: &str) -> String {
+        let parse = parse(line, FileType::new(FileKind::Params, Family::Ipv6));
+        let mut params = Params::default();
+        let mut diagnostics = Vec::new();
+        evaluate(
+            FileId(0),
+            &parse.tree(),
+            &mut params,
+            &mut diagnostics,
+            &mut |_, _, _, _| {},
+        );
+        if let Some(diagnostic) = diagnostics.first() {
+            return format!("{}: {}", diagnostic.code, diagnostic.message);
+        }
+        let value = |name: &str| match params.get(name).map(|it| &it.value) {
+            Some(Value::Known(it)) => it.clone(),
+            Some(Value::Unknown) => "<unknown>".to_owned(),
+            None => String::new(),
+        };
+        format!("{}|{}", value("R"), value("R2"))
+    }
+
+    #[test]
+    fn expansions_agree_with_dash() {
+        let mut mismatches = String::new();
+        let mut cases = 0;
+        let answers = include_str!("params/dash_answers.txt");
+        for line in answers.lines().filter(|it| !it.starts_with('#')) {
+            let Some((params, dash)) = line.split_once('\t') else {
+                continue;
+            };
+            cases += 1;
+            let ours = evaluate_line(params);
+            if ours != dash {
+                mismatches.push_str(&format!("{params}\n  dash: {dash}\n  ours: {ours}\n"));
+            }
+        }
+        assert!(cases > 50, "only {cases} cases");
+        assert!(mismatches.is_empty(), "{mismatches}");
+    }
+
+    #[test]
+    fn unknown_values_only_where_the_result_depends_on_them() {
+        let lines = [
+            "R=${HOME:-x}",
+            "R=${U:-$HOME}",
+            "S=a; R=${S:-$HOME}",
+            "R=${HOME:+x}",
+            "R=${#HOME}",
+            "R=${U%$HOME}",
+            "S=ab; R=${S%$HOME}",
+            "R=~/x",
+            "R=${U:-~}",
+            ": ${R:=$HOME}",
+            "R=$((HOME+1))",
+            "R=$((2+3))$HOME",
+            "R=${PRODUCT:-shorewall}",
+            "R=${1:-x}",
+            "S=a; R=${S:-$(id)}",
+            "R=${U:-$(id)}",
+            "R=`id`${U:-x}",
+            "R=$((1/0))",
+            "R=$((R=1))",
+            "R=${HOME?} R2=$HOME",
+        ];
+        let res: String = lines
+            .iter()
+            .map(|line| format!("{line:<24} {}\n", evaluate_line(line)))
+            .collect();
+        expect_test::expect![[r#"
+            R=${HOME:-x}             <unknown>|
+            R=${U:-$HOME}            <unknown>|
+            S=a; R=${S:-$HOME}       a|
+            R=${HOME:+x}             <unknown>|
+            R=${#HOME}               <unknown>|
+            R=${U%$HOME}             |
+            S=ab; R=${S%$HOME}       <unknown>|
+            R=~/x                    <unknown>|
+            R=${U:-~}                <unknown>|
+            : ${R:=$HOME}            <unknown>|
+            R=$((HOME+1))            <unknown>|
+            R=$((2+3))$HOME          <unknown>|
+            R=${PRODUCT:-shorewall}  <unknown>|
+            R=${1:-x}                <unknown>|
+            S=a; R=${S:-$(id)}       a|
+            R=${U:-$(id)}            params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
+            R=`id`${U:-x}            params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
+            R=$((1/0))               params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
+            R=$((R=1))               params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
+            R=${HOME?} R2=$HOME      <unknown>|<unknown>
+        "#]].assert_eq(&res);
+    }
+
+    #[test]
+    fn the_shell_stops_or_refuses_the_line() {
+        let lines = [
+            "R=${U:?it is unset}",
+            "R=${U?}",
+            "E=; R=${E:?}",
+            "E=; R=${E?} R2=ok",
+            "R=${A/x/y}",
+            "R=${A",
+            "R=${#A:-x}",
+            "R=${A:~}",
+            "R=${}",
+        ];
+        let res: String = lines
+            .iter()
+            .map(|line| format!("{line:<20} {}\n", evaluate_line(line)))
+            .collect();
+        expect_test::expect![[r#"
+            R=${U:?it is unset}  params-failed: Processing of params failed: U: it is unset
+            R=${U?}              params-failed: Processing of params failed: U: parameter not set
+            E=; R=${E:?}         params-failed: Processing of params failed: E: parameter not set or null
+            E=; R=${E?} R2=ok    |ok
+            R=${A/x/y}           syntax-error: Processing of params failed: the shell cannot parse this line (Bad substitution)
+            R=${A                syntax-error: Processing of params failed: the shell cannot parse this line (Missing '}')
+            R=${#A:-x}           syntax-error: Processing of params failed: the shell cannot parse this line (Bad substitution)
+            R=${A:~}             syntax-error: Processing of params failed: the shell cannot parse this line (Bad substitution)
+            R=${}                syntax-error: Processing of params failed: the shell cannot parse this line (Bad substitution)
+        "#]].assert_eq(&res);
     }
 
     #[test]
