@@ -174,9 +174,9 @@ impl Analysis {
         diagnostics::diagnostics(&self.inputs, path)
     }
 
-    /// The compiler's error on `dir`, when the model has none (see
-    /// [`diagnostics::compile_stage`]): the file it is in and the diagnostic.
-    pub fn compile_diagnostic(&self, dir: &Path) -> Option<(PathBuf, diagnostics::Diagnostic)> {
+    /// The compiler's error on `dir` when the model has none, else its warnings (see
+    /// [`diagnostics::compile_stage`]): the file each is in and the diagnostic.
+    pub fn compile_diagnostics(&self, dir: &Path) -> Vec<(PathBuf, diagnostics::Diagnostic)> {
         let (inputs, dir) = (self.inputs.clone(), dir.to_path_buf());
         big_work::run_on_compile_thread(move || diagnostics::compile_stage(&inputs, &dir))
     }

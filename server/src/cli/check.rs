@@ -5,7 +5,8 @@
 //!
 //! The model's diagnostics come first; when they hold no error, the configuration is also
 //! lowered, and an error of the compiler (in a file only the compiler reads, such as masq or
-//! conntrack) is reported as `compile-error` where the compiler stops.
+//! conntrack) is reported as `compile-error` where the compiler stops; when it compiles, the
+//! compiler's warnings (`shorewall6 check` prints them too) are reported as `compile-warning`.
 
 use std::{
     io::Write,
@@ -14,7 +15,7 @@ use std::{
 };
 
 use crate::{
-    compile::rejection::{self, Place, Rejection, COMPILE_ERROR},
+    compile::rejection::{self, Place, COMPILE_ERROR, COMPILE_WARNING},
     disk::{self, DiskVfs},
     model::{self, Diagnostic, Environment, Model, Origin, Severity},
 };
@@ -114,34 +115,74 @@ pub fn check_directory(dir: &Path, cwd: &Path) -> Vec<Reported> {
     report_all(&model, &env, cwd)
 }
 
-/// [`report`], and the compiler's error when the model has none (see
-/// [`rejection::rejection`]): everything `check` reports.
+/// [`report`], and what the compile stage finds (see [`rejection::compile_stage`]): the
+/// compiler's error when the model has none, else its warnings (`compile-warning`) on the
+/// record's line, except one the model gives already on that line with the same text.
+/// Everything `check` reports.
 pub fn report_all(model: &Model, env: &Environment<'_>, cwd: &Path) -> Vec<Reported> {
     let mut res = report(model, cwd);
-    if let Some(it) =
-        rejection::rejection(model, env).and_then(|it| reported_rejection(model, env, it, cwd))
-    {
-        res.push(it);
+    let stage = rejection::compile_stage(model, env);
+    let rejection = stage.rejection.and_then(|it| {
+        let place = it.place;
+        reported_compile(
+            model,
+            env,
+            place,
+            Severity::Error,
+            COMPILE_ERROR,
+            it.message,
+            cwd,
+        )
+    });
+    let warnings = stage.warnings.into_iter().filter_map(|it| {
+        let place = it.place;
+        reported_compile(
+            model,
+            env,
+            place,
+            Severity::Warning,
+            COMPILE_WARNING,
+            it.message,
+            cwd,
+        )
+    });
+    let mut added = false;
+    for it in rejection.into_iter().chain(warnings) {
+        let given = res
+            .iter()
+            .any(|it2| it2.path == it.path && it2.line == it.line && it2.message == it.message);
+        if !given {
+            res.push(it);
+            added = true;
+        }
+    }
+    if added {
         sort(&mut res);
     }
     res
 }
 
-/// The compiler's error as a `compile-error` diagnostic: on the record's range in a file of
-/// the model, else on the whole line the compiler names.
-fn reported_rejection(
+/// A finding of the compiler as a diagnostic: on the record's range in a file of the model,
+/// else on the whole line the compiler names.
+fn reported_compile(
     model: &Model,
     env: &Environment<'_>,
-    rejection: Rejection,
+    place: Place,
+    severity: Severity,
+    code: &'static str,
+    message: String,
     cwd: &Path,
 ) -> Option<Reported> {
-    match rejection.place {
+    match place {
         Place::Site(site) => {
             let file = model.file(site.file)?;
             if file.origin != Origin::Config {
                 return None;
             }
-            let diagnostic = Diagnostic::error(COMPILE_ERROR, site, rejection.message);
+            let diagnostic = Diagnostic {
+                severity,
+                ..Diagnostic::error(code, site, message)
+            };
             Some(reported(&diagnostic, file, cwd))
         }
         Place::Line(path, line) => {
@@ -156,9 +197,9 @@ fn reported_rejection(
                 column: 1,
                 end_line: line,
                 end_column: width + 1,
-                severity: Severity::Error,
-                code: COMPILE_ERROR,
-                message: rejection.message,
+                severity,
+                code,
+                message,
             })
         }
     }
@@ -371,6 +412,35 @@ mod tests {
             &[("snat", "SNAT(2001:db8::1)\tfoo:bar\teth0\n")],
             expect![[r#"
                 snat:1:1-1:31: error: Unknown Host (foo:bar) [compile-error]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn the_compilers_warnings_are_reported_on_their_record() {
+        // eth2 is destonly: every rule from dz warns, in the rules file. NotSyn's body warns
+        // again at a line of the library's action.NotSyn, which is dropped (the compiler does
+        // not say which rule invoked it; Shorewall adds "from rules (line 4)"). The log prefix
+        // is shortened: the model says so already, with the same text on the same line. The
+        // tos file's warning is on its record.
+        check(
+            "shorewall6",
+            &[
+                ("zones", "fw firewall\nnet ipv6\nloc ipv6\ndz ipv6\n"),
+                ("interfaces", "net eth0\nloc eth1\ndz eth2 - destonly\n"),
+                (
+                    "rules",
+                    "ACCEPT\tloc\t$FW\nACCEPT\tloc\t$FW\ttcp\t22\n\
+                     ACCEPT:info:averyveryverylongtag\tnet\t$FW\ttcp\t80\n\
+                     NotSyn(ACCEPT)\tdz\t$FW\n",
+                ),
+                ("tos", "# tos\nall\tall\ttcp\t-\t22\t16\n"),
+            ],
+            expect![[r#"
+                rules:2:1-2:22: warning: One or more unreachable rules in chain loc-fw have been discarded [compile-warning]
+                rules:3:1-3:33: warning: Log Prefix shortened to "Shorewall:net-fw:ACCEPT:aver " [log-prefix-truncated]
+                rules:4:1-4:22: warning: The SOURCE zone in this rule is 'destonly' [compile-warning]
+                tos:2:1-2:20: warning: Use of the tos file is no longer supported -- use the TOS target in the mangle file instead [compile-warning]
             "#]],
         );
     }

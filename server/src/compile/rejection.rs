@@ -35,26 +35,67 @@ pub enum Place {
     Line(PathBuf, u32),
 }
 
-/// The compiler's error on `model`'s configuration, when the model itself has none (the
-/// compiler needs a model free of errors, and the model's errors come first).
-///
-/// `None` when it compiles, when only the preview refuses it, and when the compiler names no
-/// file (a missing shorewall6.conf: the directory may be a lone rules file being edited). An
-/// IPv4 configuration is not compiled (the compiler generates ip6tables rules only): only
-/// the errors of reading its files are found.
+/// The diagnostic code of a warning of the compiler.
+pub const COMPILE_WARNING: &str = "compile-warning";
+
+/// What the compile stage finds: the compiler's error, or its warnings when it compiles.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CompileStage {
+    pub rejection: Option<Rejection>,
+    /// The compiler's warnings at a line of a file of the configuration directory, in the
+    /// order given.
+    pub warnings: Vec<CompileWarning>,
+}
+
+/// A warning of the compiler and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileWarning {
+    pub message: String,
+    pub place: Place,
+}
+
+/// The compiler's error on `model`'s configuration (see [`compile_stage`]).
 pub fn rejection(model: &Model, env: &Environment<'_>) -> Option<Rejection> {
+    compile_stage(model, env).rejection
+}
+
+/// The compiler's error on `model`'s configuration, when the model itself has none (the
+/// compiler needs a model free of errors, and the model's errors come first), else its
+/// warnings.
+///
+/// No rejection when it compiles, when only the preview refuses it, and when the compiler
+/// names no file (a missing shorewall6.conf: the directory may be a lone rules file being
+/// edited). An IPv4 configuration is not compiled (the compiler generates ip6tables rules
+/// only): only the errors of reading its files are found.
+///
+/// Of the warnings, those at no line (`zone_report`'s) are dropped, and so are those at a line
+/// of a file outside the configuration directory (a library macro or action): the compiler
+/// does not say which record of the directory invoked it.
+pub fn compile_stage(model: &Model, env: &Environment<'_>) -> CompileStage {
     if model
         .diagnostics
         .iter()
         .any(|it| it.severity == Severity::Error)
     {
-        return None;
+        return CompileStage::default();
     }
     let read = read_rejection(model, env);
     if model.family != Family::Ipv6 {
-        return read.map(|(_, it)| it);
+        return CompileStage {
+            rejection: read.map(|(_, it)| it),
+            warnings: Vec::new(),
+        };
     }
-    let compiled = lower::compile(model, env)
+    let compiled = lower::compile(model, env);
+    let warnings = match (&compiled, &read) {
+        (Ok(compiled), None) => compiled
+            .warnings
+            .iter()
+            .filter_map(|it| warning_in_directory(model, it))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let compiled = compiled
         .err()
         .filter(|it| it.kind != FatalKind::Unsupported)
         .and_then(|failure| {
@@ -73,14 +114,42 @@ pub fn rejection(model: &Model, env: &Environment<'_>) -> Option<Rejection> {
             };
             Some((order, rejection))
         });
-    match (compiled, read) {
+    let rejection = match (compiled, read) {
         (Some((compiled_at, compiled)), Some((read_at, read))) => Some(if compiled_at < read_at {
             compiled
         } else {
             read
         }),
         (compiled, read) => compiled.or(read).map(|(_, it)| it),
+    };
+    CompileStage {
+        rejection,
+        warnings,
     }
+}
+
+/// Where a warning of the compiler is, when that is a line of a file of the configuration
+/// directory: the record of a file the model does not hold, else the model's record.
+fn warning_in_directory(model: &Model, warning: &lower::Warning) -> Option<CompileWarning> {
+    let place = match (&warning.place, warning.site) {
+        (Some((path, line)), _) => {
+            if path.parent() != Some(model.dir.as_path()) {
+                return None;
+            }
+            Place::Line(path.clone(), *line)
+        }
+        (None, Some(site)) => {
+            if model.file(site.file)?.origin != model::Origin::Config {
+                return None;
+            }
+            Place::Site(site)
+        }
+        (None, None) => return None,
+    };
+    Some(CompileWarning {
+        message: warning.message.clone(),
+        place,
+    })
 }
 
 /// The files the model does not read whose lines Shorewall expands as it compiles, in the

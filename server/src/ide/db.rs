@@ -19,7 +19,7 @@ use crate::{
     compile::{
         checkpoint::Checkpoint,
         lower::{self, Compiled, Failure},
-        rejection::{self, Rejection},
+        rejection::{self, CompileStage},
     },
     ide::big_work,
     ide::diagnostics::{incremental::Outline, DirDiagnostics},
@@ -808,11 +808,11 @@ impl Inputs {
         lower::compile(model, &env).map_err(|failure| failure_lines(model, &failure))
     }
 
-    /// The compiler's error on `dir` at this snapshot's revision, as `check` reports it (see
-    /// [`rejection::rejection`]), with the model it was found on. On the calling thread even
-    /// for a large directory: on the big-work thread it made a keystroke typed during it wait
-    /// for the whole compilation.
-    pub(crate) fn rejection(&self, dir: &Path) -> Option<(Rejection, Arc<Model>)> {
+    /// The compiler's error on `dir` at this snapshot's revision, or its warnings, as `check`
+    /// reports them (see [`rejection::compile_stage`]), with the model they were found on. On
+    /// the calling thread even for a large directory: on the big-work thread it made a
+    /// keystroke typed during it wait for the whole compilation.
+    pub(crate) fn compile_stage(&self, dir: &Path) -> Option<(CompileStage, Arc<Model>)> {
         // Nothing to compile or read (a lone file): no need for the model.
         let vfs = self.vfs();
         if !vfs.exists(&dir.join(model::family_of(dir, &vfs).conf_file_name())) {
@@ -825,8 +825,8 @@ impl Inputs {
             names: self.config.names.clone(),
             parse_cache: Some(&self.caches.parses),
         };
-        let rejection = rejection::rejection(&model, &env)?;
-        Some((rejection, model))
+        let stage = rejection::compile_stage(&model, &env);
+        Some((stage, model))
     }
 
     /// The model of `dir` at this revision if it is built, else the last one built for the

@@ -20,7 +20,7 @@ use std::{
 use shorewall_syntax::{FileKind, TextRange, TextSize};
 
 use crate::{
-    compile::rejection::{Place, COMPILE_ERROR},
+    compile::rejection::{Place, COMPILE_ERROR, COMPILE_WARNING},
     ide::{
         db::{dir_of, Inputs},
         FileRange,
@@ -145,31 +145,50 @@ fn from_model(model: &Model, diagnostic: &model::Diagnostic) -> Diagnostic {
 }
 
 /// The compile stage of a directory's diagnostics: the compiler's error, when the model has
-/// none, in the file where the compiler stops (`check`'s `compile-error`). Slower than the
-/// model's diagnostics (it lowers the whole configuration), so the server adds it apart.
-pub(crate) fn compile_stage(db: &Inputs, dir: &Path) -> Option<(PathBuf, Diagnostic)> {
-    let (rejection, model) = db.rejection(dir)?;
-    let (path, range) = match rejection.place {
-        Place::Site(site) => {
-            let file = model.file(site.file)?;
-            (file.path.clone(), site.range)
-        }
-        Place::Line(path, line) => {
-            let text = db.text(&path)?;
-            let range = line_range(&text, line)?;
-            (path, range)
-        }
+/// none, in the file where the compiler stops (`check`'s `compile-error`), else its warnings
+/// on their records (`compile-warning`; see [`crate::compile::rejection::compile_stage`] for
+/// those it drops).
+/// Slower than the model's diagnostics (it lowers the whole configuration), so the server adds
+/// it apart, and leaves out a warning the model gives already on the same line.
+pub(crate) fn compile_stage(db: &Inputs, dir: &Path) -> Vec<(PathBuf, Diagnostic)> {
+    let Some((stage, model)) = db.compile_stage(dir) else {
+        return Vec::new();
     };
-    Some((
-        path,
-        Diagnostic {
-            range,
-            severity: Severity::Error,
-            code: COMPILE_ERROR,
-            message: rejection.message,
-            related: Vec::new(),
-        },
-    ))
+    let rejection = stage
+        .rejection
+        .map(|it| (it.place, Severity::Error, COMPILE_ERROR, it.message));
+    let warnings = stage
+        .warnings
+        .into_iter()
+        .map(|it| (it.place, Severity::Warning, COMPILE_WARNING, it.message));
+    rejection
+        .into_iter()
+        .chain(warnings)
+        .filter_map(|(place, severity, code, message)| {
+            let (path, range) = match place {
+                Place::Site(site) => {
+                    let file = model.file(site.file)?;
+                    if file.origin != model::Origin::Config {
+                        return None;
+                    }
+                    (file.path.clone(), site.range)
+                }
+                Place::Line(path, line) => {
+                    let text = db.text(&path)?;
+                    let range = line_range(&text, line)?;
+                    (path, range)
+                }
+            };
+            let diagnostic = Diagnostic {
+                range,
+                severity,
+                code,
+                message,
+                related: Vec::new(),
+            };
+            Some((path, diagnostic))
+        })
+        .collect()
 }
 
 /// The range of line `line` (1-based) of `text`, without its line break.

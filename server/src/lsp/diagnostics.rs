@@ -5,14 +5,15 @@
 //! has not changed since (a newer job is on its way then), under a lock that also orders it
 //! with the other jobs: older diagnostics are never published after newer ones.
 //!
-//! The compile stage (the compiler's error in a file only it reads, `compile-error`) takes
-//! the whole configuration's lowering, too slow for every keystroke: once the model's
-//! diagnostics are out, it waits for [`COMPILE_DELAY`] without a change to the directory,
-//! then runs on a snapshot of that same revision and, if its answer differs from the last
-//! one, publishes the documents concerned again, under the same rules. Until then the last
-//! answer stands, as a build's errors do in other editors: the model's diagnostics of later
-//! versions carry the last compile error (where the document still has its line and the model
-//! finds no error), so that typing elsewhere in the directory does not make it blink.
+//! The compile stage (the compiler's error in a file only it reads, `compile-error`, or its
+//! warnings, `compile-warning`) takes the whole configuration's lowering, too slow for every
+//! keystroke: once the model's diagnostics are out, it waits for [`COMPILE_DELAY`] without a
+//! change to the directory, then runs on a snapshot of that same revision and, if its answer
+//! differs from the last one, publishes the documents concerned again, under the same rules.
+//! Until then the last answer stands, as a build's errors do in other editors: the model's
+//! diagnostics of later versions carry the last compile findings (where the document still
+//! has their lines and the model finds no error), so that typing elsewhere in the directory
+//! does not make them blink.
 
 use std::{
     panic::{self, AssertUnwindSafe},
@@ -107,13 +108,13 @@ pub(crate) async fn run(state: Arc<State>, job: Job) {
         if !state.is_current(&dir, revision) {
             return;
         }
-        let last = state.last_compile_error(&dir);
+        let last = state.last_compile_findings(&dir);
         for published in &computed {
             state
                 .client
                 .publish_diagnostics(
                     published.url.clone(),
-                    published.with(last.as_ref()),
+                    published.with(&last),
                     Some(published.version),
                 )
                 .await;
@@ -142,9 +143,16 @@ async fn compile_stage(state: Arc<State>, dir: PathBuf, revision: u64, published
     let worker_dir = dir.clone();
     let found = tokio::task::spawn_blocking(move || {
         panic::catch_unwind(AssertUnwindSafe(|| {
-            let (path, diagnostic) = snapshot.analysis.compile_diagnostic(&worker_dir)?;
-            let index = snapshot.line_index(&path)?;
-            Some((path, to_proto::diagnostic(&snapshot, &index, diagnostic)))
+            let found: Vec<(PathBuf, Diagnostic)> = snapshot
+                .analysis
+                .compile_diagnostics(&worker_dir)
+                .into_iter()
+                .filter_map(|(path, diagnostic)| {
+                    let index = snapshot.line_index(&path)?;
+                    Some((path, to_proto::diagnostic(&snapshot, &index, diagnostic)))
+                })
+                .collect();
+            found
         }))
         .map_err(|it| {
             format!(
@@ -171,22 +179,21 @@ async fn compile_stage(state: Arc<State>, dir: PathBuf, revision: u64, published
     if !state.is_current(&dir, revision) {
         return;
     }
-    let last = state.set_compile_error(&dir, found.clone());
+    let last = state.set_compile_findings(&dir, found.clone());
     if last == found {
         return;
     }
-    // The documents whose shown diagnostics change: where the old error was and where the
-    // new one is.
+    // The documents whose shown diagnostics change: where the old findings were and where the
+    // new ones are.
     for published in &published {
-        let concerned = |it: &Option<(PathBuf, Diagnostic)>| {
-            it.as_ref().is_some_and(|(path, _)| *path == published.path)
-        };
+        let concerned =
+            |it: &[(PathBuf, Diagnostic)]| it.iter().any(|(path, _)| *path == published.path);
         if concerned(&last) || concerned(&found) {
             state
                 .client
                 .publish_diagnostics(
                     published.url.clone(),
-                    published.with(found.as_ref()),
+                    published.with(&found),
                     Some(published.version),
                 )
                 .await;
@@ -199,23 +206,31 @@ pub(crate) struct Published {
     url: Url,
     path: PathBuf,
     version: i32,
-    /// The document's number of lines, to tell whether a kept compile error still fits it.
+    /// The document's number of lines, to tell whether a kept compile finding still fits it.
     lines: u32,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Published {
-    /// The diagnostics to show: the model's, and the directory's compile error if it is in
-    /// this document, within its lines, and the model finds no error (the compiler only runs
-    /// on a configuration the model accepts).
-    fn with(&self, compile_error: Option<&(PathBuf, Diagnostic)>) -> Vec<Diagnostic> {
+    /// The diagnostics to show: the model's, and the directory's compile findings that are in
+    /// this document, within its lines, when the model finds no error (the compiler only runs
+    /// on a configuration the model accepts), except a warning the model gives already on the
+    /// same line with the same text.
+    fn with(&self, compile_findings: &[(PathBuf, Diagnostic)]) -> Vec<Diagnostic> {
         let mut shown = self.diagnostics.clone();
-        if let Some((path, diagnostic)) = compile_error {
+        let model_error = shown
+            .iter()
+            .any(|it| it.severity == Some(DiagnosticSeverity::ERROR));
+        if model_error {
+            return shown;
+        }
+        for (path, diagnostic) in compile_findings {
             let fits = diagnostic.range.end.line < self.lines.max(1);
-            let model_error = shown
-                .iter()
-                .any(|it| it.severity == Some(DiagnosticSeverity::ERROR));
-            if *path == self.path && fits && !model_error {
+            let given = self.diagnostics.iter().any(|it| {
+                it.range.start.line == diagnostic.range.start.line
+                    && it.message == diagnostic.message
+            });
+            if *path == self.path && fits && !given {
                 shown.push(diagnostic.clone());
             }
         }
@@ -233,25 +248,29 @@ pub(crate) async fn clear(state: Arc<State>, url: Url) {
 }
 
 impl State {
-    /// The last compile-stage error of `dir`, if any.
-    fn last_compile_error(&self, dir: &std::path::Path) -> Option<(PathBuf, Diagnostic)> {
-        let errors = self.compile_errors.lock().ok()?;
-        errors.get(dir).cloned()
+    /// The last compile-stage findings of `dir`.
+    fn last_compile_findings(&self, dir: &std::path::Path) -> Vec<(PathBuf, Diagnostic)> {
+        let Ok(findings) = self.compile_findings.lock() else {
+            return Vec::new();
+        };
+        findings.get(dir).cloned().unwrap_or_default()
     }
 
     /// Records the compile stage's answer for `dir`; returns the previous one.
-    fn set_compile_error(
+    fn set_compile_findings(
         &self,
         dir: &std::path::Path,
-        error: Option<(PathBuf, Diagnostic)>,
-    ) -> Option<(PathBuf, Diagnostic)> {
-        let Ok(mut errors) = self.compile_errors.lock() else {
-            return None;
+        found: Vec<(PathBuf, Diagnostic)>,
+    ) -> Vec<(PathBuf, Diagnostic)> {
+        let Ok(mut findings) = self.compile_findings.lock() else {
+            return Vec::new();
         };
-        match error {
-            Some(error) => errors.insert(dir.to_path_buf(), error),
-            None => errors.remove(dir),
-        }
+        let last = if found.is_empty() {
+            findings.remove(dir)
+        } else {
+            findings.insert(dir.to_path_buf(), found)
+        };
+        last.unwrap_or_default()
     }
 
     /// Whether the directory is still at `revision`.

@@ -46,9 +46,10 @@ pub(crate) struct State {
     pub(crate) raw_results: Arc<RawResults>,
     /// The semantic tokens last sent for each document, which a delta is computed from.
     pub(crate) sent_tokens: Arc<SentTokens>,
-    /// The last compile-stage error of each directory (the file it is in, and the error),
-    /// shown again with the model's diagnostics until the next compile stage says otherwise.
-    pub(crate) compile_errors: Mutex<HashMap<PathBuf, (PathBuf, Diagnostic)>>,
+    /// The last compile-stage findings of each directory (the file each is in, and the error
+    /// or warning), shown again with the model's diagnostics until the next compile stage says
+    /// otherwise.
+    pub(crate) compile_findings: Mutex<HashMap<PathBuf, Vec<(PathBuf, Diagnostic)>>>,
 }
 
 pub(crate) struct Inner {
@@ -129,7 +130,7 @@ impl State {
             shut_down: AtomicBool::new(false),
             panic_on: std::env::var("SHOREWALL_LS_TEST_PANIC").ok(),
             completion_documentation: Mutex::new(HashMap::new()),
-            compile_errors: Mutex::new(HashMap::new()),
+            compile_findings: Mutex::new(HashMap::new()),
             raw_results: Arc::default(),
             sent_tokens: Arc::default(),
         }

@@ -156,4 +156,5 @@ pub const CODES: &[(&str, &str)] = &[
     ("ignored-column", "a column Shorewall ignores in this rule"),
     ("empty-zone", "a zone with no interface or host (a warning)"),
     ("compile-error", "a mistake the compiler finds in a file the model does not check (masq, snat, conntrack, ...)"),
+    ("compile-warning", "a warning of the compiler that the model does not give, on the record it is about"),
 ];

@@ -243,6 +243,54 @@ fn the_compilers_error_follows_the_models_diagnostics_and_clears_when_fixed() {
 }
 
 #[test]
+fn the_compilers_warnings_follow_the_models_diagnostics_without_repeating_them() {
+    // The second rule is unreachable after the first: the compiler warns on it. The third's
+    // log prefix is too long: the model warns already, and the compiler's same warning is not
+    // shown twice.
+    let rules = "ACCEPT\tloc\t$FW\nACCEPT\tloc\t$FW\ttcp\t22\n\
+                 ACCEPT:info:averyveryverylongtag\tnet\t$FW\ttcp\t80\n";
+    let dir = TempDir::new(
+        "compile-stage-warnings",
+        &[
+            ("shorewall6.conf", ""),
+            ("zones", ZONES),
+            ("interfaces", INTERFACES),
+            ("policy", POLICY),
+            ("rules", rules),
+        ],
+    );
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = dir.uri("rules");
+    client.open(&uri, rules);
+    let model_stage = client.diagnostics(&uri);
+    assert_eq!(
+        summary(&model_stage),
+        vec![(2, 0, 32, "log-prefix-truncated".to_owned())]
+    );
+    let compile_stage = client.wait_for("the compile stage", |it| {
+        it["method"] == json!("textDocument/publishDiagnostics")
+            && it["params"]["uri"] == json!(uri)
+            && it["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|list| list.iter().any(|it| it["code"] == json!("compile-warning")))
+    });
+    assert_eq!(
+        summary(&compile_stage["params"]),
+        vec![
+            (2, 0, 32, "log-prefix-truncated".to_owned()),
+            (1, 0, 21, "compile-warning".to_owned()),
+        ]
+    );
+    let warning = &compile_stage["params"]["diagnostics"][1];
+    assert_eq!(
+        warning["message"],
+        json!("One or more unreachable rules in chain loc-fw have been discarded")
+    );
+    assert_eq!(warning["severity"], json!(2));
+    client.shutdown();
+}
+
+#[test]
 fn the_compilers_error_stays_while_another_file_of_the_directory_is_edited() {
     // A compile error in masq stays shown while the admin types in rules (every keystroke
     // republishes masq's model diagnostics), instead of blinking off until the next compile.
