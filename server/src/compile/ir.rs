@@ -147,6 +147,9 @@ pub struct Rule {
     /// Optimize level 16 normalized the rule while combining conntrack states (its `simple`
     /// flag became `''` and an empty `targetopts` was dropped).
     pub normalized: bool,
+    /// Where `targetopts` sits in Shorewall's list of match keys of a text rule that another
+    /// rule was merged into: before the keys the merge added (`None`: after all of them).
+    pub targetopts_at: Option<u16>,
 }
 
 /// How a rule was built, which decides details of Shorewall's internal form that its
@@ -176,6 +179,7 @@ impl Default for Rule {
             form: Form::Irule,
             merged: false,
             normalized: false,
+            targetopts_at: None,
         }
     }
 }

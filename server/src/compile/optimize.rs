@@ -35,7 +35,8 @@ fn perl_fields(rule: &Rule) -> BTreeMap<&str, PerlValue<'_>> {
     let mut fields = BTreeMap::new();
     let mut keys: Vec<&str> = rule.matches.iter().map(|it| &*it.key).collect();
     if rule.form == Form::Text && rule.jump.is_some() {
-        keys.push("targetopts");
+        let at = rule.targetopts_at.map_or(keys.len(), usize::from);
+        keys.insert(at.min(keys.len()), "targetopts");
     }
     fields.insert("matches", PerlValue::List(keys));
     fields.insert("mode", PerlValue::Scalar("1"));
@@ -382,6 +383,10 @@ fn merge_option(rule: &mut Rule, key: &str, value: &str) {
 /// `merge_rules`: folds `from` (the only rule of a chain) into `to` (a jump to that chain).
 /// Returns whether the new target is a chain.
 fn merge_rules(chains: &ChainTable, table: TableId, to: &mut Rule, from: &Rule) -> bool {
+    // Shorewall pushes the merged keys after those of `to`, and so after its `targetopts`.
+    if to.targetopts_at.is_none() {
+        to.targetopts_at = u16::try_from(to.matches.len()).ok();
+    }
     for key in UNIQUE_OPTIONS {
         if let Some(value) = from.get(key) {
             match to.matches.iter_mut().find(|it| it.key == key) {
