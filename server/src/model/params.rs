@@ -58,6 +58,16 @@ impl Params {
             }
         }
     }
+
+    /// Removes a variable (`unset NAME`): Shorewall does not see it.
+    pub(crate) fn unset(&mut self, name: &str) {
+        if let Some(idx) = self.by_name.remove(name) {
+            self.list.remove(idx);
+            for later in self.by_name.values_mut().filter(|it| **it > idx) {
+                *later -= 1;
+            }
+        }
+    }
 }
 
 /// Reads an INCLUDEd params file (name, where the INCLUDE is) into the params.
@@ -219,6 +229,12 @@ fn run(
                 if !assigned.contains(name) {
                     assigned.push(name.clone());
                 }
+            }
+            Ok(())
+        }
+        commands::Command::Unset(names) => {
+            for name in names {
+                expander.params.unset(name);
             }
             Ok(())
         }
@@ -409,8 +425,8 @@ mod tests {
             "S=a; R=${S:-$(id)}",
             "R=${U:-$(id)}",
             "R=`id`${U:-x}",
-            "R=$((1/0))",
             "R=$((R=1))",
+            "R=$((99999999999999999999))",
             "R=${HOME?} R2=$HOME",
         ];
         let res: String = lines
@@ -435,8 +451,8 @@ mod tests {
             S=a; R=${S:-$(id)}       a|
             R=${U:-$(id)}            params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
             R=`id`${U:-x}            params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
-            R=$((1/0))               params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
             R=$((R=1))               params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
+            R=$((99999999999999999999)) params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
             R=${HOME?} R2=$HOME      <unknown>|<unknown>
         "#]].assert_eq(&res);
     }
@@ -453,6 +469,12 @@ mod tests {
             "R=${#A:-x}",
             "R=${A:~}",
             "R=${}",
+            "R=$(( 1/0 ))",
+            "A=0; R=$((5 % A))",
+            "E=abc; R=$((E+1))",
+            "E=0x; R=$((E+1))",
+            "E=99999999999999999999; R=$((E+1))",
+            "R=$((HOME/0))",
         ];
         let res: String = lines
             .iter()
@@ -468,6 +490,12 @@ mod tests {
             R=${#A:-x}           syntax-error: Processing of params failed: the shell cannot parse this line (Bad substitution)
             R=${A:~}             syntax-error: Processing of params failed: the shell cannot parse this line (Bad substitution)
             R=${}                syntax-error: Processing of params failed: the shell cannot parse this line (Bad substitution)
+            R=$(( 1/0 ))         params-failed: Processing of params failed: arithmetic expression: division by zero: " 1/0 "
+            A=0; R=$((5 % A))    params-failed: Processing of params failed: arithmetic expression: division by zero: "5 % A"
+            E=abc; R=$((E+1))    params-failed: Processing of params failed: Illegal number: abc
+            E=0x; R=$((E+1))     params-failed: Processing of params failed: Illegal number: 0x
+            E=99999999999999999999; R=$((E+1)) params-failed: Processing of params failed: Illegal number: 99999999999999999999
+            R=$((HOME/0))        <unknown>|
         "#]].assert_eq(&res);
     }
 

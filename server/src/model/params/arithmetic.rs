@@ -1,23 +1,44 @@
 //! `$((...))` of `params`, evaluated as dash evaluates it, where that is simple and exact:
 //! integer constants (decimal, `0` octal, `0x` hexadecimal), variables holding such an
-//! integer (unset or empty is 0), the unary `+ - ! ~`, the binary operators of C from `*` to
-//! `||`, `?:` and parentheses, on 64-bit integers that wrap as dash's do. Anything else
-//! (assignments, `++`, a division by zero, a value that is not a number, which stop dash) is
-//! not evaluated.
+//! integer (unset or blank is 0), the unary `+ - ! ~`, the binary operators of C from `*` to
+//! `||` and `?:` (both evaluating only the side they need), parentheses, on 64-bit integers
+//! that wrap as dash's do. A division by zero and a variable that holds no number stop dash,
+//! as they stop us. Anything else (assignments, `++`, a constant out of range) is not
+//! evaluated.
 
 /// What the expression's variables hold, as far as we know: `Err(())` when unknown.
 pub(super) type Lookup<'a> = dyn Fn(&str) -> Result<Option<String>, ()> + 'a;
 
-/// The value of an expression, or `None` where it is not evaluated.
-pub(super) fn evaluate(expression: &str, lookup: &Lookup<'_>) -> Option<i64> {
-    let tokens = tokenize(expression)?;
+/// What an expression comes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Outcome {
+    Value(i64),
+    /// It depends on a variable whose value we do not know.
+    Unknown,
+    /// An expression we do not evaluate.
+    NotEvaluated,
+    /// dash stops, with this message.
+    Stopped(String),
+}
+
+/// The value of an expression (as expanded: the text dash's messages show).
+pub(super) fn evaluate(expression: &str, lookup: &Lookup<'_>) -> Outcome {
+    let Some(tokens) = tokenize(expression) else {
+        return Outcome::NotEvaluated;
+    };
     let mut parser = Parser {
         tokens: &tokens,
         pos: 0,
-        lookup,
     };
-    let value = parser.ternary()?;
-    (parser.pos == tokens.len()).then_some(value)
+    let expr = match parser.ternary() {
+        Some(expr) if parser.pos == tokens.len() => expr,
+        _ => return Outcome::NotEvaluated,
+    };
+    let evaluation = Evaluation { expression, lookup };
+    match evaluation.value(&expr) {
+        Ok(value) => Outcome::Value(value),
+        Err(outcome) => outcome,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,13 +103,13 @@ fn integer(text: &str) -> Option<i64> {
     if digits.is_empty() || !digits.chars().all(|it| it.is_digit(radix)) {
         return None;
     }
-    // dash's strtoimax saturates above the range; that is not followed.
     i64::from_str_radix(digits, radix).ok()
 }
 
-/// A variable's value as a number: blanks, a sign, then an integer.
+/// A variable's value as a number (blanks around a signed integer; blank is 0), or `None`
+/// where dash finds no number in it (`Illegal number`, also for one out of range).
 fn variable_value(value: &str) -> Option<i64> {
-    let value = value.trim_start_matches([' ', '\t', '\n']);
+    let value = value.trim_matches([' ', '\t', '\n']);
     if value.is_empty() {
         return Some(0);
     }
@@ -105,14 +126,21 @@ fn variable_value(value: &str) -> Option<i64> {
     })
 }
 
-struct Parser<'t, 'l> {
-    tokens: &'t [Token],
-    pos: usize,
-    lookup: &'t Lookup<'l>,
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Expr {
+    Number(i64),
+    Name(String),
+    Unary(&'static str, Box<Expr>),
+    Binary(&'static str, Box<Expr>, Box<Expr>),
+    Ternary(Box<Expr>, Box<Expr>, Box<Expr>),
 }
 
-/// Binary operators by precedence, loosest first (`||` and `&&` apart, as they short-circuit
-/// only in what they evaluate, not in their value).
+struct Parser<'t> {
+    tokens: &'t [Token],
+    pos: usize,
+}
+
+/// Binary operators by precedence, loosest first.
 const LEVELS: &[&[&str]] = &[
     &["||"],
     &["&&"],
@@ -126,7 +154,7 @@ const LEVELS: &[&[&str]] = &[
     &["*", "/", "%"],
 ];
 
-impl Parser<'_, '_> {
+impl Parser<'_> {
     fn peek_operator(&self) -> Option<&'static str> {
         match self.tokens.get(self.pos) {
             Some(Token::Operator(it)) => Some(it),
@@ -138,7 +166,7 @@ impl Parser<'_, '_> {
         (self.peek_operator() == Some(operator)).then(|| self.pos += 1)
     }
 
-    fn ternary(&mut self) -> Option<i64> {
+    fn ternary(&mut self) -> Option<Expr> {
         let condition = self.binary(0)?;
         if self.peek_operator() != Some("?") {
             return Some(condition);
@@ -147,10 +175,14 @@ impl Parser<'_, '_> {
         let then = self.ternary()?;
         self.expect(":")?;
         let otherwise = self.ternary()?;
-        Some(if condition != 0 { then } else { otherwise })
+        Some(Expr::Ternary(
+            Box::new(condition),
+            Box::new(then),
+            Box::new(otherwise),
+        ))
     }
 
-    fn binary(&mut self, level: usize) -> Option<i64> {
+    fn binary(&mut self, level: usize) -> Option<Expr> {
         let Some(operators) = LEVELS.get(level) else {
             return self.unary();
         };
@@ -158,64 +190,106 @@ impl Parser<'_, '_> {
         while let Some(operator) = self.peek_operator().filter(|it| operators.contains(it)) {
             self.pos += 1;
             let right = self.binary(level + 1)?;
-            left = apply(operator, left, right)?;
+            left = Expr::Binary(operator, Box::new(left), Box::new(right));
         }
         Some(left)
     }
 
-    fn unary(&mut self) -> Option<i64> {
-        match self.tokens.get(self.pos)? {
-            Token::Operator(operator) => {
-                let operator = *operator;
-                self.pos += 1;
-                match operator {
-                    "(" => {
-                        let value = self.ternary()?;
-                        self.expect(")")?;
-                        Some(value)
-                    }
-                    "+" => self.unary(),
-                    "-" => self.unary().map(i64::wrapping_neg),
-                    "!" => self.unary().map(|it| i64::from(it == 0)),
-                    "~" => self.unary().map(|it| !it),
-                    _ => None,
-                }
+    fn unary(&mut self) -> Option<Expr> {
+        let token = self.tokens.get(self.pos)?;
+        self.pos += 1;
+        match token {
+            Token::Operator("(") => {
+                let value = self.ternary()?;
+                self.expect(")")?;
+                Some(value)
             }
-            Token::Number(number) => {
-                self.pos += 1;
-                Some(*number)
+            Token::Operator(operator @ ("+" | "-" | "!" | "~")) => {
+                Some(Expr::Unary(operator, Box::new(self.unary()?)))
             }
-            Token::Name(name) => {
-                self.pos += 1;
-                match (self.lookup)(name).ok()? {
-                    Some(value) => variable_value(&value),
-                    None => Some(0),
-                }
-            }
+            Token::Operator(_) => None,
+            Token::Number(number) => Some(Expr::Number(*number)),
+            Token::Name(name) => Some(Expr::Name(name.clone())),
         }
     }
 }
 
-fn apply(operator: &str, left: i64, right: i64) -> Option<i64> {
-    Some(match operator {
-        "||" => i64::from(left != 0 || right != 0),
-        "&&" => i64::from(left != 0 && right != 0),
-        "|" => left | right,
-        "^" => left ^ right,
-        "&" => left & right,
-        "==" => i64::from(left == right),
-        "!=" => i64::from(left != right),
-        "<" => i64::from(left < right),
-        "<=" => i64::from(left <= right),
-        ">" => i64::from(left > right),
-        ">=" => i64::from(left >= right),
-        "<<" => left.wrapping_shl(u32::try_from(right).ok().filter(|it| *it < 64)?),
-        ">>" => left.wrapping_shr(u32::try_from(right).ok().filter(|it| *it < 64)?),
-        "+" => left.wrapping_add(right),
-        "-" => left.wrapping_sub(right),
-        "*" => left.wrapping_mul(right),
-        "/" => left.checked_div(right)?,
-        "%" => left.checked_rem(right)?,
-        _ => return None,
-    })
+/// Evaluates a parsed expression.
+struct Evaluation<'e, 'l> {
+    expression: &'e str,
+    lookup: &'e Lookup<'l>,
+}
+
+impl Evaluation<'_, '_> {
+    fn value(&self, expr: &Expr) -> Result<i64, Outcome> {
+        Ok(match expr {
+            Expr::Number(number) => *number,
+            Expr::Name(name) => match (self.lookup)(name).map_err(|()| Outcome::Unknown)? {
+                None => 0,
+                Some(value) => variable_value(&value)
+                    .ok_or_else(|| Outcome::Stopped(format!("Illegal number: {value}")))?,
+            },
+            Expr::Unary(operator, operand) => {
+                let operand = self.value(operand)?;
+                match *operator {
+                    "-" => operand.wrapping_neg(),
+                    "!" => i64::from(operand == 0),
+                    "~" => !operand,
+                    _ => operand,
+                }
+            }
+            Expr::Ternary(condition, then, otherwise) => {
+                if self.value(condition)? != 0 {
+                    self.value(then)?
+                } else {
+                    self.value(otherwise)?
+                }
+            }
+            Expr::Binary("&&", left, right) => {
+                i64::from(self.value(left)? != 0 && self.value(right)? != 0)
+            }
+            Expr::Binary("||", left, right) => {
+                i64::from(self.value(left)? != 0 || self.value(right)? != 0)
+            }
+            Expr::Binary(operator, left, right) => {
+                let (left, right) = (self.value(left)?, self.value(right)?);
+                self.apply(operator, left, right)?
+            }
+        })
+    }
+
+    fn apply(&self, operator: &str, left: i64, right: i64) -> Result<i64, Outcome> {
+        if matches!(operator, "/" | "%") && right == 0 {
+            return Err(Outcome::Stopped(format!(
+                "arithmetic expression: division by zero: \"{}\"",
+                self.expression
+            )));
+        }
+        let shift = || {
+            u32::try_from(right)
+                .ok()
+                .filter(|it| *it < 64)
+                .ok_or(Outcome::NotEvaluated)
+        };
+        Ok(match operator {
+            "|" => left | right,
+            "^" => left ^ right,
+            "&" => left & right,
+            "==" => i64::from(left == right),
+            "!=" => i64::from(left != right),
+            "<" => i64::from(left < right),
+            "<=" => i64::from(left <= right),
+            ">" => i64::from(left > right),
+            ">=" => i64::from(left >= right),
+            "<<" => left.wrapping_shl(shift()?),
+            ">>" => left.wrapping_shr(shift()?),
+            "+" => left.wrapping_add(right),
+            "-" => left.wrapping_sub(right),
+            "*" => left.wrapping_mul(right),
+            // i64::MIN / -1 makes dash crash.
+            "/" => left.checked_div(right).ok_or(Outcome::NotEvaluated)?,
+            "%" => left.checked_rem(right).ok_or(Outcome::NotEvaluated)?,
+            _ => return Err(Outcome::NotEvaluated),
+        })
+    }
 }

@@ -1,7 +1,7 @@
 //! The lines of `params` that can be followed without a shell: simple commands made of
-//! assignments (`A=1 B=$A`), `export`/`readonly` with assignments or names, and `:` whose
-//! arguments are expanded for their assignments (`: ${A:=default}`), separated by `;` or
-//! newlines. Anything else (other commands, pipes, `&&`, redirections, compound commands) is
+//! assignments (`A=1 B=$A`), `export`/`readonly` with assignments or names, `:` whose
+//! arguments are expanded for their assignments (`: ${A:=default}`), and `unset NAME`,
+//! separated by `;` or newlines. Anything else (other commands, pipes, `&&`, redirections, compound commands) is
 //! shell that we leave alone.
 
 use super::{
@@ -17,6 +17,8 @@ pub(super) enum Command {
     Declaration(Vec<(String, Word)>),
     /// `: word ...`.
     Colon(Vec<Word>),
+    /// `unset NAME ...`.
+    Unset(Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +138,19 @@ fn command(words: Vec<RawWord>) -> Option<Option<Command>> {
                 }
             }
             Some(Some(Command::Declaration(assignments)))
+        }
+        "unset" => {
+            let mut names = Vec::new();
+            for word in words {
+                match word {
+                    RawWord::Plain(name, _) if is_variable_name(&name) => names.push(name),
+                    RawWord::Plain(flag, _) if flag == "-v" => {}
+                    // `unset -f NAME` removes a function; other flags are not followed.
+                    RawWord::Plain(flag, _) if flag == "-f" => return Some(None),
+                    _ => return None,
+                }
+            }
+            Some(Some(Command::Unset(names)))
         }
         ":" => Some(Some(Command::Colon(
             words

@@ -3,12 +3,10 @@
 //! where it is exact. A value that depends on what we cannot know (the environment, a command's
 //! output) is unknown; one that does not depend on it is known.
 
-use std::cell::Cell;
-
 use crate::model::{diagnostic::Site, expand::Value};
 
 use super::{
-    arithmetic,
+    arithmetic::{self, Outcome},
     pattern::{self, Pattern, PatternByte, Removal},
     word::{Form, Name, Operator, Part, Word},
     Param, Params,
@@ -138,23 +136,21 @@ impl Expander<'_> {
                 let expression: Vec<u8> = expression.into_iter().map(|it| it.0).collect();
                 let expression = String::from_utf8_lossy(&expression);
                 let params = &*self.params;
-                let used_unknown = Cell::new(false);
                 let lookup = |name: &str| match state(params, &Name::Variable(name.to_owned())) {
                     State::Unset => Ok(None),
                     State::Set(value) => Ok(Some(value)),
-                    State::Unknown => {
-                        used_unknown.set(true);
-                        Err(())
-                    }
+                    State::Unknown => Err(()),
                 };
                 match arithmetic::evaluate(&expression, &lookup) {
-                    Some(value) => Some(value.to_string().bytes().map(|it| (it, true)).collect()),
-                    None => {
-                        // Unknown because of a variable is like `$HOME`; otherwise the
-                        // expression is one we do not evaluate.
-                        self.not_evaluated |= !used_unknown.get();
+                    Outcome::Value(value) => {
+                        Some(value.to_string().bytes().map(|it| (it, true)).collect())
+                    }
+                    Outcome::Unknown => None,
+                    Outcome::NotEvaluated => {
+                        self.not_evaluated = true;
                         None
                     }
+                    Outcome::Stopped(message) => return Err(Stopped(message)),
                 }
             }
             Part::Parameter(parameter) => {
