@@ -500,6 +500,24 @@ mod tests {
     }
 
     #[test]
+    fn hostile_lines_are_left_unknown_without_exhausting_the_stack() {
+        let deep_braces = format!("R={}x{}", "${A:-".repeat(20_000), "}".repeat(20_000));
+        let deep_parens = format!("R=$(({}1{}))", "(".repeat(20_000), ")".repeat(20_000));
+        let long_sum = format!("R=$((1{}))", "+1".repeat(100_000));
+        let long_value = format!("A={}; R=${{A%%*b}}", "a".repeat(100_000));
+        let res: String = [deep_braces, deep_parens, long_sum, long_value]
+            .iter()
+            .map(|line| format!("{}\n", evaluate_line(line)))
+            .collect();
+        expect_test::expect![[r#"
+            params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
+            params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
+            params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
+            params-not-evaluated: this params line is shell, which shorewall-ls does not run: the value of $R is unknown
+        "#]].assert_eq(&res);
+    }
+
+    #[test]
     fn assignments_and_quoting() {
         check(
             r#"NET=2001:db8::/32

@@ -6,6 +6,9 @@
 //! as they stop us. Anything else (assignments, `++`, a constant out of range) is not
 //! evaluated.
 
+/// The most tokens an expression we evaluate may have.
+const MAX_TOKENS: usize = 256;
+
 /// What the expression's variables hold, as far as we know: `Err(())` when unknown.
 pub(super) type Lookup<'a> = dyn Fn(&str) -> Result<Option<String>, ()> + 'a;
 
@@ -23,8 +26,11 @@ pub(super) enum Outcome {
 
 /// The value of an expression (as expanded: the text dash's messages show).
 pub(super) fn evaluate(expression: &str, lookup: &Lookup<'_>) -> Outcome {
-    let Some(tokens) = tokenize(expression) else {
-        return Outcome::NotEvaluated;
+    // A longer expression is not evaluated: its tree, which is walked recursively, stays
+    // shallow.
+    let tokens = match tokenize(expression) {
+        Some(tokens) if tokens.len() <= MAX_TOKENS => tokens,
+        _ => return Outcome::NotEvaluated,
     };
     let mut parser = Parser {
         tokens: &tokens,

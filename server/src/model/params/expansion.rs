@@ -66,6 +66,9 @@ const SET_BEFORE_PARAMS: &[&str] = &[
     "g_tool",
 ];
 
+/// The longest value a pattern is matched against.
+const MAX_MATCHED_LEN: usize = 4096;
+
 /// The shell stopped: dash's message (`NAME: parameter not set`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Stopped(pub(super) String);
@@ -257,6 +260,11 @@ impl Expander<'_> {
                 };
                 let pattern = self.expand(word)?;
                 match (&state, pattern) {
+                    // Matching is quadratic in the value's length: a huge one is not followed.
+                    (State::Set(value), _) if value.len() > MAX_MATCHED_LEN => {
+                        self.not_evaluated = true;
+                        None
+                    }
                     // Nothing to remove from nothing.
                     (State::Unset, _) => Some(Vec::new()),
                     (State::Set(value), _) if value.is_empty() => Some(Vec::new()),

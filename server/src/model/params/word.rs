@@ -115,15 +115,25 @@ enum Context {
     Arithmetic,
 }
 
+/// How deep quotes and expansions may nest in a word we follow (a hostile line nested deeper
+/// must not exhaust the stack).
+const MAX_NESTING: usize = 64;
+
 /// Reads shell words from a text.
 pub(super) struct WordParser<'a> {
     text: &'a str,
     pos: usize,
+    /// How deep in quotes and expansions the parser is.
+    nesting: usize,
 }
 
 impl<'a> WordParser<'a> {
     pub(super) fn new(text: &'a str) -> Self {
-        WordParser { text, pos: 0 }
+        WordParser {
+            text,
+            pos: 0,
+            nesting: 0,
+        }
     }
 
     pub(super) fn pos(&self) -> usize {
@@ -182,6 +192,16 @@ impl<'a> WordParser<'a> {
     }
 
     fn parse(&mut self, context: Context) -> Result<Word, ParseError> {
+        if self.nesting >= MAX_NESTING {
+            return Err(ParseError::NotFollowed);
+        }
+        self.nesting += 1;
+        let res = self.parse_nested(context);
+        self.nesting -= 1;
+        res
+    }
+
+    fn parse_nested(&mut self, context: Context) -> Result<Word, ParseError> {
         let mut word = WordBuilder::default();
         let mut paren_depth = 0usize;
         let mut at_start = true;
