@@ -244,11 +244,27 @@ fn run(
     });
     let not_evaluated = expander.not_evaluated;
     match outcome {
-        Err(Stopped(message)) => diagnostics.push(Diagnostic::error(
-            "params-failed",
-            site,
-            format!("Processing of params failed: {message}"),
-        )),
+        Err(Stopped(message)) => {
+            // The names the line assigns stay unknown (no second error where they are used).
+            for command in commands {
+                if let commands::Command::Assignments(assignments)
+                | commands::Command::Declaration(assignments) = command
+                {
+                    for (name, _) in assignments {
+                        params.set(Param {
+                            name: name.clone(),
+                            value: Value::Unknown,
+                            site,
+                        });
+                    }
+                }
+            }
+            diagnostics.push(Diagnostic::error(
+                "params-failed",
+                site,
+                format!("Processing of params failed: {message}"),
+            ));
+        }
         Ok(()) if not_evaluated => {
             let unknown: Vec<String> = assigned
                 .into_iter()
