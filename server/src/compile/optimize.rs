@@ -769,9 +769,11 @@ pub fn optimize_level8(chains: &mut ChainTable, table: TableId, rename_combined:
                 }
                 let name = chain.name.clone();
                 let name1 = chain1.name.clone();
-                let blacklist = chain.blacklistsection;
                 progress = true;
                 replace_references(chains, table, &name1, &name, None, Some(""), Some(""), true);
+                // The references moved to the survivor bring their blacklist mark along
+                // (`add_reference`), so the name is chosen after the move.
+                let blacklist = chains.chain(table, &name).blacklistsection;
                 if rename_combined && !name.starts_with('~') && !name.starts_with('%') {
                     rename.insert(&name);
                     rename_to.insert(name.clone(), if blacklist { "~blacklist" } else { "~comb" });
