@@ -34,6 +34,7 @@ pub mod providers;
 pub mod records;
 pub mod rejection;
 pub mod rules;
+pub mod run_time_comments;
 pub mod snat;
 pub mod static_nat;
 pub mod stoppedrules;

@@ -283,10 +283,22 @@ impl<'a> Compiler<'a> {
     /// The compilation, or where and why it stopped.
     pub(crate) fn outcome(self, result: Result<Ruleset>) -> std::result::Result<Compiled, Failure> {
         match result {
-            Ok(ruleset) => Ok(Compiled {
-                ruleset,
-                warnings: self.warnings,
-            }),
+            Ok(mut ruleset) => {
+                if let Err(message) =
+                    super::run_time_comments::expand_comments(&mut ruleset, &self.model.params)
+                {
+                    return Err(Failure {
+                        kind: FatalKind::Unsupported,
+                        message,
+                        site: None,
+                        place: None,
+                    });
+                }
+                Ok(Compiled {
+                    ruleset,
+                    warnings: self.warnings,
+                })
+            }
             Err(fatal) => Err(self.failure(fatal)),
         }
     }
