@@ -358,7 +358,8 @@ mod tests {
 
     use super::*;
 
-    fn check(text: &str, expect: expect_test::Expect) {
+    /// The params and diagnostics of evaluating `text` as a params file.
+    fn evaluated(text: &str) -> (Params, Vec<Diagnostic>) {
         let parse = parse(text, FileType::new(FileKind::Params, Family::Ipv6));
         let mut params = Params::default();
         let mut diagnostics = Vec::new();
@@ -369,6 +370,11 @@ mod tests {
             &mut diagnostics,
             &mut |_, _, _, _| {},
         );
+        (params, diagnostics)
+    }
+
+    fn check(text: &str, expect: expect_test::Expect) {
+        let (params, diagnostics) = evaluated(text);
         let mut res = String::new();
         for param in params.iter() {
             res.push_str(&format!("{} = {:?}\n", param.name, param.value));
@@ -381,16 +387,7 @@ mod tests {
 
     /// Evaluates one line: `$R|${R2-}` as the shell would print it, or what stops us.
     fn evaluate_line(line: &str) -> String {
-        let parse = parse(line, FileType::new(FileKind::Params, Family::Ipv6));
-        let mut params = Params::default();
-        let mut diagnostics = Vec::new();
-        evaluate(
-            FileId(0),
-            &parse.tree(),
-            &mut params,
-            &mut diagnostics,
-            &mut |_, _, _, _| {},
-        );
+        let (params, diagnostics) = evaluated(line);
         if let Some(diagnostic) = diagnostics.first() {
             return format!("{}: {}", diagnostic.code, diagnostic.message);
         }
