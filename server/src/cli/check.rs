@@ -699,6 +699,31 @@ mod tests {
     }
 
     #[test]
+    fn a_comment_only_the_run_time_can_expand_is_refused_on_its_rule() {
+        let (dir, vfs) = directory(
+            "shorewall6",
+            &[(
+                "rules",
+                "?COMMENT from $PATH\nACCEPT\tnet\t$FW\ttcp\t80\n?COMMENT\n",
+            )],
+        );
+        let env = Environment::builtin(&vfs);
+        let model = model::build(&dir, &env);
+        let failure = lower::compile(&model, &env).err().expect("refused");
+        assert_eq!(failure.kind, FatalKind::Unsupported);
+        assert_eq!(failure.place, Some((dir.join("rules"), 2)));
+        // Shorewall accepts it: check says nothing.
+        check(
+            "shorewall6",
+            &[(
+                "rules",
+                "?COMMENT from $PATH\nACCEPT\tnet\t$FW\ttcp\t80\n?COMMENT\n",
+            )],
+            expect![""],
+        );
+    }
+
+    #[test]
     fn an_empty_action_beside_its_old_perl_script_is_an_error_where_it_is_invoked() {
         // A pre-4.5 action: an empty action file and a Perl script named after the action.
         let old_action: &[(&str, &str)] = &[

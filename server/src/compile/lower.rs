@@ -284,14 +284,14 @@ impl<'a> Compiler<'a> {
     pub(crate) fn outcome(self, result: Result<Ruleset>) -> std::result::Result<Compiled, Failure> {
         match result {
             Ok(mut ruleset) => {
-                if let Err(message) =
+                if let Err(refused) =
                     super::run_time_comments::expand_comments(&mut ruleset, &self.model.params)
                 {
                     return Err(Failure {
                         kind: FatalKind::Unsupported,
-                        message,
+                        message: refused.message,
                         site: None,
-                        place: None,
+                        place: refused.origin.and_then(|it| self.place_of_origin(&it)),
                     });
                 }
                 Ok(Compiled {
@@ -396,6 +396,25 @@ impl<'a> Compiler<'a> {
             }
             None => String::new(),
         }
+    }
+
+    /// The file and line of an origin [`origin_of`](Self::origin_of) made, preferring a file
+    /// of the configuration directory where files elsewhere have the same name.
+    fn place_of_origin(&self, origin: &str) -> Option<(std::path::PathBuf, u32)> {
+        let (name, line) = origin.rsplit_once(':')?;
+        let line = line.parse().ok()?;
+        let mut named = self
+            .model
+            .files
+            .iter()
+            .map(|(_, file)| &file.path)
+            .filter(|path| path.file_name().is_some_and(|it| it == name));
+        let first = named.next()?;
+        let path = std::iter::once(first)
+            .chain(named)
+            .find(|path| path.parent() == Some(self.model.dir.as_path()))
+            .unwrap_or(first);
+        Some((path.clone(), line))
     }
 
     fn run(&mut self, feed: Option<&mut model::RulesFeed>) -> Result<Ruleset> {

@@ -14,9 +14,18 @@ use crate::model::{Params, Value};
 
 use super::ir::{Mode, Ruleset};
 
+/// A comment the preview refuses: the message, and the origin (`file:line`) of its first rule.
+pub(crate) struct RunTimeComment {
+    pub(crate) message: String,
+    pub(crate) origin: Option<String>,
+}
+
 /// Expands the comments of `ruleset` as the script's shell would; the first comment whose
 /// text depends on the run time is the error.
-pub(crate) fn expand_comments(ruleset: &mut Ruleset, params: &Params) -> Result<(), String> {
+pub(crate) fn expand_comments(
+    ruleset: &mut Ruleset,
+    params: &Params,
+) -> Result<(), RunTimeComment> {
     let rules = ruleset
         .tables
         .iter_mut()
@@ -33,10 +42,14 @@ pub(crate) fn expand_comments(ruleset: &mut Ruleset, params: &Params) -> Result<
         match here_document_line(comment, params) {
             Some(expanded) => rule.comment = Some(expanded),
             None => {
-                return Err(format!(
-                    "The comment \"{comment}\" is expanded by the shell when the firewall \
-                     starts, with values only the run time knows; the preview does not do that"
-                ))
+                return Err(RunTimeComment {
+                    message: format!(
+                        "The comment \"{comment}\" is expanded by the shell when the firewall \
+                         starts, with values only the run time knows; the preview does not do \
+                         that"
+                    ),
+                    origin: rule.origin.clone(),
+                })
             }
         }
     }
