@@ -709,7 +709,7 @@ mod tests {
         );
         let env = Environment::builtin(&vfs);
         let model = model::build(&dir, &env);
-        let failure = lower::compile(&model, &env).err().expect("refused");
+        let failure = lower::compile(&model, &env).expect_err("refused");
         assert_eq!(failure.kind, FatalKind::Unsupported);
         assert_eq!(failure.place, Some((dir.join("rules"), 2)));
         // Shorewall accepts it: check says nothing.
