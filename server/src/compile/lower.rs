@@ -403,17 +403,16 @@ impl<'a> Compiler<'a> {
     fn place_of_origin(&self, origin: &str) -> Option<(std::path::PathBuf, u32)> {
         let (name, line) = origin.rsplit_once(':')?;
         let line = line.parse().ok()?;
-        let mut named = self
-            .model
-            .files
-            .iter()
-            .map(|(_, file)| &file.path)
-            .filter(|path| path.file_name().is_some_and(|it| it == name));
-        let first = named.next()?;
-        let path = std::iter::once(first)
-            .chain(named)
+        let named = || {
+            self.model
+                .files
+                .iter()
+                .map(|(_, file)| &file.path)
+                .filter(|path| path.file_name().is_some_and(|it| it == name))
+        };
+        let path = named()
             .find(|path| path.parent() == Some(self.model.dir.as_path()))
-            .unwrap_or(first);
+            .or_else(|| named().next())?;
         Some((path.clone(), line))
     }
 
